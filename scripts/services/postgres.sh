@@ -1,0 +1,30 @@
+# PostgreSQL from Debian's packages, run as an unprivileged user in a temporary directory.
+# Exports TEST_DATABASE_URL.
+
+install_postgres() {
+  need_apt postgresql locales
+}
+
+start_postgres() {
+  local bindir
+  bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  [ -x "$bindir/initdb" ] || { log "PostgreSQL binaries not found"; return 1; }
+  local user=postgres
+  id "$user" >/dev/null 2>&1 || user=$(id -un)
+  local dir port
+  dir=$(mktemp -d /tmp/wushe-pg.XXXXXX)
+  port=$(free_port)
+  if [ "$(id -u)" -eq 0 ]; then
+    chown "$user" "$dir"
+    run_pg() { runuser -u "$user" -- "$@"; }
+  else
+    run_pg() { "$@"; }
+  fi
+  run_pg "$bindir/initdb" -D "$dir/data" -U wushe --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+  run_pg "$bindir/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" start >/dev/null
+  on_exit "run_pg '$bindir/pg_ctl' -D '$dir/data' -m immediate stop >/dev/null 2>&1; rm -rf '$dir'"
+  "$bindir/createdb" -h 127.0.0.1 -p "$port" -U wushe wushe_test 2>/dev/null || psql -h 127.0.0.1 -p "$port" -U wushe -d postgres -c 'CREATE DATABASE wushe_test' >/dev/null
+  export TEST_DATABASE_URL="postgres://wushe@127.0.0.1:$port/wushe_test?sslmode=disable"
+  log "PostgreSQL on port $port"
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs every Wushe test against real services: PostgreSQL, Meilisearch, stripe-mock and headless
+# Chromium, each installed when missing and started on a free loopback port, then stopped.
+# Usage: ./scripts/test.sh [extra go test flags]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+for f in scripts/services/*.sh; do . "$f"; done
+trap run_cleanup EXIT
+
+export GOFLAGS="${GOFLAGS:-} -mod=readonly"
+export PATH="$(go env GOPATH)/bin:$PATH"
+
+log "installing what the tests need"
+need_apt ca-certificates python3 python3-scipy python3-networkx nodejs npm chromium
+install_postgres
+install_node_tools
+install_stripe_mock
+
+export WUSHE_TEST_REQUIRE_SERVICES=1
+export WUSHE_TEST_PYTHON=/usr/bin/python3
+export WUSHE_TEST_CHROMIUM=/usr/bin/chromium
+export WUSHE_TEST_AXE="$PWD/node_modules/axe-core/axe.min.js"
+
+log "checking formatting and vet"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './node_modules/*'))
+if [ -n "$unformatted" ]; then
+  echo "gofmt would change:"; echo "$unformatted"; exit 1
+fi
+go vet ./...
+
+start_meilisearch
+start_stripe_mock
+start_postgres
+
+# The first run uses the embedded default (SQLite); the second repeats every test on PostgreSQL.
+# Go's test cache replays packages that never read TEST_DATABASE_URL.
+pg_url=$TEST_DATABASE_URL
+unset TEST_DATABASE_URL
+log "go test -race (SQLite)"
+go test -race "$@" ./...
+log "go test -race (PostgreSQL)"
+TEST_DATABASE_URL=$pg_url go test -race "$@" ./...
+log "all tests passed"
