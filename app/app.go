@@ -1,0 +1,131 @@
+// Package app holds Wushe's domain: entities, errors, authorization, and the use cases that
+// web handlers and commands call. It knows nothing of HTTP or SQL; stores and the web layer
+// are plugged in through the interfaces declared here.
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// PasswordHasher hashes and checks passwords (argon2id in production).
+type PasswordHasher interface {
+	Hash(password string) (string, error)
+	// Verify reports whether password matches hash; an error means the hash is unreadable.
+	Verify(hash, password string) (bool, error)
+}
+
+// Deps are what the application needs from the outside.
+type Deps struct {
+	Store    Store
+	Clock    Clock
+	Hasher   PasswordHasher
+	Location *time.Location // local time for response promises ("end of the same day")
+	Logger   *slog.Logger
+}
+
+// App is the application's use cases. It is safe for concurrent use.
+type App struct {
+	store    Store
+	clock    Clock
+	hasher   PasswordHasher
+	loc      *time.Location
+	log      *slog.Logger
+	validate *Validator
+
+	dummyOnce sync.Once
+	dummy     string
+}
+
+// New builds an App. Missing optional dependencies get defaults.
+func New(d Deps) *App {
+	if d.Clock == nil {
+		d.Clock = SystemClock{}
+	}
+	if d.Location == nil {
+		d.Location = time.FixedZone("CST", 8*3600)
+	}
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	return &App{store: d.Store, clock: d.Clock, hasher: d.Hasher, loc: d.Location, log: d.Logger, validate: NewValidator()}
+}
+
+// Now is the application clock's reading, in UTC.
+func (a *App) Now() time.Time { return a.clock.Now().UTC() }
+
+// Location is the local time zone of the deployment.
+func (a *App) Location() *time.Location { return a.loc }
+
+// Store exposes the store for wiring code (health checks, demo loading).
+func (a *App) Store() Store { return a.store }
+
+// Validator exposes the input validator so other layers report the same field errors.
+func (a *App) Validator() *Validator { return a.validate }
+
+type metaKey struct{}
+
+// RequestMeta is what the audit trail records about where a request came from.
+type RequestMeta struct{ IP string }
+
+// WithRequestMeta returns a context carrying request metadata.
+func WithRequestMeta(ctx context.Context, m RequestMeta) context.Context {
+	return context.WithValue(ctx, metaKey{}, m)
+}
+
+// audit appends an audit event in the caller's transaction.
+func (a *App) audit(ctx context.Context, action, subjectType string, subjectID int64, communityID int64, data map[string]any) error {
+	p := PrincipalFrom(ctx)
+	e := &AuditEvent{
+		OccurredAt:  a.Now(),
+		Action:      action,
+		SubjectType: subjectType,
+		SubjectID:   subjectID,
+		Data:        "{}",
+	}
+	if p.Authenticated() {
+		id := p.User.ID
+		e.ActorID = &id
+	}
+	if communityID != 0 {
+		e.CommunityID = &communityID
+	}
+	if m, ok := ctx.Value(metaKey{}).(RequestMeta); ok {
+		e.IP = m.IP
+	}
+	if len(data) > 0 {
+		b, err := json.Marshal(data)
+		if err != nil {
+			return fmt.Errorf("audit %s: %w", action, err)
+		}
+		e.Data = string(b)
+	}
+	if err := a.store.AppendAudit(ctx, e); err != nil {
+		return fmt.Errorf("audit %s: %w", action, err)
+	}
+	return nil
+}
+
+// AuditEvents lists audit events for a subject or community the principal may see.
+func (a *App) AuditEvents(ctx context.Context, f AuditFilter) ([]*AuditEvent, int, error) {
+	p := PrincipalFrom(ctx)
+	t := Target{}
+	if f.CommunityID != nil {
+		var err error
+		if t, err = a.communityTarget(ctx, *f.CommunityID); err != nil {
+			return nil, 0, err
+		}
+	}
+	if err := Authorize(p, ActAuditView, t); err != nil {
+		return nil, 0, err
+	}
+	f.Page = f.Page.Normalize()
+	return a.store.FindAuditEvents(ctx, f)
+}
+
+// ptr returns a pointer to v.
+func ptr[T any](v T) *T { return &v }

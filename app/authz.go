@@ -1,0 +1,240 @@
+package app
+
+import (
+	"context"
+	"slices"
+)
+
+// Role is what a membership lets a user do; it always comes with a scope.
+type Role string
+
+// Roles, from residents up to administrators.
+const (
+	RoleResident        Role = "resident"
+	RoleVolunteer       Role = "volunteer"
+	RoleOrgMember       Role = "org_member"
+	RoleDonor           Role = "donor"
+	RoleGridWorker      Role = "grid_worker"
+	RoleCommunityWorker Role = "community_worker"
+	RoleCommittee       Role = "committee_member"
+	RoleCivilAffairs    Role = "civil_affairs_officer"
+	RoleAdmin           Role = "admin"
+)
+
+// Roles lists every role.
+var Roles = []Role{RoleResident, RoleVolunteer, RoleOrgMember, RoleDonor, RoleGridWorker,
+	RoleCommunityWorker, RoleCommittee, RoleCivilAffairs, RoleAdmin}
+
+// Action names something a principal may try to do; Authorize decides.
+type Action string
+
+// Actions. Each has one rule in policy.
+const (
+	ActPublicRead           Action = "public.read"
+	ActStreetManage         Action = "street.manage"
+	ActCommunityCreate      Action = "community.create"
+	ActCommunityUpdate      Action = "community.update"
+	ActGridManage           Action = "grid.manage"
+	ActNeedCreate           Action = "need.create"
+	ActNeedFileOnBehalf     Action = "need.file_on_behalf"
+	ActNeedViewPrivate      Action = "need.view_private"
+	ActNeedWork             Action = "need.work"
+	ActNeedManage           Action = "need.manage"
+	ActNeedWithdraw         Action = "need.withdraw"
+	ActNeedQueue            Action = "need.queue"
+	ActOrgCreate            Action = "organization.create"
+	ActOrgUpdate            Action = "organization.update"
+	ActOrgVerify            Action = "organization.verify"
+	ActSocialWorkerManage   Action = "social_worker.manage"
+	ActVolunteerCreateSelf  Action = "volunteer.create_self"
+	ActVolunteerManage      Action = "volunteer.manage"
+	ActVolunteerViewPrivate Action = "volunteer.view_private"
+	ActDonorCreateSelf      Action = "donor.create_self"
+	ActDonorManage          Action = "donor.manage"
+	ActDonorViewPrivate     Action = "donor.view_private"
+	ActProjectCreate        Action = "project.create"
+	ActProjectEdit          Action = "project.edit"
+	ActProjectDecide        Action = "project.decide"
+	ActMembershipManage     Action = "membership.manage"
+	ActAuditView            Action = "audit.view"
+	ActUserManage           Action = "user.manage"
+)
+
+// rule says who may take an action.
+type rule struct {
+	public    bool   // anyone, signed in or not
+	anyUser   bool   // any signed-in user
+	owner     bool   // the user who owns the target (requester, proposer, profile owner)
+	assignee  bool   // the user assigned to the target
+	roles     []Role // members holding one of these roles in a scope covering the target
+	scopeless bool   // the action is not about one place: a role anywhere suffices
+}
+
+var (
+	managers  = []Role{RoleCommunityWorker, RoleCivilAffairs, RoleAdmin}
+	frontDesk = []Role{RoleGridWorker, RoleCommunityWorker, RoleCivilAffairs, RoleAdmin}
+)
+
+// policy is the whole authorization table; a test walks every route against it.
+var policy = map[Action]rule{
+	ActPublicRead:           {public: true},
+	ActStreetManage:         {roles: []Role{RoleAdmin}},
+	ActCommunityCreate:      {roles: []Role{RoleCivilAffairs, RoleAdmin}},
+	ActCommunityUpdate:      {roles: managers},
+	ActGridManage:           {roles: managers},
+	ActNeedCreate:           {roles: append([]Role{RoleResident}, frontDesk...)},
+	ActNeedFileOnBehalf:     {roles: frontDesk},
+	ActNeedViewPrivate:      {owner: true, assignee: true, roles: frontDesk},
+	ActNeedWork:             {assignee: true, roles: frontDesk},
+	ActNeedManage:           {roles: frontDesk},
+	ActNeedWithdraw:         {owner: true, roles: frontDesk},
+	ActNeedQueue:            {roles: frontDesk, scopeless: true},
+	ActOrgCreate:            {anyUser: true},
+	ActOrgUpdate:            {roles: append([]Role{RoleOrgMember}, managers...)},
+	ActOrgVerify:            {roles: managers},
+	ActSocialWorkerManage:   {roles: append([]Role{RoleOrgMember}, managers...)},
+	ActVolunteerCreateSelf:  {anyUser: true},
+	ActVolunteerManage:      {owner: true, roles: frontDesk},
+	ActVolunteerViewPrivate: {owner: true, roles: frontDesk},
+	ActDonorCreateSelf:      {anyUser: true},
+	ActDonorManage:          {owner: true, roles: managers},
+	ActDonorViewPrivate:     {owner: true, roles: managers},
+	ActProjectCreate:        {roles: append([]Role{RoleResident}, frontDesk...)},
+	ActProjectEdit:          {owner: true, roles: managers},
+	ActProjectDecide:        {roles: []Role{RoleCommunityWorker, RoleCommittee, RoleCivilAffairs, RoleAdmin}},
+	ActMembershipManage:     {roles: managers},
+	ActAuditView:            {roles: managers},
+	ActUserManage:           {roles: []Role{RoleAdmin}},
+}
+
+// Target says where an action applies: the place chain of the record and who owns it.
+// Zero fields mean "not applicable".
+type Target struct {
+	StreetID       int64
+	CommunityID    int64
+	GridID         int64
+	OrganizationID int64
+	OwnerID        int64
+	AssigneeID     int64
+}
+
+// Principal is the signed-in user and their memberships.
+type Principal struct {
+	User        *User
+	Memberships []Membership
+}
+
+// Authenticated reports whether the principal is a signed-in user.
+func (p *Principal) Authenticated() bool { return p != nil && p.User != nil }
+
+// UserID returns the user's id, or 0 for anonymous principals.
+func (p *Principal) UserID() int64 {
+	if !p.Authenticated() {
+		return 0
+	}
+	return p.User.ID
+}
+
+// HasRole reports whether the principal holds the role in any scope.
+func (p *Principal) HasRole(r Role) bool {
+	if !p.Authenticated() {
+		return false
+	}
+	for _, m := range p.Memberships {
+		if m.Role == r {
+			return true
+		}
+	}
+	return false
+}
+
+// covers reports whether a membership's scope contains the target.
+func (m Membership) covers(t Target) bool {
+	switch {
+	case m.Role == RoleOrgMember:
+		return m.OrganizationID != nil && t.OrganizationID != 0 && *m.OrganizationID == t.OrganizationID
+	case m.GridID != nil:
+		return t.GridID != 0 && *m.GridID == t.GridID
+	case m.CommunityID != nil:
+		return t.CommunityID != 0 && *m.CommunityID == t.CommunityID
+	case m.StreetID != nil:
+		return t.StreetID != 0 && *m.StreetID == t.StreetID
+	default:
+		return true // global membership
+	}
+}
+
+// Authorize decides whether the principal may take the action on the target. It is the one
+// place where roles and scopes turn into permissions. It returns nil, an EUNAUTHORIZED error for
+// anonymous principals, or an EFORBIDDEN error.
+func Authorize(p *Principal, act Action, t Target) error {
+	r, ok := policy[act]
+	if !ok {
+		return Forbidden() // an action without a rule is a bug; fail closed
+	}
+	if r.public {
+		return nil
+	}
+	if !p.Authenticated() {
+		return Unauthorized()
+	}
+	if p.User.Disabled {
+		return Forbidden()
+	}
+	if r.anyUser {
+		return nil
+	}
+	if r.owner && t.OwnerID != 0 && t.OwnerID == p.User.ID {
+		return nil
+	}
+	if r.assignee && t.AssigneeID != 0 && t.AssigneeID == p.User.ID {
+		return nil
+	}
+	for _, m := range p.Memberships {
+		if !slices.Contains(r.roles, m.Role) {
+			continue
+		}
+		if m.Role == RoleAdmin || r.scopeless || m.covers(t) {
+			return nil
+		}
+	}
+	return Forbidden()
+}
+
+// Can is Authorize as a boolean, for deciding what a page shows.
+func Can(p *Principal, act Action, t Target) bool { return Authorize(p, act, t) == nil }
+
+// grantable lists the roles each managing role may hand out within its scope.
+var grantable = map[Role][]Role{
+	RoleAdmin:           Roles,
+	RoleCivilAffairs:    {RoleResident, RoleVolunteer, RoleOrgMember, RoleDonor, RoleGridWorker, RoleCommunityWorker, RoleCommittee},
+	RoleCommunityWorker: {RoleResident, RoleVolunteer, RoleOrgMember, RoleDonor, RoleGridWorker, RoleCommittee},
+}
+
+// AuthorizeGrant decides whether the principal may grant a role within the target scope.
+func AuthorizeGrant(p *Principal, role Role, t Target) error {
+	if err := Authorize(p, ActMembershipManage, t); err != nil {
+		return err
+	}
+	for _, m := range p.Memberships {
+		if (m.Role == RoleAdmin || m.covers(t)) && slices.Contains(grantable[m.Role], role) {
+			return nil
+		}
+	}
+	return Forbidden()
+}
+
+type principalKey struct{}
+
+// WithPrincipal returns a context carrying the principal.
+func WithPrincipal(ctx context.Context, p *Principal) context.Context {
+	return context.WithValue(ctx, principalKey{}, p)
+}
+
+// PrincipalFrom returns the context's principal, or an anonymous one.
+func PrincipalFrom(ctx context.Context) *Principal {
+	if p, ok := ctx.Value(principalKey{}).(*Principal); ok && p != nil {
+		return p
+	}
+	return &Principal{}
+}

@@ -1,0 +1,591 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// NeedInput is what a resident or grid worker submits to file a need.
+type NeedInput struct {
+	// CommunityID is optional; when given it must be the grid's community.
+	CommunityID int64      `json:"community_id" form:"community_id"`
+	GridID      int64      `json:"grid_id" form:"grid_id" validate:"required"`
+	Category    string     `json:"category" form:"category" validate:"required,max=64"`
+	Tier        string     `json:"tier" form:"tier" validate:"required,oneof=minor major hard"`
+	Title       string     `json:"title" form:"title" validate:"required,max=100"`
+	Description string     `json:"description" form:"description" validate:"max=4000"`
+	Address     string     `json:"address" form:"address" validate:"max=200"`
+	Privacy     string     `json:"privacy" form:"privacy" validate:"omitempty,oneof=public private"`
+	WindowStart *time.Time `json:"window_start" form:"-"`
+	WindowEnd   *time.Time `json:"window_end" form:"-"`
+	// On-behalf filing: a grid worker files for a resident who consented.
+	OnBehalfName  string `json:"on_behalf_name" form:"on_behalf_name" validate:"max=50"`
+	OnBehalfPhone string `json:"on_behalf_phone" form:"on_behalf_phone" validate:"omitempty,mobile"`
+	ConsentMethod string `json:"consent_method" form:"consent_method" validate:"omitempty,oneof=verbal written phone"`
+}
+
+// NeedUpdate changes a need's editable fields; nil fields stay as they are.
+type NeedUpdate struct {
+	Category    *string    `json:"category" form:"category" validate:"omitempty,max=64"`
+	Tier        *string    `json:"tier" form:"tier" validate:"omitempty,oneof=minor major hard"`
+	Title       *string    `json:"title" form:"title" validate:"omitempty,min=1,max=100"`
+	Description *string    `json:"description" form:"description" validate:"omitempty,max=4000"`
+	Address     *string    `json:"address" form:"address" validate:"omitempty,max=200"`
+	Privacy     *string    `json:"privacy" form:"privacy" validate:"omitempty,oneof=public private"`
+	WindowStart *time.Time `json:"window_start" form:"-"`
+	WindowEnd   *time.Time `json:"window_end" form:"-"`
+}
+
+// NeedTransition names a step in a need's life.
+type NeedTransition string
+
+// Need transitions and the statuses they move between.
+const (
+	NeedStart    NeedTransition = "start"    // open → in_progress
+	NeedResolve  NeedTransition = "resolve"  // open | in_progress → resolved
+	NeedClose    NeedTransition = "close"    // resolved → closed
+	NeedReopen   NeedTransition = "reopen"   // resolved → in_progress
+	NeedWithdraw NeedTransition = "withdraw" // open | in_progress → withdrawn
+)
+
+// NeedTransitions lists every transition.
+var NeedTransitions = []NeedTransition{NeedStart, NeedResolve, NeedClose, NeedReopen, NeedWithdraw}
+
+var needMoves = map[NeedTransition]struct {
+	from []string
+	to   string
+}{
+	NeedStart:    {[]string{NeedOpen}, NeedInProgress},
+	NeedResolve:  {[]string{NeedOpen, NeedInProgress}, NeedResolved},
+	NeedClose:    {[]string{NeedResolved}, NeedClosed},
+	NeedReopen:   {[]string{NeedResolved}, NeedInProgress},
+	NeedWithdraw: {[]string{NeedOpen, NeedInProgress}, NeedWithdrawn},
+}
+
+// DueAt computes a need's response promise from its tier, the community's settings and the
+// local time zone: minor needs are due by the end of the day they were filed (小事不过夜)
+// unless the community set hours, major within 24 hours (大事不过天), hard within 7 days (难事不过周).
+func DueAt(tier string, c *Community, filed time.Time, loc *time.Location) time.Time {
+	switch tier {
+	case TierMinor:
+		if c.SLAMinorHours != nil && *c.SLAMinorHours > 0 {
+			return filed.Add(time.Duration(*c.SLAMinorHours) * time.Hour).UTC()
+		}
+		l := filed.In(loc)
+		end := time.Date(l.Year(), l.Month(), l.Day(), 23, 59, 59, 0, loc)
+		return end.UTC()
+	case TierMajor:
+		return filed.Add(hoursOr(c.SLAMajorHours, 24)).UTC()
+	default:
+		return filed.Add(hoursOr(c.SLAHardHours, 168)).UTC()
+	}
+}
+
+// escalationWindow is how long the next level gets before a need escalates again.
+func escalationWindow(tier string, c *Community) time.Duration {
+	switch tier {
+	case TierMinor:
+		if c.SLAMinorHours != nil && *c.SLAMinorHours > 0 {
+			return time.Duration(*c.SLAMinorHours) * time.Hour
+		}
+		return 24 * time.Hour
+	case TierMajor:
+		return hoursOr(c.SLAMajorHours, 24)
+	default:
+		return hoursOr(c.SLAHardHours, 168)
+	}
+}
+
+func hoursOr(h, def int) time.Duration {
+	if h <= 0 {
+		h = def
+	}
+	return time.Duration(h) * time.Hour
+}
+
+// nextLevel is the level a need escalates to: grid → community → street.
+func nextLevel(level string) (string, bool) {
+	switch level {
+	case LevelGrid:
+		return LevelCommunity, true
+	case LevelCommunity:
+		return LevelStreet, true
+	}
+	return "", false
+}
+
+// needTarget is the authorization target of a need.
+func (pl *places) needTarget(ctx context.Context, n *Need) (Target, error) {
+	t, err := pl.communityTarget(ctx, n.CommunityID)
+	if err != nil {
+		return Target{}, err
+	}
+	t.GridID = n.GridID
+	if n.RequesterID != nil {
+		t.OwnerID = *n.RequesterID
+	}
+	if n.AssigneeID != nil {
+		t.AssigneeID = *n.AssigneeID
+	}
+	return t, nil
+}
+
+// CreateNeed files a need in a grid and starts its response clock. A grid worker may file on a
+// resident's behalf only with the resident's consent recorded.
+func (a *App) CreateNeed(ctx context.Context, in NeedInput) (*Need, error) {
+	p := PrincipalFrom(ctx)
+	if !p.Authenticated() {
+		return nil, Unauthorized()
+	}
+	fe := FieldErrors{}
+	a.validate.Into(fe, in)
+	if in.WindowStart != nil && in.WindowEnd != nil && !in.WindowEnd.After(*in.WindowStart) {
+		fe.Add("window_end", "error.end_before_start")
+	}
+	onBehalf := in.OnBehalfName != "" || in.OnBehalfPhone != ""
+	if onBehalf && in.ConsentMethod == "" {
+		fe.Add("consent_method", "error.consent_required")
+	}
+	if onBehalf && in.OnBehalfName == "" {
+		fe.Add("on_behalf_name", "error.required")
+	}
+	var t Target
+	var c *Community
+	if in.GridID != 0 {
+		var err error
+		t, _, c, err = a.gridTarget(ctx, in.GridID)
+		if IsCode(err, ENOTFOUND) {
+			fe.Add("grid_id", "error.unknown_ref")
+		} else if err != nil {
+			return nil, err
+		} else if in.CommunityID != 0 && in.CommunityID != c.ID {
+			fe.Add("community_id", "error.grid_not_in_community")
+		}
+	}
+	if in.Category != "" {
+		if ok, err := a.categoryExists(ctx, in.Category); err != nil {
+			return nil, err
+		} else if !ok {
+			fe.Add("category", "error.unknown_ref")
+		}
+	}
+	if err := fe.Err(); err != nil {
+		return nil, err
+	}
+	if err := Authorize(p, ActNeedCreate, t); err != nil {
+		return nil, err
+	}
+	now := a.Now()
+	n := &Need{
+		CommunityID:     c.ID,
+		GridID:          in.GridID,
+		FiledByID:       p.User.ID,
+		Category:        in.Category,
+		Tier:            in.Tier,
+		Title:           in.Title,
+		Description:     in.Description,
+		Address:         in.Address,
+		Privacy:         in.Privacy,
+		WindowStart:     utcPtr(in.WindowStart),
+		WindowEnd:       utcPtr(in.WindowEnd),
+		Status:          NeedOpen,
+		EscalationLevel: LevelGrid,
+		DueAt:           DueAt(in.Tier, c, now, a.loc),
+		CreatedAt:       now,
+		UpdatedAt:       now,
+	}
+	if n.Privacy == "" {
+		n.Privacy = "private"
+	}
+	if onBehalf {
+		if err := Authorize(p, ActNeedFileOnBehalf, t); err != nil {
+			return nil, err
+		}
+		n.OnBehalfName, n.OnBehalfPhone, n.ConsentMethod, n.ConsentAt = in.OnBehalfName, in.OnBehalfPhone, in.ConsentMethod, &now
+	} else {
+		n.RequesterID = &p.User.ID
+	}
+	err := a.store.InTx(ctx, func(ctx context.Context) error {
+		if err := a.store.CreateNeed(ctx, n); err != nil {
+			return fmt.Errorf("create need: %w", err)
+		}
+		return a.audit(ctx, "need.created", "need", n.ID, n.CommunityID, map[string]any{
+			"grid_id": n.GridID, "tier": n.Tier, "due_at": n.DueAt, "on_behalf": onBehalf, "consent_method": n.ConsentMethod,
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+// NeedView is a need as one principal may see it, with what they may do next.
+type NeedView struct {
+	*Need
+	// Private reports whether the viewer sees the private details.
+	Private bool
+	Overdue bool
+	// Can lists the transitions the viewer may take now, plus "edit" and "assign".
+	Can []string
+}
+
+// redactNeed hides what only the requester, assignees and responsible workers may see.
+func redactNeed(n *Need) *Need {
+	c := *n
+	if c.Privacy != "public" {
+		c.Description = ""
+	}
+	c.Address = ""
+	c.OnBehalfName = MaskName(c.OnBehalfName)
+	c.OnBehalfPhone = MaskMobile(c.OnBehalfPhone)
+	c.RequesterID = nil
+	c.FiledByID = 0
+	return &c
+}
+
+// viewNeed decides what p sees of n and which actions the page should offer.
+func (a *App) viewNeed(ctx context.Context, pl *places, p *Principal, n *Need) (*NeedView, error) {
+	t, err := pl.needTarget(ctx, n)
+	if err != nil {
+		return nil, err
+	}
+	v := &NeedView{Need: n, Overdue: n.Overdue(a.Now())}
+	v.Private = Can(p, ActNeedViewPrivate, t)
+	if !v.Private {
+		v.Need = redactNeed(n)
+	}
+	for _, tr := range NeedTransitions {
+		if a.canTransition(p, t, n, tr) == nil {
+			v.Can = append(v.Can, string(tr))
+		}
+	}
+	if n.Status == NeedOpen || n.Status == NeedInProgress {
+		if Can(p, ActNeedManage, t) || (t.OwnerID != 0 && t.OwnerID == p.UserID() && n.Status == NeedOpen) {
+			v.Can = append(v.Can, "edit")
+		}
+		if Can(p, ActNeedManage, t) {
+			v.Can = append(v.Can, "assign")
+		}
+	}
+	return v, nil
+}
+
+// Need returns one need as the principal may see it.
+func (a *App) Need(ctx context.Context, id int64) (*NeedView, error) {
+	n, err := a.store.FindNeed(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return a.viewNeed(ctx, a.places(), PrincipalFrom(ctx), n)
+}
+
+// Needs lists needs, overdue first, each redacted for the principal.
+func (a *App) Needs(ctx context.Context, f NeedFilter) ([]*NeedView, int, error) {
+	f.Page = f.Page.Normalize()
+	f.Now = a.Now()
+	ns, total, err := a.store.FindNeeds(ctx, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	return a.viewNeeds(ctx, ns, total)
+}
+
+func (a *App) viewNeeds(ctx context.Context, ns []*Need, total int) ([]*NeedView, int, error) {
+	p := PrincipalFrom(ctx)
+	pl := a.places()
+	cids := make([]int64, len(ns))
+	for i, n := range ns {
+		cids[i] = n.CommunityID
+	}
+	if err := pl.preloadCommunities(ctx, cids); err != nil {
+		return nil, 0, err
+	}
+	out := make([]*NeedView, 0, len(ns))
+	for _, n := range ns {
+		v, err := a.viewNeed(ctx, pl, p, n)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, v)
+	}
+	return out, total, nil
+}
+
+// NeedQueue lists the needs the principal answers for: a grid worker's grids, needs escalated
+// to a community worker's community, needs escalated to a street officer's street; admins see all.
+func (a *App) NeedQueue(ctx context.Context, f NeedFilter) ([]*NeedView, int, error) {
+	p := PrincipalFrom(ctx)
+	if err := Authorize(p, ActNeedQueue, Target{}); err != nil {
+		return nil, 0, err
+	}
+	if len(f.Statuses) == 0 {
+		f.Statuses = []string{NeedOpen, NeedInProgress}
+	}
+	if !p.HasRole(RoleAdmin) {
+		sf := &ScopeFilter{Levels: true}
+		for _, m := range p.Memberships {
+			if !slices.Contains(frontDesk, m.Role) {
+				continue
+			}
+			switch {
+			case m.GridID != nil:
+				sf.GridIDs = append(sf.GridIDs, *m.GridID)
+			case m.CommunityID != nil && m.Role == RoleGridWorker:
+				// A grid worker attached to a whole community answers for all its grids.
+				sf.CommunityIDs = append(sf.CommunityIDs, *m.CommunityID)
+				sf.Levels = false
+			case m.CommunityID != nil:
+				sf.CommunityIDs = append(sf.CommunityIDs, *m.CommunityID)
+			case m.StreetID != nil:
+				sf.StreetIDs = append(sf.StreetIDs, *m.StreetID)
+			}
+		}
+		f.Scope = sf
+	}
+	return a.Needs(ctx, f)
+}
+
+// canTransition decides whether p may move n by tr, by status and by role.
+func (a *App) canTransition(p *Principal, t Target, n *Need, tr NeedTransition) error {
+	mv, ok := needMoves[tr]
+	if !ok {
+		return Errorf(EINVALID, "error.unknown_transition")
+	}
+	if !slices.Contains(mv.from, n.Status) {
+		return Errorf(ECONFLICT, "error.bad_transition", "from", n.Status, "action", string(tr))
+	}
+	switch tr {
+	case NeedStart, NeedResolve:
+		return Authorize(p, ActNeedWork, t)
+	case NeedWithdraw:
+		return Authorize(p, ActNeedWithdraw, t)
+	case NeedClose, NeedReopen:
+		// The resident confirms (or disputes) the resolution; workers may close too.
+		if t.OwnerID != 0 && t.OwnerID == p.UserID() {
+			return nil
+		}
+		return Authorize(p, ActNeedManage, t)
+	}
+	return Forbidden()
+}
+
+// TransitionNeed moves a need along its lifecycle and records who did it.
+func (a *App) TransitionNeed(ctx context.Context, id int64, tr NeedTransition, note string) (*NeedView, error) {
+	p := PrincipalFrom(ctx)
+	if len([]rune(note)) > 2000 {
+		return nil, FieldErrors{"note": Msg("error.too_long", "max", 2000)}.Err()
+	}
+	var out *Need
+	err := a.store.InTx(ctx, func(ctx context.Context) error {
+		n, err := a.store.FindNeed(ctx, id)
+		if err != nil {
+			return err
+		}
+		t, err := a.places().needTarget(ctx, n)
+		if err != nil {
+			return err
+		}
+		if err := a.canTransition(p, t, n, tr); err != nil {
+			return err
+		}
+		now := a.Now()
+		from := n.Status
+		n.Status = needMoves[tr].to
+		n.UpdatedAt = now
+		switch tr {
+		case NeedStart:
+			if n.AssigneeID == nil {
+				n.AssigneeID = &p.User.ID
+			}
+		case NeedResolve:
+			n.ResolvedAt = &now
+			n.Resolution = note
+		case NeedClose, NeedWithdraw:
+			n.ClosedAt = &now
+		case NeedReopen:
+			n.ResolvedAt = nil
+		}
+		if err := a.store.UpdateNeed(ctx, n); err != nil {
+			return fmt.Errorf("update need %d: %w", id, err)
+		}
+		out = n
+		return a.audit(ctx, "need."+string(tr), "need", n.ID, n.CommunityID, map[string]any{"from": from, "to": n.Status, "note": note})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a.viewNeed(ctx, a.places(), p, out)
+}
+
+// AssignNeed makes a user responsible for a need.
+func (a *App) AssignNeed(ctx context.Context, id, assigneeID int64) (*NeedView, error) {
+	p := PrincipalFrom(ctx)
+	var out *Need
+	err := a.store.InTx(ctx, func(ctx context.Context) error {
+		n, err := a.store.FindNeed(ctx, id)
+		if err != nil {
+			return err
+		}
+		t, err := a.places().needTarget(ctx, n)
+		if err != nil {
+			return err
+		}
+		if err := Authorize(p, ActNeedManage, t); err != nil {
+			return err
+		}
+		if n.Status != NeedOpen && n.Status != NeedInProgress {
+			return Errorf(ECONFLICT, "error.bad_transition", "from", n.Status, "action", "assign")
+		}
+		if _, err := a.store.FindUser(ctx, assigneeID); IsCode(err, ENOTFOUND) {
+			return FieldErrors{"assignee_id": Msg("error.unknown_ref")}.Err()
+		} else if err != nil {
+			return err
+		}
+		n.AssigneeID = &assigneeID
+		n.UpdatedAt = a.Now()
+		if err := a.store.UpdateNeed(ctx, n); err != nil {
+			return fmt.Errorf("assign need %d: %w", id, err)
+		}
+		out = n
+		return a.audit(ctx, "need.assigned", "need", n.ID, n.CommunityID, map[string]any{"assignee_id": assigneeID})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a.viewNeed(ctx, a.places(), p, out)
+}
+
+// UpdateNeed edits a need. The resident may edit an open need; workers may also re-triage its
+// tier, which restarts the response clock from the filing time.
+func (a *App) UpdateNeed(ctx context.Context, id int64, in NeedUpdate) (*NeedView, error) {
+	p := PrincipalFrom(ctx)
+	fe := FieldErrors{}
+	a.validate.Into(fe, in)
+	if in.Category != nil {
+		if ok, err := a.categoryExists(ctx, *in.Category); err != nil {
+			return nil, err
+		} else if !ok {
+			fe.Add("category", "error.unknown_ref")
+		}
+	}
+	if err := fe.Err(); err != nil {
+		return nil, err
+	}
+	var out *Need
+	err := a.store.InTx(ctx, func(ctx context.Context) error {
+		n, err := a.store.FindNeed(ctx, id)
+		if err != nil {
+			return err
+		}
+		t, err := a.places().needTarget(ctx, n)
+		if err != nil {
+			return err
+		}
+		manager := Can(p, ActNeedManage, t)
+		owner := t.OwnerID != 0 && t.OwnerID == p.UserID() && n.Status == NeedOpen
+		if !manager && !owner {
+			return Authorize(p, ActNeedManage, t)
+		}
+		if n.Status != NeedOpen && n.Status != NeedInProgress {
+			return Errorf(ECONFLICT, "error.bad_transition", "from", n.Status, "action", "edit")
+		}
+		setIf(&n.Category, in.Category)
+		setIf(&n.Title, in.Title)
+		setIf(&n.Description, in.Description)
+		setIf(&n.Address, in.Address)
+		setIf(&n.Privacy, in.Privacy)
+		if in.WindowStart != nil {
+			n.WindowStart = utcPtr(in.WindowStart)
+		}
+		if in.WindowEnd != nil {
+			n.WindowEnd = utcPtr(in.WindowEnd)
+		}
+		if n.WindowStart != nil && n.WindowEnd != nil && !n.WindowEnd.After(*n.WindowStart) {
+			return FieldErrors{"window_end": Msg("error.end_before_start")}.Err()
+		}
+		if in.Tier != nil && *in.Tier != n.Tier {
+			if !manager {
+				return FieldErrors{"tier": Msg("error.tier_workers_only")}.Err()
+			}
+			c, err := a.store.FindCommunity(ctx, n.CommunityID)
+			if err != nil {
+				return err
+			}
+			n.Tier = *in.Tier
+			n.DueAt = DueAt(n.Tier, c, n.CreatedAt, a.loc)
+		}
+		n.UpdatedAt = a.Now()
+		if err := a.store.UpdateNeed(ctx, n); err != nil {
+			return fmt.Errorf("update need %d: %w", id, err)
+		}
+		out = n
+		return a.audit(ctx, "need.updated", "need", n.ID, n.CommunityID, nil)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a.viewNeed(ctx, a.places(), p, out)
+}
+
+func setIf[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
+	}
+}
+
+// EscalateOverdue moves every unresolved need past its due time one level up (grid →
+// community → street), gives the new level a fresh window, and records an audit event.
+// It is safe to run from several processes at once: each need escalates once per level.
+func (a *App) EscalateOverdue(ctx context.Context) (int, error) {
+	now := a.Now()
+	count := 0
+	communities := map[int64]*Community{}
+	for {
+		ns, err := a.store.OverdueNeeds(ctx, now, 200)
+		if err != nil {
+			return count, fmt.Errorf("find overdue needs: %w", err)
+		}
+		progressed := false
+		for _, n := range ns {
+			to, ok := nextLevel(n.EscalationLevel)
+			if !ok {
+				continue
+			}
+			c, ok := communities[n.CommunityID]
+			if !ok {
+				if c, err = a.store.FindCommunity(ctx, n.CommunityID); err != nil {
+					return count, err
+				}
+				communities[n.CommunityID] = c
+			}
+			due := now.Add(escalationWindow(n.Tier, c))
+			err := a.store.InTx(ctx, func(ctx context.Context) error {
+				done, err := a.store.EscalateNeed(ctx, n.ID, n.EscalationLevel, to, now, due)
+				if err != nil || !done {
+					return err
+				}
+				count++
+				progressed = true
+				return a.audit(ctx, "need.escalated", "need", n.ID, n.CommunityID, map[string]any{
+					"from": n.EscalationLevel, "to": to, "was_due_at": n.DueAt, "due_at": due,
+				})
+			})
+			if err != nil {
+				return count, fmt.Errorf("escalate need %d: %w", n.ID, err)
+			}
+		}
+		if len(ns) < 200 || !progressed {
+			return count, nil
+		}
+	}
+}

@@ -1,0 +1,281 @@
+package app
+
+import (
+	"context"
+	"time"
+)
+
+// Page asks for one page of a list. Normalize clamps it to sane bounds.
+type Page struct {
+	Page    int
+	PerPage int
+}
+
+// MaxPerPage is the largest page a list returns.
+const MaxPerPage = 100
+
+// Normalize fills defaults (page 1, 20 per page) and clamps PerPage to MaxPerPage.
+func (p Page) Normalize() Page {
+	if p.Page < 1 {
+		p.Page = 1
+	}
+	if p.PerPage < 1 {
+		p.PerPage = 20
+	}
+	if p.PerPage > MaxPerPage {
+		p.PerPage = MaxPerPage
+	}
+	return p
+}
+
+// Offset is the number of rows before this page.
+func (p Page) Offset() int { p = p.Normalize(); return (p.Page - 1) * p.PerPage }
+
+// Transactor runs fn in one database transaction carried by the context it passes.
+// A nested call reuses the outer transaction. Returns fn's error after rolling back.
+type Transactor interface {
+	InTx(ctx context.Context, fn func(ctx context.Context) error) error
+}
+
+// CommunityFilter selects communities; nil fields do not filter.
+type CommunityFilter struct {
+	StreetID *int64
+	Kind     *string
+	Q        string // name contains
+	IDs      []int64
+	Page
+}
+
+// GridFilter selects grids.
+type GridFilter struct {
+	CommunityID *int64
+	WorkerID    *int64
+	Level       *string
+	IDs         []int64
+	Page
+}
+
+// RegistryStore persists streets, communities, grids and taxonomies.
+// Find* by id return ENOTFOUND when the record does not exist.
+type RegistryStore interface {
+	CreateStreet(ctx context.Context, s *Street) error
+	UpdateStreet(ctx context.Context, s *Street) error
+	FindStreet(ctx context.Context, id int64) (*Street, error)
+	ListStreets(ctx context.Context) ([]*Street, error)
+
+	CreateCommunity(ctx context.Context, c *Community) error
+	UpdateCommunity(ctx context.Context, c *Community) error
+	FindCommunity(ctx context.Context, id int64) (*Community, error)
+	FindCommunities(ctx context.Context, f CommunityFilter) ([]*Community, int, error)
+
+	CreateGrid(ctx context.Context, g *Grid) error
+	UpdateGrid(ctx context.Context, g *Grid) error
+	FindGrid(ctx context.Context, id int64) (*Grid, error)
+	FindGrids(ctx context.Context, f GridFilter) ([]*Grid, int, error)
+
+	ListCategories(ctx context.Context) ([]*Category, error)
+	ListSkills(ctx context.Context) ([]*Skill, error)
+}
+
+// NeedFilter selects needs. Lists put overdue needs first, then by due time.
+type NeedFilter struct {
+	CommunityID     *int64
+	GridID          *int64
+	Category        *string
+	Tier            *string
+	EscalationLevel *string
+	RequesterID     *int64
+	AssigneeID      *int64
+	Statuses        []string
+	// Scope, when non-nil, keeps needs whose grid, community or street is in one of its lists.
+	Scope *ScopeFilter
+	Q     string // title contains
+	// Now is the clock reading used to sort overdue needs first.
+	Now time.Time
+	Page
+}
+
+// ScopeFilter keeps records inside any of the listed places.
+type ScopeFilter struct {
+	GridIDs      []int64
+	CommunityIDs []int64
+	StreetIDs    []int64
+	// Levels, when set, restricts needs at each place to those escalated to that level:
+	// grid workers see grid-level needs, community workers community-level ones, and so on.
+	Levels bool
+}
+
+// NeedStore persists needs.
+type NeedStore interface {
+	CreateNeed(ctx context.Context, n *Need) error
+	UpdateNeed(ctx context.Context, n *Need) error
+	FindNeed(ctx context.Context, id int64) (*Need, error)
+	FindNeeds(ctx context.Context, f NeedFilter) ([]*Need, int, error)
+	// OverdueNeeds lists unresolved needs past their due time at a level below street.
+	OverdueNeeds(ctx context.Context, now time.Time, limit int) ([]*Need, error)
+	// EscalateNeed moves a need one level up if it is still at level from and overdue at now;
+	// it reports whether this call did it, so concurrent workers escalate once.
+	EscalateNeed(ctx context.Context, id int64, from, to string, now, due time.Time) (bool, error)
+}
+
+// OrganizationFilter selects organizations.
+type OrganizationFilter struct {
+	Kind        *string
+	Verified    *bool
+	Category    *string
+	CommunityID *int64 // home community or service area
+	StreetID    *int64
+	Q           string
+	IDs         []int64
+	Page
+}
+
+// SocialWorkerFilter selects social workers.
+type SocialWorkerFilter struct {
+	OrganizationID     *int64
+	CommunityID        *int64
+	CertificationLevel *string
+	Q                  string
+	Page
+}
+
+// VolunteerFilter selects volunteers.
+type VolunteerFilter struct {
+	CommunityID *int64
+	GridID      *int64
+	Skill       *string
+	UserID      *int64
+	Active      *bool
+	Q           string
+	Page
+}
+
+// DonorFilter selects donors.
+type DonorFilter struct {
+	Kind        *string
+	CommunityID *int64
+	Interest    *string
+	UserID      *int64
+	Q           string
+	Page
+}
+
+// PartyStore persists the parties: organizations, social workers, volunteers and donors,
+// with their join-table lists (categories, areas, skills, interests) loaded in batches.
+type PartyStore interface {
+	CreateOrganization(ctx context.Context, o *Organization) error
+	UpdateOrganization(ctx context.Context, o *Organization) error
+	FindOrganization(ctx context.Context, id int64) (*Organization, error)
+	FindOrganizations(ctx context.Context, f OrganizationFilter) ([]*Organization, int, error)
+
+	CreateSocialWorker(ctx context.Context, w *SocialWorker) error
+	UpdateSocialWorker(ctx context.Context, w *SocialWorker) error
+	FindSocialWorker(ctx context.Context, id int64) (*SocialWorker, error)
+	FindSocialWorkers(ctx context.Context, f SocialWorkerFilter) ([]*SocialWorker, int, error)
+
+	CreateVolunteer(ctx context.Context, v *Volunteer) error
+	UpdateVolunteer(ctx context.Context, v *Volunteer) error
+	FindVolunteer(ctx context.Context, id int64) (*Volunteer, error)
+	FindVolunteers(ctx context.Context, f VolunteerFilter) ([]*Volunteer, int, error)
+
+	CreateDonor(ctx context.Context, d *Donor) error
+	UpdateDonor(ctx context.Context, d *Donor) error
+	FindDonor(ctx context.Context, id int64) (*Donor, error)
+	FindDonors(ctx context.Context, f DonorFilter) ([]*Donor, int, error)
+}
+
+// ProjectFilter selects projects.
+type ProjectFilter struct {
+	CommunityID *int64
+	Category    *string
+	ProposerID  *int64
+	Statuses    []string
+	Q           string
+	Page
+}
+
+// ProjectStore persists micro-projects.
+type ProjectStore interface {
+	CreateProject(ctx context.Context, p *Project) error
+	UpdateProject(ctx context.Context, p *Project) error
+	FindProject(ctx context.Context, id int64) (*Project, error)
+	FindProjects(ctx context.Context, f ProjectFilter) ([]*Project, int, error)
+}
+
+// UserFilter selects users.
+type UserFilter struct {
+	Q string // name, email or mobile contains
+	Page
+}
+
+// MembershipFilter selects memberships.
+type MembershipFilter struct {
+	UserID      *int64
+	CommunityID *int64
+	Role        *Role
+	Page
+}
+
+// AccountStore persists users, memberships and API tokens.
+type AccountStore interface {
+	CreateUser(ctx context.Context, u *User) error
+	UpdateUser(ctx context.Context, u *User) error
+	FindUser(ctx context.Context, id int64) (*User, error)
+	// FindUserByLogin finds a user by normalised email or mobile; ENOTFOUND if none.
+	FindUserByLogin(ctx context.Context, login string) (*User, error)
+	FindUsers(ctx context.Context, f UserFilter) ([]*User, int, error)
+	CountUsers(ctx context.Context) (int, error)
+
+	CreateMembership(ctx context.Context, m *Membership) error
+	DeleteMembership(ctx context.Context, id int64) error
+	FindMembership(ctx context.Context, id int64) (*Membership, error)
+	FindMemberships(ctx context.Context, f MembershipFilter) ([]*Membership, int, error)
+	UserMemberships(ctx context.Context, userID int64) ([]Membership, error)
+
+	CreateAPIToken(ctx context.Context, t *APIToken) error
+	// FindAPIToken finds an unexpired token by hash; ENOTFOUND otherwise.
+	FindAPIToken(ctx context.Context, hash string, now time.Time) (*APIToken, error)
+	TouchAPIToken(ctx context.Context, id int64, at time.Time) error
+}
+
+// AuditFilter selects audit events.
+type AuditFilter struct {
+	SubjectType *string
+	SubjectID   *int64
+	CommunityID *int64
+	Page
+}
+
+// AuditStore appends and reads audit events. There is no update or delete.
+type AuditStore interface {
+	AppendAudit(ctx context.Context, e *AuditEvent) error
+	FindAuditEvents(ctx context.Context, f AuditFilter) ([]*AuditEvent, int, error)
+}
+
+// Store is everything the application persists.
+type Store interface {
+	Transactor
+	RegistryStore
+	NeedStore
+	PartyStore
+	ProjectStore
+	AccountStore
+	AuditStore
+	// Ping checks that the database answers.
+	Ping(ctx context.Context) error
+}
+
+// Clock tells the time; tests pass a fixed or stepping clock.
+type Clock interface{ Now() time.Time }
+
+// ClockFunc adapts a function to Clock.
+type ClockFunc func() time.Time
+
+// Now calls f.
+func (f ClockFunc) Now() time.Time { return f() }
+
+// SystemClock is the real clock, in UTC.
+type SystemClock struct{}
+
+// Now returns the current time in UTC.
+func (SystemClock) Now() time.Time { return time.Now().UTC() }

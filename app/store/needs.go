@@ -1,0 +1,131 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/wushe/wushe/app"
+)
+
+// CreateNeed inserts a need.
+func (s *Store) CreateNeed(ctx context.Context, n *app.Need) error {
+	return translate(s.db(ctx).Create(n).Error, "need")
+}
+
+// UpdateNeed writes every field of a need.
+func (s *Store) UpdateNeed(ctx context.Context, n *app.Need) error {
+	return updateAll(s.db(ctx), n, "need")
+}
+
+// FindNeed loads a need by id.
+func (s *Store) FindNeed(ctx context.Context, id int64) (*app.Need, error) {
+	var n app.Need
+	if err := s.rdb(ctx).First(&n, id).Error; err != nil {
+		return nil, translate(err, "need")
+	}
+	return &n, nil
+}
+
+var activeNeedStatuses = []string{app.NeedOpen, app.NeedInProgress}
+
+// FindNeeds lists needs: overdue first, then the rest of the unresolved by due time, then
+// resolved and closed ones.
+func (s *Store) FindNeeds(ctx context.Context, f app.NeedFilter) ([]*app.Need, int, error) {
+	scope := func(db *gorm.DB) *gorm.DB {
+		if f.CommunityID != nil {
+			db = db.Where("community_id = ?", *f.CommunityID)
+		}
+		if f.GridID != nil {
+			db = db.Where("grid_id = ?", *f.GridID)
+		}
+		if f.Category != nil {
+			db = db.Where("category = ?", *f.Category)
+		}
+		if f.Tier != nil {
+			db = db.Where("tier = ?", *f.Tier)
+		}
+		if f.EscalationLevel != nil {
+			db = db.Where("escalation_level = ?", *f.EscalationLevel)
+		}
+		if f.RequesterID != nil {
+			db = db.Where("requester_id = ?", *f.RequesterID)
+		}
+		if f.AssigneeID != nil {
+			db = db.Where("assignee_id = ?", *f.AssigneeID)
+		}
+		if len(f.Statuses) > 0 {
+			db = db.Where("status IN ?", f.Statuses)
+		}
+		if f.Q != "" {
+			db = db.Where(`LOWER(title) LIKE ? ESCAPE '\'`, like(f.Q))
+		}
+		if f.Scope != nil {
+			db = db.Where(scopeCondition(db, f.Scope))
+		}
+		return db
+	}
+	now := f.Now
+	if now.IsZero() {
+		now = time.Now().UTC()
+	}
+	order := gorm.Expr(`CASE WHEN status IN ? AND due_at < ? THEN 0 WHEN status IN ? THEN 1 ELSE 2 END, due_at, id DESC`,
+		activeNeedStatuses, now, activeNeedStatuses)
+	var total int64
+	if err := s.rdb(ctx).Model(&app.Need{}).Scopes(scope).Count(&total).Error; err != nil {
+		return nil, 0, translate(err, "need")
+	}
+	out := []*app.Need{}
+	if total == 0 {
+		return out, 0, nil
+	}
+	err := s.rdb(ctx).Scopes(scope, page(f.Page)).Order(clause.OrderBy{Expression: order}).Find(&out).Error
+	return out, int(total), translate(err, "need")
+}
+
+// scopeCondition ORs the places of a scope filter. With Levels, a community only sees needs
+// escalated to it (or beyond) and a street only needs escalated to the street.
+func scopeCondition(db *gorm.DB, sf *app.ScopeFilter) *gorm.DB {
+	cond := db.Session(&gorm.Session{NewDB: true}).Where("1 = 0")
+	if len(sf.GridIDs) > 0 {
+		cond = cond.Or("grid_id IN ?", sf.GridIDs)
+	}
+	if len(sf.CommunityIDs) > 0 {
+		if sf.Levels {
+			cond = cond.Or("community_id IN ? AND escalation_level IN ?", sf.CommunityIDs, []string{app.LevelCommunity, app.LevelStreet})
+		} else {
+			cond = cond.Or("community_id IN ?", sf.CommunityIDs)
+		}
+	}
+	if len(sf.StreetIDs) > 0 {
+		sub := db.Session(&gorm.Session{NewDB: true}).Model(&app.Community{}).Select("id").Where("street_id IN ?", sf.StreetIDs)
+		if sf.Levels {
+			cond = cond.Or("community_id IN (?) AND escalation_level = ?", sub, app.LevelStreet)
+		} else {
+			cond = cond.Or("community_id IN (?)", sub)
+		}
+	}
+	return cond
+}
+
+// OverdueNeeds lists unresolved needs past due below street level, oldest first.
+func (s *Store) OverdueNeeds(ctx context.Context, now time.Time, limit int) ([]*app.Need, error) {
+	var out []*app.Need
+	err := s.rdb(ctx).Where("status IN ? AND due_at < ? AND escalation_level <> ?", activeNeedStatuses, now.UTC(), app.LevelStreet).
+		Order("due_at, id").Limit(limit).Find(&out).Error
+	return out, translate(err, "need")
+}
+
+// EscalateNeed moves a need up one level with a conditional update, so that of several
+// concurrent workers exactly one succeeds.
+func (s *Store) EscalateNeed(ctx context.Context, id int64, from, to string, now, due time.Time) (bool, error) {
+	res := s.db(ctx).Model(&app.Need{}).
+		Where("id = ? AND escalation_level = ? AND status IN ? AND due_at < ?", id, from, activeNeedStatuses, now.UTC()).
+		Updates(map[string]any{"escalation_level": to, "escalated_at": now.UTC(), "due_at": due.UTC(), "updated_at": now.UTC()})
+	if res.Error != nil {
+		return false, translate(res.Error, "need")
+	}
+	return res.RowsAffected == 1, nil
+}

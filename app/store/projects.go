@@ -1,0 +1,51 @@
+package store
+
+import (
+	"context"
+
+	"gorm.io/gorm"
+
+	"github.com/wushe/wushe/app"
+)
+
+// CreateProject inserts a project.
+func (s *Store) CreateProject(ctx context.Context, p *app.Project) error {
+	return translate(s.db(ctx).Create(p).Error, "project")
+}
+
+// UpdateProject writes every field of a project.
+func (s *Store) UpdateProject(ctx context.Context, p *app.Project) error {
+	return updateAll(s.db(ctx), p, "project")
+}
+
+// FindProject loads a project by id.
+func (s *Store) FindProject(ctx context.Context, id int64) (*app.Project, error) {
+	var p app.Project
+	if err := s.rdb(ctx).First(&p, id).Error; err != nil {
+		return nil, translate(err, "project")
+	}
+	return &p, nil
+}
+
+// FindProjects lists projects, newest first.
+func (s *Store) FindProjects(ctx context.Context, f app.ProjectFilter) ([]*app.Project, int, error) {
+	scope := func(db *gorm.DB) *gorm.DB {
+		if f.CommunityID != nil {
+			db = db.Where("community_id = ?", *f.CommunityID)
+		}
+		if f.Category != nil {
+			db = db.Where("category = ?", *f.Category)
+		}
+		if f.ProposerID != nil {
+			db = db.Where("proposer_id = ?", *f.ProposerID)
+		}
+		if len(f.Statuses) > 0 {
+			db = db.Where("status IN ?", f.Statuses)
+		}
+		if f.Q != "" {
+			db = db.Where(`LOWER(title) LIKE ? ESCAPE '\'`, like(f.Q))
+		}
+		return db
+	}
+	return findPage[app.Project](ctx, s.rdb, scope, "created_at DESC, id DESC", f.Page, "project")
+}
