@@ -75,7 +75,9 @@ func TestCreateNeedValidation(t *testing.T) {
 			in.WindowStart, in.WindowEnd = &start, &end
 		}, []string{"window_end"}},
 		{"on behalf without consent", func(in *app.NeedInput) { in.OnBehalfName = "王大爷" }, []string{"consent_method"}},
-		{"bad phone", func(in *app.NeedInput) { in.OnBehalfName, in.OnBehalfPhone, in.ConsentMethod = "王大爷", "12345", "verbal" }, []string{"on_behalf_phone"}},
+		{"bad phone", func(in *app.NeedInput) {
+			in.OnBehalfName, in.OnBehalfPhone, in.ConsentMethod = "王大爷", "12345", "verbal"
+		}, []string{"on_behalf_phone"}},
 		{"bad privacy", func(in *app.NeedInput) { in.Privacy = "secret" }, []string{"privacy"}},
 	}
 	for _, tt := range tests {
@@ -210,13 +212,13 @@ func TestNeedLifecycle(t *testing.T) {
 		code   app.Code
 		status string
 	}{
-		{res, app.NeedStart, app.EFORBIDDEN, app.NeedOpen},            // residents do not work their own needs
+		{res, app.NeedStart, app.EFORBIDDEN, app.NeedOpen}, // residents do not work their own needs
 		{w.As(t, a, "worker_b"), app.NeedStart, app.EFORBIDDEN, app.NeedOpen},
-		{gw, app.NeedClose, app.ECONFLICT, app.NeedOpen},               // not resolved yet
+		{gw, app.NeedClose, app.ECONFLICT, app.NeedOpen}, // not resolved yet
 		{gw, app.NeedStart, "", app.NeedInProgress},
 		{gw, app.NeedStart, app.ECONFLICT, app.NeedInProgress},
 		{gw, app.NeedResolve, "", app.NeedResolved},
-		{res, app.NeedReopen, "", app.NeedInProgress},                  // the resident disputes
+		{res, app.NeedReopen, "", app.NeedInProgress}, // the resident disputes
 		{gw, app.NeedResolve, "", app.NeedResolved},
 		{res, app.NeedClose, "", app.NeedClosed},
 		{res, app.NeedWithdraw, app.ECONFLICT, app.NeedClosed},
