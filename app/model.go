@@ -165,9 +165,12 @@ type Need struct {
 	WindowEnd     *time.Time `json:"window_end"`
 	Status        string     `json:"status"`
 	// EscalationLevel is who answers for the need now: the grid, then the community, then the street.
-	EscalationLevel string     `json:"escalation_level"`
-	DueAt           time.Time  `json:"due_at"`
-	EscalatedAt     *time.Time `json:"escalated_at"`
+	EscalationLevel string `json:"escalation_level"`
+	// DueAt is the promise made to the resident; escalation never moves it.
+	DueAt time.Time `json:"due_at"`
+	// EscalateAt is when the need moves up a level if still unresolved; nil at the street.
+	EscalateAt  *time.Time `json:"escalate_at"`
+	EscalatedAt *time.Time `json:"escalated_at"`
 	AssigneeID      *int64     `json:"assignee_id"`
 	Resolution      string     `json:"resolution"`
 	ResolvedAt      *time.Time `json:"resolved_at"`

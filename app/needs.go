@@ -199,6 +199,7 @@ func (a *App) CreateNeed(ctx context.Context, in NeedInput) (*Need, error) {
 	if n.Privacy == "" {
 		n.Privacy = "private"
 	}
+	n.EscalateAt = &n.DueAt
 	if onBehalf {
 		if err := Authorize(p, ActNeedFileOnBehalf, t); err != nil {
 			return nil, err
@@ -359,24 +360,28 @@ func (a *App) NeedQueue(ctx context.Context, f NeedFilter) ([]*NeedView, int, er
 func (a *App) canTransition(p *Principal, t Target, n *Need, tr NeedTransition) error {
 	mv, ok := needMoves[tr]
 	if !ok {
-		return Errorf(EINVALID, "error.unknown_transition")
+		return FieldErrors{"action": Msg("error.one_of", "values", "start, resolve, close, reopen, withdraw")}.Err()
+	}
+	// Permission first, so that a stranger learns nothing from the need's state.
+	var err error
+	switch tr {
+	case NeedStart, NeedResolve:
+		err = Authorize(p, ActNeedWork, t)
+	case NeedWithdraw:
+		err = Authorize(p, ActNeedWithdraw, t)
+	case NeedClose, NeedReopen:
+		// The resident confirms (or disputes) the resolution; workers may close too.
+		if t.OwnerID == 0 || t.OwnerID != p.UserID() {
+			err = Authorize(p, ActNeedManage, t)
+		}
+	}
+	if err != nil {
+		return err
 	}
 	if !slices.Contains(mv.from, n.Status) {
 		return Errorf(ECONFLICT, "error.bad_transition", "from", n.Status, "action", string(tr))
 	}
-	switch tr {
-	case NeedStart, NeedResolve:
-		return Authorize(p, ActNeedWork, t)
-	case NeedWithdraw:
-		return Authorize(p, ActNeedWithdraw, t)
-	case NeedClose, NeedReopen:
-		// The resident confirms (or disputes) the resolution; workers may close too.
-		if t.OwnerID != 0 && t.OwnerID == p.UserID() {
-			return nil
-		}
-		return Authorize(p, ActNeedManage, t)
-	}
-	return Forbidden()
+	return nil
 }
 
 // TransitionNeed moves a need along its lifecycle and records who did it.
@@ -523,6 +528,9 @@ func (a *App) UpdateNeed(ctx context.Context, id int64, in NeedUpdate) (*NeedVie
 			}
 			n.Tier = *in.Tier
 			n.DueAt = DueAt(n.Tier, c, n.CreatedAt, a.loc)
+			if n.EscalationLevel == LevelGrid {
+				n.EscalateAt = &n.DueAt
+			}
 		}
 		n.UpdatedAt = a.Now()
 		if err := a.store.UpdateNeed(ctx, n); err != nil {
@@ -543,17 +551,19 @@ func setIf[T any](dst *T, v *T) {
 	}
 }
 
-// EscalateOverdue moves every unresolved need past its due time one level up (grid →
-// community → street), gives the new level a fresh window, and records an audit event.
+// EscalateOverdue moves every unresolved need past its escalation time one level up (grid →
+// community → street) and records an audit event. A need first escalates when its promise is
+// broken; the community then has one more window (a day, or a week for hard needs) before the
+// street takes it. The promise itself (DueAt) never moves, so the need stays overdue.
 // It is safe to run from several processes at once: each need escalates once per level.
 func (a *App) EscalateOverdue(ctx context.Context) (int, error) {
 	now := a.Now()
 	count := 0
 	communities := map[int64]*Community{}
 	for {
-		ns, err := a.store.OverdueNeeds(ctx, now, 200)
+		ns, err := a.store.NeedsToEscalate(ctx, now, 200)
 		if err != nil {
-			return count, fmt.Errorf("find overdue needs: %w", err)
+			return count, fmt.Errorf("find needs to escalate: %w", err)
 		}
 		progressed := false
 		for _, n := range ns {
@@ -568,20 +578,28 @@ func (a *App) EscalateOverdue(ctx context.Context) (int, error) {
 				}
 				communities[n.CommunityID] = c
 			}
-			due := now.Add(escalationWindow(n.Tier, c))
+			var next *time.Time
+			if _, more := nextLevel(to); more {
+				t := now.Add(escalationWindow(n.Tier, c))
+				next = &t
+			}
+			moved := false
 			err := a.store.InTx(ctx, func(ctx context.Context) error {
-				done, err := a.store.EscalateNeed(ctx, n.ID, n.EscalationLevel, to, now, due)
+				done, err := a.store.EscalateNeed(ctx, n.ID, n.EscalationLevel, to, now, next)
 				if err != nil || !done {
 					return err
 				}
-				count++
-				progressed = true
+				moved = true
 				return a.audit(ctx, "need.escalated", "need", n.ID, n.CommunityID, map[string]any{
-					"from": n.EscalationLevel, "to": to, "was_due_at": n.DueAt, "due_at": due,
+					"from": n.EscalationLevel, "to": to, "due_at": n.DueAt, "next_escalation_at": next,
 				})
 			})
 			if err != nil {
 				return count, fmt.Errorf("escalate need %d: %w", n.ID, err)
+			}
+			if moved {
+				count++
+				progressed = true
 			}
 		}
 		if len(ns) < 200 || !progressed {

@@ -303,7 +303,7 @@ func TestEscalation(t *testing.T) {
 		t.Fatalf("second run = %d, %v; want 0", n, err)
 	}
 	v, _ := a.Need(w.As(t, a, "grid_worker"), minor.ID)
-	if v.EscalationLevel != app.LevelCommunity || v.EscalatedAt == nil || v.Overdue {
+	if v.EscalationLevel != app.LevelCommunity || v.EscalatedAt == nil || !v.Overdue {
 		t.Errorf("after escalation: level %s", v.EscalationLevel)
 	}
 	if q := queue("community_worker"); !q[minor.ID] || q[hard.ID] {
@@ -320,10 +320,15 @@ func TestEscalation(t *testing.T) {
 	if q := queue("civil_affairs_officer"); !q[minor.ID] {
 		t.Errorf("street queue = %v", q)
 	}
-	// The street is the top: a need there stays put however late it is.
+	// The street is the top: a need there stays put however late it is. The hard need,
+	// overdue after its week, goes to the community; a week later to the street.
 	clock.Advance(30 * 24 * time.Hour)
-	if n, err := a.EscalateOverdue(context.Background()); err != nil || n != 1 { // only the hard need moves now
+	if n, err := a.EscalateOverdue(context.Background()); err != nil || n != 1 {
 		t.Fatalf("escalate after a month = %d, %v", n, err)
+	}
+	clock.Advance(8 * 24 * time.Hour)
+	if n, err := a.EscalateOverdue(context.Background()); err != nil || n != 1 {
+		t.Fatalf("hard need to the street = %d, %v", n, err)
 	}
 	v, _ = a.Need(w.As(t, a, "admin"), minor.ID)
 	if v.EscalationLevel != app.LevelStreet || !v.Overdue {
@@ -344,7 +349,8 @@ func TestEscalation(t *testing.T) {
 		t.Fatal(err)
 	}
 	vs, _, _ := a.Needs(context.Background(), app.NeedFilter{})
-	if len(vs) != 3 || vs[0].ID != minor.ID || !vs[0].Overdue || vs[1].Overdue {
+	// Both old needs are overdue (escalation does not move the promise), the new one is not.
+	if len(vs) != 3 || !vs[0].Overdue || !vs[1].Overdue || vs[2].Overdue || vs[0].ID != minor.ID {
 		t.Errorf("overdue first: got ids %d, %d, %d", vs[0].ID, vs[1].ID, vs[2].ID)
 	}
 }

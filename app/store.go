@@ -90,6 +90,8 @@ type NeedFilter struct {
 	// Scope, when non-nil, keeps needs whose grid, community or street is in one of its lists.
 	Scope *ScopeFilter
 	Q     string // title contains
+	// Overdue keeps only unresolved needs past their due time.
+	Overdue bool
 	// Now is the clock reading used to sort overdue needs first.
 	Now time.Time
 	Page
@@ -111,11 +113,12 @@ type NeedStore interface {
 	UpdateNeed(ctx context.Context, n *Need) error
 	FindNeed(ctx context.Context, id int64) (*Need, error)
 	FindNeeds(ctx context.Context, f NeedFilter) ([]*Need, int, error)
-	// OverdueNeeds lists unresolved needs past their due time at a level below street.
-	OverdueNeeds(ctx context.Context, now time.Time, limit int) ([]*Need, error)
-	// EscalateNeed moves a need one level up if it is still at level from and overdue at now;
-	// it reports whether this call did it, so concurrent workers escalate once.
-	EscalateNeed(ctx context.Context, id int64, from, to string, now, due time.Time) (bool, error)
+	// NeedsToEscalate lists unresolved needs whose escalation time has passed, oldest first.
+	NeedsToEscalate(ctx context.Context, now time.Time, limit int) ([]*Need, error)
+	// EscalateNeed moves a need from one level to the next if it is still at level from and its
+	// escalation time has passed at now; next is its following escalation time (nil at the top).
+	// It reports whether this call did it, so concurrent workers escalate once.
+	EscalateNeed(ctx context.Context, id int64, from, to string, now time.Time, next *time.Time) (bool, error)
 }
 
 // OrganizationFilter selects organizations.

@@ -34,6 +34,10 @@ var activeNeedStatuses = []string{app.NeedOpen, app.NeedInProgress}
 // FindNeeds lists needs: overdue first, then the rest of the unresolved by due time, then
 // resolved and closed ones.
 func (s *Store) FindNeeds(ctx context.Context, f app.NeedFilter) ([]*app.Need, int, error) {
+	now := f.Now
+	if now.IsZero() {
+		now = time.Now().UTC()
+	}
 	scope := func(db *gorm.DB) *gorm.DB {
 		if f.CommunityID != nil {
 			db = db.Where("community_id = ?", *f.CommunityID)
@@ -62,14 +66,13 @@ func (s *Store) FindNeeds(ctx context.Context, f app.NeedFilter) ([]*app.Need, i
 		if f.Q != "" {
 			db = db.Where(`LOWER(title) LIKE ? ESCAPE '\'`, like(f.Q))
 		}
+		if f.Overdue {
+			db = db.Where("status IN ? AND due_at < ?", activeNeedStatuses, now)
+		}
 		if f.Scope != nil {
 			db = db.Where(scopeCondition(db, f.Scope))
 		}
 		return db
-	}
-	now := f.Now
-	if now.IsZero() {
-		now = time.Now().UTC()
 	}
 	order := gorm.Expr(`CASE WHEN status IN ? AND due_at < ? THEN 0 WHEN status IN ? THEN 1 ELSE 2 END, due_at, id DESC`,
 		activeNeedStatuses, now, activeNeedStatuses)
@@ -110,20 +113,24 @@ func scopeCondition(db *gorm.DB, sf *app.ScopeFilter) *gorm.DB {
 	return cond
 }
 
-// OverdueNeeds lists unresolved needs past due below street level, oldest first.
-func (s *Store) OverdueNeeds(ctx context.Context, now time.Time, limit int) ([]*app.Need, error) {
+// NeedsToEscalate lists unresolved needs whose escalation time has passed, oldest first.
+func (s *Store) NeedsToEscalate(ctx context.Context, now time.Time, limit int) ([]*app.Need, error) {
 	var out []*app.Need
-	err := s.rdb(ctx).Where("status IN ? AND due_at < ? AND escalation_level <> ?", activeNeedStatuses, now.UTC(), app.LevelStreet).
-		Order("due_at, id").Limit(limit).Find(&out).Error
+	err := s.rdb(ctx).Where("status IN ? AND escalate_at IS NOT NULL AND escalate_at < ?", activeNeedStatuses, now.UTC()).
+		Order("escalate_at, id").Limit(limit).Find(&out).Error
 	return out, translate(err, "need")
 }
 
 // EscalateNeed moves a need up one level with a conditional update, so that of several
 // concurrent workers exactly one succeeds.
-func (s *Store) EscalateNeed(ctx context.Context, id int64, from, to string, now, due time.Time) (bool, error) {
+func (s *Store) EscalateNeed(ctx context.Context, id int64, from, to string, now time.Time, next *time.Time) (bool, error) {
+	var nextAt any
+	if next != nil {
+		nextAt = next.UTC()
+	}
 	res := s.db(ctx).Model(&app.Need{}).
-		Where("id = ? AND escalation_level = ? AND status IN ? AND due_at < ?", id, from, activeNeedStatuses, now.UTC()).
-		Updates(map[string]any{"escalation_level": to, "escalated_at": now.UTC(), "due_at": due.UTC(), "updated_at": now.UTC()})
+		Where("id = ? AND escalation_level = ? AND status IN ? AND escalate_at < ?", id, from, activeNeedStatuses, now.UTC()).
+		Updates(map[string]any{"escalation_level": to, "escalated_at": now.UTC(), "escalate_at": nextAt, "updated_at": now.UTC()})
 	if res.Error != nil {
 		return false, translate(res.Error, "need")
 	}

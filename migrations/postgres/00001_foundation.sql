@@ -170,6 +170,7 @@ CREATE TABLE needs (
     status            TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'in_progress', 'resolved', 'closed', 'withdrawn')),
     escalation_level  TEXT NOT NULL DEFAULT 'grid' CHECK (escalation_level IN ('grid', 'community', 'street')),
     due_at            TIMESTAMPTZ NOT NULL,
+    escalate_at       TIMESTAMPTZ,
     escalated_at      TIMESTAMPTZ,
     assignee_id       BIGINT REFERENCES users(id),
     resolution        TEXT NOT NULL DEFAULT '',
@@ -181,7 +182,7 @@ CREATE TABLE needs (
 );
 CREATE INDEX needs_grid_status_idx ON needs (grid_id, status, due_at);
 CREATE INDEX needs_community_status_idx ON needs (community_id, status, due_at);
-CREATE INDEX needs_due_idx ON needs (status, due_at);
+CREATE INDEX needs_escalate_idx ON needs (escalate_at) WHERE escalate_at IS NOT NULL;
 CREATE INDEX needs_requester_idx ON needs (requester_id);
 
 CREATE TABLE social_workers (
