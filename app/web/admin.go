@@ -1,0 +1,237 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/wushe/wushe/app"
+)
+
+func (s *Server) adminRoutes() {
+	e := s.e
+	e.GET("/admin/users", s.usersPage)
+	e.GET("/admin/users/:id", s.userPage)
+	e.POST("/memberships", s.membershipCreate)
+	e.POST("/memberships/:id/delete", s.membershipDelete)
+	e.GET("/audit", s.auditPage)
+
+	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/users", Op: "listUsers", Tag: "admin", Auth: true,
+		Summary: "List accounts (administrators)", Query: []queryParam{{Name: "q", Type: "string"}, {Name: "page", Type: "integer"}, {Name: "per_page", Type: "integer"}},
+		Resp: list[userOut]{}, H: s.apiUsers})
+	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/users/:id", Op: "getUser", Tag: "admin", Auth: true,
+		Summary: "Get an account (yourself, or any for administrators)", Resp: userOut{}, H: s.apiUser})
+	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/memberships", Op: "listMemberships", Tag: "admin", Auth: true,
+		Summary: "List memberships in a community, or of a user",
+		Query:   []queryParam{{Name: "community_id", Type: "integer"}, {Name: "user_id", Type: "integer"}, {Name: "role", Type: "string"}, {Name: "page", Type: "integer"}, {Name: "per_page", Type: "integer"}},
+		Resp:    list[*app.Membership]{}, H: s.apiMemberships})
+	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/memberships", Op: "grantMembership", Tag: "admin", Auth: true,
+		Summary: "Grant a role in a scope (within what the caller may grant)", Body: app.MembershipInput{}, Resp: app.Membership{},
+		Status: http.StatusCreated, H: s.apiMembershipCreate})
+	s.api(apiRoute{Method: http.MethodDelete, Path: "/api/v1/memberships/:id", Op: "revokeMembership", Tag: "admin", Auth: true,
+		Summary: "Revoke a membership", Status: http.StatusNoContent, H: s.apiMembershipDelete})
+	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/audit-events", Op: "listAuditEvents", Tag: "admin", Auth: true,
+		Summary: "The audit trail of a community or record",
+		Query: []queryParam{{Name: "community_id", Type: "integer"}, {Name: "subject_type", Type: "string"}, {Name: "subject_id", Type: "integer"},
+			{Name: "page", Type: "integer"}, {Name: "per_page", Type: "integer"}},
+		Resp: list[*app.AuditEvent]{}, H: s.apiAudit})
+}
+
+func (s *Server) usersPage(c echo.Context) error {
+	p := params{c: c}
+	f := app.UserFilter{Q: p.str("q", 100), Page: p.page()}
+	if p.err != nil {
+		return p.err
+	}
+	us, total, err := s.app.Users(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	v := s.newView(c, s.i18n.T(lang(c), "users.title"), "")
+	v.Data = map[string]any{"Users": us, "Q": f.Q}
+	v.Pager = newPager(c, f.Page, total)
+	return s.renderPage(c, http.StatusOK, "users_list", v)
+}
+
+func (s *Server) userPage(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	u, err := s.app.User(ctx, id)
+	if err != nil {
+		return err
+	}
+	ms, _, err := s.app.Memberships(ctx, app.MembershipFilter{UserID: &id, Page: app.Page{Page: 1, PerPage: app.MaxPerPage}})
+	if err != nil {
+		return err
+	}
+	places, err := s.placeNames(c, ms)
+	if err != nil {
+		return err
+	}
+	names, err := s.communityNames(c)
+	if err != nil {
+		return err
+	}
+	streets, err := s.app.Streets(ctx)
+	if err != nil {
+		return err
+	}
+	roles := make([]string, len(app.Roles))
+	for i, r := range app.Roles {
+		roles[i] = string(r)
+	}
+	v := s.newView(c, u.Name, "")
+	v.Data = map[string]any{"U": u, "Memberships": ms, "Places": places, "CommunityNames": names, "Streets": streets, "Roles": roles}
+	return s.renderPage(c, http.StatusOK, "user_show", v)
+}
+
+func (s *Server) membershipCreate(c echo.Context) error {
+	var in app.MembershipInput
+	err := bindForm(c, &in)
+	if err == nil {
+		_, err = s.app.GrantMembership(c.Request().Context(), in)
+	}
+	back := "/admin/users/" + strconv.FormatInt(in.UserID, 10)
+	if err != nil {
+		if app.IsCode(err, app.EINVALID) || app.IsCode(err, app.ECONFLICT) {
+			b := s.describe(err, lang(c), http.StatusUnprocessableEntity)
+			msg := b.Message
+			for _, m := range b.Fields {
+				msg += " " + m
+			}
+			s.sessions.Put(c.Request().Context(), "flash", msg)
+			return c.Redirect(http.StatusSeeOther, back)
+		}
+		return err
+	}
+	return s.done(c, back, "memberships.granted")
+}
+
+func (s *Server) membershipDelete(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	m, err := s.app.Store().FindMembership(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := s.app.RevokeMembership(ctx, id); err != nil {
+		return err
+	}
+	return s.done(c, "/admin/users/"+strconv.FormatInt(m.UserID, 10), "memberships.revoked")
+}
+
+func auditFilter(c echo.Context) (app.AuditFilter, error) {
+	p := params{c: c}
+	f := app.AuditFilter{CommunityID: p.int64p("community_id"), SubjectID: p.int64p("subject_id"), Page: p.page()}
+	if st := p.str("subject_type", 40); st != "" {
+		f.SubjectType = &st
+	}
+	return f, p.err
+}
+
+func (s *Server) auditPage(c echo.Context) error {
+	f, err := auditFilter(c)
+	if err != nil {
+		return err
+	}
+	evs, total, err := s.app.AuditEvents(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	v := s.newView(c, s.i18n.T(lang(c), "audit.title"), "")
+	v.Data = map[string]any{"Events": evs, "Filter": f}
+	v.Pager = newPager(c, f.Page, total)
+	return s.renderPage(c, http.StatusOK, "audit_list", v)
+}
+
+func (s *Server) apiUsers(c echo.Context) error {
+	p := params{c: c}
+	f := app.UserFilter{Q: p.str("q", 100), Page: p.page()}
+	if p.err != nil {
+		return p.err
+	}
+	us, total, err := s.app.Users(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	out := make([]userOut, len(us))
+	for i, u := range us {
+		out[i] = toUserOut(u)
+	}
+	return c.JSON(http.StatusOK, listOf(out, total, f.Page))
+}
+
+func (s *Server) apiUser(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	u, err := s.app.User(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toUserOut(u))
+}
+
+func (s *Server) apiMemberships(c echo.Context) error {
+	p := params{c: c}
+	f := app.MembershipFilter{CommunityID: p.int64p("community_id"), UserID: p.int64p("user_id"), Page: p.page()}
+	roles := make([]string, len(app.Roles))
+	for i, r := range app.Roles {
+		roles[i] = string(r)
+	}
+	if r := p.oneOf("role", roles); r != nil {
+		role := app.Role(*r)
+		f.Role = &role
+	}
+	if p.err != nil {
+		return p.err
+	}
+	ms, total, err := s.app.Memberships(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, listOf(ms, total, f.Page))
+}
+
+func (s *Server) apiMembershipCreate(c echo.Context) error {
+	var in app.MembershipInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	m, err := s.app.GrantMembership(c.Request().Context(), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, m)
+}
+
+func (s *Server) apiMembershipDelete(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if err := s.app.RevokeMembership(c.Request().Context(), id); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+func (s *Server) apiAudit(c echo.Context) error {
+	f, err := auditFilter(c)
+	if err != nil {
+		return err
+	}
+	evs, total, err := s.app.AuditEvents(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, listOf(evs, total, f.Page))
+}

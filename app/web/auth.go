@@ -1,0 +1,338 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/wushe/wushe/app"
+)
+
+func (s *Server) authRoutes() {
+	s.e.GET("/login", s.loginPage)
+	s.e.POST("/login", s.login)
+	s.e.POST("/logout", s.logout)
+	s.e.GET("/register", s.registerPage)
+	s.e.POST("/register", s.register)
+	s.e.GET("/me", s.mePage)
+	s.e.GET("/", s.homePage)
+
+	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/auth/tokens", Op: "createToken", Tag: "auth",
+		Summary: "Exchange an email or mobile number and password for a bearer token",
+		Body:    tokenRequest{}, Resp: tokenResponse{}, Status: http.StatusCreated, H: s.apiCreateToken})
+	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/users", Op: "register", Tag: "auth",
+		Summary: "Register an account (resident of a community)", Body: app.RegisterInput{}, Resp: userOut{},
+		Status: http.StatusCreated, H: s.apiRegister})
+	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/me", Op: "me", Tag: "auth", Auth: true,
+		Summary: "The signed-in user and their memberships", Resp: meOut{}, H: s.apiMe})
+}
+
+// safeNext keeps post-login redirects on this site.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	if u, err := url.Parse(next); err != nil || u.Host != "" {
+		return "/"
+	}
+	return next
+}
+
+type loginForm struct {
+	Login string
+	Next  string
+}
+
+func (s *Server) loginPage(c echo.Context) error {
+	v := s.newView(c, s.i18n.T(lang(c), "login.title"), "")
+	v.Data = loginForm{Next: safeNext(c.QueryParam("next"))}
+	return s.renderPage(c, http.StatusOK, "login", v)
+}
+
+// loginAllowed applies the login rate limit per client address and per account.
+func (s *Server) loginAllowed(c echo.Context, login string) error {
+	if !s.limiter.allow("ip:"+c.RealIP(), "login:"+app.NormalizeLogin(login)) {
+		return app.Errorf(app.ERATELIMITED, "error.rate_limited")
+	}
+	return nil
+}
+
+func (s *Server) login(c echo.Context) error {
+	login, password := strings.TrimSpace(c.FormValue("login")), c.FormValue("password")
+	next := safeNext(c.FormValue("next"))
+	v := s.newView(c, s.i18n.T(lang(c), "login.title"), "")
+	v.Data = loginForm{Login: login, Next: next}
+	if err := s.loginAllowed(c, login); err != nil {
+		v.Errors["login"] = s.i18n.T(v.Lang, "error.rate_limited")
+		c.Response().Header().Set("Retry-After", "60")
+		return s.renderPage(c, http.StatusTooManyRequests, "login", v)
+	}
+	u, err := s.app.Authenticate(c.Request().Context(), login, password)
+	if app.IsCode(err, app.EUNAUTHORIZED) {
+		v.Errors["login"] = s.i18n.T(v.Lang, "error.bad_login")
+		return s.renderPage(c, http.StatusUnauthorized, "login", v)
+	} else if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	// A new session token on login prevents session fixation.
+	if err := s.sessions.RenewToken(ctx); err != nil {
+		return err
+	}
+	s.sessions.Put(ctx, "user_id", u.ID)
+	s.sessions.Put(ctx, "flash", s.i18n.T(v.Lang, "login.welcome", "name", u.Name))
+	return c.Redirect(http.StatusSeeOther, next)
+}
+
+func (s *Server) logout(c echo.Context) error {
+	ctx := c.Request().Context()
+	if err := s.sessions.Destroy(ctx); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/")
+}
+
+type registerPageData struct {
+	Form        app.RegisterInput
+	Communities []*app.Community
+	Grids       []*app.Grid
+}
+
+func (s *Server) registerData(c echo.Context, in app.RegisterInput) (*registerPageData, error) {
+	ctx := c.Request().Context()
+	cs, _, err := s.app.Communities(ctx, app.CommunityFilter{Page: app.Page{Page: 1, PerPage: app.MaxPerPage}})
+	if err != nil {
+		return nil, err
+	}
+	d := &registerPageData{Form: in, Communities: cs}
+	if in.CommunityID != 0 {
+		d.Grids, _, err = s.app.Grids(ctx, app.GridFilter{CommunityID: &in.CommunityID, Page: app.Page{Page: 1, PerPage: app.MaxPerPage}})
+	}
+	return d, err
+}
+
+func (s *Server) registerPage(c echo.Context) error {
+	in := app.RegisterInput{}
+	p := params{c: c}
+	if id := p.int64p("community_id"); id != nil {
+		in.CommunityID = *id
+	}
+	d, err := s.registerData(c, in)
+	if err != nil {
+		return err
+	}
+	v := s.newView(c, s.i18n.T(lang(c), "register.title"), "")
+	v.Data = d
+	return s.renderPage(c, http.StatusOK, "register", v)
+}
+
+func (s *Server) register(c echo.Context) error {
+	var in app.RegisterInput
+	ferr := bindForm(c, &in)
+	in.Locale = lang(c)
+	v := s.newView(c, s.i18n.T(lang(c), "register.title"), "")
+	var u *app.User
+	err := ferr
+	if err == nil {
+		u, err = s.app.Register(c.Request().Context(), in)
+	}
+	if err != nil {
+		in.Password = ""
+		d, derr := s.registerData(c, in)
+		if derr != nil {
+			return derr
+		}
+		v.Data = d
+		return s.formError(c, err, "register", v)
+	}
+	ctx := c.Request().Context()
+	if err := s.sessions.RenewToken(ctx); err != nil {
+		return err
+	}
+	s.sessions.Put(ctx, "user_id", u.ID)
+	s.sessions.Put(ctx, "flash", s.i18n.T(v.Lang, "register.done", "name", u.Name))
+	return c.Redirect(http.StatusSeeOther, "/me")
+}
+
+// formError re-renders a form with its field errors (422) when err is a validation error.
+func (s *Server) formError(c echo.Context, err error, page string, v *View) error {
+	var ae *app.Error
+	if !errors.As(err, &ae) || ae.Code != app.EINVALID {
+		return err
+	}
+	for f, m := range ae.Fields {
+		v.Errors[f] = s.i18n.Msg(v.Lang, m)
+	}
+	if len(v.Errors) == 0 {
+		v.Errors["_"] = s.i18n.Msg(v.Lang, ae.Message)
+	}
+	return s.renderPage(c, http.StatusUnprocessableEntity, page, v)
+}
+
+// done redirects after a successful form with a flash message.
+func (s *Server) done(c echo.Context, to, msgID string, kv ...any) error {
+	s.sessions.Put(c.Request().Context(), "flash", s.i18n.T(lang(c), msgID, kv...))
+	return c.Redirect(http.StatusSeeOther, to)
+}
+
+type meData struct {
+	Memberships []*app.Membership
+	Needs       []*app.NeedView
+	Projects    []*app.ProjectView
+	Volunteer   *app.Volunteer
+	Places      map[int64]string
+}
+
+func (s *Server) mePage(c echo.Context) error {
+	p := principal(c)
+	if !p.Authenticated() {
+		return app.Unauthorized()
+	}
+	ctx := c.Request().Context()
+	uid := p.User.ID
+	needs, _, err := s.app.Needs(ctx, app.NeedFilter{RequesterID: &uid, Page: app.Page{Page: 1, PerPage: 50}})
+	if err != nil {
+		return err
+	}
+	projects, _, err := s.app.Projects(ctx, app.ProjectFilter{ProposerID: &uid, Page: app.Page{Page: 1, PerPage: 50}})
+	if err != nil {
+		return err
+	}
+	d := &meData{Needs: needs, Projects: projects}
+	for i := range p.Memberships {
+		d.Memberships = append(d.Memberships, &p.Memberships[i])
+	}
+	if vol, err := s.app.MyVolunteer(ctx); err == nil {
+		d.Volunteer = vol
+	} else if !app.IsCode(err, app.ENOTFOUND) {
+		return err
+	}
+	d.Places, err = s.placeNames(c, d.Memberships)
+	if err != nil {
+		return err
+	}
+	v := s.newView(c, p.User.Name, "")
+	v.Data = d
+	return s.renderPage(c, http.StatusOK, "me", v)
+}
+
+// placeNames names the scope of each membership ("东湖社区", "第3网格", "当湖街道").
+func (s *Server) placeNames(c echo.Context, ms []*app.Membership) (map[int64]string, error) {
+	ctx := c.Request().Context()
+	out := map[int64]string{}
+	for _, m := range ms {
+		switch {
+		case m.GridID != nil:
+			g, err := s.app.Grid(ctx, *m.GridID)
+			if err != nil {
+				return nil, err
+			}
+			cm, err := s.app.Community(ctx, g.CommunityID)
+			if err != nil {
+				return nil, err
+			}
+			out[m.ID] = cm.Name + " · " + g.Name
+		case m.CommunityID != nil:
+			cm, err := s.app.Community(ctx, *m.CommunityID)
+			if err != nil {
+				return nil, err
+			}
+			out[m.ID] = cm.Name
+		case m.StreetID != nil:
+			st, err := s.app.Street(ctx, *m.StreetID)
+			if err != nil {
+				return nil, err
+			}
+			out[m.ID] = st.Name
+		default:
+			out[m.ID] = s.i18n.T(lang(c), "scope.global")
+		}
+	}
+	return out, nil
+}
+
+type tokenRequest struct {
+	Email    string `json:"email"`
+	Mobile   string `json:"mobile,omitempty"`
+	Password string `json:"password"`
+	Name     string `json:"name,omitempty"`
+}
+
+type tokenResponse struct {
+	Token     string `json:"token"`
+	ExpiresAt string `json:"expires_at"`
+}
+
+func (s *Server) apiCreateToken(c echo.Context) error {
+	var in tokenRequest
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	login := in.Email
+	if login == "" {
+		login = in.Mobile
+	}
+	fe := app.FieldErrors{}
+	if login == "" {
+		fe.Add("email", "error.required")
+	}
+	if in.Password == "" {
+		fe.Add("password", "error.required")
+	}
+	if err := fe.Err(); err != nil {
+		return err
+	}
+	if err := s.loginAllowed(c, login); err != nil {
+		return err
+	}
+	token, t, err := s.app.CreateAPIToken(c.Request().Context(), login, in.Password, in.Name)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, tokenResponse{Token: token, ExpiresAt: t.ExpiresAt.Format("2006-01-02T15:04:05Z07:00")})
+}
+
+// userOut is a user as the API shows it to themselves or to administrators.
+type userOut struct {
+	ID     int64   `json:"id"`
+	Name   string  `json:"name"`
+	Email  *string `json:"email"`
+	Mobile *string `json:"mobile"`
+	Locale string  `json:"locale"`
+}
+
+func toUserOut(u *app.User) userOut {
+	return userOut{ID: u.ID, Name: u.Name, Email: u.Email, Mobile: u.Mobile, Locale: u.Locale}
+}
+
+type meOut struct {
+	User        userOut          `json:"user"`
+	Memberships []app.Membership `json:"memberships"`
+}
+
+func (s *Server) apiRegister(c echo.Context) error {
+	var in app.RegisterInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	u, err := s.app.Register(c.Request().Context(), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, toUserOut(u))
+}
+
+func (s *Server) apiMe(c echo.Context) error {
+	p := principal(c)
+	if !p.Authenticated() {
+		return app.Unauthorized()
+	}
+	ms := p.Memberships
+	if ms == nil {
+		ms = []app.Membership{}
+	}
+	return c.JSON(http.StatusOK, meOut{User: toUserOut(p.User), Memberships: ms})
+}

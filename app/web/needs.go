@@ -1,0 +1,506 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/wushe/wushe/app"
+)
+
+func (s *Server) needRoutes() {
+	e := s.e
+	e.GET("/needs", s.needsPage)
+	e.GET("/needs/new", s.needNewPage)
+	e.POST("/needs", s.needCreate)
+	e.GET("/needs/:id", s.needPage)
+	e.GET("/needs/:id/edit", s.needEditPage)
+	e.POST("/needs/:id", s.needUpdate)
+	e.POST("/needs/:id/transition", s.needTransition)
+	e.POST("/needs/:id/assign", s.needAssign)
+	e.GET("/queue", s.queuePage)
+
+	q := []queryParam{
+		{Name: "community_id", Type: "integer"}, {Name: "grid_id", Type: "integer"},
+		{Name: "category", Type: "string"}, {Name: "tier", Type: "string", Enum: app.NeedTiers},
+		{Name: "status", Type: "string", Enum: app.NeedStatuses},
+		{Name: "escalation_level", Type: "string", Enum: []string{app.LevelGrid, app.LevelCommunity, app.LevelStreet}},
+		{Name: "q", Type: "string", Desc: "title contains"},
+		{Name: "page", Type: "integer"}, {Name: "per_page", Type: "integer", Desc: "1–100"},
+	}
+	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/needs", Op: "listNeeds", Tag: "needs",
+		Summary: "List needs, overdue first; private details only for those allowed to see them",
+		Query:   q, Resp: list[needOut]{}, H: s.apiNeeds})
+	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/needs", Op: "createNeed", Tag: "needs", Auth: true,
+		Summary: "File a need in a grid (residents; grid workers on a resident's behalf with consent)",
+		Body:    app.NeedInput{}, Resp: needOut{}, Status: http.StatusCreated, H: s.apiNeedCreate})
+	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/needs/:id", Op: "getNeed", Tag: "needs",
+		Summary: "Get a need", Resp: needOut{}, H: s.apiNeed})
+	s.api(apiRoute{Method: http.MethodPatch, Path: "/api/v1/needs/:id", Op: "updateNeed", Tag: "needs", Auth: true,
+		Summary: "Edit a need (its resident while open; workers may re-triage the tier)",
+		Body:    app.NeedUpdate{}, Resp: needOut{}, H: s.apiNeedUpdate})
+	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/needs/:id/transitions", Op: "transitionNeed", Tag: "needs", Auth: true,
+		Summary: "Move a need: start, resolve, close, reopen or withdraw",
+		Body:    transitionIn{}, Resp: needOut{}, H: s.apiNeedTransition})
+	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/needs/:id/assignee", Op: "assignNeed", Tag: "needs", Auth: true,
+		Summary: "Assign a need to a user", Body: assignIn{}, Resp: needOut{}, H: s.apiNeedAssign})
+	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/queue", Op: "needQueue", Tag: "needs", Auth: true,
+		Summary: "The needs the caller answers for (grid, escalated community or street), overdue first",
+		Query:   q, Resp: list[needOut]{}, H: s.apiQueue})
+}
+
+// needOut is a need in the API, with whether it is overdue and what the caller may do next.
+type needOut struct {
+	*app.Need
+	Overdue        bool     `json:"overdue"`
+	PrivateVisible bool     `json:"private_visible"`
+	Actions        []string `json:"actions"`
+}
+
+func toNeedOut(v *app.NeedView) needOut {
+	acts := v.Can
+	if acts == nil {
+		acts = []string{}
+	}
+	return needOut{Need: v.Need, Overdue: v.Overdue, PrivateVisible: v.Private, Actions: acts}
+}
+
+func toNeedOuts(vs []*app.NeedView) []needOut {
+	out := make([]needOut, len(vs))
+	for i, v := range vs {
+		out[i] = toNeedOut(v)
+	}
+	return out
+}
+
+func needFilter(c echo.Context) (app.NeedFilter, error) {
+	p := params{c: c}
+	f := app.NeedFilter{
+		CommunityID:     p.int64p("community_id"),
+		GridID:          p.int64p("grid_id"),
+		Category:        p.oneOfOrAny("category", 64),
+		Tier:            p.oneOf("tier", app.NeedTiers),
+		EscalationLevel: p.oneOf("escalation_level", []string{app.LevelGrid, app.LevelCommunity, app.LevelStreet}),
+		Q:               p.str("q", 100),
+		Page:            p.page(),
+	}
+	if st := p.oneOf("status", append([]string{"active"}, app.NeedStatuses...)); st != nil {
+		if *st == "active" {
+			f.Statuses = []string{app.NeedOpen, app.NeedInProgress}
+		} else {
+			f.Statuses = []string{*st}
+		}
+	}
+	return f, p.err
+}
+
+// oneOfOrAny reads a free-form code of bounded length (categories are validated by the domain).
+func (p *params) oneOfOrAny(name string, maxLen int) *string {
+	v := p.str(name, maxLen)
+	if v == "" {
+		return nil
+	}
+	return &v
+}
+
+type needsPageData struct {
+	Needs          []*app.NeedView
+	Filter         app.NeedFilter
+	CommunityNames map[int64]string
+	Queue          bool
+}
+
+func (s *Server) needsPage(c echo.Context) error {
+	f, err := needFilter(c)
+	if err != nil {
+		return err
+	}
+	if c.QueryParam("status") == "" {
+		f.Statuses = []string{app.NeedOpen, app.NeedInProgress}
+	}
+	ns, total, err := s.app.Needs(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	names, err := s.communityNames(c)
+	if err != nil {
+		return err
+	}
+	v := s.newView(c, s.i18n.T(lang(c), "needs.title"), "needs")
+	v.Data = needsPageData{Needs: ns, Filter: f, CommunityNames: names}
+	v.Pager = newPager(c, f.Page, total)
+	return s.renderPage(c, http.StatusOK, "needs_list", v)
+}
+
+func (s *Server) queuePage(c echo.Context) error {
+	f, err := needFilter(c)
+	if err != nil {
+		return err
+	}
+	ns, total, err := s.app.NeedQueue(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	names, err := s.communityNames(c)
+	if err != nil {
+		return err
+	}
+	v := s.newView(c, s.i18n.T(lang(c), "queue.title"), "queue")
+	v.Data = needsPageData{Needs: ns, Filter: f, CommunityNames: names, Queue: true}
+	v.Pager = newPager(c, f.Page, total)
+	return s.renderPage(c, http.StatusOK, "queue", v)
+}
+
+type needFormData struct {
+	ID          int64
+	Form        app.NeedInput
+	WindowStart string
+	WindowEnd   string
+	Grids       []gridChoice
+	OnBehalf    bool
+	CanTier     bool
+}
+
+// gridChoice is a grid labelled with its community, for the grid select.
+type gridChoice struct {
+	ID    int64
+	Label string
+}
+
+// gridChoices lists the grids the user may file in: the principal's community (or all for
+// workers with wider scopes).
+func (s *Server) gridChoices(c echo.Context) ([]gridChoice, error) {
+	ctx := c.Request().Context()
+	p := principal(c)
+	cms, err := s.allCommunities(c)
+	if err != nil {
+		return nil, err
+	}
+	var out []gridChoice
+	for page := 1; ; page++ {
+		gs, total, err := s.app.Grids(ctx, app.GridFilter{Page: app.Page{Page: page, PerPage: app.MaxPerPage}})
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range gs {
+			cm, ok := cms[g.CommunityID]
+			if !ok {
+				continue
+			}
+			t := app.Target{StreetID: cm.StreetID, CommunityID: cm.ID, GridID: g.ID}
+			if app.Can(p, app.ActNeedCreate, t) {
+				out = append(out, gridChoice{ID: g.ID, Label: cm.Name + " · " + g.Name})
+			}
+		}
+		if page*app.MaxPerPage >= total {
+			return out, nil
+		}
+	}
+}
+
+func (s *Server) renderNeedForm(c echo.Context, status int, d *needFormData, v *View) error {
+	grids, err := s.gridChoices(c)
+	if err != nil {
+		return err
+	}
+	d.Grids = grids
+	d.OnBehalf = app.Can(principal(c), app.ActNeedQueue, app.Target{})
+	v.Data = d
+	return s.renderPage(c, status, "need_form", v)
+}
+
+func (s *Server) needNewPage(c echo.Context) error {
+	if !principal(c).Authenticated() {
+		return app.Unauthorized()
+	}
+	in := app.NeedInput{Tier: app.TierMinor, Privacy: "private"}
+	p := params{c: c}
+	if g := p.int64p("grid_id"); g != nil {
+		in.GridID = *g
+	}
+	return s.renderNeedForm(c, http.StatusOK, &needFormData{Form: in}, s.newView(c, s.i18n.T(lang(c), "needs.new"), "needs"))
+}
+
+func (s *Server) localInput(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.In(s.app.Location()).Format("2006-01-02T15:04")
+}
+
+func (s *Server) needCreate(c echo.Context) error {
+	var in app.NeedInput
+	err := bindForm(c, &in)
+	fe := app.FieldErrors{}
+	in.WindowStart, in.WindowEnd = s.formTime(c, "window_start", fe), s.formTime(c, "window_end", fe)
+	if err == nil {
+		err = fe.Err()
+	}
+	var n *app.Need
+	if err == nil {
+		n, err = s.app.CreateNeed(c.Request().Context(), in)
+	}
+	if err != nil {
+		if app.IsCode(err, app.EINVALID) {
+			v := s.newView(c, s.i18n.T(lang(c), "needs.new"), "needs")
+			s.applyErrors(v, err)
+			d := &needFormData{Form: in, WindowStart: c.FormValue("window_start"), WindowEnd: c.FormValue("window_end")}
+			return s.renderNeedForm(c, http.StatusUnprocessableEntity, d, v)
+		}
+		return err
+	}
+	return s.done(c, "/needs/"+strconv.FormatInt(n.ID, 10), "needs.filed", "due", s.newView(c, "", "").Time(n.DueAt))
+}
+
+type needPageData struct {
+	Need      *app.NeedView
+	Community *app.Community
+	Grid      *app.Grid
+	Events    []*app.AuditEvent
+	Assignee  *app.User
+}
+
+func (s *Server) needPage(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	n, err := s.app.Need(ctx, id)
+	if err != nil {
+		return err
+	}
+	d := &needPageData{Need: n}
+	if d.Community, err = s.app.Community(ctx, n.CommunityID); err != nil {
+		return err
+	}
+	if d.Grid, err = s.app.Grid(ctx, n.GridID); err != nil {
+		return err
+	}
+	if n.Private {
+		typ := "need"
+		evs, _, err := s.app.Store().FindAuditEvents(ctx, app.AuditFilter{SubjectType: &typ, SubjectID: &n.ID, Page: app.Page{Page: 1, PerPage: 50}})
+		if err != nil {
+			return err
+		}
+		d.Events = evs
+		if n.AssigneeID != nil {
+			if u, err := s.app.Store().FindUser(ctx, *n.AssigneeID); err == nil {
+				d.Assignee = u
+			}
+		}
+	}
+	v := s.newView(c, n.Title, "needs")
+	v.Data = d
+	return s.renderPage(c, http.StatusOK, "need_show", v)
+}
+
+func (s *Server) needEditPage(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	n, err := s.app.Need(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	if !contains(n.Can, "edit") {
+		if !principal(c).Authenticated() {
+			return app.Unauthorized()
+		}
+		return app.Forbidden()
+	}
+	in := app.NeedInput{GridID: n.GridID, CommunityID: n.CommunityID, Category: n.Category, Tier: n.Tier, Title: n.Title,
+		Description: n.Description, Address: n.Address, Privacy: n.Privacy}
+	d := &needFormData{ID: id, Form: in, WindowStart: s.localInput(n.WindowStart), WindowEnd: s.localInput(n.WindowEnd),
+		CanTier: contains(n.Can, "assign")}
+	return s.renderNeedForm(c, http.StatusOK, d, s.newView(c, n.Title, "needs"))
+}
+
+func contains(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) needUpdate(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in app.NeedInput
+	err = bindForm(c, &in)
+	fe := app.FieldErrors{}
+	ws, we := s.formTime(c, "window_start", fe), s.formTime(c, "window_end", fe)
+	if err == nil {
+		err = fe.Err()
+	}
+	if err == nil {
+		up := app.NeedUpdate{Category: &in.Category, Title: &in.Title, Description: &in.Description, Address: &in.Address,
+			Privacy: &in.Privacy, WindowStart: ws, WindowEnd: we}
+		if in.Tier != "" {
+			up.Tier = &in.Tier
+		}
+		_, err = s.app.UpdateNeed(c.Request().Context(), id, up)
+	}
+	if err != nil {
+		if app.IsCode(err, app.EINVALID) {
+			v := s.newView(c, in.Title, "needs")
+			s.applyErrors(v, err)
+			d := &needFormData{ID: id, Form: in, WindowStart: c.FormValue("window_start"), WindowEnd: c.FormValue("window_end"), CanTier: true}
+			return s.renderNeedForm(c, http.StatusUnprocessableEntity, d, v)
+		}
+		return err
+	}
+	return s.done(c, "/needs/"+strconv.FormatInt(id, 10), "flash.saved", "name", in.Title)
+}
+
+func (s *Server) needTransition(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	tr := app.NeedTransition(c.FormValue("action"))
+	if _, err := s.app.TransitionNeed(c.Request().Context(), id, tr, c.FormValue("note")); err != nil {
+		if app.IsCode(err, app.EINVALID) || app.IsCode(err, app.ECONFLICT) {
+			s.sessions.Put(c.Request().Context(), "flash", s.describe(err, lang(c), http.StatusConflict).Message)
+			return c.Redirect(http.StatusSeeOther, "/needs/"+strconv.FormatInt(id, 10))
+		}
+		return err
+	}
+	return s.done(c, "/needs/"+strconv.FormatInt(id, 10), "needs.moved", "action", s.i18n.T(lang(c), "transition."+string(tr)))
+}
+
+func (s *Server) needAssign(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	uid, perr := strconv.ParseInt(c.FormValue("assignee_id"), 10, 64)
+	if perr != nil {
+		s.sessions.Put(c.Request().Context(), "flash", s.i18n.T(lang(c), "error.unknown_ref"))
+		return c.Redirect(http.StatusSeeOther, "/needs/"+strconv.FormatInt(id, 10))
+	}
+	if _, err := s.app.AssignNeed(c.Request().Context(), id, uid); err != nil {
+		if app.IsCode(err, app.EINVALID) || app.IsCode(err, app.ECONFLICT) {
+			s.sessions.Put(c.Request().Context(), "flash", s.describe(err, lang(c), http.StatusConflict).Message)
+			return c.Redirect(http.StatusSeeOther, "/needs/"+strconv.FormatInt(id, 10))
+		}
+		return err
+	}
+	return s.done(c, "/needs/"+strconv.FormatInt(id, 10), "needs.assigned")
+}
+
+func (s *Server) apiNeeds(c echo.Context) error {
+	f, err := needFilter(c)
+	if err != nil {
+		return err
+	}
+	ns, total, err := s.app.Needs(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, listOf(toNeedOuts(ns), total, f.Page))
+}
+
+func (s *Server) apiQueue(c echo.Context) error {
+	f, err := needFilter(c)
+	if err != nil {
+		return err
+	}
+	ns, total, err := s.app.NeedQueue(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, listOf(toNeedOuts(ns), total, f.Page))
+}
+
+func (s *Server) apiNeed(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	n, err := s.app.Need(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toNeedOut(n))
+}
+
+func (s *Server) apiNeedCreate(c echo.Context) error {
+	var in app.NeedInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	n, err := s.app.CreateNeed(c.Request().Context(), in)
+	if err != nil {
+		return err
+	}
+	v, err := s.app.Need(c.Request().Context(), n.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, toNeedOut(v))
+}
+
+func (s *Server) apiNeedUpdate(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in app.NeedUpdate
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	v, err := s.app.UpdateNeed(c.Request().Context(), id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toNeedOut(v))
+}
+
+type transitionIn struct {
+	Action string `json:"action"`
+	Note   string `json:"note,omitempty"`
+}
+
+func (s *Server) apiNeedTransition(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in transitionIn
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	v, err := s.app.TransitionNeed(c.Request().Context(), id, app.NeedTransition(in.Action), in.Note)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toNeedOut(v))
+}
+
+type assignIn struct {
+	AssigneeID int64 `json:"assignee_id"`
+}
+
+func (s *Server) apiNeedAssign(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in assignIn
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	v, err := s.app.AssignNeed(c.Request().Context(), id, in.AssigneeID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toNeedOut(v))
+}

@@ -1,0 +1,498 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/wushe/wushe/app"
+)
+
+func (s *Server) partyRoutes() {
+	e := s.e
+	e.GET("/organizations", s.organizationsPage)
+	e.GET("/organizations/new", s.organizationNewPage)
+	e.POST("/organizations", s.organizationCreate)
+	e.GET("/organizations/:id", s.organizationPage)
+	e.GET("/organizations/:id/edit", s.organizationEditPage)
+	e.POST("/organizations/:id", s.organizationUpdate)
+	e.POST("/organizations/:id/verify", s.organizationVerify)
+	e.GET("/social-workers", s.socialWorkersPage)
+	e.GET("/social-workers/new", s.socialWorkerNewPage)
+	e.POST("/social-workers", s.socialWorkerCreate)
+	e.GET("/social-workers/:id", s.socialWorkerPage)
+	e.GET("/social-workers/:id/edit", s.socialWorkerEditPage)
+	e.POST("/social-workers/:id", s.socialWorkerUpdate)
+
+	pageQ := []queryParam{{Name: "page", Type: "integer"}, {Name: "per_page", Type: "integer", Desc: "1–100"}}
+	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/organizations", Op: "listOrganizations", Tag: "parties",
+		Summary: "List organizations (social organizations, merchants, units, foundations)",
+		Query: append([]queryParam{{Name: "kind", Type: "string", Enum: app.OrganizationKinds}, {Name: "verified", Type: "boolean"},
+			{Name: "category", Type: "string"}, {Name: "community_id", Type: "integer", Desc: "home community or service area"},
+			{Name: "street_id", Type: "integer"}, {Name: "q", Type: "string"}}, pageQ...),
+		Resp: list[orgOut]{}, H: s.apiOrganizations})
+	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/organizations", Op: "createOrganization", Tag: "parties", Auth: true,
+		Summary: "Register an organization (unverified; the registrant becomes its member)",
+		Body:    app.OrganizationInput{}, Resp: orgOut{}, Status: http.StatusCreated, H: s.apiOrganizationCreate})
+	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/organizations/:id", Op: "getOrganization", Tag: "parties",
+		Summary: "Get an organization", Resp: orgOut{}, H: s.apiOrganization})
+	s.api(apiRoute{Method: http.MethodPut, Path: "/api/v1/organizations/:id", Op: "updateOrganization", Tag: "parties", Auth: true,
+		Summary: "Update an organization (its members, community workers)", Body: app.OrganizationInput{}, Resp: orgOut{}, H: s.apiOrganizationUpdate})
+	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/organizations/:id/verification", Op: "verifyOrganization", Tag: "parties", Auth: true,
+		Summary: "Verify or unverify an organization (community workers, civil-affairs officers)",
+		Body:    verifyIn{}, Resp: orgOut{}, H: s.apiOrganizationVerify})
+
+	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/social-workers", Op: "listSocialWorkers", Tag: "parties",
+		Summary: "List social workers (names masked for the public)",
+		Query: append([]queryParam{{Name: "organization_id", Type: "integer"}, {Name: "community_id", Type: "integer"},
+			{Name: "certification_level", Type: "string", Enum: app.CertificationLevels}, {Name: "q", Type: "string"}}, pageQ...),
+		Resp: list[socialWorkerOut]{}, H: s.apiSocialWorkers})
+	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/social-workers", Op: "createSocialWorker", Tag: "parties", Auth: true,
+		Summary: "Add a social worker to an organization or community", Body: app.SocialWorkerInput{}, Resp: socialWorkerOut{},
+		Status: http.StatusCreated, H: s.apiSocialWorkerCreate})
+	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/social-workers/:id", Op: "getSocialWorker", Tag: "parties",
+		Summary: "Get a social worker", Resp: socialWorkerOut{}, H: s.apiSocialWorker})
+	s.api(apiRoute{Method: http.MethodPut, Path: "/api/v1/social-workers/:id", Op: "updateSocialWorker", Tag: "parties", Auth: true,
+		Summary: "Update a social worker", Body: app.SocialWorkerInput{}, Resp: socialWorkerOut{}, H: s.apiSocialWorkerUpdate})
+}
+
+// --- organizations
+
+type orgOut struct {
+	*app.Organization
+	CanEdit   bool `json:"can_edit"`
+	CanVerify bool `json:"can_verify"`
+}
+
+func toOrgOut(v *app.OrganizationView) orgOut {
+	return orgOut{Organization: v.Organization, CanEdit: v.CanEdit, CanVerify: v.CanVerify}
+}
+
+func orgFilter(c echo.Context) (app.OrganizationFilter, error) {
+	p := params{c: c}
+	f := app.OrganizationFilter{Kind: p.oneOf("kind", app.OrganizationKinds), Verified: p.boolp("verified"),
+		Category: p.oneOfOrAny("category", 64), CommunityID: p.int64p("community_id"), StreetID: p.int64p("street_id"),
+		Q: p.str("q", 100), Page: p.page()}
+	return f, p.err
+}
+
+func (s *Server) organizationsPage(c echo.Context) error {
+	f, err := orgFilter(c)
+	if err != nil {
+		return err
+	}
+	os, total, err := s.app.Organizations(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	names, err := s.communityNames(c)
+	if err != nil {
+		return err
+	}
+	v := s.newView(c, s.i18n.T(lang(c), "organizations.title"), "organizations")
+	v.Data = map[string]any{"Organizations": os, "Filter": f, "CommunityNames": names}
+	v.Pager = newPager(c, f.Page, total)
+	return s.renderPage(c, http.StatusOK, "organizations_list", v)
+}
+
+func (s *Server) organizationPage(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	o, err := s.app.Organization(ctx, id)
+	if err != nil {
+		return err
+	}
+	workers, _, err := s.app.SocialWorkers(ctx, app.SocialWorkerFilter{OrganizationID: &id, Page: app.Page{Page: 1, PerPage: 50}})
+	if err != nil {
+		return err
+	}
+	names, err := s.communityNames(c)
+	if err != nil {
+		return err
+	}
+	v := s.newView(c, o.Name, "organizations")
+	v.Data = map[string]any{"Org": o, "Workers": workers, "CommunityNames": names}
+	return s.renderPage(c, http.StatusOK, "organization_show", v)
+}
+
+func (s *Server) organizationForm(c echo.Context, status int, id int64, in app.OrganizationInput, v *View) error {
+	names, err := s.communityNames(c)
+	if err != nil {
+		return err
+	}
+	v.Data = map[string]any{"ID": id, "Form": in, "CommunityNames": names}
+	return s.renderPage(c, status, "organization_form", v)
+}
+
+func (s *Server) organizationNewPage(c echo.Context) error {
+	if err := app.Authorize(principal(c), app.ActOrgCreate, app.Target{}); err != nil {
+		return err
+	}
+	return s.organizationForm(c, http.StatusOK, 0, app.OrganizationInput{Kind: "social_org"}, s.newView(c, s.i18n.T(lang(c), "organizations.new"), "organizations"))
+}
+
+func (s *Server) organizationCreate(c echo.Context) error {
+	var in app.OrganizationInput
+	err := bindForm(c, &in)
+	var o *app.Organization
+	if err == nil {
+		o, err = s.app.CreateOrganization(c.Request().Context(), in)
+	}
+	if err != nil {
+		if app.IsCode(err, app.EINVALID) {
+			v := s.newView(c, s.i18n.T(lang(c), "organizations.new"), "organizations")
+			s.applyErrors(v, err)
+			return s.organizationForm(c, http.StatusUnprocessableEntity, 0, in, v)
+		}
+		return err
+	}
+	return s.done(c, "/organizations/"+strconv.FormatInt(o.ID, 10), "flash.saved", "name", o.Name)
+}
+
+func orgInputOf(o *app.Organization) app.OrganizationInput {
+	return app.OrganizationInput{Name: o.Name, Kind: o.Kind, RegistrationNumber: o.RegistrationNumber, StreetID: o.StreetID,
+		CommunityID: o.CommunityID, Address: o.Address, Lat: o.Lat, Lng: o.Lng, ContactName: o.ContactName,
+		ContactPhone: o.ContactPhone, Description: o.Description, Categories: o.Categories, AreaCommunityIDs: o.AreaCommunityIDs}
+}
+
+func (s *Server) organizationEditPage(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	o, err := s.app.Organization(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	if !o.CanEdit {
+		if !principal(c).Authenticated() {
+			return app.Unauthorized()
+		}
+		return app.Forbidden()
+	}
+	return s.organizationForm(c, http.StatusOK, id, orgInputOf(o.Organization), s.newView(c, o.Name, "organizations"))
+}
+
+func (s *Server) organizationUpdate(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in app.OrganizationInput
+	err = bindForm(c, &in)
+	var o *app.Organization
+	if err == nil {
+		o, err = s.app.UpdateOrganization(c.Request().Context(), id, in)
+	}
+	if err != nil {
+		if app.IsCode(err, app.EINVALID) {
+			v := s.newView(c, in.Name, "organizations")
+			s.applyErrors(v, err)
+			return s.organizationForm(c, http.StatusUnprocessableEntity, id, in, v)
+		}
+		return err
+	}
+	return s.done(c, "/organizations/"+strconv.FormatInt(o.ID, 10), "flash.saved", "name", o.Name)
+}
+
+func (s *Server) organizationVerify(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	verified := c.FormValue("verified") == "true"
+	_, err = s.app.VerifyOrganization(c.Request().Context(), id, verified)
+	if app.IsCode(err, app.EINVALID) {
+		s.sessions.Put(c.Request().Context(), "flash", s.describe(err, lang(c), http.StatusUnprocessableEntity).Fields["registration_number"])
+		return c.Redirect(http.StatusSeeOther, "/organizations/"+strconv.FormatInt(id, 10))
+	} else if err != nil {
+		return err
+	}
+	msg := "organizations.unverified"
+	if verified {
+		msg = "organizations.verified_done"
+	}
+	return s.done(c, "/organizations/"+strconv.FormatInt(id, 10), msg)
+}
+
+func (s *Server) apiOrganizations(c echo.Context) error {
+	f, err := orgFilter(c)
+	if err != nil {
+		return err
+	}
+	os, total, err := s.app.Organizations(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	out := make([]orgOut, len(os))
+	for i, o := range os {
+		out[i] = toOrgOut(o)
+	}
+	return c.JSON(http.StatusOK, listOf(out, total, f.Page))
+}
+
+func (s *Server) apiOrganization(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	o, err := s.app.Organization(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toOrgOut(o))
+}
+
+func (s *Server) orgResponse(c echo.Context, status int, id int64) error {
+	o, err := s.app.Organization(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(status, toOrgOut(o))
+}
+
+func (s *Server) apiOrganizationCreate(c echo.Context) error {
+	var in app.OrganizationInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	o, err := s.app.CreateOrganization(c.Request().Context(), in)
+	if err != nil {
+		return err
+	}
+	return s.orgResponse(c, http.StatusCreated, o.ID)
+}
+
+func (s *Server) apiOrganizationUpdate(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in app.OrganizationInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	if _, err := s.app.UpdateOrganization(c.Request().Context(), id, in); err != nil {
+		return err
+	}
+	return s.orgResponse(c, http.StatusOK, id)
+}
+
+type verifyIn struct {
+	Verified bool `json:"verified"`
+}
+
+func (s *Server) apiOrganizationVerify(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in verifyIn
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	if _, err := s.app.VerifyOrganization(c.Request().Context(), id, in.Verified); err != nil {
+		return err
+	}
+	return s.orgResponse(c, http.StatusOK, id)
+}
+
+// --- social workers
+
+type socialWorkerOut struct {
+	*app.SocialWorker
+	CanEdit bool `json:"can_edit"`
+}
+
+func socialWorkerFilter(c echo.Context) (app.SocialWorkerFilter, error) {
+	p := params{c: c}
+	f := app.SocialWorkerFilter{OrganizationID: p.int64p("organization_id"), CommunityID: p.int64p("community_id"),
+		CertificationLevel: p.oneOf("certification_level", app.CertificationLevels), Q: p.str("q", 50), Page: p.page()}
+	return f, p.err
+}
+
+func (s *Server) socialWorkersPage(c echo.Context) error {
+	f, err := socialWorkerFilter(c)
+	if err != nil {
+		return err
+	}
+	ws, total, err := s.app.SocialWorkers(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	names, err := s.communityNames(c)
+	if err != nil {
+		return err
+	}
+	v := s.newView(c, s.i18n.T(lang(c), "social_workers.title"), "social-workers")
+	v.Data = map[string]any{"Workers": ws, "Filter": f, "CommunityNames": names}
+	v.Pager = newPager(c, f.Page, total)
+	return s.renderPage(c, http.StatusOK, "social_workers_list", v)
+}
+
+func (s *Server) socialWorkerPage(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	w, err := s.app.SocialWorker(ctx, id)
+	if err != nil {
+		return err
+	}
+	var org *app.OrganizationView
+	if w.OrganizationID != nil {
+		if org, err = s.app.Organization(ctx, *w.OrganizationID); err != nil {
+			return err
+		}
+	}
+	names, err := s.communityNames(c)
+	if err != nil {
+		return err
+	}
+	v := s.newView(c, w.Name, "social-workers")
+	v.Data = map[string]any{"Worker": w, "Org": org, "CommunityNames": names}
+	return s.renderPage(c, http.StatusOK, "social_worker_show", v)
+}
+
+func (s *Server) socialWorkerForm(c echo.Context, status int, id int64, in app.SocialWorkerInput, v *View) error {
+	names, err := s.communityNames(c)
+	if err != nil {
+		return err
+	}
+	v.Data = map[string]any{"ID": id, "Form": in, "CommunityNames": names}
+	return s.renderPage(c, status, "social_worker_form", v)
+}
+
+func (s *Server) socialWorkerNewPage(c echo.Context) error {
+	if !principal(c).Authenticated() {
+		return app.Unauthorized()
+	}
+	in := app.SocialWorkerInput{CertificationLevel: "social_worker"}
+	p := params{c: c}
+	in.OrganizationID = p.int64p("organization_id")
+	return s.socialWorkerForm(c, http.StatusOK, 0, in, s.newView(c, s.i18n.T(lang(c), "social_workers.new"), "social-workers"))
+}
+
+func (s *Server) socialWorkerCreate(c echo.Context) error {
+	var in app.SocialWorkerInput
+	err := bindForm(c, &in)
+	var w *app.SocialWorker
+	if err == nil {
+		w, err = s.app.CreateSocialWorker(c.Request().Context(), in)
+	}
+	if err != nil {
+		if app.IsCode(err, app.EINVALID) {
+			v := s.newView(c, s.i18n.T(lang(c), "social_workers.new"), "social-workers")
+			s.applyErrors(v, err)
+			return s.socialWorkerForm(c, http.StatusUnprocessableEntity, 0, in, v)
+		}
+		return err
+	}
+	return s.done(c, "/social-workers/"+strconv.FormatInt(w.ID, 10), "flash.saved", "name", w.Name)
+}
+
+func (s *Server) socialWorkerEditPage(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	w, err := s.app.SocialWorker(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	if !w.CanEdit {
+		if !principal(c).Authenticated() {
+			return app.Unauthorized()
+		}
+		return app.Forbidden()
+	}
+	in := app.SocialWorkerInput{OrganizationID: w.OrganizationID, Name: w.Name, CertificationLevel: w.CertificationLevel,
+		CertificateNumber: w.CertificateNumber, SupervisorID: w.SupervisorID, CommunityID: w.CommunityID, Mobile: w.Mobile,
+		YearsExperience: w.YearsExperience, Categories: w.Categories}
+	return s.socialWorkerForm(c, http.StatusOK, id, in, s.newView(c, w.Name, "social-workers"))
+}
+
+func (s *Server) socialWorkerUpdate(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in app.SocialWorkerInput
+	err = bindForm(c, &in)
+	if err == nil {
+		_, err = s.app.UpdateSocialWorker(c.Request().Context(), id, in)
+	}
+	if err != nil {
+		if app.IsCode(err, app.EINVALID) {
+			v := s.newView(c, in.Name, "social-workers")
+			s.applyErrors(v, err)
+			return s.socialWorkerForm(c, http.StatusUnprocessableEntity, id, in, v)
+		}
+		return err
+	}
+	return s.done(c, "/social-workers/"+strconv.FormatInt(id, 10), "flash.saved", "name", in.Name)
+}
+
+func (s *Server) apiSocialWorkers(c echo.Context) error {
+	f, err := socialWorkerFilter(c)
+	if err != nil {
+		return err
+	}
+	ws, total, err := s.app.SocialWorkers(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	out := make([]socialWorkerOut, len(ws))
+	for i, w := range ws {
+		out[i] = socialWorkerOut{SocialWorker: w.SocialWorker, CanEdit: w.CanEdit}
+	}
+	return c.JSON(http.StatusOK, listOf(out, total, f.Page))
+}
+
+func (s *Server) socialWorkerResponse(c echo.Context, status int, id int64) error {
+	w, err := s.app.SocialWorker(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(status, socialWorkerOut{SocialWorker: w.SocialWorker, CanEdit: w.CanEdit})
+}
+
+func (s *Server) apiSocialWorker(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	return s.socialWorkerResponse(c, http.StatusOK, id)
+}
+
+func (s *Server) apiSocialWorkerCreate(c echo.Context) error {
+	var in app.SocialWorkerInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	w, err := s.app.CreateSocialWorker(c.Request().Context(), in)
+	if err != nil {
+		return err
+	}
+	return s.socialWorkerResponse(c, http.StatusCreated, w.ID)
+}
+
+func (s *Server) apiSocialWorkerUpdate(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in app.SocialWorkerInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	if _, err := s.app.UpdateSocialWorker(c.Request().Context(), id, in); err != nil {
+		return err
+	}
+	return s.socialWorkerResponse(c, http.StatusOK, id)
+}

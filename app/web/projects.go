@@ -1,0 +1,352 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/wushe/wushe/app"
+	"github.com/wushe/wushe/funds"
+)
+
+func (s *Server) projectRoutes() {
+	e := s.e
+	e.GET("/projects", s.projectsPage)
+	e.GET("/projects/new", s.projectNewPage)
+	e.POST("/projects", s.projectCreate)
+	e.GET("/projects/:id", s.projectPage)
+	e.GET("/projects/:id/edit", s.projectEditPage)
+	e.POST("/projects/:id", s.projectUpdate)
+	e.POST("/projects/:id/submit", s.projectSubmit)
+	e.POST("/projects/:id/decide", s.projectDecide)
+
+	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/projects", Op: "listProjects", Tag: "projects",
+		Summary: "List micro-projects (drafts only to their proposer with mine=true)",
+		Query: []queryParam{{Name: "community_id", Type: "integer"}, {Name: "category", Type: "string"},
+			{Name: "status", Type: "string", Enum: app.ProjectStatuses}, {Name: "mine", Type: "boolean"}, {Name: "q", Type: "string"},
+			{Name: "page", Type: "integer"}, {Name: "per_page", Type: "integer", Desc: "1–100"}},
+		Resp: list[projectOut]{}, H: s.apiProjects})
+	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/projects", Op: "createProject", Tag: "projects", Auth: true,
+		Summary: "Propose a micro-project (saved as a draft); budget in fen", Body: app.ProjectInput{}, Resp: projectOut{},
+		Status: http.StatusCreated, H: s.apiProjectCreate})
+	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/projects/:id", Op: "getProject", Tag: "projects",
+		Summary: "Get a project", Resp: projectOut{}, H: s.apiProject})
+	s.api(apiRoute{Method: http.MethodPut, Path: "/api/v1/projects/:id", Op: "updateProject", Tag: "projects", Auth: true,
+		Summary: "Edit a draft", Body: app.ProjectInput{}, Resp: projectOut{}, H: s.apiProjectUpdate})
+	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/projects/:id/submission", Op: "submitProject", Tag: "projects", Auth: true,
+		Summary: "Submit a draft for deliberation", Resp: projectOut{}, H: s.apiProjectSubmit})
+	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/projects/:id/decision", Op: "decideProject", Tag: "projects", Auth: true,
+		Summary: "Approve or reject a submitted project (community workers, committee)", Body: app.ProjectDecision{},
+		Resp: projectOut{}, H: s.apiProjectDecide})
+}
+
+type projectOut struct {
+	*app.Project
+	CanEdit   bool `json:"can_edit"`
+	CanSubmit bool `json:"can_submit"`
+	CanDecide bool `json:"can_decide"`
+}
+
+func toProjectOut(v *app.ProjectView) projectOut {
+	return projectOut{Project: v.Project, CanEdit: v.CanEdit, CanSubmit: v.CanSubmit, CanDecide: v.CanDecide}
+}
+
+func projectFilter(c echo.Context) (app.ProjectFilter, error) {
+	p := params{c: c}
+	f := app.ProjectFilter{CommunityID: p.int64p("community_id"), Category: p.oneOfOrAny("category", 64), Q: p.str("q", 100), Page: p.page()}
+	if st := p.oneOf("status", app.ProjectStatuses); st != nil {
+		f.Statuses = []string{*st}
+	}
+	if mine := p.boolp("mine"); mine != nil && *mine {
+		if pr := principal(c); pr.Authenticated() {
+			f.ProposerID = &pr.User.ID
+		} else {
+			return f, app.Unauthorized()
+		}
+	}
+	return f, p.err
+}
+
+func (s *Server) projectsPage(c echo.Context) error {
+	f, err := projectFilter(c)
+	if err != nil {
+		return err
+	}
+	ps, total, err := s.app.Projects(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	names, err := s.communityNames(c)
+	if err != nil {
+		return err
+	}
+	v := s.newView(c, s.i18n.T(lang(c), "projects.title"), "projects")
+	v.Data = map[string]any{"Projects": ps, "Filter": f, "CommunityNames": names}
+	v.Pager = newPager(c, f.Page, total)
+	return s.renderPage(c, http.StatusOK, "projects_list", v)
+}
+
+func (s *Server) projectPage(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	pr, err := s.app.Project(ctx, id)
+	if err != nil {
+		return err
+	}
+	cm, err := s.app.Community(ctx, pr.CommunityID)
+	if err != nil {
+		return err
+	}
+	var org *app.OrganizationView
+	if pr.OrganizationID != nil {
+		if org, err = s.app.Organization(ctx, *pr.OrganizationID); err != nil {
+			return err
+		}
+	}
+	proposer := ""
+	if u, err := s.app.Store().FindUser(ctx, pr.ProposerID); err == nil {
+		proposer = app.MaskName(u.Name)
+	}
+	v := s.newView(c, pr.Title, "projects")
+	v.Data = map[string]any{"Project": pr, "Community": cm, "Org": org, "Proposer": proposer}
+	return s.renderPage(c, http.StatusOK, "project_show", v)
+}
+
+type projectFormData struct {
+	ID             int64
+	Form           app.ProjectInput
+	Budget         string
+	CommunityNames map[int64]string
+}
+
+func (s *Server) projectForm(c echo.Context, status int, d *projectFormData, v *View) error {
+	names, err := s.communityNames(c)
+	if err != nil {
+		return err
+	}
+	d.CommunityNames = names
+	v.Data = d
+	return s.renderPage(c, status, "project_form", v)
+}
+
+func (s *Server) projectNewPage(c echo.Context) error {
+	p := principal(c)
+	if !p.Authenticated() {
+		return app.Unauthorized()
+	}
+	in := app.ProjectInput{}
+	for _, m := range p.Memberships {
+		if m.CommunityID != nil {
+			in.CommunityID = *m.CommunityID
+			break
+		}
+	}
+	return s.projectForm(c, http.StatusOK, &projectFormData{Form: in}, s.newView(c, s.i18n.T(lang(c), "projects.new"), "projects"))
+}
+
+// bindProjectForm reads the form; the budget is typed in yuan ("1,200.50") and stored in fen.
+func bindProjectForm(c echo.Context, in *app.ProjectInput) error {
+	err := bindForm(c, in)
+	in.Currency = string(funds.CNY)
+	m, perr := funds.ParseNonNegative(c.FormValue("budget"), funds.CNY)
+	if c.FormValue("budget") == "" {
+		m, perr = funds.Money{}, nil
+	}
+	if perr != nil {
+		msg := "error.amount"
+		if errors.Is(perr, funds.ErrTooManyDecimals) {
+			msg = "error.amount_decimals"
+		}
+		fe := app.FieldErrors{"budget": app.Msg(msg)}
+		var ae *app.Error
+		if errors.As(err, &ae) {
+			for f, m := range ae.Fields {
+				fe[f] = m
+			}
+		}
+		return fe.Err()
+	}
+	in.Budget = m.Amount
+	return err
+}
+
+func (s *Server) projectCreate(c echo.Context) error {
+	var in app.ProjectInput
+	err := bindProjectForm(c, &in)
+	var pr *app.Project
+	if err == nil {
+		pr, err = s.app.CreateProject(c.Request().Context(), in)
+	}
+	if err != nil {
+		if app.IsCode(err, app.EINVALID) {
+			v := s.newView(c, s.i18n.T(lang(c), "projects.new"), "projects")
+			s.applyErrors(v, err)
+			return s.projectForm(c, http.StatusUnprocessableEntity, &projectFormData{Form: in, Budget: c.FormValue("budget")}, v)
+		}
+		return err
+	}
+	return s.done(c, "/projects/"+strconv.FormatInt(pr.ID, 10), "projects.saved_draft")
+}
+
+func (s *Server) projectEditPage(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	pr, err := s.app.Project(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	if !pr.CanEdit {
+		if !principal(c).Authenticated() {
+			return app.Unauthorized()
+		}
+		return app.Forbidden()
+	}
+	in := app.ProjectInput{CommunityID: pr.CommunityID, GridID: pr.GridID, OrganizationID: pr.OrganizationID, Title: pr.Title,
+		Description: pr.Description, Category: pr.Category, Budget: pr.Budget, Currency: pr.Currency, Beneficiaries: pr.Beneficiaries}
+	d := &projectFormData{ID: id, Form: in, Budget: funds.Fen(pr.Budget).Decimal()}
+	return s.projectForm(c, http.StatusOK, d, s.newView(c, pr.Title, "projects"))
+}
+
+func (s *Server) projectUpdate(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in app.ProjectInput
+	err = bindProjectForm(c, &in)
+	if err == nil {
+		_, err = s.app.UpdateProject(c.Request().Context(), id, in)
+	}
+	if err != nil {
+		if app.IsCode(err, app.EINVALID) {
+			v := s.newView(c, in.Title, "projects")
+			s.applyErrors(v, err)
+			return s.projectForm(c, http.StatusUnprocessableEntity, &projectFormData{ID: id, Form: in, Budget: c.FormValue("budget")}, v)
+		}
+		return err
+	}
+	return s.done(c, "/projects/"+strconv.FormatInt(id, 10), "flash.saved", "name", in.Title)
+}
+
+func (s *Server) projectSubmit(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if _, err := s.app.SubmitProject(c.Request().Context(), id); err != nil {
+		return err
+	}
+	return s.done(c, "/projects/"+strconv.FormatInt(id, 10), "projects.submitted")
+}
+
+func (s *Server) projectDecide(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	d := app.ProjectDecision{Approve: c.FormValue("approve") == "true", Note: c.FormValue("note")}
+	if _, err := s.app.DecideProject(c.Request().Context(), id, d); err != nil {
+		if app.IsCode(err, app.EINVALID) {
+			s.sessions.Put(c.Request().Context(), "flash", s.describe(err, lang(c), http.StatusUnprocessableEntity).Fields["note"])
+			return c.Redirect(http.StatusSeeOther, "/projects/"+strconv.FormatInt(id, 10))
+		}
+		return err
+	}
+	msg := "projects.rejected_done"
+	if d.Approve {
+		msg = "projects.approved_done"
+	}
+	return s.done(c, "/projects/"+strconv.FormatInt(id, 10), msg)
+}
+
+func (s *Server) apiProjects(c echo.Context) error {
+	f, err := projectFilter(c)
+	if err != nil {
+		return err
+	}
+	ps, total, err := s.app.Projects(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	out := make([]projectOut, len(ps))
+	for i, p := range ps {
+		out[i] = toProjectOut(p)
+	}
+	return c.JSON(http.StatusOK, listOf(out, total, f.Page))
+}
+
+func (s *Server) projectResponse(c echo.Context, status int, id int64) error {
+	p, err := s.app.Project(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(status, toProjectOut(p))
+}
+
+func (s *Server) apiProject(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	return s.projectResponse(c, http.StatusOK, id)
+}
+
+func (s *Server) apiProjectCreate(c echo.Context) error {
+	var in app.ProjectInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	p, err := s.app.CreateProject(c.Request().Context(), in)
+	if err != nil {
+		return err
+	}
+	return s.projectResponse(c, http.StatusCreated, p.ID)
+}
+
+func (s *Server) apiProjectUpdate(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in app.ProjectInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	if _, err := s.app.UpdateProject(c.Request().Context(), id, in); err != nil {
+		return err
+	}
+	return s.projectResponse(c, http.StatusOK, id)
+}
+
+func (s *Server) apiProjectSubmit(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if _, err := s.app.SubmitProject(c.Request().Context(), id); err != nil {
+		return err
+	}
+	return s.projectResponse(c, http.StatusOK, id)
+}
+
+func (s *Server) apiProjectDecide(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in app.ProjectDecision
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	if _, err := s.app.DecideProject(c.Request().Context(), id, in); err != nil {
+		return err
+	}
+	return s.projectResponse(c, http.StatusOK, id)
+}

@@ -1,0 +1,700 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/wushe/wushe/app"
+)
+
+func (s *Server) registryRoutes() {
+	e := s.e
+	e.GET("/streets", s.streetsPage)
+	e.GET("/streets/new", s.streetNewPage)
+	e.POST("/streets", s.streetCreate)
+	e.GET("/streets/:id/edit", s.streetEditPage)
+	e.POST("/streets/:id", s.streetUpdate)
+	e.GET("/communities", s.communitiesPage)
+	e.GET("/communities/new", s.communityNewPage)
+	e.POST("/communities", s.communityCreate)
+	e.GET("/communities/:id", s.communityPage)
+	e.GET("/communities/:id/edit", s.communityEditPage)
+	e.POST("/communities/:id", s.communityUpdate)
+	e.GET("/grids", s.gridsPage)
+	e.GET("/grids/new", s.gridNewPage)
+	e.POST("/grids", s.gridCreate)
+	e.GET("/grids/:id", s.gridPage)
+	e.GET("/grids/:id/edit", s.gridEditPage)
+	e.POST("/grids/:id", s.gridUpdate)
+	e.GET("/categories", s.categoriesPage)
+
+	pageQ := []queryParam{{Name: "page", Type: "integer"}, {Name: "per_page", Type: "integer", Desc: "1–100"}}
+	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/streets", Op: "listStreets", Tag: "registry", Summary: "List streets (街道)",
+		Resp: list[*app.Street]{}, H: s.apiStreets})
+	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/streets", Op: "createStreet", Tag: "registry", Auth: true, Summary: "Create a street (administrators)",
+		Body: app.StreetInput{}, Resp: app.Street{}, Status: http.StatusCreated, H: s.apiStreetCreate})
+	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/streets/:id", Op: "getStreet", Tag: "registry", Summary: "Get a street",
+		Resp: app.Street{}, H: s.apiStreet})
+	s.api(apiRoute{Method: http.MethodPut, Path: "/api/v1/streets/:id", Op: "updateStreet", Tag: "registry", Auth: true, Summary: "Update a street (administrators)",
+		Body: app.StreetInput{}, Resp: app.Street{}, H: s.apiStreetUpdate})
+
+	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/communities", Op: "listCommunities", Tag: "registry", Summary: "List communities",
+		Query: append([]queryParam{{Name: "street_id", Type: "integer"}, {Name: "kind", Type: "string", Enum: app.CommunityKinds}, {Name: "q", Type: "string", Desc: "name contains"}}, pageQ...),
+		Resp:  list[*app.Community]{}, H: s.apiCommunities})
+	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/communities", Op: "createCommunity", Tag: "registry", Auth: true,
+		Summary: "Create a community (civil-affairs officers of its street, administrators)",
+		Body:    app.CommunityInput{}, Resp: app.Community{}, Status: http.StatusCreated, H: s.apiCommunityCreate})
+	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/communities/:id", Op: "getCommunity", Tag: "registry", Summary: "Get a community",
+		Resp: app.Community{}, H: s.apiCommunity})
+	s.api(apiRoute{Method: http.MethodPut, Path: "/api/v1/communities/:id", Op: "updateCommunity", Tag: "registry", Auth: true,
+		Summary: "Update a community and its response promises (community workers)",
+		Body:    app.CommunityInput{}, Resp: app.Community{}, H: s.apiCommunityUpdate})
+
+	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/grids", Op: "listGrids", Tag: "registry", Summary: "List grids",
+		Query: append([]queryParam{{Name: "community_id", Type: "integer"}, {Name: "level", Type: "string", Enum: app.GridLevels}}, pageQ...),
+		Resp:  list[*app.Grid]{}, H: s.apiGrids})
+	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/grids", Op: "createGrid", Tag: "registry", Auth: true, Summary: "Create a grid (community workers)",
+		Body: app.GridInput{}, Resp: app.Grid{}, Status: http.StatusCreated, H: s.apiGridCreate})
+	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/grids/:id", Op: "getGrid", Tag: "registry", Summary: "Get a grid",
+		Resp: app.Grid{}, H: s.apiGrid})
+	s.api(apiRoute{Method: http.MethodPut, Path: "/api/v1/grids/:id", Op: "updateGrid", Tag: "registry", Auth: true, Summary: "Update a grid (community workers)",
+		Body: app.GridInput{}, Resp: app.Grid{}, H: s.apiGridUpdate})
+
+	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/categories", Op: "listCategories", Tag: "registry",
+		Summary: "List service categories with stable codes and names in Chinese and English",
+		Resp:    list[*app.Category]{}, H: s.apiCategories})
+	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/skills", Op: "listSkills", Tag: "registry",
+		Summary: "List volunteer skills", Resp: list[*app.Skill]{}, H: s.apiSkills})
+}
+
+// --- streets
+
+func (s *Server) streetsPage(c echo.Context) error {
+	ss, err := s.app.Streets(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	v := s.newView(c, s.i18n.T(lang(c), "streets.title"), "communities")
+	v.Data = map[string]any{"Streets": ss, "CanManage": app.Can(principal(c), app.ActStreetManage, app.Target{})}
+	return s.renderPage(c, http.StatusOK, "streets_list", v)
+}
+
+func (s *Server) streetForm(c echo.Context, status int, id int64, in app.StreetInput, v *View) error {
+	v.Data = map[string]any{"ID": id, "Form": in}
+	return s.renderPage(c, status, "street_form", v)
+}
+
+func (s *Server) streetNewPage(c echo.Context) error {
+	if err := app.Authorize(principal(c), app.ActStreetManage, app.Target{}); err != nil {
+		return err
+	}
+	return s.streetForm(c, http.StatusOK, 0, app.StreetInput{}, s.newView(c, s.i18n.T(lang(c), "streets.new"), "communities"))
+}
+
+func (s *Server) streetCreate(c echo.Context) error {
+	var in app.StreetInput
+	err := bindForm(c, &in)
+	var st *app.Street
+	if err == nil {
+		st, err = s.app.CreateStreet(c.Request().Context(), in)
+	}
+	if err != nil {
+		v := s.newView(c, s.i18n.T(lang(c), "streets.new"), "communities")
+		v.Data = map[string]any{"ID": int64(0), "Form": in}
+		return s.formError(c, err, "street_form", v)
+	}
+	return s.done(c, "/streets", "flash.saved", "name", st.Name)
+}
+
+func (s *Server) streetEditPage(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if err := app.Authorize(principal(c), app.ActStreetManage, app.Target{StreetID: id}); err != nil {
+		return err
+	}
+	st, err := s.app.Street(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	in := app.StreetInput{Name: st.Name, District: st.District, City: st.City}
+	return s.streetForm(c, http.StatusOK, id, in, s.newView(c, st.Name, "communities"))
+}
+
+func (s *Server) streetUpdate(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in app.StreetInput
+	err = bindForm(c, &in)
+	var st *app.Street
+	if err == nil {
+		st, err = s.app.UpdateStreet(c.Request().Context(), id, in)
+	}
+	if err != nil {
+		v := s.newView(c, in.Name, "communities")
+		v.Data = map[string]any{"ID": id, "Form": in}
+		return s.formError(c, err, "street_form", v)
+	}
+	return s.done(c, "/streets", "flash.saved", "name", st.Name)
+}
+
+func (s *Server) apiStreets(c echo.Context) error {
+	ss, err := s.app.Streets(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, listOf(ss, len(ss), app.Page{Page: 1, PerPage: max(len(ss), 1)}))
+}
+
+func (s *Server) apiStreet(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	st, err := s.app.Street(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, st)
+}
+
+func (s *Server) apiStreetCreate(c echo.Context) error {
+	var in app.StreetInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	st, err := s.app.CreateStreet(c.Request().Context(), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, st)
+}
+
+func (s *Server) apiStreetUpdate(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in app.StreetInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	st, err := s.app.UpdateStreet(c.Request().Context(), id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, st)
+}
+
+// --- communities
+
+func communityFilter(c echo.Context) (app.CommunityFilter, error) {
+	p := params{c: c}
+	f := app.CommunityFilter{StreetID: p.int64p("street_id"), Kind: p.oneOf("kind", app.CommunityKinds), Q: p.str("q", 50), Page: p.page()}
+	return f, p.err
+}
+
+func (s *Server) communitiesPage(c echo.Context) error {
+	f, err := communityFilter(c)
+	if err != nil {
+		return err
+	}
+	cs, total, err := s.app.Communities(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	streets, err := s.app.Streets(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	names := map[int64]string{}
+	for _, st := range streets {
+		names[st.ID] = st.Name
+	}
+	v := s.newView(c, s.i18n.T(lang(c), "communities.title"), "communities")
+	v.Data = map[string]any{"Communities": cs, "Streets": streets, "StreetNames": names,
+		"CanCreate": s.canCreateCommunity(principal(c))}
+	v.Pager = newPager(c, f.Page, total)
+	return s.renderPage(c, http.StatusOK, "communities_list", v)
+}
+
+func (s *Server) canCreateCommunity(p *app.Principal) bool {
+	return p.HasRole(app.RoleAdmin) || p.HasRole(app.RoleCivilAffairs)
+}
+
+type communityPageData struct {
+	Community     *app.Community
+	Street        *app.Street
+	Grids         []*app.Grid
+	Needs         []*app.NeedView
+	NeedsTotal    int
+	Organizations []*app.OrganizationView
+	OrgsTotal     int
+	Projects      []*app.ProjectView
+	Volunteers    int
+	SocialWorkers int
+	Donors        int
+	CanEdit       bool
+	CanFile       bool
+}
+
+// communityPage is a community's home: its open needs (overdue first) and its parties.
+func (s *Server) communityPage(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	cm, err := s.app.Community(ctx, id)
+	if err != nil {
+		return err
+	}
+	d := &communityPageData{Community: cm}
+	if d.Street, err = s.app.Street(ctx, cm.StreetID); err != nil {
+		return err
+	}
+	if d.Grids, _, err = s.app.Grids(ctx, app.GridFilter{CommunityID: &id, Page: app.Page{Page: 1, PerPage: app.MaxPerPage}}); err != nil {
+		return err
+	}
+	open := []string{app.NeedOpen, app.NeedInProgress}
+	if d.Needs, d.NeedsTotal, err = s.app.Needs(ctx, app.NeedFilter{CommunityID: &id, Statuses: open, Page: app.Page{Page: 1, PerPage: 10}}); err != nil {
+		return err
+	}
+	if d.Organizations, d.OrgsTotal, err = s.app.Organizations(ctx, app.OrganizationFilter{CommunityID: &id, Page: app.Page{Page: 1, PerPage: 10}}); err != nil {
+		return err
+	}
+	if d.Projects, _, err = s.app.Projects(ctx, app.ProjectFilter{CommunityID: &id, Page: app.Page{Page: 1, PerPage: 5}}); err != nil {
+		return err
+	}
+	one := app.Page{Page: 1, PerPage: 1}
+	if _, d.Volunteers, err = s.app.Volunteers(ctx, app.VolunteerFilter{CommunityID: &id, Page: one}); err != nil {
+		return err
+	}
+	if _, d.SocialWorkers, err = s.app.SocialWorkers(ctx, app.SocialWorkerFilter{CommunityID: &id, Page: one}); err != nil {
+		return err
+	}
+	if _, d.Donors, err = s.app.Donors(ctx, app.DonorFilter{CommunityID: &id, Page: one}); err != nil {
+		return err
+	}
+	t := app.Target{StreetID: cm.StreetID, CommunityID: cm.ID}
+	d.CanEdit = app.Can(principal(c), app.ActCommunityUpdate, t)
+	d.CanFile = principal(c).Authenticated()
+	v := s.newView(c, cm.Name, "communities")
+	v.Data = d
+	return s.renderPage(c, http.StatusOK, "community_show", v)
+}
+
+func (s *Server) communityForm(c echo.Context, status int, id int64, in app.CommunityInput, v *View) error {
+	streets, err := s.app.Streets(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	v.Data = map[string]any{"ID": id, "Form": in, "Streets": streets}
+	return s.renderPage(c, status, "community_form", v)
+}
+
+func (s *Server) communityNewPage(c echo.Context) error {
+	p := principal(c)
+	if !p.Authenticated() {
+		return app.Unauthorized()
+	}
+	if !s.canCreateCommunity(p) {
+		return app.Forbidden()
+	}
+	return s.communityForm(c, http.StatusOK, 0, app.CommunityInput{SLAMajorHours: 24, SLAHardHours: 168},
+		s.newView(c, s.i18n.T(lang(c), "communities.new"), "communities"))
+}
+
+func communityInputOf(cm *app.Community) app.CommunityInput {
+	return app.CommunityInput{StreetID: cm.StreetID, Name: cm.Name, Kind: cm.Kind, Households: cm.Households,
+		Population: cm.Population, Lat: cm.Lat, Lng: cm.Lng, Address: cm.Address, Description: cm.Description,
+		SLAMinorHours: cm.SLAMinorHours, SLAMajorHours: cm.SLAMajorHours, SLAHardHours: cm.SLAHardHours}
+}
+
+func (s *Server) communityCreate(c echo.Context) error {
+	var in app.CommunityInput
+	err := bindForm(c, &in)
+	var cm *app.Community
+	if err == nil {
+		cm, err = s.app.CreateCommunity(c.Request().Context(), in)
+	}
+	if err != nil {
+		if app.IsCode(err, app.EINVALID) {
+			v := s.newView(c, s.i18n.T(lang(c), "communities.new"), "communities")
+			s.applyErrors(v, err)
+			return s.communityForm(c, http.StatusUnprocessableEntity, 0, in, v)
+		}
+		return err
+	}
+	return s.done(c, "/communities/"+strconv.FormatInt(cm.ID, 10), "flash.saved", "name", cm.Name)
+}
+
+func (s *Server) communityEditPage(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	cm, err := s.app.Community(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	if err := app.Authorize(principal(c), app.ActCommunityUpdate, app.Target{StreetID: cm.StreetID, CommunityID: cm.ID}); err != nil {
+		return err
+	}
+	return s.communityForm(c, http.StatusOK, id, communityInputOf(cm), s.newView(c, cm.Name, "communities"))
+}
+
+func (s *Server) communityUpdate(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in app.CommunityInput
+	err = bindForm(c, &in)
+	var cm *app.Community
+	if err == nil {
+		cm, err = s.app.UpdateCommunity(c.Request().Context(), id, in)
+	}
+	if err != nil {
+		if app.IsCode(err, app.EINVALID) {
+			v := s.newView(c, in.Name, "communities")
+			s.applyErrors(v, err)
+			return s.communityForm(c, http.StatusUnprocessableEntity, id, in, v)
+		}
+		return err
+	}
+	return s.done(c, "/communities/"+strconv.FormatInt(cm.ID, 10), "flash.saved", "name", cm.Name)
+}
+
+// applyErrors copies a validation error's field messages onto a view.
+func (s *Server) applyErrors(v *View, err error) {
+	ae, ok := err.(*app.Error)
+	if !ok {
+		return
+	}
+	for f, m := range ae.Fields {
+		v.Errors[f] = s.i18n.Msg(v.Lang, m)
+	}
+	if len(v.Errors) == 0 {
+		v.Errors["_"] = s.i18n.Msg(v.Lang, ae.Message)
+	}
+}
+
+func (s *Server) apiCommunities(c echo.Context) error {
+	f, err := communityFilter(c)
+	if err != nil {
+		return err
+	}
+	cs, total, err := s.app.Communities(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, listOf(cs, total, f.Page))
+}
+
+func (s *Server) apiCommunity(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	cm, err := s.app.Community(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, cm)
+}
+
+func (s *Server) apiCommunityCreate(c echo.Context) error {
+	var in app.CommunityInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	cm, err := s.app.CreateCommunity(c.Request().Context(), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, cm)
+}
+
+func (s *Server) apiCommunityUpdate(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in app.CommunityInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	cm, err := s.app.UpdateCommunity(c.Request().Context(), id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, cm)
+}
+
+// --- grids
+
+func gridFilter(c echo.Context) (app.GridFilter, error) {
+	p := params{c: c}
+	f := app.GridFilter{CommunityID: p.int64p("community_id"), Level: p.oneOf("level", app.GridLevels), Page: p.page()}
+	return f, p.err
+}
+
+func (s *Server) gridsPage(c echo.Context) error {
+	f, err := gridFilter(c)
+	if err != nil {
+		return err
+	}
+	gs, total, err := s.app.Grids(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	names, err := s.communityNames(c)
+	if err != nil {
+		return err
+	}
+	v := s.newView(c, s.i18n.T(lang(c), "grids.title"), "communities")
+	v.Data = map[string]any{"Grids": gs, "CommunityNames": names, "Filter": f}
+	v.Pager = newPager(c, f.Page, total)
+	return s.renderPage(c, http.StatusOK, "grids_list", v)
+}
+
+// allCommunities loads every community once, keyed by id, for names and grid selects.
+func (s *Server) allCommunities(c echo.Context) (map[int64]*app.Community, error) {
+	out := map[int64]*app.Community{}
+	for page := 1; ; page++ {
+		cs, total, err := s.app.Communities(c.Request().Context(), app.CommunityFilter{Page: app.Page{Page: page, PerPage: app.MaxPerPage}})
+		if err != nil {
+			return nil, err
+		}
+		for _, cm := range cs {
+			out[cm.ID] = cm
+		}
+		if page*app.MaxPerPage >= total {
+			return out, nil
+		}
+	}
+}
+
+// communityNames maps every community id to its name, for list pages and selects.
+func (s *Server) communityNames(c echo.Context) (map[int64]string, error) {
+	cs, err := s.allCommunities(c)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]string, len(cs))
+	for id, cm := range cs {
+		out[id] = cm.Name
+	}
+	return out, nil
+}
+
+func (s *Server) gridPage(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	g, err := s.app.Grid(ctx, id)
+	if err != nil {
+		return err
+	}
+	cm, err := s.app.Community(ctx, g.CommunityID)
+	if err != nil {
+		return err
+	}
+	needs, total, err := s.app.Needs(ctx, app.NeedFilter{GridID: &id, Statuses: []string{app.NeedOpen, app.NeedInProgress}, Page: app.Page{Page: 1, PerPage: 20}})
+	if err != nil {
+		return err
+	}
+	var worker *app.User
+	if g.WorkerID != nil {
+		if u, err := s.app.Store().FindUser(ctx, *g.WorkerID); err == nil {
+			worker = u
+		}
+	}
+	v := s.newView(c, cm.Name+" · "+g.Name, "communities")
+	v.Data = map[string]any{"Grid": g, "Community": cm, "Needs": needs, "NeedsTotal": total, "Worker": worker,
+		"CanEdit": app.Can(principal(c), app.ActGridManage, app.Target{StreetID: cm.StreetID, CommunityID: cm.ID, GridID: g.ID})}
+	return s.renderPage(c, http.StatusOK, "grid_show", v)
+}
+
+func (s *Server) gridForm(c echo.Context, status int, id int64, in app.GridInput, v *View) error {
+	names, err := s.communityNames(c)
+	if err != nil {
+		return err
+	}
+	v.Data = map[string]any{"ID": id, "Form": in, "CommunityNames": names}
+	return s.renderPage(c, status, "grid_form", v)
+}
+
+func (s *Server) gridNewPage(c echo.Context) error {
+	p := principal(c)
+	if !p.Authenticated() {
+		return app.Unauthorized()
+	}
+	in := app.GridInput{Level: "routine"}
+	pr := params{c: c}
+	if id := pr.int64p("community_id"); id != nil {
+		in.CommunityID = *id
+		cm, err := s.app.Community(c.Request().Context(), *id)
+		if err != nil {
+			return err
+		}
+		if err := app.Authorize(p, app.ActGridManage, app.Target{StreetID: cm.StreetID, CommunityID: cm.ID}); err != nil {
+			return err
+		}
+	}
+	return s.gridForm(c, http.StatusOK, 0, in, s.newView(c, s.i18n.T(lang(c), "grids.new"), "communities"))
+}
+
+func (s *Server) gridCreate(c echo.Context) error {
+	var in app.GridInput
+	err := bindForm(c, &in)
+	var g *app.Grid
+	if err == nil {
+		g, err = s.app.CreateGrid(c.Request().Context(), in)
+	}
+	if err != nil {
+		if app.IsCode(err, app.EINVALID) {
+			v := s.newView(c, s.i18n.T(lang(c), "grids.new"), "communities")
+			s.applyErrors(v, err)
+			return s.gridForm(c, http.StatusUnprocessableEntity, 0, in, v)
+		}
+		return err
+	}
+	return s.done(c, "/grids/"+strconv.FormatInt(g.ID, 10), "flash.saved", "name", g.Name)
+}
+
+func (s *Server) gridEditPage(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	g, err := s.app.Grid(ctx, id)
+	if err != nil {
+		return err
+	}
+	cm, err := s.app.Community(ctx, g.CommunityID)
+	if err != nil {
+		return err
+	}
+	if err := app.Authorize(principal(c), app.ActGridManage, app.Target{StreetID: cm.StreetID, CommunityID: cm.ID, GridID: g.ID}); err != nil {
+		return err
+	}
+	in := app.GridInput{CommunityID: g.CommunityID, Name: g.Name, Code: g.Code, Level: g.Level, Households: g.Households, WorkerID: g.WorkerID, Lat: g.Lat, Lng: g.Lng}
+	return s.gridForm(c, http.StatusOK, id, in, s.newView(c, g.Name, "communities"))
+}
+
+func (s *Server) gridUpdate(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in app.GridInput
+	err = bindForm(c, &in)
+	var g *app.Grid
+	if err == nil {
+		g, err = s.app.UpdateGrid(c.Request().Context(), id, in)
+	}
+	if err != nil {
+		if app.IsCode(err, app.EINVALID) {
+			v := s.newView(c, in.Name, "communities")
+			s.applyErrors(v, err)
+			return s.gridForm(c, http.StatusUnprocessableEntity, id, in, v)
+		}
+		return err
+	}
+	return s.done(c, "/grids/"+strconv.FormatInt(g.ID, 10), "flash.saved", "name", g.Name)
+}
+
+func (s *Server) apiGrids(c echo.Context) error {
+	f, err := gridFilter(c)
+	if err != nil {
+		return err
+	}
+	gs, total, err := s.app.Grids(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, listOf(gs, total, f.Page))
+}
+
+func (s *Server) apiGrid(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	g, err := s.app.Grid(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, g)
+}
+
+func (s *Server) apiGridCreate(c echo.Context) error {
+	var in app.GridInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	g, err := s.app.CreateGrid(c.Request().Context(), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, g)
+}
+
+func (s *Server) apiGridUpdate(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in app.GridInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	g, err := s.app.UpdateGrid(c.Request().Context(), id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, g)
+}
+
+// --- taxonomies
+
+func (s *Server) categoriesPage(c echo.Context) error {
+	ctx := c.Request().Context()
+	cs, err := s.app.Categories(ctx)
+	if err != nil {
+		return err
+	}
+	ss, err := s.app.Skills(ctx)
+	if err != nil {
+		return err
+	}
+	v := s.newView(c, s.i18n.T(lang(c), "categories.title"), "")
+	v.Data = map[string]any{"Categories": cs, "Skills": ss}
+	return s.renderPage(c, http.StatusOK, "categories_list", v)
+}
+
+func (s *Server) apiCategories(c echo.Context) error {
+	cs, err := s.app.Categories(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, listOf(cs, len(cs), app.Page{Page: 1, PerPage: max(len(cs), 1)}))
+}
+
+func (s *Server) apiSkills(c echo.Context) error {
+	ss, err := s.app.Skills(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, listOf(ss, len(ss), app.Page{Page: 1, PerPage: max(len(ss), 1)}))
+}

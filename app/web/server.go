@@ -1,0 +1,136 @@
+// Package web is Wushe's HTTP interface: HTML pages for people and a JSON API under /api/v1,
+// both thin layers over app's use cases. It is the only package that imports Echo.
+package web
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/wushe/wushe/app"
+)
+
+// Config tunes the web layer.
+type Config struct {
+	// SecureCookies marks session and CSRF cookies Secure (on for HTTPS deployments).
+	SecureCookies bool
+	// SessionLifetime is how long a signed-in session lasts without activity.
+	SessionLifetime time.Duration
+	// BodyLimit bounds request bodies, e.g. "1M"; larger bodies get 413.
+	BodyLimit string
+	// Version is reported by /healthz and in asset URLs.
+	Version string
+	// LoginPerMinute bounds login attempts per client address and per account.
+	LoginPerMinute int
+	Logger         *slog.Logger
+}
+
+// SessionStore persists sessions (the database store implements it).
+type SessionStore interface {
+	scs.CtxStore
+}
+
+// Deps are what the web layer talks to.
+type Deps struct {
+	App      *app.App
+	Sessions SessionStore
+	// Ready reports whether the service can take traffic (database reachable).
+	Ready func(ctx context.Context) error
+	// Registry receives the HTTP metrics; nil makes a private one.
+	Registry *prometheus.Registry
+}
+
+// Server is the HTTP server's handler and its routes.
+type Server struct {
+	e        *echo.Echo
+	app      *app.App
+	cfg      Config
+	log      *slog.Logger
+	sessions *scs.SessionManager
+	render   *renderer
+	i18n     *catalog
+	ready    func(ctx context.Context) error
+	metrics  *metrics
+	limiter  *loginLimiter
+	registry *prometheus.Registry
+	// apiRoutes describe the JSON API for the OpenAPI document.
+	apiRoutes []apiRoute
+
+	openAPIMu   sync.Mutex
+	openAPIBody []byte
+}
+
+// New builds the server: parses every template (a missing one fails here, not at request
+// time), loads the catalogs, and registers every route.
+func New(cfg Config, d Deps) (*Server, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.SessionLifetime <= 0 {
+		cfg.SessionLifetime = 7 * 24 * time.Hour
+	}
+	if cfg.BodyLimit == "" {
+		cfg.BodyLimit = "1M"
+	}
+	if cfg.LoginPerMinute <= 0 {
+		cfg.LoginPerMinute = 10
+	}
+	if d.Registry == nil {
+		d.Registry = prometheus.NewRegistry()
+	}
+	cat, err := loadCatalog()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		e:       echo.New(),
+		app:     d.App,
+		cfg:     cfg,
+		log:     cfg.Logger,
+		i18n:    cat,
+		ready:   d.Ready,
+		metrics: newMetrics(d.Registry),
+		limiter: newLoginLimiter(cfg.LoginPerMinute),
+		registry: d.Registry,
+	}
+	s.sessions = scs.New()
+	s.sessions.Store = d.Sessions
+	s.sessions.Lifetime = 30 * 24 * time.Hour
+	s.sessions.IdleTimeout = cfg.SessionLifetime
+	s.sessions.Cookie.Name = "wushe_session"
+	s.sessions.Cookie.HttpOnly = true
+	s.sessions.Cookie.SameSite = http.SameSiteLaxMode
+	s.sessions.Cookie.Secure = cfg.SecureCookies
+	s.sessions.Cookie.Persist = true
+
+	s.e.HideBanner = true
+	s.e.HidePort = true
+	s.e.HTTPErrorHandler = s.handleError
+	s.e.Renderer = nil
+	s.middleware(d.Registry)
+	s.routes()
+	s.render, err = newRenderer(s, s.pageNames())
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// ServeHTTP lets the server be used as an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.e.ServeHTTP(w, r) }
+
+// Routes lists every registered route as "METHOD path", for tests and docs.
+func (s *Server) Routes() []string {
+	var out []string
+	for _, r := range s.e.Routes() {
+		out = append(out, fmt.Sprintf("%s %s", r.Method, r.Path))
+	}
+	return out
+}

@@ -1,0 +1,405 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"math"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/wushe/wushe/app"
+	"github.com/wushe/wushe/funds"
+	"github.com/wushe/wushe/templates"
+)
+
+// renderer holds every page parsed once at start-up: the layout, all partials and the page.
+type renderer struct {
+	pages map[string]*template.Template
+}
+
+func newRenderer(s *Server, names []string) (*renderer, error) {
+	fsys := templates.FS()
+	partials, err := fs.Glob(fsys, "partials/*.html")
+	if err != nil {
+		return nil, err
+	}
+	funcs := s.templateFuncs()
+	r := &renderer{pages: map[string]*template.Template{}}
+	for _, name := range names {
+		files := append([]string{"layout/base.html"}, partials...)
+		files = append(files, "pages/"+name+".html")
+		t, err := template.New(name).Funcs(funcs).ParseFS(fsys, files...)
+		if err != nil {
+			return nil, fmt.Errorf("parse page %s: %w", name, err)
+		}
+		if t.Lookup("content") == nil {
+			return nil, fmt.Errorf("page %s defines no content", name)
+		}
+		r.pages[name] = t
+	}
+	return r, nil
+}
+
+// render executes a page into a buffer first, so a template error never sends half a page.
+func (s *Server) renderPage(c echo.Context, status int, name string, v *View) error {
+	t, ok := s.render.pages[name]
+	if !ok {
+		return fmt.Errorf("render: unknown page %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "base", v); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// View is what every page template sees as its dot.
+type View struct {
+	Lang         string
+	Title        string
+	Section      string
+	User         *app.User
+	IsAdmin      bool
+	CanQueue     bool
+	CSRF         string
+	Flash        string
+	Errors       map[string]string
+	Data         any
+	Pager        *Pager
+	AssetVersion string
+	SearchQuery  string
+
+	s   *Server
+	url *url.URL
+	ctx context.Context
+}
+
+// T translates a message id into the page's language.
+func (v *View) T(id string, kv ...any) string { return v.s.i18n.T(v.Lang, id, kv...) }
+
+// FieldLabel is the translated name of a form field, for the error summary.
+func (v *View) FieldLabel(field string) string { return v.T("field." + field) }
+
+// Active reports whether the page belongs to a navigation section.
+func (v *View) Active(section string) bool { return v.Section == section }
+
+// LangURL is the current page in another language.
+func (v *View) LangURL(lang string) string {
+	u := *v.url
+	q := u.Query()
+	q.Set("lang", lang)
+	u.RawQuery = q.Encode()
+	return u.RequestURI()
+}
+
+// Category is a category's name in the page's language.
+func (v *View) Category(code string) string { return v.s.categoryName(v.ctx, v.Lang, code) }
+
+// Time formats a time in the deployment's time zone.
+func (v *View) Time(t any) string {
+	switch tt := t.(type) {
+	case time.Time:
+		if tt.IsZero() {
+			return ""
+		}
+		return tt.In(v.s.app.Location()).Format("2006-01-02 15:04")
+	case *time.Time:
+		if tt == nil {
+			return ""
+		}
+		return v.Time(*tt)
+	}
+	return ""
+}
+
+// Until describes how long until (or since) a due time, e.g. "还剩 3 小时" / "已超时 2 天".
+func (v *View) Until(t time.Time) string {
+	d := t.Sub(v.s.app.Now())
+	key := "time.left"
+	if d < 0 {
+		key, d = "time.overdue", -d
+	}
+	switch {
+	case d < time.Hour:
+		return v.T(key+"_minutes", "n", int(math.Ceil(d.Minutes())))
+	case d < 48*time.Hour:
+		return v.T(key+"_hours", "n", int(d.Hours()))
+	default:
+		return v.T(key+"_days", "n", int(d.Hours()/24))
+	}
+}
+
+// Enum translates an enumerated value such as a status: "status.open".
+func (v *View) Enum(group string, value any) string {
+	return v.T(group + "." + fmt.Sprint(value))
+}
+
+// Opt is one choice in a select or a set of checkboxes.
+type Opt struct{ Value, Label string }
+
+// EnumOpts makes options of enumerated values, labelled in the page's language.
+func (v *View) EnumOpts(group string, values []string) []Opt {
+	out := make([]Opt, len(values))
+	for i, val := range values {
+		out[i] = Opt{Value: val, Label: v.T(group + "." + val)}
+	}
+	return out
+}
+
+// CategoryOpts lists the service categories as options.
+func (v *View) CategoryOpts() []Opt {
+	cs, err := v.s.app.Categories(v.ctx)
+	if err != nil {
+		return nil
+	}
+	out := make([]Opt, len(cs))
+	for i, c := range cs {
+		out[i] = Opt{Value: c.Code, Label: pickName(v.Lang, c.NameZh, c.NameEn)}
+	}
+	return out
+}
+
+// SkillOpts lists the volunteer skills as options.
+func (v *View) SkillOpts() []Opt {
+	ss, err := v.s.app.Skills(v.ctx)
+	if err != nil {
+		return nil
+	}
+	out := make([]Opt, len(ss))
+	for i, sk := range ss {
+		out[i] = Opt{Value: sk.Code, Label: pickName(v.Lang, sk.NameZh, sk.NameEn)}
+	}
+	return out
+}
+
+// Skill is a skill's name in the page's language.
+func (v *View) Skill(code string) string {
+	ss, _ := v.s.app.Skills(v.ctx)
+	for _, sk := range ss {
+		if sk.Code == code {
+			return pickName(v.Lang, sk.NameZh, sk.NameEn)
+		}
+	}
+	return code
+}
+
+// Query returns a query parameter of the current request (for keeping filters in forms).
+func (v *View) Query(name string) string { return v.url.Query().Get(name) }
+
+func pickName(lang, zh, en string) string {
+	if lang == "en" && en != "" {
+		return en
+	}
+	return zh
+}
+
+// Pager describes the current page of a list and builds links to others.
+type Pager struct {
+	Page, PerPage, Total, Pages int
+	u                           *url.URL
+}
+
+// URL links to page n keeping the other query parameters.
+func (p *Pager) URL(n int) string {
+	u := *p.u
+	q := u.Query()
+	q.Set("page", strconv.Itoa(n))
+	q.Del("lang")
+	u.RawQuery = q.Encode()
+	return u.RequestURI()
+}
+
+func newPager(c echo.Context, pg app.Page, total int) *Pager {
+	pg = pg.Normalize()
+	pages := (total + pg.PerPage - 1) / pg.PerPage
+	return &Pager{Page: pg.Page, PerPage: pg.PerPage, Total: total, Pages: pages, u: c.Request().URL}
+}
+
+func (s *Server) templateFuncs() template.FuncMap {
+	return template.FuncMap{
+		"add": func(a, b int) int { return a + b },
+		"sub": func(a, b int) int { return a - b },
+		"has": func(list any, v string) bool {
+			switch l := list.(type) {
+			case []string:
+				return slices.Contains(l, v)
+			case []int64:
+				return slices.Contains(l, atoi64(v))
+			}
+			return false
+		},
+		"dict": func(kv ...any) (map[string]any, error) {
+			if len(kv)%2 != 0 {
+				return nil, fmt.Errorf("dict: odd number of arguments")
+			}
+			m := make(map[string]any, len(kv)/2)
+			for i := 0; i < len(kv); i += 2 {
+				m[fmt.Sprint(kv[i])] = kv[i+1]
+			}
+			return m, nil
+		},
+		"yuan":       formatYuan,
+		"maskName":   app.MaskName,
+		"maskMobile": app.MaskMobile,
+		"join":       strings.Join,
+		"deref": func(p any) any {
+			switch x := p.(type) {
+			case *int64:
+				if x == nil {
+					return ""
+				}
+				return *x
+			case *int:
+				if x == nil {
+					return ""
+				}
+				return *x
+			case *float64:
+				if x == nil {
+					return ""
+				}
+				return strconv.FormatFloat(*x, 'f', -1, 64)
+			case *string:
+				if x == nil {
+					return ""
+				}
+				return *x
+			case *bool:
+				return x != nil && *x
+			}
+			return p
+		},
+		"idstr": func(v any) string {
+			switch x := v.(type) {
+			case int64:
+				if x == 0 {
+					return ""
+				}
+				return strconv.FormatInt(x, 10)
+			case *int64:
+				if x == nil {
+					return ""
+				}
+				return strconv.FormatInt(*x, 10)
+			}
+			return fmt.Sprint(v)
+		},
+		"contains": slices.Contains[[]string],
+		"values":   enumValues,
+		"opts":     toOpts,
+		"strs":     func(s ...string) []string { return s },
+		"idstrs": func(ids []int64) []string {
+			out := make([]string, len(ids))
+			for i, id := range ids {
+				out[i] = strconv.FormatInt(id, 10)
+			}
+			return out
+		},
+	}
+}
+
+// toOpts turns a list of records, or an id → name map, into select options sorted by label.
+func toOpts(v any) ([]Opt, error) {
+	var out []Opt
+	switch x := v.(type) {
+	case []*app.Street:
+		for _, s := range x {
+			out = append(out, Opt{Value: strconv.FormatInt(s.ID, 10), Label: s.Name})
+		}
+	case []*app.Community:
+		for _, c := range x {
+			out = append(out, Opt{Value: strconv.FormatInt(c.ID, 10), Label: c.Name})
+		}
+	case map[int64]string:
+		for id, name := range x {
+			out = append(out, Opt{Value: strconv.FormatInt(id, 10), Label: name})
+		}
+		slices.SortFunc(out, func(a, b Opt) int { return strings.Compare(a.Label, b.Label) })
+	case []gridChoice:
+		for _, g := range x {
+			out = append(out, Opt{Value: strconv.FormatInt(g.ID, 10), Label: g.Label})
+		}
+	default:
+		return nil, fmt.Errorf("opts: cannot list %T", v)
+	}
+	return out, nil
+}
+
+// enumValues names the enumerations templates may list.
+func enumValues(name string) ([]string, error) {
+	switch name {
+	case "community_kinds":
+		return app.CommunityKinds, nil
+	case "grid_levels":
+		return app.GridLevels, nil
+	case "org_kinds":
+		return app.OrganizationKinds, nil
+	case "cert_levels":
+		return app.CertificationLevels, nil
+	case "donor_kinds":
+		return app.DonorKinds, nil
+	case "tiers":
+		return app.NeedTiers, nil
+	case "need_statuses":
+		return app.NeedStatuses, nil
+	case "project_statuses":
+		return app.ProjectStatuses, nil
+	case "levels":
+		return []string{app.LevelGrid, app.LevelCommunity, app.LevelStreet}, nil
+	}
+	return nil, fmt.Errorf("values: unknown enumeration %q", name)
+}
+
+func atoi64(s string) int64 { n, _ := strconv.ParseInt(s, 10, 64); return n }
+
+// formatYuan renders minor units (fen) as yuan: 1234550 → ¥12,345.50.
+func formatYuan(fen int64) string { return funds.Fen(fen).String() }
+
+// categoryName is a category's name in a language, or the code if unknown.
+func (s *Server) categoryName(ctx context.Context, lang, code string) string {
+	cs, err := s.app.Categories(ctx)
+	if err != nil {
+		return code
+	}
+	for _, c := range cs {
+		if c.Code == code {
+			return pickName(lang, c.NameZh, c.NameEn)
+		}
+	}
+	return code
+}
+
+// newView starts a page view for a request.
+func (s *Server) newView(c echo.Context, title, section string) *View {
+	p := principal(c)
+	v := &View{
+		Lang:         lang(c),
+		Title:        title,
+		Section:      section,
+		CSRF:         csrfToken(c),
+		AssetVersion: s.cfg.Version,
+		Errors:       map[string]string{},
+		s:            s,
+		url:          c.Request().URL,
+		ctx:          c.Request().Context(),
+	}
+	if p.Authenticated() {
+		v.User = p.User
+		v.IsAdmin = p.HasRole(app.RoleAdmin)
+		v.CanQueue = app.Can(p, app.ActNeedQueue, app.Target{})
+	}
+	if c.Request().Method == http.MethodGet {
+		v.Flash = s.sessions.PopString(c.Request().Context(), "flash")
+	}
+	return v
+}

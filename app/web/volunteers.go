@@ -1,0 +1,490 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/wushe/wushe/app"
+)
+
+func (s *Server) volunteerRoutes() {
+	e := s.e
+	e.GET("/volunteers", s.volunteersPage)
+	e.GET("/volunteers/new", s.volunteerNewPage)
+	e.POST("/volunteers", s.volunteerCreate)
+	e.GET("/volunteers/:id", s.volunteerPage)
+	e.GET("/volunteers/:id/edit", s.volunteerEditPage)
+	e.POST("/volunteers/:id", s.volunteerUpdate)
+	e.GET("/donors", s.donorsPage)
+	e.GET("/donors/new", s.donorNewPage)
+	e.POST("/donors", s.donorCreate)
+	e.GET("/donors/:id", s.donorPage)
+	e.GET("/donors/:id/edit", s.donorEditPage)
+	e.POST("/donors/:id", s.donorUpdate)
+
+	pageQ := []queryParam{{Name: "page", Type: "integer"}, {Name: "per_page", Type: "integer", Desc: "1–100"}}
+	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/volunteers", Op: "listVolunteers", Tag: "parties",
+		Summary: "List volunteers (public profile: masked name, skills, community)",
+		Query: append([]queryParam{{Name: "community_id", Type: "integer"}, {Name: "grid_id", Type: "integer"},
+			{Name: "skill", Type: "string"}, {Name: "active", Type: "boolean"}, {Name: "q", Type: "string"}}, pageQ...),
+		Resp: list[volunteerOut]{}, H: s.apiVolunteers})
+	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/volunteers", Op: "createVolunteer", Tag: "parties", Auth: true,
+		Summary: "Create a volunteer profile (for_self: your own; workers: for a resident without an account)",
+		Body:    app.VolunteerInput{}, Resp: volunteerOut{}, Status: http.StatusCreated, H: s.apiVolunteerCreate})
+	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/volunteers/:id", Op: "getVolunteer", Tag: "parties",
+		Summary: "Get a volunteer", Resp: volunteerOut{}, H: s.apiVolunteer})
+	s.api(apiRoute{Method: http.MethodPut, Path: "/api/v1/volunteers/:id", Op: "updateVolunteer", Tag: "parties", Auth: true,
+		Summary: "Update a volunteer profile", Body: app.VolunteerInput{}, Resp: volunteerOut{}, H: s.apiVolunteerUpdate})
+
+	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/donors", Op: "listDonors", Tag: "parties",
+		Summary: "List donors (residents masked, anonymous donors unnamed)",
+		Query: append([]queryParam{{Name: "kind", Type: "string", Enum: app.DonorKinds}, {Name: "community_id", Type: "integer"},
+			{Name: "interest", Type: "string"}, {Name: "q", Type: "string"}}, pageQ...),
+		Resp: list[donorOut]{}, H: s.apiDonors})
+	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/donors", Op: "createDonor", Tag: "parties", Auth: true,
+		Summary: "Register a donor", Body: app.DonorInput{}, Resp: donorOut{}, Status: http.StatusCreated, H: s.apiDonorCreate})
+	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/donors/:id", Op: "getDonor", Tag: "parties",
+		Summary: "Get a donor", Resp: donorOut{}, H: s.apiDonor})
+	s.api(apiRoute{Method: http.MethodPut, Path: "/api/v1/donors/:id", Op: "updateDonor", Tag: "parties", Auth: true,
+		Summary: "Update a donor", Body: app.DonorInput{}, Resp: donorOut{}, H: s.apiDonorUpdate})
+}
+
+// availabilityBlocks are the time blocks the volunteer form offers per day.
+var availabilityBlocks = []string{"06-09", "09-12", "12-14", "14-18", "18-21"}
+
+type weekCell struct {
+	Value   string
+	Checked bool
+}
+
+type weekRow struct {
+	Day   string
+	Cells []weekCell
+}
+
+func weekGrid(w app.Week) []weekRow {
+	rows := make([]weekRow, 7)
+	for d, day := range app.DayCodes {
+		rows[d].Day = day
+		for _, b := range availabilityBlocks {
+			val := day + " " + b
+			one, _ := app.ParseWeek([]string{val})
+			rows[d].Cells = append(rows[d].Cells, weekCell{Value: val, Checked: one.Overlap(w) == one.Hours()})
+		}
+	}
+	return rows
+}
+
+type volunteerOut struct {
+	*app.Volunteer
+	PrivateVisible bool `json:"private_visible"`
+	CanEdit        bool `json:"can_edit"`
+}
+
+func toVolunteerOut(v *app.VolunteerView) volunteerOut {
+	return volunteerOut{Volunteer: v.Volunteer, PrivateVisible: v.Private, CanEdit: v.CanEdit}
+}
+
+func volunteerFilter(c echo.Context) (app.VolunteerFilter, error) {
+	p := params{c: c}
+	f := app.VolunteerFilter{CommunityID: p.int64p("community_id"), GridID: p.int64p("grid_id"), Skill: p.oneOfOrAny("skill", 64),
+		Active: p.boolp("active"), Q: p.str("q", 50), Page: p.page()}
+	return f, p.err
+}
+
+func (s *Server) volunteersPage(c echo.Context) error {
+	f, err := volunteerFilter(c)
+	if err != nil {
+		return err
+	}
+	vs, total, err := s.app.Volunteers(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	names, err := s.communityNames(c)
+	if err != nil {
+		return err
+	}
+	v := s.newView(c, s.i18n.T(lang(c), "volunteers.title"), "volunteers")
+	v.Data = map[string]any{"Volunteers": vs, "Filter": f, "CommunityNames": names}
+	v.Pager = newPager(c, f.Page, total)
+	return s.renderPage(c, http.StatusOK, "volunteers_list", v)
+}
+
+func (s *Server) volunteerPage(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	vol, err := s.app.Volunteer(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	names, err := s.communityNames(c)
+	if err != nil {
+		return err
+	}
+	v := s.newView(c, vol.Name, "volunteers")
+	v.Data = map[string]any{"Vol": vol, "CommunityNames": names, "Week": weekGrid(vol.Availability)}
+	return s.renderPage(c, http.StatusOK, "volunteer_show", v)
+}
+
+func (s *Server) volunteerForm(c echo.Context, status int, id int64, in app.VolunteerInput, v *View) error {
+	names, err := s.communityNames(c)
+	if err != nil {
+		return err
+	}
+	v.Data = map[string]any{"ID": id, "Form": in, "CommunityNames": names, "Week": weekGrid(in.Availability),
+		"Worker": app.Can(principal(c), app.ActNeedQueue, app.Target{})}
+	return s.renderPage(c, status, "volunteer_form", v)
+}
+
+func (s *Server) volunteerNewPage(c echo.Context) error {
+	p := principal(c)
+	if !p.Authenticated() {
+		return app.Unauthorized()
+	}
+	in := app.VolunteerInput{MaxHoursPerWeek: 4, ForSelf: true, Name: p.User.Name}
+	for _, m := range p.Memberships {
+		if m.CommunityID != nil {
+			in.CommunityID = *m.CommunityID
+			break
+		}
+	}
+	return s.volunteerForm(c, http.StatusOK, 0, in, s.newView(c, s.i18n.T(lang(c), "volunteers.new"), "volunteers"))
+}
+
+// bindVolunteerForm reads the form, including the availability checkboxes.
+func bindVolunteerForm(c echo.Context, in *app.VolunteerInput) error {
+	err := bindForm(c, in)
+	w, werr := app.ParseWeek(c.Request().PostForm["availability"])
+	if werr != nil && err == nil {
+		return app.FieldErrors{"availability": app.Msg("error.invalid_value")}.Err()
+	}
+	in.Availability = w
+	return err
+}
+
+func (s *Server) volunteerCreate(c echo.Context) error {
+	var in app.VolunteerInput
+	err := bindVolunteerForm(c, &in)
+	var vol *app.Volunteer
+	if err == nil {
+		vol, err = s.app.CreateVolunteer(c.Request().Context(), in)
+	}
+	if err != nil {
+		if app.IsCode(err, app.EINVALID) {
+			v := s.newView(c, s.i18n.T(lang(c), "volunteers.new"), "volunteers")
+			s.applyErrors(v, err)
+			return s.volunteerForm(c, http.StatusUnprocessableEntity, 0, in, v)
+		}
+		return err
+	}
+	return s.done(c, "/volunteers/"+strconv.FormatInt(vol.ID, 10), "flash.saved", "name", vol.Name)
+}
+
+func (s *Server) volunteerEditPage(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	vol, err := s.app.Volunteer(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	if !vol.CanEdit {
+		if !principal(c).Authenticated() {
+			return app.Unauthorized()
+		}
+		return app.Forbidden()
+	}
+	active := vol.Active
+	in := app.VolunteerInput{Name: vol.Name, Mobile: vol.Mobile, CommunityID: vol.CommunityID, GridID: vol.GridID,
+		OrganizationID: vol.OrganizationID, Lat: vol.Lat, Lng: vol.Lng, Availability: vol.Availability,
+		MaxHoursPerWeek: vol.MaxHoursPerWeek, Bio: vol.Bio, Active: &active, Skills: vol.Skills}
+	return s.volunteerForm(c, http.StatusOK, id, in, s.newView(c, vol.Name, "volunteers"))
+}
+
+func (s *Server) volunteerUpdate(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in app.VolunteerInput
+	err = bindVolunteerForm(c, &in)
+	if in.Active == nil {
+		f := false // an unticked checkbox sends nothing
+		in.Active = &f
+	}
+	if err == nil {
+		_, err = s.app.UpdateVolunteer(c.Request().Context(), id, in)
+	}
+	if err != nil {
+		if app.IsCode(err, app.EINVALID) {
+			v := s.newView(c, in.Name, "volunteers")
+			s.applyErrors(v, err)
+			return s.volunteerForm(c, http.StatusUnprocessableEntity, id, in, v)
+		}
+		return err
+	}
+	return s.done(c, "/volunteers/"+strconv.FormatInt(id, 10), "flash.saved", "name", in.Name)
+}
+
+func (s *Server) apiVolunteers(c echo.Context) error {
+	f, err := volunteerFilter(c)
+	if err != nil {
+		return err
+	}
+	vs, total, err := s.app.Volunteers(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	out := make([]volunteerOut, len(vs))
+	for i, v := range vs {
+		out[i] = toVolunteerOut(v)
+	}
+	return c.JSON(http.StatusOK, listOf(out, total, f.Page))
+}
+
+func (s *Server) volunteerResponse(c echo.Context, status int, id int64) error {
+	v, err := s.app.Volunteer(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(status, toVolunteerOut(v))
+}
+
+func (s *Server) apiVolunteer(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	return s.volunteerResponse(c, http.StatusOK, id)
+}
+
+func (s *Server) apiVolunteerCreate(c echo.Context) error {
+	var in app.VolunteerInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	v, err := s.app.CreateVolunteer(c.Request().Context(), in)
+	if err != nil {
+		return err
+	}
+	return s.volunteerResponse(c, http.StatusCreated, v.ID)
+}
+
+func (s *Server) apiVolunteerUpdate(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in app.VolunteerInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	if _, err := s.app.UpdateVolunteer(c.Request().Context(), id, in); err != nil {
+		return err
+	}
+	return s.volunteerResponse(c, http.StatusOK, id)
+}
+
+// --- donors
+
+type donorOut struct {
+	*app.Donor
+	PrivateVisible bool `json:"private_visible"`
+	CanEdit        bool `json:"can_edit"`
+}
+
+func toDonorOut(d *app.DonorView) donorOut {
+	return donorOut{Donor: d.Donor, PrivateVisible: d.Private, CanEdit: d.CanEdit}
+}
+
+func donorFilter(c echo.Context) (app.DonorFilter, error) {
+	p := params{c: c}
+	f := app.DonorFilter{Kind: p.oneOf("kind", app.DonorKinds), CommunityID: p.int64p("community_id"),
+		Interest: p.oneOfOrAny("interest", 64), Q: p.str("q", 50), Page: p.page()}
+	return f, p.err
+}
+
+func (s *Server) donorsPage(c echo.Context) error {
+	f, err := donorFilter(c)
+	if err != nil {
+		return err
+	}
+	ds, total, err := s.app.Donors(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	names, err := s.communityNames(c)
+	if err != nil {
+		return err
+	}
+	v := s.newView(c, s.i18n.T(lang(c), "donors.title"), "donors")
+	v.Data = map[string]any{"Donors": ds, "Filter": f, "CommunityNames": names}
+	v.Pager = newPager(c, f.Page, total)
+	return s.renderPage(c, http.StatusOK, "donors_list", v)
+}
+
+func (s *Server) donorPage(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	d, err := s.app.Donor(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	names, err := s.communityNames(c)
+	if err != nil {
+		return err
+	}
+	v := s.newView(c, d.Name, "donors")
+	v.Data = map[string]any{"Donor": d, "CommunityNames": names}
+	return s.renderPage(c, http.StatusOK, "donor_show", v)
+}
+
+func (s *Server) donorForm(c echo.Context, status int, id int64, in app.DonorInput, v *View) error {
+	names, err := s.communityNames(c)
+	if err != nil {
+		return err
+	}
+	v.Data = map[string]any{"ID": id, "Form": in, "CommunityNames": names}
+	return s.renderPage(c, status, "donor_form", v)
+}
+
+func (s *Server) donorNewPage(c echo.Context) error {
+	p := principal(c)
+	if !p.Authenticated() {
+		return app.Unauthorized()
+	}
+	in := app.DonorInput{Kind: "resident", ForSelf: true, Name: p.User.Name}
+	for _, m := range p.Memberships {
+		if m.CommunityID != nil {
+			in.CommunityID = m.CommunityID
+			break
+		}
+	}
+	return s.donorForm(c, http.StatusOK, 0, in, s.newView(c, s.i18n.T(lang(c), "donors.new"), "donors"))
+}
+
+func (s *Server) donorCreate(c echo.Context) error {
+	var in app.DonorInput
+	err := bindForm(c, &in)
+	var d *app.Donor
+	if err == nil {
+		d, err = s.app.CreateDonor(c.Request().Context(), in)
+	}
+	if err != nil {
+		if app.IsCode(err, app.EINVALID) {
+			v := s.newView(c, s.i18n.T(lang(c), "donors.new"), "donors")
+			s.applyErrors(v, err)
+			return s.donorForm(c, http.StatusUnprocessableEntity, 0, in, v)
+		}
+		return err
+	}
+	return s.done(c, "/donors/"+strconv.FormatInt(d.ID, 10), "flash.saved", "name", d.Name)
+}
+
+func (s *Server) donorEditPage(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	d, err := s.app.Donor(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	if !d.CanEdit {
+		if !principal(c).Authenticated() {
+			return app.Unauthorized()
+		}
+		return app.Forbidden()
+	}
+	in := app.DonorInput{Kind: d.Kind, Name: d.Name, OrganizationID: d.OrganizationID, CommunityID: d.CommunityID,
+		Mobile: d.Mobile, AnonymousDefault: d.AnonymousDefault, Interests: d.Interests}
+	return s.donorForm(c, http.StatusOK, id, in, s.newView(c, d.Name, "donors"))
+}
+
+func (s *Server) donorUpdate(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in app.DonorInput
+	err = bindForm(c, &in)
+	if err == nil {
+		_, err = s.app.UpdateDonor(c.Request().Context(), id, in)
+	}
+	if err != nil {
+		if app.IsCode(err, app.EINVALID) {
+			v := s.newView(c, in.Name, "donors")
+			s.applyErrors(v, err)
+			return s.donorForm(c, http.StatusUnprocessableEntity, id, in, v)
+		}
+		return err
+	}
+	return s.done(c, "/donors/"+strconv.FormatInt(id, 10), "flash.saved", "name", in.Name)
+}
+
+func (s *Server) apiDonors(c echo.Context) error {
+	f, err := donorFilter(c)
+	if err != nil {
+		return err
+	}
+	ds, total, err := s.app.Donors(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	out := make([]donorOut, len(ds))
+	for i, d := range ds {
+		out[i] = toDonorOut(d)
+	}
+	return c.JSON(http.StatusOK, listOf(out, total, f.Page))
+}
+
+func (s *Server) donorResponse(c echo.Context, status int, id int64) error {
+	d, err := s.app.Donor(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(status, toDonorOut(d))
+}
+
+func (s *Server) apiDonor(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	return s.donorResponse(c, http.StatusOK, id)
+}
+
+func (s *Server) apiDonorCreate(c echo.Context) error {
+	var in app.DonorInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	d, err := s.app.CreateDonor(c.Request().Context(), in)
+	if err != nil {
+		return err
+	}
+	return s.donorResponse(c, http.StatusCreated, d.ID)
+}
+
+func (s *Server) apiDonorUpdate(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in app.DonorInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	if _, err := s.app.UpdateDonor(c.Request().Context(), id, in); err != nil {
+		return err
+	}
+	return s.donorResponse(c, http.StatusOK, id)
+}

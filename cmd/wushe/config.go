@@ -1,0 +1,187 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is everything Wushe reads from its environment and flags. Flags win over the
+// environment; secrets may come from files named by *_FILE variables.
+type Config struct {
+	Addr          string        // WUSHE_ADDR, --addr
+	DataDir       string        // WUSHE_DATA_DIR, --data-dir: SQLite file and embedded search index
+	DatabaseURL   string        // DATABASE_URL(_FILE): PostgreSQL; empty means embedded SQLite
+	Demo          bool          // WUSHE_DEMO, --demo: load demo data into an empty database
+	Migrate       bool          // WUSHE_MIGRATE, --migrate: apply migrations at start on PostgreSQL
+	AdminPassword string        // WUSHE_ADMIN_PASSWORD(_FILE): demo administrator password
+	SecureCookies bool          // WUSHE_SECURE_COOKIES: mark cookies Secure (HTTPS deployments)
+	LogLevel      string        // WUSHE_LOG_LEVEL: debug | info | warn | error
+	LogFormat     string        // WUSHE_LOG_FORMAT: text | json
+	EscalateEvery time.Duration // WUSHE_ESCALATE_EVERY: how often overdue needs are escalated
+	Timezone      string        // WUSHE_TIMEZONE: local time for response promises
+	MeiliURL      string        // MEILI_URL: Meilisearch; empty means the embedded engine
+	MeiliKey      string        // MEILI_KEY(_FILE)
+	StripeKey     string        // STRIPE_SECRET_KEY(_FILE): empty means offline payments only
+	StripeWebhook string        // STRIPE_WEBHOOK_SECRET(_FILE)
+	StripeAPIURL  string        // STRIPE_API_URL: another Stripe endpoint (stripe-mock in tests)
+	BaseURL       string        // WUSHE_BASE_URL: public address, for payment return links
+}
+
+// defaultConfig is the embedded default: SQLite in ./data on :8080.
+func defaultConfig() Config {
+	return Config{Addr: ":8080", DataDir: "./data", LogLevel: "info", LogFormat: "text",
+		EscalateEvery: time.Minute, Timezone: "Asia/Shanghai", BaseURL: "http://localhost:8080"}
+}
+
+// loadEnv reads the environment into c. *_FILE variants are read from disk and win over the
+// plain variable so that secrets need not appear in the process environment.
+func (c *Config) loadEnv(getenv func(string) string) error {
+	var errs []error
+	str := func(dst *string, name string) {
+		if v := getenv(name); v != "" {
+			*dst = v
+		}
+	}
+	secret := func(dst *string, name string) {
+		str(dst, name)
+		if path := getenv(name + "_FILE"); path != "" {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s_FILE: %w", name, err))
+				return
+			}
+			*dst = strings.TrimSpace(string(b))
+		}
+	}
+	boolean := func(dst *bool, name string) {
+		if v := getenv(name); v != "" {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: want true or false, got %q", name, v))
+				return
+			}
+			*dst = b
+		}
+	}
+	str(&c.Addr, "WUSHE_ADDR")
+	str(&c.DataDir, "WUSHE_DATA_DIR")
+	secret(&c.DatabaseURL, "DATABASE_URL")
+	boolean(&c.Demo, "WUSHE_DEMO")
+	boolean(&c.Migrate, "WUSHE_MIGRATE")
+	secret(&c.AdminPassword, "WUSHE_ADMIN_PASSWORD")
+	boolean(&c.SecureCookies, "WUSHE_SECURE_COOKIES")
+	str(&c.LogLevel, "WUSHE_LOG_LEVEL")
+	str(&c.LogFormat, "WUSHE_LOG_FORMAT")
+	if v := getenv("WUSHE_ESCALATE_EVERY"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("WUSHE_ESCALATE_EVERY: %w", err))
+		} else {
+			c.EscalateEvery = d
+		}
+	}
+	str(&c.Timezone, "WUSHE_TIMEZONE")
+	str(&c.MeiliURL, "MEILI_URL")
+	secret(&c.MeiliKey, "MEILI_KEY")
+	secret(&c.StripeKey, "STRIPE_SECRET_KEY")
+	secret(&c.StripeWebhook, "STRIPE_WEBHOOK_SECRET")
+	str(&c.StripeAPIURL, "STRIPE_API_URL")
+	str(&c.BaseURL, "WUSHE_BASE_URL")
+	return errors.Join(errs...)
+}
+
+// commonFlags registers the flags every database command shares.
+func (c *Config) commonFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.DataDir, "data-dir", c.DataDir, "directory for the embedded SQLite database and search index")
+	fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "PostgreSQL URL (default: embedded SQLite; env DATABASE_URL)")
+	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error")
+}
+
+// Validate checks the configuration before anything starts.
+func (c *Config) Validate() error {
+	var errs []error
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		errs = append(errs, fmt.Errorf("addr %q: want host:port such as :8080", c.Addr))
+	}
+	if c.DatabaseURL == "" && c.DataDir == "" {
+		errs = append(errs, errors.New("data-dir: required for the embedded database"))
+	}
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		errs = append(errs, errors.New("DATABASE_URL: want postgres://…"))
+	}
+	if _, err := c.level(); err != nil {
+		errs = append(errs, err)
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("log format %q: want text or json", c.LogFormat))
+	}
+	if c.EscalateEvery < time.Second {
+		errs = append(errs, fmt.Errorf("WUSHE_ESCALATE_EVERY %s: at least 1s", c.EscalateEvery))
+	}
+	if _, err := time.LoadLocation(c.Timezone); err != nil {
+		errs = append(errs, fmt.Errorf("WUSHE_TIMEZONE %q: %w", c.Timezone, err))
+	}
+	if c.AdminPassword != "" && len(c.AdminPassword) < 8 {
+		errs = append(errs, errors.New("WUSHE_ADMIN_PASSWORD: at least 8 characters"))
+	}
+	if (c.StripeKey == "") != (c.StripeWebhook == "") {
+		errs = append(errs, errors.New("STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET go together"))
+	}
+	return errors.Join(errs...)
+}
+
+func (c *Config) level() (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return l, fmt.Errorf("log level %q: want debug, info, warn or error", c.LogLevel)
+	}
+	return l, nil
+}
+
+// sqlitePath is where the embedded database lives.
+func (c *Config) sqlitePath() string { return filepath.Join(c.DataDir, "wushe.db") }
+
+// logger builds the process logger.
+func (c *Config) logger(env *Env) *slog.Logger {
+	l, _ := c.level()
+	opts := &slog.HandlerOptions{Level: l}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(env.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(env.Stderr, opts))
+}
+
+// parseConfig builds a Config from defaults, the environment and a subcommand's flags.
+func parseConfig(env *Env, name string, args []string, extra func(fs *flag.FlagSet, c *Config)) (*Config, error) {
+	c := defaultConfig()
+	if err := c.loadEnv(env.Getenv); err != nil {
+		return nil, &UsageError{Err: err}
+	}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	c.commonFlags(fs)
+	if extra != nil {
+		extra(fs, &c)
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, err
+		}
+		return nil, &UsageError{Err: err}
+	}
+	if fs.NArg() > 0 {
+		return nil, usagef("unexpected argument %q", fs.Arg(0))
+	}
+	if err := c.Validate(); err != nil {
+		return nil, &UsageError{Err: err}
+	}
+	return &c, nil
+}

@@ -1,0 +1,10 @@
+package main
+
+import "context"
+
+// cmdFunds dispatches the fund tools.
+func cmdFunds(ctx context.Context, env *Env, args []string) error {
+	return subcommands(ctx, env, "funds", args, map[string]command{
+		"qf": {"compute quadratic-funding matches from a contributions CSV", cmdFundsQF},
+	})
+}

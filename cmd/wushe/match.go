@@ -1,0 +1,10 @@
+package main
+
+import "context"
+
+// cmdMatch dispatches the matching tools.
+func cmdMatch(ctx context.Context, env *Env, args []string) error {
+	return subcommands(ctx, env, "match", args, map[string]command{
+		"solve": {"solve an assignment problem read as JSON", cmdMatchSolve},
+	})
+}

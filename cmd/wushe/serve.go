@@ -1,0 +1,242 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/wushe/wushe/app"
+	"github.com/wushe/wushe/app/demo"
+	"github.com/wushe/wushe/app/passwd"
+	"github.com/wushe/wushe/app/store"
+	"github.com/wushe/wushe/app/web"
+	"github.com/wushe/wushe/migrations"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+// Main is one running Wushe: its store, application, web server and background workers.
+// End-to-end tests build one on :0 and talk to it over HTTP.
+type Main struct {
+	Config *Config
+	Env    *Env
+	Log    *slog.Logger
+	Store  *store.Store
+	App    *app.App
+	Web    *web.Server
+	// Hasher hashes passwords; tests swap in a cheap one.
+	Hasher app.PasswordHasher
+	// Clock is the application clock; nil means the system clock.
+	Clock app.Clock
+
+	ln  net.Listener
+	srv *http.Server
+}
+
+// NewMain prepares a Main from a validated configuration.
+func NewMain(cfg *Config, env *Env) *Main {
+	return &Main{Config: cfg, Env: env, Log: cfg.logger(env), Hasher: passwd.Hasher{P: passwd.Default}}
+}
+
+// Open connects to the database (migrating the embedded one, or PostgreSQL with --migrate),
+// loads demo data when asked, builds the application and starts listening.
+func (m *Main) Open(ctx context.Context) error {
+	if err := m.openStore(ctx); err != nil {
+		return err
+	}
+	loc, err := time.LoadLocation(m.Config.Timezone)
+	if err != nil {
+		return err
+	}
+	m.App = app.New(app.Deps{Store: m.Store, Clock: m.Clock, Hasher: m.Hasher, Location: loc, Logger: m.Log})
+	if m.Config.Demo {
+		if err := m.loadDemo(ctx); err != nil {
+			return err
+		}
+	}
+	m.Web, err = web.New(web.Config{SecureCookies: m.Config.SecureCookies, Version: version, Logger: m.Log},
+		web.Deps{App: m.App, Sessions: m.Store.Sessions(), Ready: m.Store.Ping, Registry: prometheus.NewRegistry()})
+	if err != nil {
+		return fmt.Errorf("build web server: %w", err)
+	}
+	m.ln, err = net.Listen("tcp", m.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
+	}
+	m.srv = &http.Server{Handler: m.Web, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
+	return nil
+}
+
+// openStore opens the database and makes sure its schema is current.
+func (m *Main) openStore(ctx context.Context) error {
+	s, err := store.Open(ctx, store.Config{DatabaseURL: m.Config.DatabaseURL, SQLitePath: m.Config.sqlitePath(), Logger: m.Log})
+	if err != nil {
+		return err
+	}
+	m.Store = s
+	if s.Dialect() == migrations.SQLite || m.Config.Migrate {
+		return s.Migrate(ctx, nil)
+	}
+	pending, err := s.Pending(ctx)
+	if err != nil {
+		return err
+	}
+	if pending {
+		return errors.New("the database schema is behind this version of Wushe: run `wushe migrate up` or start with --migrate")
+	}
+	return nil
+}
+
+// loadDemo fills an empty database with the demo data set and (re)sets the demo password.
+func (m *Main) loadDemo(ctx context.Context) error {
+	password := m.Config.AdminPassword
+	generated := password == ""
+	if generated {
+		var b [12]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return err
+		}
+		password = base64.RawURLEncoding.EncodeToString(b[:])
+	}
+	n, err := m.Store.CountUsers(ctx)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		start := time.Now()
+		sum, err := demo.Load(ctx, m.Store, m.Hasher, m.App.Now(), password)
+		if err != nil {
+			return fmt.Errorf("load demo data: %w", err)
+		}
+		m.Log.Info("demo data loaded", "summary", sum.String(), "took", time.Since(start).Round(time.Millisecond))
+	} else if err := demo.ResetPasswords(ctx, m.Store, m.Hasher, password); err != nil {
+		return err
+	}
+	if _, err := m.App.EnsureAdmin(ctx, "admin@wushe.local", password); err != nil {
+		return fmt.Errorf("demo administrator: %w", err)
+	}
+	if generated {
+		fmt.Fprintf(m.Env.Stderr, "\nDemo sign-in: admin@wushe.local / %s  (set WUSHE_ADMIN_PASSWORD to choose it)\n", password)
+	} else {
+		fmt.Fprintf(m.Env.Stderr, "\nDemo sign-in: admin@wushe.local with WUSHE_ADMIN_PASSWORD\n")
+	}
+	fmt.Fprintln(m.Env.Stderr, "The same password opens the other demo accounts:")
+	for _, a := range demo.Accounts {
+		fmt.Fprintf(m.Env.Stderr, "  %-24s %s\n", a.Email, a.Note)
+	}
+	fmt.Fprintln(m.Env.Stderr)
+	return nil
+}
+
+// URL is the address the server listens on, for tests and the start-up line.
+func (m *Main) URL() string {
+	addr := m.ln.Addr().(*net.TCPAddr)
+	host := addr.IP.String()
+	if addr.IP.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return fmt.Sprintf("http://%s", net.JoinHostPort(host, fmt.Sprint(addr.Port)))
+}
+
+// Run serves HTTP and runs the background workers until ctx ends, then shuts down gracefully.
+func (m *Main) Run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	workers, stop := context.WithCancel(ctx)
+	defer stop()
+	wg.Add(2)
+	go func() { defer wg.Done(); m.every(workers, m.Config.EscalateEvery, "escalate needs", m.escalate) }()
+	go func() { defer wg.Done(); m.every(workers, time.Hour, "delete expired sessions", m.expireSessions) }()
+
+	errc := make(chan error, 1)
+	go func() { errc <- m.srv.Serve(m.ln) }()
+	m.Log.Info("wushe listening", "url", m.URL(), "database", string(m.Store.Dialect()), "version", version)
+	var err error
+	select {
+	case <-ctx.Done():
+	case err = <-errc:
+	}
+	stop()
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if serr := m.srv.Shutdown(shutdown); serr != nil && err == nil {
+		err = serr
+	}
+	wg.Wait()
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+// every runs job now and then at each tick until ctx ends, logging failures.
+func (m *Main) every(ctx context.Context, d time.Duration, name string, job func(context.Context) error) {
+	t := time.NewTicker(d)
+	defer t.Stop()
+	for {
+		if err := job(ctx); err != nil && ctx.Err() == nil {
+			m.Log.Error(name, "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (m *Main) escalate(ctx context.Context) error {
+	n, err := m.App.EscalateOverdue(ctx)
+	if n > 0 {
+		m.Log.Info("escalated overdue needs", "count", n)
+	}
+	return err
+}
+
+func (m *Main) expireSessions(ctx context.Context) error {
+	_, err := m.Store.Sessions().DeleteExpired(ctx)
+	return err
+}
+
+// Close releases the store.
+func (m *Main) Close() error {
+	if m.ln != nil {
+		m.ln.Close()
+	}
+	if m.Store != nil {
+		return m.Store.Close()
+	}
+	return nil
+}
+
+// cmdServe runs the web server.
+func cmdServe(ctx context.Context, env *Env, args []string) error {
+	cfg, err := parseConfig(env, "serve", args, func(fs *flag.FlagSet, c *Config) {
+		fs.StringVar(&c.Addr, "addr", c.Addr, "address to listen on")
+		fs.BoolVar(&c.Demo, "demo", c.Demo, "load the demo data set if the database is empty")
+		fs.BoolVar(&c.Migrate, "migrate", c.Migrate, "apply pending migrations at start (PostgreSQL)")
+	})
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	m := NewMain(cfg, env)
+	defer m.Close()
+	if err := m.Open(ctx); err != nil {
+		return err
+	}
+	return m.Run(ctx)
+}
