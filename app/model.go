@@ -171,12 +171,12 @@ type Need struct {
 	// EscalateAt is when the need moves up a level if still unresolved; nil at the street.
 	EscalateAt  *time.Time `json:"escalate_at"`
 	EscalatedAt *time.Time `json:"escalated_at"`
-	AssigneeID      *int64     `json:"assignee_id"`
-	Resolution      string     `json:"resolution"`
-	ResolvedAt      *time.Time `json:"resolved_at"`
-	ClosedAt        *time.Time `json:"closed_at"`
-	CreatedAt       time.Time  `json:"created_at"`
-	UpdatedAt       time.Time  `json:"updated_at"`
+	AssigneeID  *int64     `json:"assignee_id"`
+	Resolution  string     `json:"resolution"`
+	ResolvedAt  *time.Time `json:"resolved_at"`
+	ClosedAt    *time.Time `json:"closed_at"`
+	CreatedAt   time.Time  `json:"created_at"`
+	UpdatedAt   time.Time  `json:"updated_at"`
 }
 
 // Overdue reports whether the need is still unanswered past its due time.

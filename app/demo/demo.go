@@ -270,7 +270,7 @@ func (l *loader) organizations(ctx context.Context, p *place) error {
 		o := &app.Organization{Name: name, Kind: "social_org", StreetID: &c.StreetID, CommunityID: &c.ID,
 			Address: c.Name + "邻里中心", Lat: lat, Lng: lng, ContactName: personName(l.r), ContactPhone: mobile(l.r),
 			Description: name + "扎根" + c.Name + ",提供" + strings.Join(categoriesFor(name), "、") + "等服务。",
-			Verified: verified, Categories: categoriesFor(name), AreaCommunityIDs: []int64{c.ID}, CreatedAt: l.now, UpdatedAt: l.now}
+			Verified:    verified, Categories: categoriesFor(name), AreaCommunityIDs: []int64{c.ID}, CreatedAt: l.now, UpdatedAt: l.now}
 		if verified {
 			o.RegistrationNumber = l.creditCode("52")
 			o.VerifiedAt = &l.now

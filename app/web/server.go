@@ -90,14 +90,14 @@ func New(cfg Config, d Deps) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		e:       echo.New(),
-		app:     d.App,
-		cfg:     cfg,
-		log:     cfg.Logger,
-		i18n:    cat,
-		ready:   d.Ready,
-		metrics: newMetrics(d.Registry),
-		limiter: newLoginLimiter(cfg.LoginPerMinute),
+		e:        echo.New(),
+		app:      d.App,
+		cfg:      cfg,
+		log:      cfg.Logger,
+		i18n:     cat,
+		ready:    d.Ready,
+		metrics:  newMetrics(d.Registry),
+		limiter:  newLoginLimiter(cfg.LoginPerMinute),
 		registry: d.Registry,
 	}
 	s.sessions = scs.New()
