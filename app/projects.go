@@ -48,6 +48,8 @@ func (a *App) checkProject(ctx context.Context, in *ProjectInput) (FieldErrors, 
 			return nil, t, err
 		} else if g.CommunityID != in.CommunityID {
 			fe.Add("grid_id", "error.grid_not_in_community")
+		} else {
+			t.GridID = g.ID
 		}
 	}
 	if in.OrganizationID != nil {

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -175,6 +176,31 @@ func (s *Store) rdb(ctx context.Context) *gorm.DB {
 		return tx.Session(&gorm.Session{NewDB: true, Context: ctx})
 	}
 	return s.r.Session(&gorm.Session{NewDB: true, Context: ctx})
+}
+
+// CountQueries runs fn and returns how many SQL statements the store ran meanwhile; tests use
+// it to catch queries repeated per row (N+1).
+func (s *Store) CountQueries(fn func()) int {
+	var n atomic.Int64
+	name := fmt.Sprintf("wushe:count:%p", &n)
+	for _, db := range []*gorm.DB{s.w, s.r} {
+		_ = db.Callback().Query().After("gorm:query").Register(name, func(*gorm.DB) { n.Add(1) })
+		_ = db.Callback().Row().After("gorm:row").Register(name, func(*gorm.DB) { n.Add(1) })
+		if s.w == s.r {
+			break
+		}
+	}
+	defer func() {
+		for _, db := range []*gorm.DB{s.w, s.r} {
+			_ = db.Callback().Query().Remove(name)
+			_ = db.Callback().Row().Remove(name)
+			if s.w == s.r {
+				break
+			}
+		}
+	}()
+	fn()
+	return int(n.Load())
 }
 
 // DB exposes a GORM handle bound to ctx's transaction, for sibling stores in other packages.

@@ -17,8 +17,8 @@ import (
 
 var pathParam = regexp.MustCompile(`:([a-z_]+)`)
 
-// openAPIPath turns an Echo path (/needs/:id) into an OpenAPI one (/needs/{id}).
-func openAPIPath(p string) string { return pathParam.ReplaceAllString(p, "{$1}") }
+// OpenAPIPath turns an Echo path (/needs/:id) into an OpenAPI one (/needs/{id}).
+func OpenAPIPath(p string) string { return pathParam.ReplaceAllString(p, "{$1}") }
 
 // OpenAPI builds the OpenAPI 3 document from the registered API routes, so the document and
 // the routes cannot drift apart.
@@ -86,7 +86,7 @@ func (s *Server) OpenAPI() (*openapi3.T, error) {
 		if r.Auth {
 			op.Security = &openapi3.SecurityRequirements{{"bearer": {}}}
 		}
-		doc.AddOperation(openAPIPath(r.Path), r.Method, op)
+		doc.AddOperation(OpenAPIPath(r.Path), r.Method, op)
 	}
 	return doc, nil
 }
