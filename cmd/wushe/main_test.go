@@ -1,0 +1,276 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/wushe/wushe/app/apptest"
+)
+
+// syncBuffer is a goroutine-safe buffer for a server's log output.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// running is a Wushe started by a test on a free port.
+type running struct {
+	*Main
+	url  string
+	logs *syncBuffer
+	stop func() error
+}
+
+// startWushe runs the real server (Main, as `wushe serve` does) on 127.0.0.1:0 over a fresh
+// database: SQLite, or a new PostgreSQL schema when TEST_DATABASE_URL is set.
+func startWushe(t *testing.T, mutate func(*Config)) *running {
+	t.Helper()
+	cfg := defaultConfig()
+	cfg.Addr = "127.0.0.1:0"
+	cfg.DataDir = t.TempDir()
+	cfg.DatabaseURL = apptest.NewDatabaseURL(t)
+	cfg.Migrate = true
+	cfg.AdminPassword = "demo-password-1"
+	if mutate != nil {
+		mutate(&cfg)
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	logs := &syncBuffer{}
+	m := NewMain(&cfg, &Env{Stdin: strings.NewReader(""), Stdout: logs, Stderr: logs, Getenv: func(string) string { return "" }})
+	m.Hasher = apptest.Hasher()
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := m.Open(ctx); err != nil {
+		cancel()
+		m.Close()
+		t.Fatalf("open: %v\n%s", err, logs)
+	}
+	done := make(chan error, 1)
+	go func() { done <- m.Run(ctx) }()
+	r := &running{Main: m, url: m.URL(), logs: logs}
+	var once sync.Once
+	var runErr error
+	r.stop = func() error {
+		once.Do(func() {
+			cancel()
+			runErr = <-done
+			m.Close()
+		})
+		return runErr
+	}
+	t.Cleanup(func() { r.stop() })
+	return r
+}
+
+func getJSON(t *testing.T, url string, v any) int {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if v != nil {
+		if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+			t.Fatalf("%s: %v", url, err)
+		}
+	}
+	return resp.StatusCode
+}
+
+func TestServeDemo(t *testing.T) {
+	t.Parallel()
+	w := startWushe(t, func(c *Config) { c.Demo = true })
+	var health map[string]string
+	if s := getJSON(t, w.url+"/healthz", &health); s != 200 || health["status"] != "ok" {
+		t.Fatalf("healthz = %d %v", s, health)
+	}
+	if s := getJSON(t, w.url+"/readyz", nil); s != 200 {
+		t.Fatalf("readyz = %d", s)
+	}
+	var cs struct {
+		Items []struct {
+			Name string `json:"name"`
+			Kind string `json:"kind"`
+		} `json:"items"`
+		Total int `json:"total"`
+	}
+	getJSON(t, w.url+"/api/v1/communities", &cs)
+	kinds := map[string]string{}
+	for _, c := range cs.Items {
+		kinds[c.Kind] = c.Name
+	}
+	if cs.Total != 4 || kinds["urban"] != "东湖社区" || kinds["rural"] != "野马村" || kinds["merged"] != "西林寺社区" || kinds["urban_village"] != "钟埭社区" {
+		t.Errorf("demo communities = %+v", cs)
+	}
+	var grids struct{ Total int }
+	getJSON(t, w.url+"/api/v1/grids?community_id=1", &grids)
+	if grids.Total != 14 {
+		t.Errorf("东湖社区 has %d grids, want 14", grids.Total)
+	}
+	var vols, needs struct{ Total int }
+	getJSON(t, w.url+"/api/v1/volunteers?per_page=1", &vols)
+	getJSON(t, w.url+"/api/v1/needs?per_page=1&status=open", &needs)
+	if vols.Total < 2000 || needs.Total < 20 {
+		t.Errorf("demo has %d volunteers and %d open needs", vols.Total, needs.Total)
+	}
+	// The demo administrator signs in with WUSHE_ADMIN_PASSWORD.
+	resp, err := http.Post(w.url+"/api/v1/auth/tokens", "application/json", strings.NewReader(`{"email":"admin@wushe.local","password":"demo-password-1"}`))
+	if err != nil || resp.StatusCode != http.StatusCreated {
+		t.Fatalf("admin token: %v %v", resp.StatusCode, err)
+	}
+	resp.Body.Close()
+	if !strings.Contains(w.logs.String(), "admin@wushe.local") {
+		t.Errorf("start-up output does not name the demo sign-in")
+	}
+	// Graceful shutdown.
+	if err := w.stop(); err != nil {
+		t.Errorf("Run returned %v on shutdown", err)
+	}
+	if _, err := http.Get(w.url + "/healthz"); err == nil {
+		t.Errorf("server still answers after shutdown")
+	}
+}
+
+func TestServeRefusesStaleSchema(t *testing.T) {
+	t.Parallel()
+	url := apptest.NewDatabaseURL(t)
+	if url == "" {
+		t.Skip("PostgreSQL only: the embedded SQLite database migrates itself (TEST_DATABASE_URL unset)")
+	}
+	cfg := defaultConfig()
+	cfg.Addr, cfg.DatabaseURL = "127.0.0.1:0", url
+	logs := &syncBuffer{}
+	m := NewMain(&cfg, &Env{Stdout: logs, Stderr: logs, Getenv: func(string) string { return "" }})
+	err := m.Open(context.Background())
+	m.Close()
+	if err == nil || !strings.Contains(err.Error(), "migrate") {
+		t.Fatalf("Open on an empty schema = %v, want a refusal naming migrate", err)
+	}
+	// `wushe migrate up` then fixes it.
+	var out bytes.Buffer
+	code := Run(context.Background(), []string{"migrate", "up"}, &Env{Stdout: &out, Stderr: &out, Getenv: func(k string) string {
+		if k == "DATABASE_URL" {
+			return url
+		}
+		return ""
+	}})
+	if code != 0 || !strings.Contains(out.String(), "up to date") {
+		t.Fatalf("migrate up = %d %s", code, out.String())
+	}
+	m = NewMain(&cfg, &Env{Stdout: logs, Stderr: logs, Getenv: func(string) string { return "" }})
+	defer m.Close()
+	if err := m.Open(context.Background()); err != nil {
+		t.Fatalf("Open after migrating: %v", err)
+	}
+}
+
+func TestConfig(t *testing.T) {
+	t.Parallel()
+	secret := filepath.Join(t.TempDir(), "pw")
+	if err := os.WriteFile(secret, []byte("from-a-file\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		env     map[string]string
+		args    []string
+		check   func(*Config) bool
+		wantErr string
+	}{
+		{"defaults", nil, nil, func(c *Config) bool { return c.Addr == ":8080" && c.DataDir == "./data" && c.DatabaseURL == "" }, ""},
+		{"env", map[string]string{"WUSHE_ADDR": ":9090", "WUSHE_DATA_DIR": "/tmp/x"}, nil, func(c *Config) bool { return c.Addr == ":9090" && c.DataDir == "/tmp/x" }, ""},
+		{"flags win", map[string]string{"WUSHE_ADDR": ":9090"}, []string{"--addr", ":7070"}, func(c *Config) bool { return c.Addr == ":7070" }, ""},
+		{"secret file", map[string]string{"WUSHE_ADMIN_PASSWORD": "plain-value", "WUSHE_ADMIN_PASSWORD_FILE": secret}, nil, func(c *Config) bool { return c.AdminPassword == "from-a-file" }, ""},
+		{"postgres url", map[string]string{"DATABASE_URL": "postgres://u@h/db"}, nil, func(c *Config) bool { return c.DatabaseURL == "postgres://u@h/db" }, ""},
+		{"bad addr", nil, []string{"--addr", "nonsense"}, nil, "addr"},
+		{"bad bool", map[string]string{"WUSHE_DEMO": "sometimes"}, nil, nil, "WUSHE_DEMO"},
+		{"bad database", map[string]string{"DATABASE_URL": "mysql://x"}, nil, nil, "DATABASE_URL"},
+		{"missing secret file", map[string]string{"STRIPE_SECRET_KEY_FILE": "/nonexistent"}, nil, nil, "STRIPE_SECRET_KEY_FILE"},
+		{"short admin password", map[string]string{"WUSHE_ADMIN_PASSWORD": "short"}, nil, nil, "WUSHE_ADMIN_PASSWORD"},
+		{"stripe key without webhook secret", map[string]string{"STRIPE_SECRET_KEY": "sk_test_x"}, nil, nil, "STRIPE_WEBHOOK_SECRET"},
+		{"bad log level", nil, []string{"--log-level", "loud"}, nil, "log level"},
+		{"stray argument", nil, []string{"extra"}, nil, "unexpected argument"},
+	}
+	for _, tt := range tests {
+		env := &Env{Stderr: io.Discard, Getenv: func(k string) string { return tt.env[k] }}
+		c, err := parseConfig(env, "serve", tt.args, func(fs *flag.FlagSet, c *Config) { fs.StringVar(&c.Addr, "addr", c.Addr, "") })
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("%s: err = %v, want one naming %q", tt.name, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil || !tt.check(c) {
+			t.Errorf("%s: %+v, %v", tt.name, c, err)
+		}
+	}
+}
+
+func TestRunCommands(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	env := func(out *bytes.Buffer) *Env {
+		return &Env{Stdin: strings.NewReader(""), Stdout: out, Stderr: out, Getenv: func(k string) string {
+			switch k {
+			case "WUSHE_DATA_DIR":
+				return dir
+			case "DATABASE_URL":
+				return apptest.DatabaseURL()
+			}
+			return ""
+		}}
+	}
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{nil, 2, "usage"},
+		{[]string{"fly"}, 2, "unknown command"},
+		{[]string{"version"}, 0, "wushe"},
+		{[]string{"migrate"}, 2, "up or status"},
+		{[]string{"migrate", "sideways"}, 2, "unknown migrate subcommand"},
+		{[]string{"needs"}, 2, "escalate"},
+		{[]string{"serve", "--addr", "x"}, 2, "addr"},
+	}
+	for _, tt := range tests {
+		var out bytes.Buffer
+		if code := Run(context.Background(), tt.args, env(&out)); code != tt.code || !strings.Contains(out.String(), tt.want) {
+			t.Errorf("wushe %v = %d %q, want %d containing %q", tt.args, code, out.String(), tt.code, tt.want)
+		}
+	}
+	if apptest.DatabaseURL() != "" {
+		return // the rest runs on the embedded database in its own directory
+	}
+	var out bytes.Buffer
+	if code := Run(context.Background(), []string{"migrate", "up"}, env(&out)); code != 0 {
+		t.Fatalf("migrate up = %d %s", code, out.String())
+	}
+	out.Reset()
+	if code := Run(context.Background(), []string{"migrate", "status"}, env(&out)); code != 0 || !strings.Contains(out.String(), "00001") || !strings.Contains(out.String(), "applied") {
+		t.Errorf("migrate status = %d %s", code, out.String())
+	}
+	out.Reset()
+	if code := Run(context.Background(), []string{"needs", "escalate"}, env(&out)); code != 0 || !strings.Contains(out.String(), "escalated 0 needs") {
+		t.Errorf("needs escalate = %d %s", code, out.String())
+	}
+	_ = time.Second
+}
