@@ -12,7 +12,10 @@ export GOFLAGS="${GOFLAGS:-} -mod=readonly"
 export PATH="$(go env GOPATH)/bin:$PATH"
 
 log "installing what the tests need"
-need_apt ca-certificates python3 python3-scipy python3-networkx nodejs npm chromium
+need_apt ca-certificates python3 python3-scipy python3-networkx chromium
+# Node.js may come from elsewhere (NodeSource ships npm inside its nodejs package); install
+# Debian's only when the commands are missing.
+command -v npm >/dev/null 2>&1 || need_apt nodejs npm
 install_postgres
 install_node_tools
 install_stripe_mock

@@ -10,6 +10,7 @@ import (
 )
 
 func (s *Server) adminRoutes() {
+	s.usePages("users_list", "user_show", "audit_list")
 	e := s.e
 	e.GET("/admin/users", s.usersPage)
 	e.GET("/admin/users/:id", s.userPage)

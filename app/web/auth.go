@@ -12,6 +12,7 @@ import (
 )
 
 func (s *Server) authRoutes() {
+	s.usePages("login", "register", "me")
 	s.e.GET("/login", s.loginPage)
 	s.e.POST("/login", s.login)
 	s.e.POST("/logout", s.logout)

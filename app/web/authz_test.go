@@ -48,9 +48,24 @@ func fixed(path string) func(*harness, side) (string, any) {
 	return func(*harness, side) (string, any) { return path, nil }
 }
 
+// authCaseSets are the per-feature tables of authorization cases; each feature's test file
+// adds its own in an init function, so features do not share one long map.
+var authCaseSets = []func() map[string]authCase{coreAuthCases}
+
 // authCases covers every route the server registers; TestRouteRoleScope fails on a new route
-// that is missing here.
+// that is missing.
 func authCases() map[string]authCase {
+	out := map[string]authCase{}
+	for _, set := range authCaseSets {
+		for k, v := range set() {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// coreAuthCases covers the registry, needs, projects and accounts.
+func coreAuthCases() map[string]authCase {
 	needBody := func(h *harness, s side) any {
 		return map[string]any{"grid_id": s.place.Grids[0].ID, "category": "meal_delivery", "tier": "minor", "title": "需要送餐"}
 	}

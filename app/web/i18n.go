@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"strings"
 
@@ -29,8 +30,16 @@ func loadCatalog() (*catalog, error) {
 	c := &catalog{bundle: b, localizers: map[string]*i18n.Localizer{}}
 	var tags []language.Tag
 	for _, l := range languages {
-		if _, err := b.LoadMessageFileFS(templates.FS(), "locales/"+l+".json"); err != nil {
-			return nil, fmt.Errorf("load locale %s: %w", l, err)
+		// Each feature keeps its messages in its own files (locales/<feature>.<lang>.json)
+		// beside the core catalog (locales/<lang>.json).
+		files, err := fs.Glob(templates.FS(), "locales/*"+l+".json")
+		if err != nil || len(files) == 0 {
+			return nil, fmt.Errorf("load locale %s: no catalog", l)
+		}
+		for _, f := range files {
+			if _, err := b.LoadMessageFileFS(templates.FS(), f); err != nil {
+				return nil, fmt.Errorf("load locale %s: %w", f, err)
+			}
 		}
 		c.localizers[l] = i18n.NewLocalizer(b, l)
 		tags = append(tags, language.MustParse(l))

@@ -11,6 +11,7 @@ import (
 )
 
 func (s *Server) needRoutes() {
+	s.usePages("needs_list", "need_show", "need_form", "queue")
 	e := s.e
 	e.GET("/needs", s.needsPage)
 	e.GET("/needs/new", s.needNewPage)

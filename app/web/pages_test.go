@@ -150,15 +150,24 @@ func TestCatalogs(t *testing.T) {
 	t.Parallel()
 	cats := map[string]map[string]string{}
 	for _, l := range []string{"zh-CN", "en"} {
-		b, err := fs.ReadFile(templates.FS(), "locales/"+l+".json")
-		if err != nil {
-			t.Fatal(err)
+		files, _ := fs.Glob(templates.FS(), "locales/*"+l+".json")
+		cats[l] = map[string]string{}
+		for _, f := range files {
+			b, err := fs.ReadFile(templates.FS(), f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := map[string]string{}
+			if err := json.Unmarshal(b, &m); err != nil {
+				t.Fatalf("%s: %v", f, err)
+			}
+			for k, v := range m {
+				if _, dup := cats[l][k]; dup {
+					t.Errorf("%s: %q is defined twice", f, k)
+				}
+				cats[l][k] = v
+			}
 		}
-		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			t.Fatalf("%s: %v", l, err)
-		}
-		cats[l] = m
 	}
 	for k := range cats["zh-CN"] {
 		if _, ok := cats["en"][k]; !ok {
@@ -182,7 +191,7 @@ func TestCatalogs(t *testing.T) {
 		}
 		return nil
 	})
-	goID := regexp.MustCompile(`(?:Msg|Errorf|Add|\.T|done)\((?:[^()"]*, )?"((?:error|flash|needs|projects|organizations|memberships|login|register|http|time)\.[a-z_.]+)"`)
+	goID := regexp.MustCompile(`(?:Msg|Errorf|Add|\.T|done)\((?:[^()"]*, )?"([a-z_]+\.[a-z_.]+)"`)
 	for _, dir := range []string{"..", "."} {
 		files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
 		for _, f := range files {

@@ -10,6 +10,8 @@ import (
 )
 
 func (s *Server) partyRoutes() {
+	s.usePages("organizations_list", "organization_show", "organization_form",
+		"social_workers_list", "social_worker_show", "social_worker_form")
 	e := s.e
 	e.GET("/organizations", s.organizationsPage)
 	e.GET("/organizations/new", s.organizationNewPage)

@@ -12,6 +12,7 @@ import (
 )
 
 func (s *Server) projectRoutes() {
+	s.usePages("projects_list", "project_show", "project_form")
 	e := s.e
 	e.GET("/projects", s.projectsPage)
 	e.GET("/projects/new", s.projectNewPage)

@@ -10,6 +10,8 @@ import (
 )
 
 func (s *Server) registryRoutes() {
+	s.usePages("streets_list", "street_form", "communities_list", "community_show", "community_form",
+		"grids_list", "grid_show", "grid_form", "categories_list")
 	e := s.e
 	e.GET("/streets", s.streetsPage)
 	e.GET("/streets/new", s.streetNewPage)

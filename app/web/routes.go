@@ -37,25 +37,12 @@ func (s *Server) api(r apiRoute) {
 	s.e.Add(r.Method, r.Path, r.H)
 }
 
-// pageNames lists every page template; New fails if one is missing.
-func (s *Server) pageNames() []string {
-	return []string{
-		"error", "home", "login", "register", "me",
-		"streets_list", "street_form",
-		"communities_list", "community_show", "community_form",
-		"grids_list", "grid_show", "grid_form",
-		"needs_list", "need_show", "need_form", "queue",
-		"organizations_list", "organization_show", "organization_form",
-		"social_workers_list", "social_worker_show", "social_worker_form",
-		"volunteers_list", "volunteer_show", "volunteer_form",
-		"donors_list", "donor_show", "donor_form",
-		"projects_list", "project_show", "project_form",
-		"categories_list", "users_list", "user_show", "audit_list",
-	}
-}
+// usePages declares page templates a group of routes renders; a missing one fails New.
+func (s *Server) usePages(names ...string) { s.pages = append(s.pages, names...) }
 
 func (s *Server) routes() {
 	e := s.e
+	s.usePages("error", "home")
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})))

@@ -62,6 +62,8 @@ type Server struct {
 	registry *prometheus.Registry
 	// apiRoutes describe the JSON API for the OpenAPI document.
 	apiRoutes []apiRoute
+	// pages lists every page template the routes use; New parses them all at start-up.
+	pages []string
 
 	openAPIMu   sync.Mutex
 	openAPIBody []byte
@@ -116,7 +118,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 	s.e.Renderer = nil
 	s.middleware(d.Registry)
 	s.routes()
-	s.render, err = newRenderer(s, s.pageNames())
+	s.render, err = newRenderer(s, s.pages)
 	if err != nil {
 		return nil, err
 	}

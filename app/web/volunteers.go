@@ -10,6 +10,7 @@ import (
 )
 
 func (s *Server) volunteerRoutes() {
+	s.usePages("volunteers_list", "volunteer_show", "volunteer_form", "donors_list", "donor_show", "donor_form")
 	e := s.e
 	e.GET("/volunteers", s.volunteersPage)
 	e.GET("/volunteers/new", s.volunteerNewPage)

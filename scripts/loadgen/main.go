@@ -1,0 +1,120 @@
+// Command loadgen measures Wushe's HTTP latency under concurrent load: it runs C clients for a
+// duration against a mix of list and detail endpoints and prints throughput and percentiles.
+//
+//	go run ./scripts/loadgen -url http://127.0.0.1:8080 -c 200 -d 30s
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+func main() {
+	base := flag.String("url", "http://127.0.0.1:8080", "Wushe base URL")
+	clients := flag.Int("c", 200, "concurrent clients")
+	dur := flag.Duration("d", 30*time.Second, "duration")
+	warm := flag.Duration("warmup", 3*time.Second, "warm-up not counted")
+	paths := flag.String("paths", strings.Join(defaultPaths, ","), "comma-separated paths; {n} becomes a random id 1..50")
+	flag.Parse()
+
+	tr := &http.Transport{MaxIdleConns: *clients * 2, MaxIdleConnsPerHost: *clients * 2, IdleConnTimeout: time.Minute}
+	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
+	list := strings.Split(*paths, ",")
+
+	ctx, cancel := context.WithTimeout(context.Background(), *warm+*dur)
+	defer cancel()
+	start := time.Now().Add(*warm)
+	type sample struct {
+		path string
+		d    time.Duration
+		ok   bool
+	}
+	results := make([][]sample, *clients)
+	var wg sync.WaitGroup
+	for i := 0; i < *clients; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			r := rand.New(rand.NewPCG(uint64(i), 7))
+			for ctx.Err() == nil {
+				p := list[r.IntN(len(list))]
+				p = strings.ReplaceAll(p, "{n}", fmt.Sprint(1+r.IntN(50)))
+				t0 := time.Now()
+				resp, err := client.Get(*base + p)
+				ok := err == nil && resp.StatusCode < 500 // a draft project is a 404, which is still an answer
+				if err == nil {
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+				}
+				if t0.After(start) && ctx.Err() == nil {
+					results[i] = append(results[i], sample{p, time.Since(t0), ok})
+				}
+			}
+		}(i)
+	}
+	wg.Wait()
+	var all []time.Duration
+	byRoute := map[string][]time.Duration{}
+	failed := 0
+	for _, rs := range results {
+		for _, s := range rs {
+			if !s.ok {
+				failed++
+				continue
+			}
+			all = append(all, s.d)
+			route := s.path
+			if i := strings.IndexByte(route, '?'); i >= 0 {
+				route = route[:i]
+			}
+			parts := strings.Split(route, "/")
+			if last := parts[len(parts)-1]; last != "" && last[0] >= '0' && last[0] <= '9' {
+				parts[len(parts)-1] = ":id"
+			}
+			route = strings.Join(parts, "/")
+			byRoute[route] = append(byRoute[route], s.d)
+		}
+	}
+	fmt.Printf("clients %d, duration %s, requests %d (%.0f/s), failed %d\n", *clients, *dur, len(all), float64(len(all))/dur.Seconds(), failed)
+	fmt.Printf("%-34s %8s %8s %8s %8s %8s\n", "route", "n", "p50", "p95", "p99", "max")
+	routes := make([]string, 0, len(byRoute))
+	for r := range byRoute {
+		routes = append(routes, r)
+	}
+	sort.Strings(routes)
+	for _, r := range routes {
+		printRow(r, byRoute[r])
+	}
+	printRow("ALL", all)
+	if failed > 0 {
+		os.Exit(1)
+	}
+}
+
+var defaultPaths = []string{
+	"/api/v1/needs", "/api/v1/needs?community_id=1&status=open", "/api/v1/needs/{n}",
+	"/api/v1/communities", "/api/v1/communities/1", "/api/v1/grids?community_id=1", "/api/v1/grids/{n}",
+	"/api/v1/organizations", "/api/v1/organizations/{n}", "/api/v1/volunteers", "/api/v1/volunteers/{n}",
+	"/api/v1/social-workers", "/api/v1/social-workers/{n}", "/api/v1/donors", "/api/v1/donors/{n}",
+	"/api/v1/projects", "/api/v1/projects/{n}", "/api/v1/categories",
+}
+
+func printRow(name string, ds []time.Duration) {
+	if len(ds) == 0 {
+		return
+	}
+	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+	q := func(p float64) time.Duration { return ds[min(len(ds)-1, int(p*float64(len(ds))))] }
+	fmt.Printf("%-34s %8d %8s %8s %8s %8s\n", name, len(ds), ms(q(.50)), ms(q(.95)), ms(q(.99)), ms(ds[len(ds)-1]))
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1fms", float64(d.Microseconds())/1000) }
