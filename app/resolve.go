@@ -20,7 +20,7 @@ func (pl *places) preloadCommunities(ctx context.Context, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	cs, _, err := pl.a.store.FindCommunities(ctx, CommunityFilter{IDs: ids, Page: Page{Page: 1, PerPage: len(ids)}})
+	cs, _, err := pl.a.store.FindCommunities(ctx, CommunityFilter{IDs: ids}) // unpaged: no count
 	if err != nil {
 		return err
 	}
@@ -36,7 +36,7 @@ func (pl *places) preloadOrgs(ctx context.Context, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	os, _, err := pl.a.store.FindOrganizations(ctx, OrganizationFilter{IDs: ids, Page: Page{Page: 1, PerPage: len(ids)}})
+	os, _, err := pl.a.store.FindOrganizations(ctx, OrganizationFilter{IDs: ids}) // unpaged: no count
 	if err != nil {
 		return err
 	}

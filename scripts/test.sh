@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 for f in scripts/services/*.sh; do . "$f"; done
 trap run_cleanup EXIT
+trap "exit 130" INT TERM
 
 export GOFLAGS="${GOFLAGS:-} -mod=readonly"
 export PATH="$(go env GOPATH)/bin:$PATH"

@@ -76,16 +76,7 @@ func (s *Store) FindNeeds(ctx context.Context, f app.NeedFilter) ([]*app.Need, i
 	}
 	order := gorm.Expr(`CASE WHEN status IN ? AND due_at < ? THEN 0 WHEN status IN ? THEN 1 ELSE 2 END, due_at, id DESC`,
 		activeNeedStatuses, now, activeNeedStatuses)
-	var total int64
-	if err := s.rdb(ctx).Model(&app.Need{}).Scopes(scope).Count(&total).Error; err != nil {
-		return nil, 0, translate(err, "need")
-	}
-	out := []*app.Need{}
-	if total == 0 {
-		return out, 0, nil
-	}
-	err := s.rdb(ctx).Scopes(scope, page(f.Page)).Order(clause.OrderBy{Expression: order}).Find(&out).Error
-	return out, int(total), translate(err, "need")
+	return findPage[app.Need](ctx, s.rdb, scope, clause.OrderBy{Expression: order}, f.Page, "need")
 }
 
 // scopeCondition ORs the places of a scope filter. With Levels, a community only sees needs

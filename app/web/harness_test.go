@@ -24,7 +24,7 @@ import (
 
 // harness is a real Wushe web server over a fresh database with the test world in it.
 type harness struct {
-	t      *testing.T
+	t      testing.TB
 	srv    *httptest.Server
 	web    *web.Server
 	app    *app.App
@@ -40,13 +40,16 @@ var fixedNow = time.Date(2026, 11, 24, 1, 0, 0, 0, time.UTC)
 
 func discard() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
-func newServer(t *testing.T, h http.Handler) *httptest.Server {
+func newServer(t testing.TB, h http.Handler) *httptest.Server {
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return srv
 }
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t *testing.T) *harness { return newHarnessB(t) }
+
+// newHarnessB builds a harness for a test or a benchmark.
+func newHarnessB(t testing.TB) *harness {
 	t.Helper()
 	clock := apptest.NewClock(fixedNow)
 	a, s := apptest.NewApp(t, clock)
