@@ -1,0 +1,533 @@
+package embedded
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/wushe/wushe/search"
+)
+
+// columns lists the docs columns scanDoc reads, with or without the body.
+func columns(body bool) string {
+	b := ""
+	if body {
+		b = "body, "
+	}
+	return `type, id, title, ` + b + `tags, community_id, grid_id, category, status, kind,
+		created_at, ends_at, amount, lat, lng`
+}
+
+func scanDoc(rows *sql.Rows, body bool, extra ...any) (search.Document, error) {
+	var (
+		d                            search.Document
+		typ                          string
+		tags, category, status, kind sql.NullString
+		community, grid, endsAt      sql.NullInt64
+		lat, lng                     sql.NullFloat64
+		createdAt                    int64
+	)
+	dest := []any{&typ, &d.ID, &d.Title}
+	if body {
+		dest = append(dest, &d.Body)
+	}
+	dest = append(dest, &tags, &community, &grid, &category, &status, &kind, &createdAt, &endsAt,
+		&d.Amount, &lat, &lng)
+	if err := rows.Scan(append(dest, extra...)...); err != nil {
+		return d, err
+	}
+	d.Type = search.Type(typ)
+	if tags.Valid {
+		if err := json.Unmarshal([]byte(tags.String), &d.Tags); err != nil {
+			return d, fmt.Errorf("%s: tags: %w", d.Ref(), err)
+		}
+	}
+	d.CommunityID, d.GridID = community.Int64, grid.Int64
+	d.Category, d.Status, d.Kind = category.String, status.String, kind.String
+	d.CreatedAt = time.UnixMilli(createdAt).UTC()
+	if endsAt.Valid {
+		d.EndsAt = time.UnixMilli(endsAt.Int64).UTC()
+	}
+	if lat.Valid && lng.Valid {
+		d.Location = &search.GeoPoint{Lat: lat.Float64, Lng: lng.Float64}
+	}
+	return d, nil
+}
+
+// Search runs the query: FTS5 finds the rowids containing the terms, in one read transaction;
+// the in-memory columns filter, count, facet and order them; the page's documents are read
+// back from the same transaction.
+func (e *Engine) Search(ctx context.Context, q search.Query) (*search.Result, error) {
+	q, err := q.Normalize()
+	if err != nil {
+		return nil, err
+	}
+	res, err := e.search(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("embedded search %q: %w", q.Text, err)
+	}
+	return res, nil
+}
+
+func (e *Engine) search(ctx context.Context, q search.Query) (*search.Result, error) {
+	tx, err := e.readTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback() //nolint:errcheck // read-only
+
+	terms := parseTerms(q.Text)
+	var matched []int64
+	if len(terms) > 0 {
+		// One row with every rowid: a quarter faster than a row per match through
+		// database/sql when a term is in most documents.
+		var list sql.NullString
+		err := tx.QueryRowContext(ctx, `SELECT group_concat(rowid) FROM docs_fts WHERE docs_fts MATCH ?`, matchExpr(terms)).Scan(&list)
+		if err != nil {
+			return nil, fmt.Errorf("match: %w", err)
+		}
+		if matched, err = parseRowids(list.String); err != nil {
+			return nil, fmt.Errorf("match: %w", err)
+		}
+	}
+
+	e.mu.RLock()
+	page, res := e.st.query(q, terms, matched)
+	e.mu.RUnlock()
+	if len(page) == 0 {
+		return res, nil
+	}
+
+	docs, err := fetch(ctx, tx, page)
+	if err != nil {
+		return nil, fmt.Errorf("page: %w", err)
+	}
+	center, hasCenter := q.DistanceFrom()
+	for _, p := range page {
+		d, ok := docs[p.rowid]
+		if !ok {
+			continue // deleted by a write that is committing right now
+		}
+		h := search.Hit{Doc: d, Score: p.score}
+		if hasCenter && d.Location != nil {
+			dist := search.Distance(center, *d.Location)
+			h.DistanceM = &dist
+		}
+		if hl := q.Highlight; hl != nil {
+			h.Title = highlightTitle(d.Title, terms, hl.PreTag, hl.PostTag)
+			h.Snippet = snippet(d.Body, terms, hl.SnippetRunes, hl.PreTag, hl.PostTag)
+		}
+		res.Hits = append(res.Hits, h)
+	}
+	return res, nil
+}
+
+// parseRowids parses group_concat's comma-separated integers.
+func parseRowids(s string) ([]int64, error) {
+	if s == "" {
+		return nil, nil
+	}
+	out := make([]int64, 0, strings.Count(s, ",")+1)
+	var n int64
+	for i := 0; i <= len(s); i++ {
+		if i == len(s) || s[i] == ',' {
+			out = append(out, n)
+			n = 0
+			continue
+		}
+		c := s[i]
+		if c < '0' || c > '9' {
+			return nil, fmt.Errorf("unexpected %q in rowid list", c)
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return out, nil
+}
+
+// readTx begins a read transaction whose snapshot the in-memory columns reflect, reloading
+// them first when another process changed the file.
+func (e *Engine) readTx(ctx context.Context) (*sql.Tx, error) {
+	for attempt := 0; attempt < 3; attempt++ {
+		tx, err := e.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+		if err != nil {
+			return nil, err
+		}
+		gen, err := generation(ctx, tx)
+		if err != nil {
+			_ = tx.Rollback()
+			return nil, err
+		}
+		e.mu.RLock()
+		// The snapshot may already hold our own write that is being applied (inflight): its
+		// rows are then missing from the columns for a moment, as if searched just before.
+		loaded := e.st != nil
+		ok := loaded && (gen == e.gen || gen == e.inflight)
+		e.mu.RUnlock()
+		if ok || (attempt > 0 && loaded) {
+			return tx, nil
+		}
+		_ = tx.Rollback()
+		e.writeMu.Lock()
+		err = e.reload(ctx, false)
+		e.writeMu.Unlock()
+		if err != nil {
+			return nil, err
+		}
+	}
+	return nil, errors.New("index not loaded: call EnsureIndex first")
+}
+
+// fetch reads whole documents by rowid.
+func fetch(ctx context.Context, tx *sql.Tx, page []ranked) (map[int64]search.Document, error) {
+	args := make([]any, len(page))
+	marks := make([]string, len(page))
+	for i, p := range page {
+		args[i], marks[i] = p.rowid, "?"
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+columns(true)+`, rowid FROM docs WHERE rowid IN (`+strings.Join(marks, ",")+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make(map[int64]search.Document, len(page))
+	for rows.Next() {
+		var rowid int64
+		d, err := scanDoc(rows, true, &rowid)
+		if err != nil {
+			return nil, err
+		}
+		out[rowid] = d
+	}
+	return out, rows.Err()
+}
+
+// typeOrder ranks search.Types alphabetically, the order ties fall in (as Meilisearch sorts
+// the type attribute).
+var typeOrder = func() []uint8 {
+	names := make([]string, len(search.Types))
+	for i, t := range search.Types {
+		names[i] = string(t)
+	}
+	sorted := slices.Clone(names)
+	slices.Sort(sorted)
+	out := make([]uint8, len(names))
+	for i, n := range names {
+		out[i] = uint8(slices.Index(sorted, n))
+	}
+	return out
+}()
+
+// ranked is one candidate with its sort keys: a, then b, ascending, then id, then type.
+type ranked struct {
+	rowid int64
+	a     float64
+	b     int64
+	id    int64
+	typ   uint8
+	score float64
+}
+
+func less(x, y *ranked) int {
+	return cmp.Or(cmp.Compare(x.a, y.a), cmp.Compare(x.b, y.b), cmp.Compare(x.id, y.id), cmp.Compare(x.typ, y.typ))
+}
+
+// query filters the candidates (the matched rowids, or every document without text),
+// counts them, computes the facets and returns the requested page in order. Called under the
+// read lock.
+func (s *store) query(q search.Query, terms []term, matched []int64) ([]ranked, *search.Result) {
+	res := &search.Result{Page: q.Page, PageSize: q.PageSize, Hits: []search.Hit{}}
+	keep := s.compile(q.Filter)
+	fc := s.newFacets(q.Facets)
+	k := q.Page * q.PageSize // the page ends at the k-th hit
+	top := newTopK(k)
+	key := s.keyer(q, terms)
+	visit := func(i int) {
+		if !s.alive[i] || !keep(i) {
+			return
+		}
+		res.Total++
+		fc.add(i)
+		r := ranked{rowid: int64(i), id: s.id[i], typ: typeOrder[s.typ[i]]}
+		key(i, &r)
+		top.push(r)
+	}
+	if len(terms) > 0 {
+		for _, rowid := range matched {
+			if rowid < int64(len(s.alive)) {
+				visit(int(rowid))
+			}
+		}
+	} else {
+		for i := range s.alive {
+			visit(i)
+		}
+	}
+	res.Facets = fc.result()
+	all := top.sorted()
+	from := (q.Page - 1) * q.PageSize
+	if from >= len(all) {
+		return nil, res
+	}
+	return all[from:], res
+}
+
+// keyer returns the function filling a candidate's sort keys for the query's order.
+func (s *store) keyer(q search.Query, terms []term) func(int, *ranked) {
+	switch srt := q.Sort; {
+	case srt.Near != nil:
+		c := *srt.Near
+		return func(i int, r *ranked) {
+			r.a = math.Inf(1) // no location: last
+			if !math.IsNaN(s.lat[i]) {
+				r.a = search.Distance(c, search.GeoPoint{Lat: s.lat[i], Lng: s.lng[i]})
+			}
+		}
+	case srt.Field != "":
+		col := s.intColumn(srt.Field)
+		sign := 1.0
+		if srt.Desc {
+			sign = -1
+		}
+		absent := srt.Field == search.FieldEndsAt
+		return func(i int, r *ranked) {
+			if absent && col[i] == noTime {
+				r.a = math.Inf(1)
+				return
+			}
+			r.a = sign * float64(col[i])
+		}
+	case len(terms) > 0:
+		// Relevance: every term counts 4 when it is in the title, 2 in the tags, 1 in the body
+		// only; equal scores go newest first. Like Meilisearch's ranking rules this is a
+		// bucket order, not BM25: at 100,000 documents FTS5's bm25() cost 127 ms for a term
+		// in 89,000 of them, and community records are short.
+		needles := termNeedles(terms)
+		full := 4 * float64(len(terms)) // every term in the title
+		return func(i int, r *ranked) {
+			score := 0.0
+			for _, t := range needles {
+				switch {
+				case t.maybeIn(&s.titleSig[i]) && t.in(s.title[i]):
+					score += 4
+				case t.maybeIn(&s.tagSig[i]) && t.in(s.tagText[i]):
+					score += 2
+				default:
+					score++
+				}
+			}
+			r.score = score / full
+			r.a = -score
+			r.b = -s.created[i]
+		}
+	}
+	return func(i int, r *ranked) { r.a = -float64(s.created[i]) } // browsing: newest first
+}
+
+// needle is a term as folded strings to look for in a folded field.
+type needle struct {
+	parts []string
+	words []bool   // the part is a word: match whole words only
+	toks  []uint64 // hashes of the tokens a field's bloom must hold for the field to contain the term
+}
+
+func termNeedles(terms []term) []needle {
+	out := make([]needle, len(terms))
+	for i, t := range terms {
+		for _, r := range t.runs {
+			rs := r.runes
+			if r.class == word {
+				rs = rs[:min(len(rs), maxWordRunes)]
+			}
+			out[i].parts = append(out[i].parts, string(rs))
+			out[i].words = append(out[i].words, r.class == word)
+			switch {
+			case r.class == word || len(rs) == 1:
+				out[i].toks = append(out[i].toks, fnv64(string(rs)))
+			default:
+				for k := 0; k+1 < len(rs); k++ {
+					out[i].toks = append(out[i].toks, fnv64(string(rs[k:k+2])))
+				}
+			}
+		}
+	}
+	return out
+}
+
+// maybeIn is the bloom test: false means the field cannot contain the term.
+func (n needle) maybeIn(sig *bloom) bool {
+	for _, t := range n.toks {
+		if !sig.has(t) {
+			return false
+		}
+	}
+	return true
+}
+
+func (n needle) in(field string) bool {
+	for k, p := range n.parts {
+		if !n.words[k] {
+			if !strings.Contains(field, p) {
+				return false
+			}
+			continue
+		}
+		if !containsWord(field, p) {
+			return false
+		}
+	}
+	return true
+}
+
+// containsWord reports whether w occurs in s with no word character on either side.
+func containsWord(s, w string) bool {
+	for off := 0; ; {
+		i := strings.Index(s[off:], w)
+		if i < 0 {
+			return false
+		}
+		i += off
+		before, _ := utf8.DecodeLastRuneInString(s[:i])
+		after, _ := utf8.DecodeRuneInString(s[i+len(w):])
+		if (i == 0 || classify(before) != word) && (i+len(w) == len(s) || classify(after) != word) {
+			return true
+		}
+		off = i + 1
+	}
+}
+
+// topK keeps the k smallest candidates.
+type topK struct {
+	k int
+	h []ranked // a max-heap by less once full
+}
+
+func newTopK(k int) *topK { return &topK{k: k} }
+
+func (t *topK) push(r ranked) {
+	if len(t.h) < t.k {
+		t.h = append(t.h, r)
+		if len(t.h) == t.k {
+			// Heapify once full.
+			for i := len(t.h)/2 - 1; i >= 0; i-- {
+				t.down(i)
+			}
+		}
+		return
+	}
+	if less(&r, &t.h[0]) >= 0 {
+		return
+	}
+	t.h[0] = r
+	t.down(0)
+}
+
+func (t *topK) down(i int) {
+	h := t.h
+	for {
+		l := 2*i + 1
+		if l >= len(h) {
+			return
+		}
+		big := l
+		if r := l + 1; r < len(h) && less(&h[r], &h[l]) > 0 {
+			big = r
+		}
+		if less(&h[big], &h[i]) <= 0 {
+			return
+		}
+		h[i], h[big] = h[big], h[i]
+		i = big
+	}
+}
+
+func (t *topK) sorted() []ranked {
+	slices.SortFunc(t.h, func(a, b ranked) int { return less(&a, &b) })
+	return t.h
+}
+
+// facets counts values of the requested fields over the candidates.
+type facets struct {
+	s      *store
+	names  []string
+	counts [][]int         // dict and type fields, by id
+	ints   []map[int64]int // community_id, grid_id
+}
+
+func (s *store) newFacets(names []string) *facets {
+	f := &facets{s: s, names: names, counts: make([][]int, len(names))}
+	for k, n := range names {
+		switch n {
+		case search.FieldCommunity, search.FieldGrid:
+			f.counts[k] = make([]int, len(s.intVals))
+		case search.FieldType:
+			f.counts[k] = make([]int, len(search.Types))
+		default:
+			f.counts[k] = make([]int, len(s.names))
+		}
+	}
+	return f
+}
+
+func (f *facets) add(i int) {
+	s := f.s
+	for k, n := range f.names {
+		switch n {
+		case search.FieldType:
+			f.counts[k][s.typ[i]]++
+		case search.FieldCommunity:
+			f.counts[k][s.commIdx[i]]++
+		case search.FieldGrid:
+			f.counts[k][s.gridIdx[i]]++
+		case search.FieldTags:
+			for _, t := range s.tags[i] {
+				f.counts[k][t]++
+			}
+		default:
+			if v := s.dictColumn(n)[i]; v != 0 {
+				f.counts[k][v]++
+			}
+		}
+	}
+}
+
+func (f *facets) result() map[string][]search.FacetCount {
+	if len(f.names) == 0 {
+		return nil
+	}
+	out := make(map[string][]search.FacetCount, len(f.names))
+	for k, n := range f.names {
+		fc := []search.FacetCount{}
+		switch n {
+		case search.FieldCommunity, search.FieldGrid:
+			for idx, c := range f.counts[k][1:] { // 0 is absent
+				if c > 0 {
+					fc = append(fc, search.FacetCount{Value: strconv.FormatInt(f.s.intVals[idx+1], 10), Count: c})
+				}
+			}
+		case search.FieldType:
+			for t, c := range f.counts[k] {
+				if c > 0 {
+					fc = append(fc, search.FacetCount{Value: string(search.Types[t]), Count: c})
+				}
+			}
+		default:
+			for id, c := range f.counts[k] {
+				if c > 0 {
+					fc = append(fc, search.FacetCount{Value: f.s.names[id], Count: c})
+				}
+			}
+		}
+		search.SortFacets(fc)
+		out[n] = fc
+	}
+	return out
+}
