@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 
@@ -382,7 +383,7 @@ func (l *loader) volunteers(ctx context.Context, p *place) error {
 		skills := make([]string, 0, n)
 		for len(skills) < n {
 			s := commonSkills[min(l.r.IntN(len(commonSkills)), l.r.IntN(len(commonSkills)))] // favour the common ones
-			if !contains(skills, s) {
+			if !slices.Contains(skills, s) {
 				skills = append(skills, s)
 			}
 		}
@@ -400,15 +401,6 @@ func (l *loader) volunteers(ctx context.Context, p *place) error {
 		l.sum.Volunteers++
 	}
 	return nil
-}
-
-func contains(xs []string, x string) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
 }
 
 func (l *loader) donors(ctx context.Context, p *place) error {

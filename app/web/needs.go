@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -252,7 +253,7 @@ func (s *Server) needCreate(c echo.Context) error {
 		}
 		return err
 	}
-	return s.done(c, "/needs/"+strconv.FormatInt(n.ID, 10), "needs.filed", "due", s.newView(c, "", "").Time(n.DueAt))
+	return s.done(c, "/needs/"+strconv.FormatInt(n.ID, 10), "needs.filed", "due", s.formatTime(n.DueAt))
 }
 
 type needPageData struct {
@@ -307,7 +308,7 @@ func (s *Server) needEditPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if !contains(n.Can, "edit") {
+	if !slices.Contains(n.Can, "edit") {
 		if !principal(c).Authenticated() {
 			return app.Unauthorized()
 		}
@@ -316,17 +317,8 @@ func (s *Server) needEditPage(c echo.Context) error {
 	in := app.NeedInput{GridID: n.GridID, CommunityID: n.CommunityID, Category: n.Category, Tier: n.Tier, Title: n.Title,
 		Description: n.Description, Address: n.Address, Privacy: n.Privacy}
 	d := &needFormData{ID: id, Form: in, WindowStart: s.localInput(n.WindowStart), WindowEnd: s.localInput(n.WindowEnd),
-		CanTier: contains(n.Can, "assign")}
+		CanTier: slices.Contains(n.Can, "assign")}
 	return s.renderNeedForm(c, http.StatusOK, d, s.newView(c, n.Title, "needs"))
-}
-
-func contains(xs []string, x string) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
 }
 
 func (s *Server) needUpdate(c echo.Context) error {

@@ -112,7 +112,7 @@ func (v *View) Time(t any) string {
 		if tt.IsZero() {
 			return ""
 		}
-		return tt.In(v.s.app.Location()).Format("2006-01-02 15:04")
+		return v.s.formatTime(tt)
 	case *time.Time:
 		if tt == nil {
 			return ""
@@ -120,6 +120,11 @@ func (v *View) Time(t any) string {
 		return v.Time(*tt)
 	}
 	return ""
+}
+
+// formatTime writes a time in the deployment's time zone, as every page shows times.
+func (s *Server) formatTime(t time.Time) string {
+	return t.In(s.app.Location()).Format("2006-01-02 15:04")
 }
 
 // Until describes how long until (or since) a due time, e.g. "还剩 3 小时" / "已超时 2 天".
