@@ -2,6 +2,11 @@
 // duration against a mix of list and detail endpoints and prints throughput and percentiles.
 //
 //	go run ./scripts/loadgen -url http://127.0.0.1:8080 -c 200 -d 30s
+//
+// By default each client sends its next request as soon as the last one is answered (closed
+// loop: it finds the saturation throughput). With -rate R the clients share a fixed schedule of R
+// requests per second (open loop) and latency is measured from each request's scheduled time,
+// so a slow server cannot hide its queueing delay by slowing the load down.
 package main
 
 import (
@@ -23,6 +28,7 @@ func main() {
 	clients := flag.Int("c", 200, "concurrent clients")
 	dur := flag.Duration("d", 30*time.Second, "duration")
 	warm := flag.Duration("warmup", 3*time.Second, "warm-up not counted")
+	rate := flag.Float64("rate", 0, "requests per second in total on a fixed schedule (0: closed loop)")
 	paths := flag.String("paths", strings.Join(defaultPaths, ","), "comma-separated paths; {n} becomes a random id 1..50")
 	flag.Parse()
 
@@ -39,6 +45,23 @@ func main() {
 		ok   bool
 	}
 	results := make([][]sample, *clients)
+	// ticks hands out scheduled send times in open-loop mode.
+	var ticks chan time.Time
+	if *rate > 0 {
+		ticks = make(chan time.Time, *clients)
+		go func() {
+			defer close(ticks)
+			interval := time.Duration(float64(time.Second) / *rate)
+			for t := time.Now(); ctx.Err() == nil; t = t.Add(interval) {
+				time.Sleep(time.Until(t))
+				select {
+				case ticks <- t:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
 	var wg sync.WaitGroup
 	for i := 0; i < *clients; i++ {
 		wg.Add(1)
@@ -49,6 +72,13 @@ func main() {
 				p := list[r.IntN(len(list))]
 				p = strings.ReplaceAll(p, "{n}", fmt.Sprint(1+r.IntN(50)))
 				t0 := time.Now()
+				if ticks != nil {
+					t, ok := <-ticks
+					if !ok {
+						return
+					}
+					t0 = t
+				}
 				resp, err := client.Get(*base + p)
 				ok := err == nil && resp.StatusCode < 500 // a draft project is a 404, which is still an answer
 				if err == nil {
@@ -84,7 +114,11 @@ func main() {
 			byRoute[route] = append(byRoute[route], s.d)
 		}
 	}
-	fmt.Printf("clients %d, duration %s, requests %d (%.0f/s), failed %d\n", *clients, *dur, len(all), float64(len(all))/dur.Seconds(), failed)
+	mode := "closed loop"
+	if *rate > 0 {
+		mode = fmt.Sprintf("open loop at %.0f/s", *rate)
+	}
+	fmt.Printf("%s, clients %d, duration %s, requests %d (%.0f/s), failed %d\n", mode, *clients, *dur, len(all), float64(len(all))/dur.Seconds(), failed)
 	fmt.Printf("%-34s %8s %8s %8s %8s %8s\n", "route", "n", "p50", "p95", "p99", "max")
 	routes := make([]string, 0, len(byRoute))
 	for r := range byRoute {
