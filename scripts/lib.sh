@@ -43,5 +43,6 @@ WUSHE_CLEANUP=()
 on_exit() { WUSHE_CLEANUP=("$*" "${WUSHE_CLEANUP[@]}"); }
 run_cleanup() {
   local c
-  for c in "${WUSHE_CLEANUP[@]}"; do eval "$c" || true; done
+  # Each in a subshell without -e/-u, so one failing step cannot skip the others.
+  for c in "${WUSHE_CLEANUP[@]}"; do (set +eu; eval "$c") || true; done
 }

@@ -23,7 +23,11 @@ start_postgres() {
   run_pg "$bindir/initdb" -D "$dir/data" -U wushe --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
   run_pg "$bindir/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
     -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" start >/dev/null
-  on_exit "run_pg '$bindir/pg_ctl' -D '$dir/data' -m immediate stop >/dev/null 2>&1; rm -rf '$dir'"
+  # The cleanup runs after this function returns, when $user and run_pg's closure are gone:
+  # spell the command out in full now.
+  local stop="'$bindir/pg_ctl' -D '$dir/data' -m immediate stop"
+  [ "$(id -u)" -eq 0 ] && stop="runuser -u '$user' -- $stop"
+  on_exit "$stop >/dev/null 2>&1; rm -rf '$dir'"
   "$bindir/createdb" -h 127.0.0.1 -p "$port" -U wushe wushe_test 2>/dev/null || psql -h 127.0.0.1 -p "$port" -U wushe -d postgres -c 'CREATE DATABASE wushe_test' >/dev/null
   export TEST_DATABASE_URL="postgres://wushe@127.0.0.1:$port/wushe_test?sslmode=disable"
   log "PostgreSQL on port $port"
