@@ -329,3 +329,56 @@ func (a *App) trackRecords(ctx context.Context, t *Tender, orgIDs []int64, resul
 	}
 	return out, titles, nil
 }
+
+// BidOrganization is an organization the principal may bid for, with its certified social
+// workers (the only ones who may be on a bid's team) and its record of earlier awards.
+type BidOrganization struct {
+	Organization *Organization
+	Workers      []*SocialWorker
+	Record       []PastAward
+	// Eligible: a verified social organization.
+	Eligible bool
+}
+
+// BidOrganizations lists the organizations the principal is a member of, for the bid form.
+func (a *App) BidOrganizations(ctx context.Context, tenderID int64) ([]*BidOrganization, error) {
+	p := PrincipalFrom(ctx)
+	if !p.Authenticated() {
+		return nil, Unauthorized()
+	}
+	t, err := a.store.FindTender(ctx, tenderID)
+	if err != nil {
+		return nil, err
+	}
+	if t.Status == TenderDraft {
+		return nil, NotFound("tender")
+	}
+	var ids []int64
+	for _, m := range p.Memberships {
+		if m.Role == RoleOrgMember && m.OrganizationID != nil && !slices.Contains(ids, *m.OrganizationID) {
+			ids = append(ids, *m.OrganizationID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, Forbidden()
+	}
+	os, _, err := a.store.FindOrganizations(ctx, OrganizationFilter{IDs: ids})
+	if err != nil {
+		return nil, err
+	}
+	records, _, err := a.trackRecords(ctx, t, ids, nil)
+	if err != nil {
+		return nil, err
+	}
+	var out []*BidOrganization
+	for _, o := range os {
+		ws, _, err := a.store.FindSocialWorkers(ctx, SocialWorkerFilter{OrganizationID: &o.ID, Page: Page{Page: 1, PerPage: MaxPerPage}})
+		if err != nil {
+			return nil, err
+		}
+		ws = slices.DeleteFunc(ws, func(w *SocialWorker) bool { return w.CertificateNumber == "" })
+		out = append(out, &BidOrganization{Organization: o, Workers: ws, Record: records[o.ID], Eligible: o.Kind == "social_org" && o.Verified})
+	}
+	slices.SortFunc(out, func(x, y *BidOrganization) int { return int(x.Organization.ID - y.Organization.ID) })
+	return out, nil
+}
