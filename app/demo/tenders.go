@@ -92,11 +92,19 @@ func (l *loader) tenders(ctx context.Context, places []*place) error {
 		"以家庭照护者培训为特色,上门服务外每月开展一次照护技能课堂,建立紧急联系人网络。",
 	}
 	var bidders []bidder
+	var pools [][]*app.Organization
 	for _, p := range served {
+		var pool []*app.Organization
 		for _, o := range p.orgs {
-			if len(bidders) < 3 && o.Kind == "social_org" && o.Verified {
-				bidders = append(bidders, bidder{org: o})
+			if o.Kind == "social_org" && o.Verified {
+				pool = append(pool, o)
 			}
+		}
+		pools = append(pools, pool)
+	}
+	for k := 0; len(bidders) < 3 && k < 20; k++ { // alternate between the two communities
+		if pool := pools[k%len(pools)]; k/len(pools) < len(pool) {
+			bidders = append(bidders, bidder{org: pool[k/len(pools)]})
 		}
 	}
 	clock = l.now.Add(-35 * day)

@@ -270,7 +270,9 @@ func (s *Server) tenderPage(c echo.Context) error {
 		publisher = st.Name
 	}
 	v := s.newView(c, t.Title, "tenders")
-	v.Data = map[string]any{"T": t, "Bids": bv, "CommunityNames": names, "Publisher": publisher}
+	loc := s.app.Location()
+	period := t.PeriodStart.In(loc).Format("2006-01-02") + " – " + t.PeriodEnd.In(loc).Format("2006-01-02")
+	v.Data = map[string]any{"T": t, "Bids": bv, "CommunityNames": names, "Publisher": publisher, "Period": period}
 	return s.renderPage(c, http.StatusOK, "tender_show", v)
 }
 
