@@ -906,78 +906,115 @@ func parseKey(s string) int64 {
 	return id
 }
 
-// AwardTender runs the award after the deadline: deferred acceptance between this tender
-// (its number of awards and minimum score) and the bidding organizations, each with its
-// declared capacity, already taken up by the contracts it holds for overlapping periods.
-// Every bid gets a stored result with its rank, total and the reason it won or lost.
+// AwardInput names the tenders awarded together in one round.
+type AwardInput struct {
+	TenderIDs []int64 `json:"tender_ids" form:"tender_ids" validate:"required,min=1,max=50"`
+}
+
+// AwardTender runs the award of one tender after its deadline: a round of one (AwardTenders).
 func (a *App) AwardTender(ctx context.Context, id int64) (*Tender, error) {
+	ts, err := a.AwardTenders(ctx, AwardInput{TenderIDs: []int64{id}})
+	if err != nil {
+		return nil, err
+	}
+	return ts[0], nil
+}
+
+// roundTender is a tender of an award round with its bids and their totals.
+type roundTender struct {
+	t      *Tender
+	bids   []*TenderBid
+	totals map[int64]*bidTotal
+}
+
+// AwardTenders awards closed tenders together: deferred acceptance between the tenders (each
+// with its number of awards and minimum score) and the bidding organizations (each with the
+// capacity it declared, already taken up by contracts it holds for overlapping periods).
+// Awarding tenders that share bidders in one round gives a stable matching across them: an
+// organization that is best on two tenders but can deliver one gets the one it scores higher
+// on, and the other goes to the next bidder. Every bid gets a stored result with its rank,
+// total and the reason it won or lost. The principal must manage every tender of the round.
+func (a *App) AwardTenders(ctx context.Context, in AwardInput) ([]*Tender, error) {
 	p := PrincipalFrom(ctx)
-	var t *Tender
+	slices.Sort(in.TenderIDs)
+	in.TenderIDs = slices.Compact(in.TenderIDs)
+	if err := a.validate.Struct(in); err != nil {
+		return nil, err
+	}
+	var out []*Tender
 	err := a.store.InTx(ctx, func(ctx context.Context) error {
-		var err error
-		if t, err = a.store.FindTender(ctx, id); err != nil {
-			return err
-		}
-		if err := a.authorizeTenderManage(p, t); err != nil {
-			return err
-		}
-		switch t.effectiveStatus(a.Now()) {
-		case TenderPublished:
-			return Errorf(ECONFLICT, "tenders.error.before_deadline")
-		case TenderClosed:
-		default:
-			return Errorf(ECONFLICT, "error.bad_transition", "from", t.Status, "action", "award")
-		}
-		if err := a.closeIfDue(ctx, t); err != nil {
-			return err
-		}
-		bids, err := a.store.FindTenderBids(ctx, t.ID)
-		if err != nil {
-			return err
-		}
-		if len(bids) == 0 {
-			return Errorf(ECONFLICT, "tenders.error.no_bids")
-		}
-		scores, err := a.store.FindTenderScores(ctx, t.ID)
-		if err != nil {
-			return err
-		}
-		decls, err := a.store.FindTenderDeclarations(ctx, t.ID)
-		if err != nil {
-			return err
-		}
-		totals := bidTotals(t, bids, scores, decls)
-		unscored := 0
-		for _, b := range bids {
-			if totals[b.ID].Evaluators == 0 {
-				unscored++
+		var round []*roundTender
+		for _, id := range in.TenderIDs {
+			t, err := a.store.FindTender(ctx, id)
+			if err != nil {
+				return err
 			}
+			if err := a.authorizeTenderManage(p, t); err != nil {
+				return err
+			}
+			switch t.effectiveStatus(a.Now()) {
+			case TenderPublished:
+				return Errorf(ECONFLICT, "tenders.error.before_deadline")
+			case TenderClosed:
+			default:
+				return Errorf(ECONFLICT, "error.bad_transition", "from", t.Status, "action", "award")
+			}
+			if err := a.closeIfDue(ctx, t); err != nil {
+				return err
+			}
+			bids, err := a.store.FindTenderBids(ctx, t.ID)
+			if err != nil {
+				return err
+			}
+			if len(bids) == 0 {
+				return Errorf(ECONFLICT, "tenders.error.no_bids")
+			}
+			scores, err := a.store.FindTenderScores(ctx, t.ID)
+			if err != nil {
+				return err
+			}
+			decls, err := a.store.FindTenderDeclarations(ctx, t.ID)
+			if err != nil {
+				return err
+			}
+			totals := bidTotals(t, bids, scores, decls)
+			unscored := 0
+			for _, b := range bids {
+				if totals[b.ID].Evaluators == 0 {
+					unscored++
+				}
+			}
+			if unscored > 0 {
+				return Errorf(ECONFLICT, "tenders.error.unscored", "n", unscored)
+			}
+			round = append(round, &roundTender{t: t, bids: bids, totals: totals})
 		}
-		if unscored > 0 {
-			return Errorf(ECONFLICT, "tenders.error.unscored", "n", unscored)
-		}
-		held, err := a.heldContracts(ctx, t, bids)
+		held, err := a.heldContracts(ctx, round)
 		if err != nil {
 			return err
 		}
-		res, err := matching.Award(awardProblem(t, bids, totals, held))
+		res, err := matching.Award(awardProblem(round, held))
 		if err != nil {
-			return fmt.Errorf("award tender %d: %w", t.ID, err)
+			return fmt.Errorf("award tenders %v: %w", in.TenderIDs, err)
 		}
 		now := a.Now()
-		byOrg := map[int64]*TenderBid{}
-		for _, b := range bids {
-			byOrg[b.OrganizationID] = b
+		byKey := map[[2]int64]*TenderBid{}
+		var roundTotals = map[int64]*bidTotal{}
+		for _, rt := range round {
+			for _, b := range rt.bids {
+				byKey[[2]int64{b.TenderID, b.OrganizationID}] = b
+				roundTotals[b.ID] = rt.totals[b.ID]
+			}
 		}
-		var rows []*TenderResult
-		var winners []int64
+		rows := map[int64][]*TenderResult{}
+		winners := map[int64][]int64{}
 		for _, o := range res.Bids {
-			if o.Tender != tenderKey(t.ID) {
+			b, ok := byKey[[2]int64{parseKey(o.Tender), parseKey(o.Organization)}]
+			if !ok {
 				continue // a contract the organization already holds
 			}
-			b := byOrg[parseKey(o.Organization)]
-			r := &TenderResult{TenderID: t.ID, BidID: b.ID, OrganizationID: b.OrganizationID, Rank: o.Rank, Score: o.Score,
-				Evaluators: totals[b.ID].Evaluators, Won: o.Won, Reason: string(o.Reason), CreatedAt: now}
+			r := &TenderResult{TenderID: b.TenderID, BidID: b.ID, OrganizationID: b.OrganizationID, Rank: o.Rank, Score: o.Score,
+				Evaluators: roundTotals[b.ID].Evaluators, Won: o.Won, Reason: string(o.Reason), CreatedAt: now}
 			var above, pref []int64
 			for _, x := range o.Above {
 				above = append(above, parseKey(x.Organization))
@@ -986,35 +1023,51 @@ func (a *App) AwardTender(ctx context.Context, id int64) (*Tender, error) {
 				pref = append(pref, parseKey(x))
 			}
 			r.AboveOrgIDs, r.PreferredTenderIDs = encodeIDs(above), encodeIDs(pref)
-			rows = append(rows, r)
+			rows[b.TenderID] = append(rows[b.TenderID], r)
 			if o.Won {
-				winners = append(winners, b.OrganizationID)
+				winners[b.TenderID] = append(winners[b.TenderID], b.OrganizationID)
 			}
 		}
-		slices.SortFunc(rows, func(x, y *TenderResult) int { return x.Rank - y.Rank })
-		if err := a.store.CreateTenderResults(ctx, rows); err != nil {
-			return err
+		for _, rt := range round {
+			t := rt.t
+			rs := rows[t.ID]
+			slices.SortFunc(rs, func(x, y *TenderResult) int { return x.Rank - y.Rank })
+			if err := a.store.CreateTenderResults(ctx, rs); err != nil {
+				return err
+			}
+			t.Status, t.AwardedAt, t.UpdatedAt = TenderAwarded, &now, now
+			if err := a.store.UpdateTender(ctx, t); err != nil {
+				return err
+			}
+			data := map[string]any{"winners": winners[t.ID]}
+			if len(round) > 1 {
+				data["round"] = in.TenderIDs
+			}
+			if err := a.audit(ctx, "tender.awarded", "tender", t.ID, tenderAuditCommunity(t), data); err != nil {
+				return err
+			}
+			out = append(out, t)
 		}
-		t.Status, t.AwardedAt, t.UpdatedAt = TenderAwarded, &now, now
-		if err := a.store.UpdateTender(ctx, t); err != nil {
-			return err
-		}
-		return a.audit(ctx, "tender.awarded", "tender", t.ID, tenderAuditCommunity(t), map[string]any{"winners": winners})
+		return nil
 	})
-	return t, err
+	return out, err
 }
 
-// heldContract is a contract a bidder already holds for a period overlapping the tender's.
+// heldContract is a contract a bidder already holds for a period overlapping the round's.
 type heldContract struct {
 	TenderID, OrganizationID int64
 	Score                    float64
 }
 
-func (a *App) heldContracts(ctx context.Context, t *Tender, bids []*TenderBid) ([]heldContract, error) {
+func (a *App) heldContracts(ctx context.Context, round []*roundTender) ([]heldContract, error) {
 	won := true
-	orgs := make([]int64, len(bids))
-	for i, b := range bids {
-		orgs[i] = b.OrganizationID
+	var orgs []int64
+	inRound := map[int64]bool{}
+	for _, rt := range round {
+		inRound[rt.t.ID] = true
+		for _, b := range rt.bids {
+			orgs = append(orgs, b.OrganizationID)
+		}
 	}
 	rs, err := a.store.FindTenderResults(ctx, TenderResultFilter{OrganizationIDs: orgs, Won: &won})
 	if err != nil {
@@ -1022,7 +1075,7 @@ func (a *App) heldContracts(ctx context.Context, t *Tender, bids []*TenderBid) (
 	}
 	var tids []int64
 	for _, r := range rs {
-		if r.TenderID != t.ID {
+		if !inRound[r.TenderID] {
 			tids = append(tids, r.TenderID)
 		}
 	}
@@ -1035,7 +1088,11 @@ func (a *App) heldContracts(ctx context.Context, t *Tender, bids []*TenderBid) (
 	}
 	overlaps := map[int64]bool{}
 	for _, o := range ts {
-		overlaps[o.ID] = o.PeriodStart.Before(t.PeriodEnd) && t.PeriodStart.Before(o.PeriodEnd)
+		for _, rt := range round {
+			if o.PeriodStart.Before(rt.t.PeriodEnd) && rt.t.PeriodStart.Before(o.PeriodEnd) {
+				overlaps[o.ID] = true
+			}
+		}
 	}
 	var out []heldContract
 	for _, r := range rs {
@@ -1047,11 +1104,15 @@ func (a *App) heldContracts(ctx context.Context, t *Tender, bids []*TenderBid) (
 }
 
 // awardProblem builds the deferred-acceptance input. Contracts already held appear as tenders
-// the organization prefers to the new one (it will not drop a running contract), so a bidder
-// at capacity loses with the reason "organization full" naming them.
-func awardProblem(t *Tender, bids []*TenderBid, totals map[int64]*bidTotal, held []heldContract) matching.AwardProblem {
+// the organization prefers to every new one (it will not drop a running contract), so a
+// bidder at capacity loses with the reason "organization full" naming them. Among the round's
+// tenders an organization prefers those it scored higher on. Its capacity is the smallest it
+// declared in the round, so no organization is committed beyond what it said it can deliver.
+func awardProblem(round []*roundTender, held []heldContract) matching.AwardProblem {
 	p := matching.AwardProblem{Proposer: matching.OrganizationsPropose}
-	p.Tenders = append(p.Tenders, matching.Tender{ID: tenderKey(t.ID), Capacity: t.MaxAwards, MinScore: t.MinScore})
+	for _, rt := range round {
+		p.Tenders = append(p.Tenders, matching.Tender{ID: tenderKey(rt.t.ID), Capacity: rt.t.MaxAwards, MinScore: rt.t.MinScore})
+	}
 	holders := map[int64]int{}
 	for _, h := range held {
 		holders[h.TenderID]++
@@ -1065,15 +1126,57 @@ func awardProblem(t *Tender, bids []*TenderBid, totals map[int64]*bidTotal, held
 		p.Tenders = append(p.Tenders, matching.Tender{ID: tenderKey(id), Capacity: holders[id]})
 	}
 	prefs := map[int64][]string{}
-	slices.SortFunc(held, func(x, y heldContract) int { return int(x.TenderID - y.TenderID) })
+	slices.SortFunc(held, func(x, y heldContract) int { return cmpInt64(x.TenderID, y.TenderID) })
 	for _, h := range held {
 		prefs[h.OrganizationID] = append(prefs[h.OrganizationID], tenderKey(h.TenderID))
 		p.Bids = append(p.Bids, matching.Bid{Tender: tenderKey(h.TenderID), Organization: orgKey(h.OrganizationID), Score: h.Score})
 	}
-	for _, b := range bids {
-		p.Organizations = append(p.Organizations, matching.Bidder{ID: orgKey(b.OrganizationID), Capacity: b.Capacity,
-			Preferences: append(prefs[b.OrganizationID], tenderKey(t.ID))})
-		p.Bids = append(p.Bids, matching.Bid{Tender: tenderKey(t.ID), Organization: orgKey(b.OrganizationID), Score: totals[b.ID].Score})
+	type offer struct {
+		tender int64
+		score  float64
+	}
+	offers := map[int64][]offer{}
+	capacity := map[int64]int{}
+	var orgIDs []int64
+	for _, rt := range round {
+		for _, b := range rt.bids {
+			sc := rt.totals[b.ID].Score
+			if _, seen := capacity[b.OrganizationID]; !seen {
+				orgIDs = append(orgIDs, b.OrganizationID)
+				capacity[b.OrganizationID] = b.Capacity
+			}
+			capacity[b.OrganizationID] = min(capacity[b.OrganizationID], b.Capacity)
+			offers[b.OrganizationID] = append(offers[b.OrganizationID], offer{rt.t.ID, sc})
+			p.Bids = append(p.Bids, matching.Bid{Tender: tenderKey(rt.t.ID), Organization: orgKey(b.OrganizationID), Score: sc})
+		}
+	}
+	slices.Sort(orgIDs)
+	for _, o := range orgIDs {
+		os := offers[o]
+		slices.SortFunc(os, func(x, y offer) int {
+			if x.score != y.score {
+				if x.score > y.score {
+					return -1
+				}
+				return 1
+			}
+			return cmpInt64(x.tender, y.tender)
+		})
+		pref := slices.Clone(prefs[o])
+		for _, x := range os {
+			pref = append(pref, tenderKey(x.tender))
+		}
+		p.Organizations = append(p.Organizations, matching.Bidder{ID: orgKey(o), Capacity: capacity[o], Preferences: pref})
 	}
 	return p
+}
+
+func cmpInt64(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
 }

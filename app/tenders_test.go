@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"testing"
 	"time"
@@ -521,5 +522,159 @@ func TestAwardRespectsOrganizationCapacity(t *testing.T) {
 				t.Errorf("甲 should win the second tender: %+v", b.Result)
 			}
 		}
+	}
+}
+
+// TestAwardRoundIsStable awards several tenders together on seeded random instances and
+// checks, from the stored results alone, that capacities hold and no tender and organization
+// would both rather be matched (no blocking pair).
+func TestAwardRoundIsStable(t *testing.T) {
+	t.Parallel()
+	for seed := uint64(1); seed <= 3; seed++ {
+		r := rand.New(rand.NewPCG(seed, 7))
+		tw := newTenderWorld(t)
+		var tenders []*app.Tender
+		for k := 0; k < 3; k++ {
+			in := tw.input()
+			in.Title = fmt.Sprintf("项目%d", k)
+			in.MaxAwards = 1 + r.IntN(2)
+			in.MinScore = 30
+			tenders = append(tenders, tw.published(in))
+		}
+		capOf := map[int64]int{}
+		for i, o := range tw.orgs[:3] {
+			capOf[o.ID] = 1 + r.IntN(2)
+			for _, tn := range tenders {
+				if r.IntN(4) == 0 {
+					continue // this organization skips this tender
+				}
+				_, err := tw.a.SubmitBid(tw.as(fmt.Sprintf("member_%d", i)), tn.ID, app.BidInput{OrganizationID: o.ID, Price: 1000000,
+					Plan: "方案", Team: tw.certified[o.ID], Capacity: capOf[o.ID]})
+				tw.must(err)
+			}
+		}
+		tw.clock.Set(tenders[0].BidDeadline.Add(time.Hour))
+		var ids []int64
+		for _, tn := range tenders {
+			bv, err := tw.a.TenderBids(tw.as("committee_member"), tn.ID)
+			tw.must(err)
+			if len(bv.Bids) == 0 {
+				continue
+			}
+			ids = append(ids, tn.ID)
+			for _, b := range bv.Bids {
+				tw.score(tn, "committee_member", b.TenderBid, 10+r.IntN(90), 10+r.IntN(90), 10+r.IntN(90))
+			}
+		}
+		ts, err := tw.a.AwardTenders(tw.as("civil_affairs_officer"), app.AwardInput{TenderIDs: ids})
+		if err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+		type res struct {
+			tender, org int64
+			score       float64
+			won         bool
+		}
+		var all []res
+		maxAwards := map[int64]int{}
+		minScore := map[int64]float64{}
+		for _, tn := range ts {
+			maxAwards[tn.ID], minScore[tn.ID] = tn.MaxAwards, tn.MinScore
+			bv, err := tw.a.TenderBids(context.Background(), tn.ID)
+			tw.must(err)
+			for _, b := range bv.Bids {
+				all = append(all, res{tn.ID, b.OrganizationID, b.Result.Score, b.Result.Won})
+			}
+		}
+		wonBy := map[int64][]res{}
+		winsOf := map[int64][]res{}
+		for _, x := range all {
+			if x.won {
+				wonBy[x.tender] = append(wonBy[x.tender], x)
+				winsOf[x.org] = append(winsOf[x.org], x)
+			}
+		}
+		for tid, ws := range wonBy {
+			if len(ws) > maxAwards[tid] {
+				t.Errorf("seed %d: tender %d has %d winners, capacity %d", seed, tid, len(ws), maxAwards[tid])
+			}
+		}
+		for oid, ws := range winsOf {
+			if len(ws) > capOf[oid] {
+				t.Errorf("seed %d: organization %d won %d, capacity %d", seed, oid, len(ws), capOf[oid])
+			}
+		}
+		// A blocking pair: a losing acceptable bid whose tender has room or a winner it ranks
+		// lower, and whose organization has room or a win it likes less.
+		tenderPrefers := func(x, y res) bool { return x.score > y.score || (x.score == y.score && x.org < y.org) }
+		orgPrefers := func(x, y res) bool { return x.score > y.score || (x.score == y.score && x.tender < y.tender) }
+		for _, x := range all {
+			if x.won || x.score < minScore[x.tender] {
+				continue
+			}
+			tWants := len(wonBy[x.tender]) < maxAwards[x.tender]
+			for _, w := range wonBy[x.tender] {
+				tWants = tWants || tenderPrefers(x, w)
+			}
+			oWants := len(winsOf[x.org]) < capOf[x.org]
+			for _, w := range winsOf[x.org] {
+				oWants = oWants || orgPrefers(x, w)
+			}
+			if tWants && oWants {
+				t.Errorf("seed %d: blocking pair tender %d, organization %d (score %v)", seed, x.tender, x.org, x.score)
+			}
+		}
+	}
+}
+
+func TestAwardRoundSharesOutTheBest(t *testing.T) {
+	t.Parallel()
+	tw := newTenderWorld(t)
+	in := tw.input()
+	in.Title = "居家养老"
+	t1 := tw.published(in)
+	in.Title = "助餐送餐"
+	t2 := tw.published(in)
+	// 乙 is best on both but delivers one contract at a time; it scores higher on 助餐送餐.
+	b := map[string]*app.TenderBid{}
+	for _, x := range []struct {
+		key string
+		t   *app.Tender
+		org int
+	}{{"1甲", t1, 0}, {"1乙", t1, 1}, {"2乙", t2, 1}, {"2丙", t2, 2}} {
+		b[x.key] = tw.bid(x.t, x.org, 10000000)
+	}
+	tw.clock.Set(t1.BidDeadline.Add(time.Hour))
+	tw.score(t1, "committee_member", b["1甲"], 70)
+	tw.score(t1, "committee_member", b["1乙"], 80)
+	tw.score(t2, "committee_member", b["2乙"], 90)
+	tw.score(t2, "committee_member", b["2丙"], 60)
+	// Mixing in a tender the principal may not award refuses the whole round.
+	if _, err := tw.a.AwardTenders(tw.as("worker_b"), app.AwardInput{TenderIDs: []int64{t1.ID, t2.ID}}); !app.IsCode(err, app.EFORBIDDEN) {
+		t.Errorf("another community's worker awarding: %v", err)
+	}
+	if _, err := tw.a.AwardTenders(tw.as("community_worker"), app.AwardInput{TenderIDs: []int64{t1.ID, t2.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	results := map[string]*app.TenderResult{}
+	for _, tn := range []*app.Tender{t1, t2} {
+		bv, err := tw.a.TenderBids(context.Background(), tn.ID)
+		tw.must(err)
+		for _, x := range bv.Bids {
+			for k, y := range b {
+				if y.ID == x.ID {
+					results[k] = x.Result
+				}
+			}
+		}
+	}
+	if !results["2乙"].Won || !results["1甲"].Won || results["2丙"].Won || results["1乙"].Won {
+		t.Errorf("winners: %+v", results)
+	}
+	if r := results["1乙"]; r.Reason != "organization_full" || r.Rank != 1 || len(r.Preferred()) != 1 || r.Preferred()[0] != t2.ID {
+		t.Errorf("乙 on 居家养老: %+v (preferred %v), want organization_full keeping 助餐送餐", r, r.Preferred())
+	}
+	if r := results["2丙"]; r.Reason != "tender_full" || len(r.Above()) != 1 || r.Above()[0] != tw.orgs[1].ID {
+		t.Errorf("丙 on 助餐送餐: %+v", r)
 	}
 }
