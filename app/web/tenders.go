@@ -21,6 +21,7 @@ func (s *Server) tenderRoutes() {
 	e.GET("/tenders", s.tendersPage)
 	e.GET("/tenders/new", s.tenderNewPage)
 	e.POST("/tenders", s.tenderCreate)
+	e.POST("/tenders/awards", s.tenderAwardRound)
 	e.GET("/tenders/:id", s.tenderPage)
 	e.GET("/tenders/:id/edit", s.tenderEditPage)
 	e.POST("/tenders/:id", s.tenderUpdate)
@@ -67,6 +68,9 @@ func (s *Server) tenderRoutes() {
 	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/tenders/:id/award", Op: "awardTender", Tag: "tenders", Auth: true,
 		Summary: "Run the award (deferred acceptance, organization capacity) after the deadline; every bid gets a rank and a reason",
 		Resp:    awardOut{}, H: s.apiTenderAward})
+	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/tenders/awards", Op: "awardTenderRound", Tag: "tenders", Auth: true,
+		Summary: "Award several closed tenders together in one deferred-acceptance round (organizations' capacity spans them); answers each tender's award",
+		Body:    app.AwardInput{}, Resp: list[awardOut]{}, H: s.apiTenderAwardRound})
 	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/tenders/:id/award", Op: "getTenderAward", Tag: "tenders",
 		Summary: "The award: every bid's rank, total score, per-criterion averages and why it won or lost", Resp: awardOut{},
 		H: s.apiTenderAwardGet})
@@ -242,8 +246,22 @@ func (s *Server) tendersPage(c echo.Context) error {
 	}
 	v := s.newView(c, s.i18n.T(lang(c), "tenders.title"), "tenders")
 	p := principal(c)
-	v.Data = map[string]any{"Tenders": ts, "CommunityNames": names, "Statuses": app.TenderStatuses,
-		"CanCreate": p.HasRole(app.RoleCivilAffairs) || p.HasRole(app.RoleCommunityWorker) || p.HasRole(app.RoleAdmin)}
+	manager := p.HasRole(app.RoleCivilAffairs) || p.HasRole(app.RoleCommunityWorker) || p.HasRole(app.RoleAdmin)
+	var awardable []*app.TenderView
+	if manager {
+		// Tenders past their deadline the user may award, for a joint round.
+		open, _, err := s.app.Tenders(c.Request().Context(), app.TenderFilter{Statuses: []string{app.TenderPublished, app.TenderClosed},
+			Page: app.Page{Page: 1, PerPage: app.MaxPerPage}})
+		if err != nil {
+			return err
+		}
+		for _, t := range open {
+			if t.CanAward {
+				awardable = append(awardable, t)
+			}
+		}
+	}
+	v.Data = map[string]any{"Tenders": ts, "CommunityNames": names, "Statuses": app.TenderStatuses, "CanCreate": manager, "Awardable": awardable}
 	v.Pager = newPager(c, f.Page, total)
 	return s.renderPage(c, http.StatusOK, "tenders_list", v)
 }
@@ -522,10 +540,14 @@ func (s *Server) bidForm(c echo.Context, status int, id int64, d *bidFormData, v
 		return err
 	}
 	orgs, err := s.app.BidOrganizations(ctx, id)
-	if err != nil {
+	d.T, d.Orgs = t, orgs
+	if app.IsCode(err, app.EFORBIDDEN) && principal(c).Authenticated() {
+		// Not a member of any organization: the page says how to register one.
+		v.Data = d
+		return s.renderPage(c, status, "tender_bid", v)
+	} else if err != nil {
 		return err
 	}
-	d.T, d.Orgs = t, orgs
 	want := d.Form.OrganizationID
 	if want == 0 {
 		if q, err := strconv.ParseInt(c.QueryParam("organization_id"), 10, 64); err == nil {
@@ -746,6 +768,25 @@ func (s *Server) tenderAward(c echo.Context) error {
 	return s.done(c, tenderURL(id, "/award"), "tenders.awarded_done")
 }
 
+func (s *Server) tenderAwardRound(c echo.Context) error {
+	var in app.AwardInput
+	if err := bindForm(c, &in); err != nil {
+		return err
+	}
+	ts, err := s.app.AwardTenders(c.Request().Context(), in)
+	if err != nil {
+		if app.IsCode(err, app.EINVALID) {
+			s.sessions.Put(c.Request().Context(), "flash", s.i18n.T(lang(c), "tenders.choose_round"))
+			return c.Redirect(http.StatusSeeOther, "/tenders")
+		}
+		return err
+	}
+	if len(ts) == 1 {
+		return s.done(c, tenderURL(ts[0].ID, "/award"), "tenders.awarded_done")
+	}
+	return s.done(c, "/tenders?status=awarded", "tenders.round_done", "n", len(ts))
+}
+
 // --- JSON API
 
 func (s *Server) apiTenders(c echo.Context) error {
@@ -946,6 +987,31 @@ func (s *Server) apiTenderAward(c echo.Context) error {
 		return err
 	}
 	return s.awardResponse(c, id)
+}
+
+func (s *Server) apiTenderAwardRound(c echo.Context) error {
+	var in app.AwardInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	ts, err := s.app.AwardTenders(ctx, in)
+	if err != nil {
+		return err
+	}
+	out := make([]awardOut, 0, len(ts))
+	for _, t := range ts {
+		bv, err := s.app.TenderBids(ctx, t.ID)
+		if err != nil {
+			return err
+		}
+		ao := awardOut{Tender: toTenderOut(bv.Tender), Bids: make([]bidOut, len(bv.Bids))}
+		for i, b := range bv.Bids {
+			ao.Bids[i] = toBidOut(bv.Tender.Tender, b)
+		}
+		out = append(out, ao)
+	}
+	return c.JSON(http.StatusOK, listOf(out, len(out), app.Page{Page: 1, PerPage: app.MaxPerPage}))
 }
 
 func (s *Server) apiTenderAwardGet(c echo.Context) error {

@@ -68,7 +68,13 @@ func tenderAuthCases() map[string]authCase {
 		}},
 		"POST /tenders/:id/award":        {allow: managers, build: func(h *harness, s side) (string, any) { p, _ := path("scored", "/award")(h, s); return p, url.Values{} }},
 		"POST /api/v1/tenders/:id/award": {allow: managers, build: apiPath("scored", "/award")},
-		"GET /tenders/:id/bid":           {allow: bidders, anyPlace: true, build: path("published", "/bid")},
+		"POST /tenders/awards": {allow: managers, build: func(h *harness, s side) (string, any) {
+			return "/tenders/awards", url.Values{"tender_ids": {id(h.tender(s, "scored").ID), id(h.tender(s, "scored").ID)}}
+		}},
+		"POST /api/v1/tenders/awards": {allow: managers, build: func(h *harness, s side) (string, any) {
+			return "/api/v1/tenders/awards", map[string]any{"tender_ids": []int64{h.tender(s, "scored").ID, h.tender(s, "scored").ID}}
+		}},
+		"GET /tenders/:id/bid": {allow: []string{"user"}, build: path("published", "/bid")}, // non-members see how to register
 		"POST /tenders/:id/bids": {allow: bidders, anyPlace: true, build: func(h *harness, s side) (string, any) {
 			o, team := h.memberOrg()
 			p, _ := path("published", "/bids")(h, s)
