@@ -380,6 +380,12 @@ func (s *Server) tenderNewPage(c echo.Context) error {
 func (s *Server) bindTenderForm(c echo.Context, d *tenderFormData) error {
 	fe := app.FieldErrors{}
 	in := &d.Form
+	if err := c.Request().ParseForm(); err != nil {
+		return newBadRequest("_body", "error.bad_form")
+	}
+	if strings.TrimSpace(c.Request().PostForm.Get("min_score")) == "" {
+		c.Request().PostForm.Set("min_score", "0") // blank: no minimum
+	}
 	err := bindForm(c, in)
 	if err != nil && !app.IsCode(err, app.EINVALID) {
 		return err

@@ -44,7 +44,9 @@ func TestTenderFlowThroughPagesAndAPI(t *testing.T) {
 		}
 	}
 	worker.lang = ""
-	status, _, loc := worker.post("/tenders", tenderForm(a))
+	good := tenderForm(a)
+	good.Set("min_score", "")
+	status, _, loc := worker.post("/tenders", good)
 	if status != http.StatusSeeOther || !strings.HasPrefix(loc, "/tenders/") {
 		t.Fatalf("create tender = %d %s", status, loc)
 	}
@@ -168,6 +170,14 @@ func TestTenderFlowThroughPagesAndAPI(t *testing.T) {
 
 	// The award: 甲 (77 from the committee, 73 from the officer → 75) against 乙 (88 from the
 	// officer alone). 乙 wins; 甲 loses with the winner named.
+	// Before the award the office sees the scoring progress and the button; the public does not.
+	status, body, _ = worker.get("/tenders/" + tid + "/award")
+	if status != http.StatusOK || !strings.Contains(body, "2 份投标中已有 2 份完成评分") || !strings.Contains(body, `action="/tenders/`+tid+`/award"`) {
+		t.Errorf("award preview for the office = %d", status)
+	}
+	if status, _, _ := h.browser("").get("/tenders/" + tid + "/award"); status != http.StatusNotFound {
+		t.Errorf("award page before the award, for the public = %d, want 404", status)
+	}
 	status, _, loc = worker.post("/tenders/"+tid+"/award", url.Values{})
 	if status != http.StatusSeeOther || loc != "/tenders/"+tid+"/award" {
 		t.Fatalf("award = %d %s", status, loc)
