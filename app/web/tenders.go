@@ -325,20 +325,24 @@ func (s *Server) tenderScopes(c echo.Context) ([]Opt, []Opt, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	var scopes, comms []Opt
+	byLabel := func(a, b Opt) int { return strings.Compare(a.Label, b.Label) }
+	var streetOpts, comms []Opt
 	for _, st := range streets {
 		if app.Can(p, app.ActTenderManage, app.Target{StreetID: st.ID}) {
-			scopes = append(scopes, Opt{Value: "s" + strconv.FormatInt(st.ID, 10), Label: st.Name})
+			streetOpts = append(streetOpts, Opt{Value: "s" + strconv.FormatInt(st.ID, 10), Label: st.Name})
 		}
 	}
 	for _, cm := range cs {
 		if app.Can(p, app.ActTenderManage, app.Target{StreetID: cm.StreetID, CommunityID: cm.ID}) {
-			scopes = append(scopes, Opt{Value: "c" + strconv.FormatInt(cm.ID, 10), Label: cm.Name})
 			comms = append(comms, Opt{Value: strconv.FormatInt(cm.ID, 10), Label: cm.Name})
 		}
 	}
-	slices.SortFunc(scopes, func(a, b Opt) int { return strings.Compare(a.Value, b.Value) })
-	slices.SortFunc(comms, func(a, b Opt) int { return strings.Compare(a.Label, b.Label) })
+	slices.SortFunc(streetOpts, byLabel)
+	slices.SortFunc(comms, byLabel)
+	scopes := streetOpts // streets first, then communities
+	for _, o := range comms {
+		scopes = append(scopes, Opt{Value: "c" + o.Value, Label: o.Label})
+	}
 	return scopes, comms, nil
 }
 
