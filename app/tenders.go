@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -192,6 +193,8 @@ type TenderStore interface {
 	// SaveTenderBid inserts the bid or, when the organization already bid, replaces it.
 	SaveTenderBid(ctx context.Context, b *TenderBid) error
 	FindTenderBids(ctx context.Context, tenderID int64) ([]*TenderBid, error)
+	// FindTeamMembers loads the social workers with the given ids in one query.
+	FindTeamMembers(ctx context.Context, ids []int64) ([]*SocialWorker, error)
 	CountTenderBids(ctx context.Context, tenderIDs []int64) (map[int64]int, error)
 
 	SaveTenderDeclaration(ctx context.Context, d *TenderDeclaration) error
@@ -654,8 +657,8 @@ func (a *App) SubmitBid(ctx context.Context, tenderID int64, in BidInput) (*Tend
 	return b, err
 }
 
-// evaluationState loads what evaluating a tender needs and checks the principal may evaluate
-// it now (after the deadline, before the award).
+// evaluationTender loads a tender and checks the principal may evaluate it now (after the
+// deadline, before the award).
 func (a *App) evaluationTender(ctx context.Context, p *Principal, id int64) (*Tender, error) {
 	t, err := a.store.FindTender(ctx, id)
 	if err != nil {
@@ -1171,12 +1174,4 @@ func awardProblem(round []*roundTender, held []heldContract) matching.AwardProbl
 	return p
 }
 
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
+func cmpInt64(a, b int64) int { return cmp.Compare(a, b) }

@@ -207,6 +207,14 @@ func (a *App) TenderBids(ctx context.Context, id int64) (*TenderBidsView, error)
 	if err != nil {
 		return nil, err
 	}
+	var teamIDs []int64
+	for _, b := range bids {
+		teamIDs = append(teamIDs, b.Team...)
+	}
+	members, err := a.store.FindTeamMembers(ctx, teamIDs)
+	if err != nil {
+		return nil, err
+	}
 	for _, b := range bids {
 		bv := &BidView{TenderBid: b, Record: records[b.OrganizationID]}
 		if o, err := pl.org(ctx, b.OrganizationID); err == nil {
@@ -219,11 +227,7 @@ func (a *App) TenderBids(ctx context.Context, id int64) (*TenderBidsView, error)
 			}
 		}
 		if len(b.Team) > 0 {
-			ws, _, err := a.store.FindSocialWorkers(ctx, SocialWorkerFilter{OrganizationID: &b.OrganizationID, Page: Page{Page: 1, PerPage: MaxPerPage}})
-			if err != nil {
-				return nil, err
-			}
-			for _, w := range ws {
+			for _, w := range members {
 				if slices.Contains(b.Team, w.ID) {
 					c := *w
 					c.Mobile, c.UserID = MaskMobile(c.Mobile), nil

@@ -183,6 +183,18 @@ func (s *Store) FindTenderBids(ctx context.Context, tenderID int64) ([]*app.Tend
 	return out, nil
 }
 
+// FindTeamMembers loads the social workers with the given ids in one query.
+func (s *Store) FindTeamMembers(ctx context.Context, ids []int64) ([]*app.SocialWorker, error) {
+	out := []*app.SocialWorker{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	if err := s.rdb(ctx).Where("id IN ?", ids).Order("id").Find(&out).Error; err != nil {
+		return nil, translate(err, "social_worker")
+	}
+	return out, nil
+}
+
 // CountTenderBids counts the bids of each tender.
 func (s *Store) CountTenderBids(ctx context.Context, tenderIDs []int64) (map[int64]int, error) {
 	out := map[int64]int{}

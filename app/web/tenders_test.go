@@ -227,3 +227,37 @@ func atoi(t *testing.T, s string) int64 {
 	}
 	return n
 }
+
+func TestTenderListsDoNotQueryPerRow(t *testing.T) {
+	h := newHarness(t)
+	a := h.sides()[0]
+	for i := 0; i < 30; i++ {
+		h.tender(a, "published")
+	}
+	// Two closed tenders, one with 2 bids and one with 8.
+	small, big := h.tender(a, "closed"), h.tender(a, "closed")
+	now := h.clock.Now()
+	for i := 0; i < 7; i++ {
+		o, team := h.verifiedOrg(a, fmt.Sprintf("机构%d", next()))
+		t := small
+		if i > 0 {
+			t = big
+		}
+		h.must(h.store.SaveTenderBid(context.Background(), &app.TenderBid{TenderID: t.ID, OrganizationID: o.ID, SubmittedBy: h.world.Users["admin"].ID,
+			Price: 100000, Currency: "CNY", Plan: "方案", Capacity: 1, Team: team, CreatedAt: now, UpdatedAt: now}))
+	}
+	count := func(path string) int {
+		return h.store.CountQueries(func() {
+			if status, _ := h.api(http.MethodGet, path, "admin", nil); status != http.StatusOK {
+				t.Fatalf("%s = %d", path, status)
+			}
+		})
+	}
+	h.token("admin")
+	if a, b := count("/api/v1/tenders?per_page=5"), count("/api/v1/tenders?per_page=30"); a != b {
+		t.Errorf("tender list queries grow with the page: %d → %d", a, b)
+	}
+	if a, b := count("/api/v1/tenders/"+id(small.ID)+"/bids"), count("/api/v1/tenders/"+id(big.ID)+"/bids"); a != b {
+		t.Errorf("bid list queries grow with the bids: %d → %d", a, b)
+	}
+}
