@@ -58,6 +58,11 @@ const (
 	ActMembershipManage     Action = "membership.manage"
 	ActAuditView            Action = "audit.view"
 	ActUserManage           Action = "user.manage"
+
+	// Tenders (government purchase of services).
+	ActTenderManage   Action = "tender.manage"   // create, edit, publish, cancel, award
+	ActTenderBid      Action = "tender.bid"      // bid for an organization
+	ActTenderEvaluate Action = "tender.evaluate" // declare conflicts and score bids
 )
 
 // rule says who may take an action.
@@ -105,6 +110,13 @@ var policy = map[Action]rule{
 	ActMembershipManage:     {roles: managers},
 	ActAuditView:            {roles: managers},
 	ActUserManage:           {roles: []Role{RoleAdmin}},
+
+	// Tenders: a street's civil-affairs office or a community publishes; members of an
+	// organization bid for it; workers, committee members and officers over the tender's place
+	// evaluate.
+	ActTenderManage:   {roles: managers},
+	ActTenderBid:      {roles: []Role{RoleOrgMember}},
+	ActTenderEvaluate: {roles: []Role{RoleCommunityWorker, RoleCommittee, RoleCivilAffairs, RoleAdmin}},
 }
 
 // Target says where an action applies: the place chain of the record and who owns it.

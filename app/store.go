@@ -262,6 +262,7 @@ type Store interface {
 	NeedStore
 	PartyStore
 	ProjectStore
+	TenderStore
 	AccountStore
 	AuditStore
 	// Ping checks that the database answers.

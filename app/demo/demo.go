@@ -114,7 +114,7 @@ func (l *loader) load(ctx context.Context) error {
 			}
 		}
 	}
-	return nil
+	return l.tenders(ctx, places)
 }
 
 func (l *loader) jitter(lat, lng, metres float64) (*float64, *float64) {

@@ -18,6 +18,7 @@ var models = []any{
 	&app.Street{}, &app.Community{}, &app.Grid{}, &app.User{}, &app.Membership{}, &app.Category{},
 	&app.Skill{}, &app.Need{}, &app.Organization{}, &app.SocialWorker{}, &app.Volunteer{}, &app.Donor{},
 	&app.Project{}, &app.AuditEvent{}, &app.APIToken{},
+	&app.Tender{}, &app.TenderCriterion{}, &app.TenderBid{}, &app.TenderDeclaration{}, &app.TenderScore{}, &app.TenderResult{},
 }
 
 // TestMigrationsMatchModels applies every migration on the test dialect (SQLite by default,
