@@ -25,8 +25,11 @@ func (s Summary) String() string {
 		s.Streets, s.Communities, s.Grids, s.Users, s.Organizations, s.SocialWorkers, s.Volunteers, s.Donors, s.Needs, s.Projects)
 }
 
-// Accounts are the demo sign-ins; all share the demo password.
-var Accounts = []struct{ Email, Role, Note string }{
+// Account is a demo sign-in; all share the demo password.
+type Account struct{ Email, Role, Note string }
+
+// Accounts are the demo sign-ins of the registry and needs data set.
+var Accounts = []Account{
 	{"resident@wushe.local", "resident", "东湖社区第1网格居民"},
 	{"grid@wushe.local", "grid_worker", "东湖社区第1网格网格员"},
 	{"worker@wushe.local", "community_worker", "东湖社区工作者"},
@@ -524,13 +527,24 @@ func (l *loader) projects(ctx context.Context, p *place) error {
 	return nil
 }
 
+// SignIns lists every demo sign-in of every data set, for the start-up banner and
+// ResetPasswords.
+func SignIns() []Account {
+	out := slices.Clone(Accounts)
+	out = append(out, TenderAccounts...)
+	for i := 1; i <= demoBidders; i++ {
+		out = append(out, Account{fmt.Sprintf("bidder%d@wushe.local", i), "org_member", "投标社会组织项目负责人"})
+	}
+	return out
+}
+
 // ResetPasswords sets the demo accounts' password (each start of a demo may choose a new one).
 func ResetPasswords(ctx context.Context, st app.Store, hasher app.PasswordHasher, password string) error {
 	hash, err := hasher.Hash(password)
 	if err != nil {
 		return err
 	}
-	for _, a := range Accounts {
+	for _, a := range SignIns() {
 		u, err := st.FindUserByLogin(ctx, a.Email)
 		if app.IsCode(err, app.ENOTFOUND) {
 			continue

@@ -10,10 +10,13 @@ import (
 )
 
 // TenderAccounts are the demo sign-ins of the tender data set (same password as Accounts).
-var TenderAccounts = []struct{ Email, Role, Note string }{
+var TenderAccounts = []Account{
 	{"zhongdai@wushe.local", "civil_affairs_officer", "钟埭街道民政干部(发布居家养老购买服务项目)"},
 	{"zhongdai-review@wushe.local", "civil_affairs_officer", "钟埭街道民政评审"},
 }
+
+// demoBidders is how many organizations bid on the demo tender; each has a bidderN@ sign-in.
+const demoBidders = 3
 
 // tenders writes the government purchase-of-services data: 钟埭街道 bought 居家养老 for
 // 西林寺社区 and 钟埭社区 — three verified organizations bid, two evaluators declared and scored,
@@ -102,7 +105,7 @@ func (l *loader) tenders(ctx context.Context, places []*place) error {
 		}
 		pools = append(pools, pool)
 	}
-	for k := 0; len(bidders) < 3 && k < 20; k++ { // alternate between the two communities
+	for k := 0; len(bidders) < demoBidders && k < 20; k++ { // alternate between the two communities
 		if pool := pools[k%len(pools)]; k/len(pools) < len(pool) {
 			bidders = append(bidders, bidder{org: pool[k/len(pools)]})
 		}

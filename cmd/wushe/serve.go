@@ -133,7 +133,7 @@ func (m *Main) loadDemo(ctx context.Context) error {
 		fmt.Fprintf(m.Env.Stderr, "\nDemo sign-in: admin@wushe.local with WUSHE_ADMIN_PASSWORD\n")
 	}
 	fmt.Fprintln(m.Env.Stderr, "The same password opens the other demo accounts:")
-	for _, a := range demo.Accounts {
+	for _, a := range demo.SignIns() {
 		fmt.Fprintf(m.Env.Stderr, "  %-24s %s\n", a.Email, a.Note)
 	}
 	fmt.Fprintln(m.Env.Stderr)
