@@ -58,6 +58,13 @@ const (
 	ActMembershipManage     Action = "membership.manage"
 	ActAuditView            Action = "audit.view"
 	ActUserManage           Action = "user.manage"
+
+	// Tasks, hours and matching (issue 3).
+	ActTaskManage Action = "task.manage" // create tasks, add shifts, invite, mark no-shows, add and approve hours
+	ActTaskSignup Action = "task.signup" // a volunteer signs up, cancels, checks in and out, reports hours
+	ActMatchView  Action = "match.view"  // see ranked candidates for a need, project or task
+	ActMatchTune  Action = "match.tune"  // tune a community's ranking weights; run batch assignment
+	ActEvaluate   Action = "evaluation.create"
 )
 
 // rule says who may take an action.
@@ -105,6 +112,13 @@ var policy = map[Action]rule{
 	ActMembershipManage:     {roles: managers},
 	ActAuditView:            {roles: managers},
 	ActUserManage:           {roles: []Role{RoleAdmin}},
+
+	// Tasks, hours and matching (issue 3).
+	ActTaskManage: {assignee: true, roles: frontDesk},
+	ActTaskSignup: {owner: true},
+	ActMatchView:  {roles: frontDesk},
+	ActMatchTune:  {roles: managers},
+	ActEvaluate:   {roles: append([]Role{RoleResident}, frontDesk...)},
 }
 
 // Target says where an action applies: the place chain of the record and who owns it.

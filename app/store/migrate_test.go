@@ -18,6 +18,7 @@ var models = []any{
 	&app.Street{}, &app.Community{}, &app.Grid{}, &app.User{}, &app.Membership{}, &app.Category{},
 	&app.Skill{}, &app.Need{}, &app.Organization{}, &app.SocialWorker{}, &app.Volunteer{}, &app.Donor{},
 	&app.Project{}, &app.AuditEvent{}, &app.APIToken{},
+	&app.Task{}, &app.Shift{}, &app.Signup{}, &app.HoursEntry{}, &app.Evaluation{}, &app.CommunityProfile{}, // tasks (issue 3)
 }
 
 // TestMigrationsMatchModels applies every migration on the test dialect (SQLite by default,
