@@ -491,7 +491,7 @@ type TaskMatch struct {
 	Explanation matching.Explanation `json:"explanation"`
 }
 
-// TasksForMe ranks the open tasks with upcoming shifts in the next four weeks for the
+// TasksForMe ranks the open tasks of the volunteer's community with shifts in the next four weeks for the
 // signed-in volunteer, with the volunteer's community profile.
 func (a *App) TasksForMe(ctx context.Context, limit int) ([]TaskMatch, error) {
 	me, err := a.MyVolunteer(ctx)
@@ -507,7 +507,7 @@ func (a *App) TasksForMe(ctx context.Context, limit int) ([]TaskMatch, error) {
 		return nil, err
 	}
 	now := a.Now()
-	shifts, err := a.store.FindShifts(ctx, ShiftFilter{OpenTasks: true, From: &now, To: ptr(now.Add(4 * loadHorizon))})
+	shifts, err := a.store.FindShifts(ctx, ShiftFilter{CommunityID: &me.CommunityID, OpenTasks: true, From: &now, To: ptr(now.Add(4 * loadHorizon))})
 	if err != nil {
 		return nil, err
 	}

@@ -702,6 +702,10 @@ func (a *App) SignUp(ctx context.Context, shiftID int64) (*Signup, error) {
 		if err != nil {
 			return err
 		}
+		if t.CommunityID != me.CommunityID {
+			// Volunteers serve their own community; a coordinator may invite from elsewhere.
+			return Errorf(EFORBIDDEN, "task.error.other_community")
+		}
 		if t.Status != TaskOpen || !sh.StartsAt.After(a.Now()) {
 			return Errorf(ECONFLICT, "task.error.shift_closed")
 		}
@@ -952,7 +956,7 @@ func (a *App) mySignupOn(ctx context.Context, shiftID int64, code string) (*sign
 		if _, err := a.store.FindShift(ctx, shiftID); err != nil {
 			return nil, err
 		}
-		return nil, Errorf(ECONFLICT, "task.error.not_signed_up")
+		return nil, Errorf(EFORBIDDEN, "task.error.not_signed_up")
 	}
 	c, err := a.loadSignup(ctx, ss[0].ID)
 	if err != nil {
@@ -1171,6 +1175,15 @@ func (a *App) ReportHours(ctx context.Context, in HoursInput) (*HoursEntry, erro
 	t, day := a.checkHours(ctx, &in, fe)
 	if err := fe.Err(); err != nil {
 		return nil, err
+	}
+	// Only a volunteer who was on the task (signed up, attended, even marked absent by
+	// mistake) may report hours for it.
+	on, err := a.store.FindSignups(ctx, SignupFilter{TaskID: &t.ID, VolunteerID: &me.ID, Statuses: []string{SignupSignedUp, SignupAttended, SignupNoShow}})
+	if err != nil {
+		return nil, err
+	}
+	if len(on) == 0 {
+		return nil, Errorf(EFORBIDDEN, "task.error.not_signed_up")
 	}
 	activity := in.Activity
 	if activity == "" {
