@@ -92,7 +92,7 @@ func latLng(lat, lng *float64) *matching.LatLng {
 // organization (with approved projects as load) and every donor.
 func (a *App) loadPool(ctx context.Context, communityID int64) (*pool, error) {
 	now := a.Now()
-	vs, _, err := a.store.FindVolunteers(ctx, VolunteerFilter{CommunityID: &communityID, Active: ptr(true)})
+	vs, err := a.store.MatchVolunteers(ctx, communityID)
 	if err != nil {
 		return nil, err
 	}

@@ -232,6 +232,10 @@ type TaskStore interface {
 	// EvaluationStats summarises evaluations per subject id of one kind (all when ids is nil).
 	EvaluationStats(ctx context.Context, kind string, ids []int64) (map[int64]EvaluationStat, error)
 
+	// MatchVolunteers loads a community's active volunteers with what ranking needs (skills,
+	// place, availability, weekly cap), leaving out biographies and contact details.
+	MatchVolunteers(ctx context.Context, communityID int64) ([]*Volunteer, error)
+
 	FindCommunityProfile(ctx context.Context, communityID int64) (*CommunityProfile, error)
 	SaveCommunityProfile(ctx context.Context, p *CommunityProfile) error
 }

@@ -113,7 +113,7 @@ func (l *loader) load(ctx context.Context) error {
 			}
 		}
 	}
-	return nil
+	return l.tasks(ctx, places[0]) // tasks, shifts, hours and evaluations (app/demo/tasks.go)
 }
 
 func (l *loader) jitter(lat, lng, metres float64) (*float64, *float64) {

@@ -328,3 +328,45 @@ func (s *Store) SaveCommunityProfile(ctx context.Context, p *app.CommunityProfil
 	}).Create(p).Error
 	return translate(err, "profile")
 }
+
+// MatchVolunteers loads the active volunteers of a community with only what ranking needs
+// (no bio or mobile), reading rows directly rather than through GORM's reflection: this is the
+// hot path of every candidates page.
+func (s *Store) MatchVolunteers(ctx context.Context, communityID int64) ([]*app.Volunteer, error) {
+	rows, err := s.rdb(ctx).Raw(`SELECT id, user_id, name, community_id, grid_id, organization_id, lat, lng, availability, max_hours_per_week
+		FROM volunteers WHERE community_id = ? AND active = ? ORDER BY id`, communityID, true).Rows()
+	if err != nil {
+		return nil, translate(err, "volunteer")
+	}
+	defer rows.Close()
+	var out []*app.Volunteer
+	byID := map[int64]*app.Volunteer{}
+	for rows.Next() {
+		v := &app.Volunteer{Active: true, Skills: []string{}}
+		if err := rows.Scan(&v.ID, &v.UserID, &v.Name, &v.CommunityID, &v.GridID, &v.OrganizationID, &v.Lat, &v.Lng, &v.Availability, &v.MaxHoursPerWeek); err != nil {
+			return nil, translate(err, "volunteer")
+		}
+		out = append(out, v)
+		byID[v.ID] = v
+	}
+	if err := rows.Err(); err != nil {
+		return nil, translate(err, "volunteer")
+	}
+	sk, err := s.rdb(ctx).Raw(`SELECT vs.volunteer_id, vs.skill FROM volunteer_skills vs JOIN volunteers v ON v.id = vs.volunteer_id
+		WHERE v.community_id = ? AND v.active = ? ORDER BY vs.volunteer_id, vs.skill`, communityID, true).Rows()
+	if err != nil {
+		return nil, translate(err, "volunteer")
+	}
+	defer sk.Close()
+	for sk.Next() {
+		var id int64
+		var skill string
+		if err := sk.Scan(&id, &skill); err != nil {
+			return nil, translate(err, "volunteer")
+		}
+		if v := byID[id]; v != nil {
+			v.Skills = append(v.Skills, skill)
+		}
+	}
+	return out, translate(sk.Err(), "volunteer")
+}
