@@ -232,6 +232,8 @@ type TaskStore interface {
 	// EvaluationStats summarises evaluations per subject id of one kind (all when ids is nil).
 	EvaluationStats(ctx context.Context, kind string, ids []int64) (map[int64]EvaluationStat, error)
 
+	// VolunteerNames returns the names of volunteers by id.
+	VolunteerNames(ctx context.Context, ids []int64) (map[int64]string, error)
 	// MatchVolunteers loads a community's active volunteers with what ranking needs (skills,
 	// place, availability, weekly cap), leaving out biographies and contact details.
 	MatchVolunteers(ctx context.Context, communityID int64) ([]*Volunteer, error)
@@ -653,17 +655,9 @@ func signupVolunteers(ss []*Signup) []int64 {
 	return out
 }
 
-// volunteerNames loads volunteers' names by id.
+// volunteerNames loads volunteers' names by id in one query.
 func (a *App) volunteerNames(ctx context.Context, ids []int64) (map[int64]string, error) {
-	out := map[int64]string{}
-	for _, id := range dedupe(ids) {
-		v, err := a.store.FindVolunteer(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		out[id] = v.Name
-	}
-	return out, nil
+	return a.store.VolunteerNames(ctx, dedupe(ids))
 }
 
 // Tasks lists tasks (public: title, category, place and shifts' times).
@@ -1304,15 +1298,25 @@ func (a *App) HoursLedger(ctx context.Context, volunteerID int64) (*Ledger, erro
 			l.Organization = o.Name
 		}
 	}
+	var tids []int64
+	for _, h := range hs {
+		if h.TaskID != nil {
+			tids = append(tids, *h.TaskID)
+		}
+	}
 	titles := map[int64]string{}
+	if len(tids) > 0 {
+		ts, _, err := a.store.FindTasks(ctx, TaskFilter{IDs: dedupe(tids)}) // unpaged: one query
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range ts {
+			titles[t.ID] = t.Title
+		}
+	}
 	for _, h := range hs {
 		line := &LedgerLine{HoursEntry: h}
 		if h.TaskID != nil {
-			if _, ok := titles[*h.TaskID]; !ok {
-				if t, err := a.store.FindTask(ctx, *h.TaskID); err == nil {
-					titles[*h.TaskID] = t.Title
-				}
-			}
 			line.TaskTitle = titles[*h.TaskID]
 		}
 		switch h.Status {
@@ -1406,4 +1410,66 @@ func (a *App) Evaluate(ctx context.Context, in EvaluationInput) (*Evaluation, er
 		return a.audit(ctx, "evaluation.created", in.SubjectKind, in.SubjectID, communityID, map[string]any{"stars": in.Stars})
 	})
 	return e, err
+}
+
+// TaskStatusInput changes a task's status.
+type TaskStatusInput struct {
+	Status string `json:"status" form:"status" validate:"required,oneof=open closed cancelled"`
+}
+
+// SetTaskStatus closes, reopens or cancels a task (its coordinators). Closing stops new
+// sign-ups; cancelling also withdraws every sign-up for shifts that have not started, so no
+// volunteer turns up for nothing. A cancelled task stays cancelled.
+func (a *App) SetTaskStatus(ctx context.Context, id int64, in TaskStatusInput) (*Task, error) {
+	if err := a.validate.Struct(in); err != nil {
+		return nil, err
+	}
+	var t *Task
+	err := a.store.InTx(ctx, func(ctx context.Context) error {
+		var err error
+		if t, err = a.store.FindTask(ctx, id); err != nil {
+			return err
+		}
+		tg, err := a.taskTarget(ctx, t)
+		if err != nil {
+			return err
+		}
+		if err := Authorize(PrincipalFrom(ctx), ActTaskManage, tg); err != nil {
+			return err
+		}
+		if t.Status == TaskCancelled || t.Status == in.Status {
+			return Errorf(ECONFLICT, "error.bad_transition", "from", t.Status, "action", in.Status)
+		}
+		now := a.Now()
+		t.Status, t.UpdatedAt = in.Status, now
+		if err := a.store.UpdateTask(ctx, t); err != nil {
+			return err
+		}
+		withdrawn := 0
+		if in.Status == TaskCancelled {
+			shifts, err := a.store.FindShifts(ctx, ShiftFilter{TaskIDs: []int64{t.ID}, From: &now})
+			if err != nil {
+				return err
+			}
+			var ids []int64
+			for _, sh := range shifts {
+				ids = append(ids, sh.ID)
+			}
+			if len(ids) > 0 {
+				sus, err := a.store.FindSignups(ctx, SignupFilter{ShiftIDs: ids, Statuses: []string{SignupInvited, SignupSignedUp}})
+				if err != nil {
+					return err
+				}
+				for _, su := range sus {
+					su.Status, su.UpdatedAt = SignupCancelled, now
+					if err := a.store.UpdateSignup(ctx, su); err != nil {
+						return err
+					}
+					withdrawn++
+				}
+			}
+		}
+		return a.audit(ctx, "task."+in.Status, "task", t.ID, t.CommunityID, map[string]any{"signups_withdrawn": withdrawn})
+	})
+	return t, err
 }

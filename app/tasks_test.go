@@ -555,3 +555,49 @@ func TestTasksForMe(t *testing.T) {
 		t.Errorf("tasks for someone without a volunteer profile = %v, want not found", err)
 	}
 }
+
+func TestTaskStatusAndCommunityRule(t *testing.T) {
+	t.Parallel()
+	tw := newTaskWorld(t)
+	task, shifts := tw.mealTask(t)
+	vctx, gctx := tw.as(t, "volunteer"), tw.as(t, "grid_worker")
+	su, err := tw.a.SignUp(vctx, shifts[2].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A volunteer of another community cannot sign up here (but may be invited).
+	ub, _ := newMember(t, tw, "外社区")
+	vb := &app.Volunteer{UserID: &ub.ID, Name: "外社区", CommunityID: tw.w.B.Community.ID, Active: true, MaxHoursPerWeek: 4}
+	if err := tw.store.CreateVolunteer(context.Background(), vb); err != nil {
+		t.Fatal(err)
+	}
+	pb, _ := tw.a.Principal(context.Background(), ub.ID)
+	if _, err := tw.a.SignUp(app.WithPrincipal(context.Background(), pb), shifts[2].ID); !app.IsCode(err, app.EFORBIDDEN) {
+		t.Errorf("sign-up from another community = %v, want forbidden", err)
+	}
+	if _, err := tw.a.Invite(gctx, task.ID, app.InviteInput{ShiftID: shifts[2].ID, VolunteerIDs: []int64{vb.ID}}); err != nil {
+		t.Errorf("inviting a volunteer of another community: %v", err)
+	}
+	if _, err := tw.a.SetTaskStatus(vctx, task.ID, app.TaskStatusInput{Status: app.TaskClosed}); !app.IsCode(err, app.EFORBIDDEN) {
+		t.Errorf("a volunteer closing the task = %v", err)
+	}
+	if _, err := tw.a.SetTaskStatus(gctx, task.ID, app.TaskStatusInput{Status: "done"}); fieldOf(err)["status"].ID == "" {
+		t.Errorf("unknown status = %v", err)
+	}
+	if _, err := tw.a.SetTaskStatus(gctx, task.ID, app.TaskStatusInput{Status: app.TaskClosed}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tw.a.SignUp(vctx, shifts[3].ID); !app.IsCode(err, app.ECONFLICT) {
+		t.Errorf("sign-up to a closed task = %v, want conflict", err)
+	}
+	if _, err := tw.a.SetTaskStatus(gctx, task.ID, app.TaskStatusInput{Status: app.TaskCancelled}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := tw.store.FindSignup(context.Background(), su.ID)
+	if err != nil || got.Status != app.SignupCancelled {
+		t.Errorf("after cancelling the task the sign-up is %+v, %v; want cancelled", got, err)
+	}
+	if _, err := tw.a.SetTaskStatus(gctx, task.ID, app.TaskStatusInput{Status: app.TaskOpen}); !app.IsCode(err, app.ECONFLICT) {
+		t.Errorf("reopening a cancelled task = %v, want conflict", err)
+	}
+}

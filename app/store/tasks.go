@@ -370,3 +370,20 @@ func (s *Store) MatchVolunteers(ctx context.Context, communityID int64) ([]*app.
 	}
 	return out, translate(sk.Err(), "volunteer")
 }
+
+// VolunteerNames returns the names of volunteers by id.
+func (s *Store) VolunteerNames(ctx context.Context, ids []int64) (map[int64]string, error) {
+	out := map[int64]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		ID   int64
+		Name string
+	}
+	err := s.rdb(ctx).Model(&app.Volunteer{}).Select("id, name").Where("id IN ?", ids).Scan(&rows).Error
+	for _, r := range rows {
+		out[r.ID] = r.Name
+	}
+	return out, translate(err, "volunteer")
+}

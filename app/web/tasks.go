@@ -31,6 +31,7 @@ func (s *Server) taskRoutes() {
 	e.POST("/tasks/:id/shifts", s.taskShiftsAdd)
 	e.POST("/tasks/:id/invitations", s.taskInvite)
 	e.POST("/tasks/:id/hours", s.taskHoursAdd)
+	e.POST("/tasks/:id/status", s.taskStatus)
 	e.GET("/tasks/:id/candidates", s.candidatesPage(app.SubjectTask))
 	e.GET("/needs/:id/candidates", s.candidatesPage(app.SubjectNeed))
 	e.GET("/projects/:id/candidates", s.candidatesPage(app.SubjectProject))
@@ -65,6 +66,9 @@ func (s *Server) taskRoutes() {
 	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/tasks/:id/shifts", Op: "addShifts", Tag: "tasks", Auth: true,
 		Summary: "Add one shift (starts_at, ends_at) or a weekly series (weekdays 1–7, start_time, end_time, from_date, weeks)",
 		Body:    app.ShiftInput{}, Resp: items[*app.Shift]{}, Status: http.StatusCreated, H: s.apiShiftsAdd})
+	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/tasks/:id/status", Op: "setTaskStatus", Tag: "tasks", Auth: true,
+		Summary: "Close, reopen or cancel a task; cancelling withdraws sign-ups for shifts not yet started", Body: app.TaskStatusInput{},
+		Resp: app.Task{}, H: s.apiTaskStatus})
 	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/tasks/:id/invitations", Op: "inviteVolunteers", Tag: "tasks", Auth: true,
 		Summary: "Invite volunteers to a shift (coordinators)", Body: app.InviteInput{}, Resp: items[*app.Signup]{}, Status: http.StatusCreated, H: s.apiInvite})
 	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/tasks/:id/hours", Op: "addHours", Tag: "hours", Auth: true,
@@ -386,6 +390,35 @@ func (s *Server) taskShiftsAdd(c echo.Context) error {
 		return err
 	}
 	return s.done(c, "/tasks/"+strconv.FormatInt(id, 10), "tasks.shifts_added", "n", len(shifts))
+}
+
+func (s *Server) taskStatus(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in app.TaskStatusInput
+	err = bindForm(c, &in)
+	if err == nil {
+		_, err = s.app.SetTaskStatus(c.Request().Context(), id, in)
+	}
+	return s.after(c, "/tasks/"+strconv.FormatInt(id, 10), err, "tasks.status_changed")
+}
+
+func (s *Server) apiTaskStatus(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in app.TaskStatusInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	t, err := s.app.SetTaskStatus(c.Request().Context(), id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, t)
 }
 
 func (s *Server) taskInvite(c echo.Context) error {

@@ -134,6 +134,14 @@ func taskAuthCases() map[string]authCase {
 			return "/api/v1/tasks/" + id(t.ID) + "/hours", map[string]any{"volunteer_id": h.keptVolunteer(s).ID, "date": h.today(), "minutes": 45, "reason": "签到机故障"}
 		}},
 		"GET /tasks/:id/candidates": {allow: frontDesk, build: taskPath("/candidates")},
+		"POST /tasks/:id/status": {allow: frontDesk, build: func(h *harness, s side) (string, any) {
+			t, _ := h.task(s, time.Hour)
+			return "/tasks/" + id(t.ID) + "/status", url.Values{"status": {"closed"}}
+		}},
+		"POST /api/v1/tasks/:id/status": {allow: frontDesk, build: func(h *harness, s side) (string, any) {
+			t, _ := h.task(s, time.Hour)
+			return "/api/v1/tasks/" + id(t.ID) + "/status", map[string]any{"status": "cancelled"}
+		}},
 		"GET /api/v1/tasks/:id/candidates": {allow: frontDesk, build: func(h *harness, s side) (string, any) {
 			t, _ := h.task(s, 24*time.Hour)
 			return "/api/v1/tasks/" + id(t.ID) + "/candidates?kind=volunteer", nil
