@@ -1374,3 +1374,13 @@ func (v *View) CanMatch(communityID int64, gridID any) bool {
 	}
 	return app.Can(p, app.ActMatchView, t)
 }
+
+// TopCandidates ranks the best three of each kind for a need, project or task, for the summary
+// on its page; nil when the viewer may not see rankings or ranking fails (the page still renders).
+func (v *View) TopCandidates(subject string, id int64) *app.CandidateRanking {
+	r, err := v.s.app.RankCandidates(v.ctx, subject, id, nil, 3)
+	if err != nil {
+		return nil
+	}
+	return r
+}

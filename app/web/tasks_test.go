@@ -337,6 +337,10 @@ func TestNeedAndProjectPagesLinkToCandidates(t *testing.T) {
 		if got := strings.Contains(body, fmt.Sprintf("/needs/%d/candidates", n.ID)); got != tc.want {
 			t.Errorf("need page as %s links to candidates: %v, want %v", tc.user, got, tc.want)
 		}
+		// Workers see the top organizations with their explanation on the need page itself.
+		if got := strings.Contains(body, "东湖社区志愿者协会") && strings.Contains(body, "服务范围内"); got != tc.want {
+			t.Errorf("need page as %s shows the top candidates: %v, want %v", tc.user, got, tc.want)
+		}
 		_, body, _ = b.get(fmt.Sprintf("/projects/%d", p.ID))
 		want := tc.want && tc.user != "grid_worker" // the project has no grid: community managers only
 		if got := strings.Contains(body, fmt.Sprintf("/projects/%d/candidates", p.ID)); got != want {
