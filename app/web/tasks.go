@@ -141,20 +141,28 @@ type confirmIn struct {
 
 // ---- explanations
 
-// explain formats a ranking explanation as short phrases: "距离 0.8 公里", "技能匹配 2/3",
+// Explain formats a ranking explanation of a candidate of the given kind as short phrases: "距离 0.8 公里", "技能匹配 2/3",
 // "满意度 4.7 (32 条评价)".
-func (v *View) Explain(e matching.Explanation) []string {
+func (v *View) Explain(kind string, e matching.Explanation) []string {
 	var out []string
 	for _, f := range e.Features {
 		switch f.Feature {
+		case matching.FeatureFit:
+			if kind == "organization" {
+				if f.Matched > 0 {
+					out = append(out, v.T("match.f.category"))
+				} else {
+					out = append(out, v.T("match.f.category_other"))
+				}
+			} else {
+				out = append(out, v.T("match.f.fit", "n", f.Matched, "of", f.Of))
+			}
 		case matching.FeatureDistance:
 			if f.Known {
 				out = append(out, v.T("match.f.distance", "km", fmt.Sprintf("%.1f", f.Meters/1000)))
 			} else {
 				out = append(out, v.T("match.f.distance_unknown"))
 			}
-		case matching.FeatureFit:
-			out = append(out, v.T("match.f.fit", "n", f.Matched, "of", f.Of))
 		case matching.FeatureAvailability:
 			out = append(out, v.T("match.f.availability", "n", f.Matched, "of", f.Of))
 		case matching.FeatureReputation:
@@ -177,7 +185,9 @@ func (v *View) Explain(e matching.Explanation) []string {
 				out = append(out, v.T("match.f.interest_community"))
 			}
 		case matching.FeatureGiving:
-			out = append(out, v.T("match.f.giving", "n", f.Count))
+			if f.Count > 0 {
+				out = append(out, v.T("match.f.giving", "n", f.Count))
+			}
 		}
 	}
 	if e.MaxLoad > 0 && e.Load > 0 {
@@ -662,6 +672,7 @@ func (s *Server) myTasksPage(c echo.Context) error {
 		}
 		mine = append(mine, held{su, sh, t})
 	}
+	slices.SortFunc(mine, func(x, y held) int { return x.Shift.StartsAt.Compare(y.Shift.StartsAt) })
 	data["Volunteer"], data["Matches"], data["Held"] = me, ms, mine
 	data["HoursForm"] = app.HoursInput{Date: s.app.Now().In(s.app.Location()).Format("2006-01-02"), Minutes: 60}
 	v.Data = data
