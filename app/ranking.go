@@ -38,6 +38,9 @@ type Candidate struct {
 	Name        string               `json:"name"`
 	Score       float64              `json:"score"`
 	Explanation matching.Explanation `json:"explanation"`
+	// UserID is a volunteer's account, so a worker can assign a need to them; nil for
+	// volunteers kept by workers, organizations and donors.
+	UserID *int64 `json:"user_id,omitempty"`
 }
 
 // CandidateRanking is the ranked candidates of each kind for a need, a project or a task.
@@ -307,7 +310,11 @@ func (a *App) subject(ctx context.Context, kind string, id int64) (*rankSubject,
 func (p *pool) candidates(k matching.CandidateKind, ms []matching.Match) []Candidate {
 	out := make([]Candidate, 0, len(ms))
 	for _, m := range ms {
-		out = append(out, Candidate{Kind: k.String(), ID: m.ID, Name: p.names[k][m.ID], Score: m.Score, Explanation: m.Explanation})
+		c := Candidate{Kind: k.String(), ID: m.ID, Name: p.names[k][m.ID], Score: m.Score, Explanation: m.Explanation}
+		if v := p.vols[m.ID]; k == matching.KindVolunteer && v != nil {
+			c.UserID = v.UserID
+		}
+		out = append(out, c)
 	}
 	return out
 }

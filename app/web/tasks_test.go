@@ -36,6 +36,7 @@ func TestCandidatesPageExplainsEachRanking(t *testing.T) {
 	h.must(h.store.CreateVolunteer(context.Background(), v))
 	h.rated(v, 24, 5)
 	h.rated(v, 8, 4) // (24×5 + 8×4)/32 = 4.75
+	owned := h.volunteer(a) // the resident's own profile, with an account
 	b := h.browser("grid_worker")
 	status, body, _ := b.get(fmt.Sprintf("/needs/%d/candidates", n.ID))
 	if status != http.StatusOK {
@@ -45,6 +46,10 @@ func TestCandidatesPageExplainsEachRanking(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("candidates page lacks %q", want)
 		}
+	}
+	// A volunteer with an account can be made responsible for the need from the list.
+	if !strings.Contains(body, fmt.Sprintf(`name="assignee_id" value="%d"`, h.ownerID(a))) {
+		t.Errorf("no assign button for volunteer %d who has an account", owned.ID)
 	}
 	b.lang = "en"
 	_, body, _ = b.get(fmt.Sprintf("/needs/%d/candidates", n.ID))
