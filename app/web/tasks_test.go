@@ -35,7 +35,7 @@ func TestCandidatesPageExplainsEachRanking(t *testing.T) {
 	v := &app.Volunteer{Name: "陈送餐", CommunityID: a.place.Community.ID, GridID: &gid, Lat: &lat, Lng: &lng, MaxHoursPerWeek: 4, Active: true, Skills: []string{"cooking", "delivery"}}
 	h.must(h.store.CreateVolunteer(context.Background(), v))
 	h.rated(v, 24, 5)
-	h.rated(v, 8, 4) // (24×5 + 8×4)/32 = 4.75
+	h.rated(v, 8, 4)        // (24×5 + 8×4)/32 = 4.75
 	owned := h.volunteer(a) // the resident's own profile, with an account
 	b := h.browser("grid_worker")
 	status, body, _ := b.get(fmt.Sprintf("/needs/%d/candidates", n.ID))
