@@ -385,3 +385,44 @@ func TestEvaluationForm(t *testing.T) {
 		t.Errorf("the second rating was stored")
 	}
 }
+
+// TestTaskReadsDoNotQueryPerRow checks that the task detail, the ledger and the candidates
+// cost the same number of queries whatever the number of sign-ups, hours and candidates.
+func TestTaskReadsDoNotQueryPerRow(t *testing.T) {
+	h := newHarness(t)
+	a := h.sides()[0]
+	ctx := context.Background()
+	count := func(path string) int {
+		return h.store.CountQueries(func() {
+			if status, _ := h.api(http.MethodGet, path, "community_worker", nil); status != http.StatusOK {
+				t.Fatalf("%s = %d", path, status)
+			}
+		})
+	}
+	h.token("community_worker")
+	small, _ := h.task(a, 2*time.Hour)
+	large, _ := h.task(a, 5*time.Hour)
+	vol := h.volunteer(a)
+	now := h.clock.Now()
+	fill := func(task *app.Task, n int) {
+		for i := 0; i < n; i++ {
+			sh := &app.Shift{TaskID: task.ID, StartsAt: now.Add(time.Duration(10+i) * time.Hour), EndsAt: now.Add(time.Duration(11+i) * time.Hour), Capacity: 2, CheckinCode: "111111", CreatedAt: now}
+			h.must(h.store.CreateShifts(ctx, []*app.Shift{sh}))
+			v := h.keptVolunteer(a)
+			h.must(h.store.CreateSignup(ctx, &app.Signup{ShiftID: sh.ID, TaskID: task.ID, VolunteerID: v.ID, Status: app.SignupSignedUp, Source: app.SourceSelf, CreatedAt: now, UpdatedAt: now}))
+			h.must(h.store.CreateHours(ctx, &app.HoursEntry{VolunteerID: vol.ID, TaskID: &task.ID, Kind: app.HoursCoordinator, Status: app.HoursApproved,
+				WorkDate: now, Minutes: 30, Activity: task.Title, Reason: "补录", RecordedBy: h.coordinator(a), CreatedAt: now}))
+		}
+	}
+	fill(small, 1)
+	before := map[string]int{"task": count(fmt.Sprintf("/api/v1/tasks/%d", small.ID)), "ledger": count(fmt.Sprintf("/api/v1/volunteers/%d/hours", vol.ID)),
+		"rank": count(fmt.Sprintf("/api/v1/tasks/%d/candidates", small.ID))}
+	fill(large, 25)
+	after := map[string]int{"task": count(fmt.Sprintf("/api/v1/tasks/%d", large.ID)), "ledger": count(fmt.Sprintf("/api/v1/volunteers/%d/hours", vol.ID)),
+		"rank": count(fmt.Sprintf("/api/v1/tasks/%d/candidates", large.ID))}
+	for k := range before {
+		if before[k] != after[k] {
+			t.Errorf("%s: %d queries with few rows, %d with many", k, before[k], after[k])
+		}
+	}
+}
