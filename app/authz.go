@@ -63,6 +63,12 @@ const (
 	ActTenderManage   Action = "tender.manage"   // create, edit, publish, cancel, award
 	ActTenderBid      Action = "tender.bid"      // bid for an organization
 	ActTenderEvaluate Action = "tender.evaluate" // declare conflicts and score bids
+	// Tasks, hours and matching (issue 3).
+	ActTaskManage Action = "task.manage" // create tasks, add shifts, invite, mark no-shows, add and approve hours
+	ActTaskSignup Action = "task.signup" // a volunteer signs up, cancels, checks in and out, reports hours
+	ActMatchView  Action = "match.view"  // see ranked candidates for a need, project or task
+	ActMatchTune  Action = "match.tune"  // tune a community's ranking weights; run batch assignment
+	ActEvaluate   Action = "evaluation.create"
 )
 
 // rule says who may take an action.
@@ -117,6 +123,12 @@ var policy = map[Action]rule{
 	ActTenderManage:   {roles: managers},
 	ActTenderBid:      {roles: []Role{RoleOrgMember}},
 	ActTenderEvaluate: {roles: []Role{RoleCommunityWorker, RoleCommittee, RoleCivilAffairs, RoleAdmin}},
+	// Tasks, hours and matching (issue 3).
+	ActTaskManage: {assignee: true, roles: frontDesk},
+	ActTaskSignup: {owner: true},
+	ActMatchView:  {roles: frontDesk},
+	ActMatchTune:  {roles: managers},
+	ActEvaluate:   {roles: append([]Role{RoleResident}, frontDesk...)},
 }
 
 // Target says where an action applies: the place chain of the record and who owns it.

@@ -265,6 +265,7 @@ type Store interface {
 	TenderStore
 	AccountStore
 	AuditStore
+	TaskStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }

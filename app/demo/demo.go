@@ -117,7 +117,10 @@ func (l *loader) load(ctx context.Context) error {
 			}
 		}
 	}
-	return l.tenders(ctx, places)
+	if err := l.tenders(ctx, places); err != nil {
+		return err
+	}
+	return l.tasks(ctx, places[0]) // tasks, shifts, hours and evaluations (app/demo/tasks.go)
 }
 
 func (l *loader) jitter(lat, lng, metres float64) (*float64, *float64) {

@@ -19,6 +19,7 @@ var models = []any{
 	&app.Skill{}, &app.Need{}, &app.Organization{}, &app.SocialWorker{}, &app.Volunteer{}, &app.Donor{},
 	&app.Project{}, &app.AuditEvent{}, &app.APIToken{},
 	&app.Tender{}, &app.TenderCriterion{}, &app.TenderBid{}, &app.TenderDeclaration{}, &app.TenderScore{}, &app.TenderResult{},
+	&app.Task{}, &app.Shift{}, &app.Signup{}, &app.HoursEntry{}, &app.Evaluation{}, &app.CommunityProfile{}, // tasks (issue 3)
 }
 
 // TestMigrationsMatchModels applies every migration on the test dialect (SQLite by default,

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding"
 	"encoding/json"
 	"net/http"
 	"reflect"
@@ -98,6 +99,9 @@ func customizeSchema(name string, t reflect.Type, tag reflect.StructTag, schema 
 	if t == reflect.TypeOf(app.Week{}) {
 		*schema = *openapi3.NewArraySchema().WithItems(openapi3.NewStringSchema().WithPattern(`^(mon|tue|wed|thu|fri|sat|sun) \d{2}-\d{2}$`))
 		schema.Description = "weekly availability as ranges, e.g. \"mon 09-12\" (end exclusive)"
+	}
+	if t.Kind() != reflect.Struct && t.Implements(reflect.TypeOf((*encoding.TextMarshaler)(nil)).Elem()) {
+		*schema = *openapi3.NewStringSchema() // codes such as matching's kinds and features
 	}
 	if jsonName, _, _ := strings.Cut(tag.Get("json"), ","); jsonName == "budget" || strings.HasSuffix(jsonName, "_fen") {
 		schema.Description = "minor units (fen)"

@@ -55,6 +55,7 @@ func (s *Server) routes() {
 	s.volunteerRoutes()
 	s.projectRoutes()
 	s.tenderRoutes()
+	s.taskRoutes()
 	s.adminRoutes()
 	e.GET("/api/v1/openapi.json", s.openAPI)
 }

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"time"
+
+	"github.com/wushe/wushe/app"
+)
+
+// cmdMatchAssign runs batch assignment from the command line, for one community or every
+// community of the city at once (e.g. from cron every Sunday evening):
+//
+//	wushe match assign --as worker@example.org (--community ID | --all) [--from 2026-12-07] [--days 7] [--confirm]
+//
+// It acts as the named account, so the same authorization applies as on the page (a community
+// worker for their community, a civil-affairs officer for their street, an administrator
+// everywhere; with --all, communities the account may not run are skipped). Without --confirm it
+// prints the proposals as JSON lines and saves nothing; with --confirm it also signs the
+// volunteers up. Volunteers serve their own community, so a city batch is exactly the union of
+// the communities' optimal assignments.
+func cmdMatchAssign(ctx context.Context, env *Env, args []string) error {
+	var as, from string
+	var community int64
+	var all, confirm bool
+	var days int
+	cfg, err := parseConfig(env, "match assign", args, func(fs *flag.FlagSet, c *Config) {
+		fs.StringVar(&as, "as", "", "email or mobile of the account to act as (required)")
+		fs.Int64Var(&community, "community", 0, "the community to assign")
+		fs.BoolVar(&all, "all", false, "assign every community the account may run")
+		fs.StringVar(&from, "from", "", "first day (YYYY-MM-DD, local time); default now")
+		fs.IntVar(&days, "days", 7, "number of days of shifts, 1–28")
+		fs.BoolVar(&confirm, "confirm", false, "sign the volunteers up (default: only print the proposal)")
+	})
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if as == "" {
+		return usagef("--as is required: the account whose authority the assignment uses")
+	}
+	if (community == 0) == !all {
+		return usagef("give either --community ID or --all")
+	}
+	loc, err := time.LoadLocation(cfg.Timezone)
+	if err != nil {
+		return err
+	}
+	m := NewMain(cfg, env)
+	if err := m.openStore(ctx); err != nil {
+		return err
+	}
+	defer m.Close()
+	a := app.New(app.Deps{Store: m.Store, Hasher: m.Hasher, Location: loc, Logger: m.Log})
+	req := app.AssignmentRequest{From: a.Now(), Days: days}
+	if from != "" {
+		t, err := time.ParseInLocation("2006-01-02", from, loc)
+		if err != nil {
+			return usagef("--from %q: want YYYY-MM-DD", from)
+		}
+		req.From = t
+	}
+	u, err := m.Store.FindUserByLogin(ctx, as)
+	if err != nil {
+		return usagef("--as %q: no such account", as)
+	}
+	p, err := a.Principal(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	ctx = app.WithPrincipal(ctx, p)
+	ids := []int64{community}
+	if all {
+		cs, _, err := m.Store.FindCommunities(ctx, app.CommunityFilter{})
+		if err != nil {
+			return err
+		}
+		ids = ids[:0]
+		for _, c := range cs {
+			ids = append(ids, c.ID)
+		}
+	}
+	enc := json.NewEncoder(env.Stdout)
+	total, signed := 0, 0
+	for _, id := range ids {
+		pr, err := a.ProposeAssignment(ctx, id, req)
+		if all && app.IsCode(err, app.EFORBIDDEN) {
+			continue
+		}
+		if app.IsCode(err, app.EINVALID) {
+			return usagef("%v", err)
+		}
+		if err != nil {
+			return fmt.Errorf("community %d: %w", id, err)
+		}
+		if err := enc.Encode(pr); err != nil {
+			return err
+		}
+		total += pr.Assigned
+		if confirm && len(pr.Pairs) > 0 {
+			pairs := make([]app.AssignmentPair, len(pr.Pairs))
+			for i, x := range pr.Pairs {
+				pairs[i] = app.AssignmentPair{ShiftID: x.ShiftID, VolunteerID: x.VolunteerID}
+			}
+			sus, err := a.ConfirmAssignment(ctx, id, pairs)
+			if err != nil {
+				return fmt.Errorf("confirm community %d: %w", id, err)
+			}
+			signed += len(sus)
+		}
+	}
+	if confirm {
+		fmt.Fprintf(env.Stderr, "proposed %d assignments; signed up %d\n", total, signed)
+	} else {
+		fmt.Fprintf(env.Stderr, "proposed %d assignments; nothing saved (use --confirm)\n", total)
+	}
+	return nil
+}
