@@ -17,7 +17,7 @@ import (
 var models = []any{
 	&app.Street{}, &app.Community{}, &app.Grid{}, &app.User{}, &app.Membership{}, &app.Category{},
 	&app.Skill{}, &app.Need{}, &app.Organization{}, &app.SocialWorker{}, &app.Volunteer{}, &app.Donor{},
-	&app.Project{}, &app.AuditEvent{}, &app.APIToken{},
+	&app.Project{}, &app.AuditEvent{}, &app.APIToken{}, &app.SearchOutboxItem{},
 }
 
 // TestMigrationsMatchModels applies every migration on the test dialect (SQLite by default,

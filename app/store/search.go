@@ -1,0 +1,205 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/wushe/wushe/app"
+	"github.com/wushe/wushe/search"
+)
+
+// EnqueueSearch adds an outbox row per ref in the caller's transaction (or on its own).
+func (s *Store) EnqueueSearch(ctx context.Context, refs ...search.Ref) error {
+	return enqueueSearch(s.db(ctx), refs...)
+}
+
+// enqueueSearch writes outbox rows through db (a transaction, for writes of join lists).
+func enqueueSearch(db *gorm.DB, refs ...search.Ref) error {
+	if len(refs) == 0 {
+		return nil
+	}
+	now := time.Now().UTC()
+	rows := make([]*app.SearchOutboxItem, len(refs))
+	for i, r := range refs {
+		rows[i] = &app.SearchOutboxItem{DocType: string(r.Type), DocID: r.ID, EnqueuedAt: now, NextAttemptAt: now}
+	}
+	return translate(db.Create(rows).Error, "search_outbox")
+}
+
+// withSearch runs a write and enqueues the record's document in one transaction, so the
+// outbox row commits (or rolls back) with the record.
+func (s *Store) withSearch(ctx context.Context, typ search.Type, write func(ctx context.Context) error, id func() int64) error {
+	return s.InTx(ctx, func(ctx context.Context) error {
+		if err := write(ctx); err != nil {
+			return err
+		}
+		return s.EnqueueSearch(ctx, search.Ref{Type: typ, ID: id()})
+	})
+}
+
+// DueSearchOutbox lists rows never tried, or whose retry time has come, oldest first.
+func (s *Store) DueSearchOutbox(ctx context.Context, now time.Time, limit int) ([]*app.SearchOutboxItem, error) {
+	var out []*app.SearchOutboxItem
+	err := s.rdb(ctx).Where("attempts = 0 OR next_attempt_at <= ?", now.UTC()).Order("id").Limit(limit).Find(&out).Error
+	return out, translate(err, "search_outbox")
+}
+
+// DeleteSearchOutbox removes applied rows.
+func (s *Store) DeleteSearchOutbox(ctx context.Context, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	return translate(s.db(ctx).Where("id IN ?", ids).Delete(&app.SearchOutboxItem{}).Error, "search_outbox")
+}
+
+// DeleteSearchOutboxUpTo removes every row up to maxID.
+func (s *Store) DeleteSearchOutboxUpTo(ctx context.Context, maxID int64) error {
+	return translate(s.db(ctx).Where("id <= ?", maxID).Delete(&app.SearchOutboxItem{}).Error, "search_outbox")
+}
+
+// RetrySearchOutbox counts a failed attempt and sets the next one.
+func (s *Store) RetrySearchOutbox(ctx context.Context, id int64, next time.Time, lastErr string) error {
+	res := s.db(ctx).Model(&app.SearchOutboxItem{}).Where("id = ?", id).
+		Updates(map[string]any{"attempts": gorm.Expr("attempts + 1"), "next_attempt_at": next.UTC(), "last_error": lastErr})
+	return translate(res.Error, "search_outbox")
+}
+
+// SearchOutboxStats returns the number of rows and the largest id.
+func (s *Store) SearchOutboxStats(ctx context.Context) (int, int64, error) {
+	var row struct {
+		N   int64
+		Max *int64
+	}
+	err := s.rdb(ctx).Model(&app.SearchOutboxItem{}).Select("COUNT(*) AS n, MAX(id) AS max").Scan(&row).Error
+	if err != nil {
+		return 0, 0, translate(err, "search_outbox")
+	}
+	var maxID int64
+	if row.Max != nil {
+		maxID = *row.Max
+	}
+	return int(row.N), maxID, nil
+}
+
+// LoadForSearch reads records by id, or a page after an id, with their join lists.
+func (s *Store) LoadForSearch(ctx context.Context, dest any, ids []int64, after int64, limit int) error {
+	db := s.rdb(ctx).Order("id")
+	if ids != nil {
+		if len(ids) == 0 {
+			return nil
+		}
+		db = db.Where("id IN ?", ids)
+	} else {
+		db = db.Where("id > ?", after).Limit(limit)
+	}
+	if err := db.Find(dest).Error; err != nil {
+		return translate(err, "record")
+	}
+	var err error
+	switch recs := dest.(type) {
+	case *[]*app.Organization:
+		err = s.loadOrgLists(s.rdb(ctx), *recs)
+	case *[]*app.Volunteer:
+		err = s.loadVolunteerLists(s.rdb(ctx), *recs)
+	}
+	return translate(err, "record")
+}
+
+// CountForSearch counts the rows of a model's table.
+func (s *Store) CountForSearch(ctx context.Context, model any) (int, error) {
+	var n int64
+	err := s.rdb(ctx).Model(model).Count(&n).Error
+	return int(n), translate(err, "record")
+}
+
+// fallbackScope is how one type is searched without the engine: its table, the public text
+// LIKE looks at, and how the community, category and status filters apply. Only public text
+// is searched: a private need's description or a volunteer's name would leak through a match.
+type fallbackScope struct {
+	model     any
+	text      []string // SQL expressions of the searchable text
+	public    string   // condition for records that may be found ("" for all)
+	community string   // condition with one argument
+	category  string
+	status    func(db *gorm.DB, status string) *gorm.DB
+}
+
+func statusColumn(db *gorm.DB, status string) *gorm.DB { return db.Where("status = ?", status) }
+
+func boolStatus(col, yes, no string) func(db *gorm.DB, status string) *gorm.DB {
+	return func(db *gorm.DB, status string) *gorm.DB {
+		switch status {
+		case yes:
+			return db.Where(col+" = ?", true)
+		case no:
+			return db.Where(col+" = ?", false)
+		}
+		return db.Where("1 = 0")
+	}
+}
+
+// fallbackScopes lists the indexed types; a new indexed type adds its entry here.
+var fallbackScopes = map[search.Type]fallbackScope{
+	search.TypeNeed: {model: &app.Need{}, text: []string{"title", "CASE WHEN privacy = 'public' THEN description ELSE '' END"},
+		community: "community_id = ?", category: "category = ?", status: statusColumn},
+	search.TypeProject: {model: &app.Project{}, text: []string{"title", "description"}, public: "status <> 'draft'",
+		community: "community_id = ?", category: "category = ?", status: statusColumn},
+	search.TypeOrganization: {model: &app.Organization{}, text: []string{"name", "description"},
+		community: "(community_id = ? OR id IN (SELECT organization_id FROM organization_areas WHERE community_id = ?))",
+		category:  "id IN (SELECT organization_id FROM organization_categories WHERE category = ?)",
+		status:    boolStatus("verified", "verified", "unverified")},
+	search.TypeVolunteer: {model: &app.Volunteer{}, text: []string{"bio"},
+		community: "community_id = ?",
+		category:  "id IN (SELECT volunteer_id FROM volunteer_skills WHERE skill IN (SELECT code FROM skills WHERE category_code = ?))",
+		status:    boolStatus("active", "active", "inactive")},
+}
+
+// SearchFallback finds records whose public text contains every term, newest first.
+func (s *Store) SearchFallback(ctx context.Context, q app.SearchFallbackQuery) ([]int64, int, error) {
+	sc, ok := fallbackScopes[q.Type]
+	if !ok {
+		return nil, 0, fmt.Errorf("search fallback: type %q has no scope", q.Type)
+	}
+	scope := func(db *gorm.DB) *gorm.DB {
+		if sc.public != "" {
+			db = db.Where(sc.public)
+		}
+		for _, term := range q.Terms {
+			cond := s.rdb(ctx).Where("1 = 0")
+			for _, col := range sc.text {
+				cond = cond.Or(`LOWER(`+col+`) LIKE ? ESCAPE '\'`, like(term))
+			}
+			db = db.Where(cond)
+		}
+		if q.CommunityID != 0 {
+			args := []any{q.CommunityID}
+			if q.Type == search.TypeOrganization {
+				args = append(args, q.CommunityID)
+			}
+			db = db.Where(sc.community, args...)
+		}
+		if q.Category != "" {
+			db = db.Where(sc.category, q.Category)
+		}
+		if q.Status != "" {
+			db = sc.status(db, q.Status)
+		}
+		return db
+	}
+	var total int64
+	if err := s.rdb(ctx).Model(sc.model).Scopes(scope).Count(&total).Error; err != nil {
+		return nil, 0, translate(err, string(q.Type))
+	}
+	var ids []int64
+	if total > 0 && q.Limit > 0 {
+		err := s.rdb(ctx).Model(sc.model).Scopes(scope).Order("created_at DESC, id DESC").
+			Offset(q.Offset).Limit(q.Limit).Pluck("id", &ids).Error
+		if err != nil {
+			return nil, 0, translate(err, string(q.Type))
+		}
+	}
+	return ids, int(total), nil
+}
