@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -39,6 +40,8 @@ type App struct {
 	log      *slog.Logger
 	validate *Validator
 	search   SearchIndex
+	// searchDown is when the engine last failed (unix ns): searches skip it for a while.
+	searchDown atomic.Int64
 
 	dummyOnce sync.Once
 	dummy     string

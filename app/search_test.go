@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -322,3 +323,93 @@ func TestDocumentsArePublic(t *testing.T) {
 		t.Error("a full reindex left outbox rows it made redundant")
 	}
 }
+
+// TestSearchUseCase: highlights, facets, filters, near me and validation through the engine.
+func TestSearchUseCase(t *testing.T) {
+	t.Parallel()
+	f := newSearchFixture(t)
+	n := f.fileNeed(t, "独居老人午餐送餐", "每天11点半送到家", "public")
+	f.fileNeed(t, "楼道灯坏了", "", "private")
+	f.sync(t)
+	ctx := f.world.As(t, f.app, "resident")
+	res, err := f.app.Search(ctx, app.SearchRequest{Text: "独居老人"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Fallback || res.Total != 1 || res.Hits[0].ID != n.ID || res.Hits[0].Path != "/needs/"+itoa(n.ID) {
+		t.Fatalf("独居老人 = %+v", res)
+	}
+	if want := search.MarkStart + "独居老人" + search.MarkEnd + "午餐送餐"; res.Hits[0].Title != want {
+		t.Errorf("highlighted title %q, want %q", res.Hits[0].Title, want)
+	}
+	if len(res.Facets[search.FieldType]) == 0 || len(res.Facets[search.FieldCategory]) == 0 {
+		t.Errorf("facets missing: %v", res.Facets)
+	}
+	// Type and status filters.
+	res, err = f.app.Search(ctx, app.SearchRequest{Text: "送餐", Types: []search.Type{search.TypeOrganization}})
+	if err != nil || res.Total != 0 {
+		t.Errorf("送餐 among organizations = %+v, %v", res, err)
+	}
+	// Near me: the resident's community; every hit carries a distance.
+	res, err = f.app.Search(ctx, app.SearchRequest{NearMe: true, Sort: app.SearchSortNearest, RadiusM: 5000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Origin == nil || res.Total == 0 {
+		t.Fatalf("near me = %+v", res)
+	}
+	for _, h := range res.Hits {
+		if h.DistanceM == nil || *h.DistanceM > 5000 {
+			t.Errorf("hit %s-%d distance %v", h.Type, h.ID, h.DistanceM)
+		}
+	}
+	// Anonymous users have no location; nearest needs a point.
+	for name, req := range map[string]app.SearchRequest{
+		"near":     {NearMe: true},
+		"sort":     {Sort: app.SearchSortNearest},
+		"per_page": {PerPage: 101},
+		"type":     {Types: []search.Type{"tender_x"}},
+		"q":        {Text: strings.Repeat("老", 201)},
+	} {
+		_, err := f.app.Search(context.Background(), req)
+		var ae *app.Error
+		if !errors.As(err, &ae) || ae.Code != app.EINVALID || ae.Fields[name].ID == "" {
+			t.Errorf("%s: err = %v, want a field error on %s", name, err, name)
+		}
+	}
+}
+
+// TestSearchFallsBackToTheDatabase: with the engine failing, search answers from the database
+// and says so, instead of failing; private text is not matched there either.
+func TestSearchFallsBackToTheDatabase(t *testing.T) {
+	t.Parallel()
+	f := newSearchFixture(t)
+	n := f.fileNeed(t, "独居老人午餐送餐", "电话13812345678", "private")
+	f.sync(t)
+	f.index.failSearches.Store(true)
+	res, err := f.app.Search(context.Background(), app.SearchRequest{Text: "独居老人"})
+	if err != nil {
+		t.Fatalf("search with the engine down = %v, want a fallback answer", err)
+	}
+	if !res.Fallback || res.Total != 1 || res.Hits[0].ID != n.ID {
+		t.Fatalf("fallback = %+v", res)
+	}
+	if !strings.Contains(res.Hits[0].Title, search.MarkStart+"独居老人"+search.MarkEnd) {
+		t.Errorf("fallback title not highlighted: %q", res.Hits[0].Title)
+	}
+	if fc := res.Facets[search.FieldType]; len(fc) != 1 || fc[0].Value != "need" || fc[0].Count != 1 {
+		t.Errorf("fallback type facet = %v", fc)
+	}
+	res, err = f.app.Search(context.Background(), app.SearchRequest{Text: "13812345678"})
+	if err != nil || res.Total != 0 {
+		t.Errorf("fallback matched a private description: %+v, %v", res, err)
+	}
+	// An app without an engine answers from the database too.
+	bare := app.New(app.Deps{Store: f.store, Clock: f.clock, Hasher: apptest.Hasher()})
+	res, err = bare.Search(context.Background(), app.SearchRequest{Text: "送餐", Types: []search.Type{search.TypeNeed}})
+	if err != nil || !res.Fallback || res.Total != 1 {
+		t.Errorf("no engine: %+v, %v", res, err)
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
