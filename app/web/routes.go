@@ -55,5 +55,6 @@ func (s *Server) routes() {
 	s.volunteerRoutes()
 	s.projectRoutes()
 	s.adminRoutes()
+	s.searchRoutes()
 	e.GET("/api/v1/openapi.json", s.openAPI)
 }
