@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/wushe/wushe/search"
@@ -316,9 +317,22 @@ func organizationDocuments(ctx context.Context, sc *SearchContext, os []*Organiz
 	}
 	out := make([]search.Document, 0, len(os))
 	for _, o := range os {
-		tags, err := sc.CategoryTags(ctx, o.Categories...)
-		if err != nil {
-			return nil, err
+		// The first category is the organization's main line of work: its names weigh like a
+		// need's category. The others are searchable in the body, after the description, so
+		// 助餐 ranks meal-delivery needs above a home-care centre that also delivers meals.
+		var tags []string
+		body := o.Description
+		for i, code := range o.Categories {
+			names, err := sc.CategoryTags(ctx, code)
+			if err != nil {
+				return nil, err
+			}
+			if i == 0 {
+				tags = names
+				continue
+			}
+			tags = append(tags, code)
+			body += " " + strings.Join(names[1:], " ")
 		}
 		status := "unverified"
 		if o.Verified {
@@ -332,8 +346,9 @@ func organizationDocuments(ctx context.Context, sc *SearchContext, os []*Organiz
 		if loc == nil {
 			loc = sc.CommunityPoint(deref(o.CommunityID))
 		}
-		out = append(out, search.Document{Type: search.TypeOrganization, ID: o.ID, Title: o.Name, Body: o.Description, Tags: tags,
+		out = append(out, search.Document{Type: search.TypeOrganization, ID: o.ID, Title: o.Name, Tags: tags,
 			CommunityID: deref(o.CommunityID), Category: cat, Status: status, Kind: o.Kind, CreatedAt: o.CreatedAt, Location: loc})
+		out[len(out)-1].Body = strings.TrimSpace(body)
 	}
 	return out, nil
 }
