@@ -13,6 +13,7 @@ type SearchIndex interface {
 	EnsureIndex(ctx context.Context) (fresh bool, err error)
 	Upsert(ctx context.Context, docs []search.Document) error
 	Delete(ctx context.Context, refs []search.Ref) error
+	Reset(ctx context.Context) error
 	Flush(ctx context.Context) error
 	Search(ctx context.Context, q search.Query) (*search.Result, error)
 	Health(ctx context.Context) error

@@ -74,7 +74,7 @@ func demoSearchApp(t *testing.T, idx app.SearchIndex) *app.App {
 		t.Fatalf("load demo: %v", err)
 	}
 	a := app.New(app.Deps{Store: s, Clock: apptest.NewClock(now), Hasher: apptest.Hasher(), Search: idx})
-	if _, err := a.Reindex(context.Background(), nil, nil); err != nil {
+	if _, err := a.Reindex(context.Background(), app.ReindexOptions{Reset: true}); err != nil {
 		t.Fatalf("reindex: %v", err)
 	}
 	return a

@@ -306,7 +306,7 @@ func TestDocumentsArePublic(t *testing.T) {
 		t.Fatal(err)
 	}
 	var last app.SearchProgress
-	st, err := f.app.Reindex(ctx, nil, func(p app.SearchProgress) { last = p })
+	st, err := f.app.Reindex(ctx, app.ReindexOptions{Progress: func(p app.SearchProgress) { last = p }})
 	if err != nil {
 		t.Fatal(err)
 	}

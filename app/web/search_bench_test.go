@@ -79,7 +79,7 @@ func BenchmarkSearchAPI(b *testing.B) {
 			a := app.New(deps)
 			if idx != nil {
 				start := time.Now()
-				st, err := a.Reindex(context.Background(), nil, nil)
+				st, err := a.Reindex(context.Background(), app.ReindexOptions{})
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -45,8 +45,10 @@ func openSearch(cfg *Config) (search.Index, string, error) {
 // cmdReindex rebuilds the search index from the database.
 func cmdReindex(ctx context.Context, env *Env, args []string) error {
 	var typ string
+	var reset bool
 	cfg, err := parseConfig(env, "reindex", args, func(fs *flag.FlagSet, c *Config) {
 		fs.StringVar(&typ, "type", "", "only this record type: "+strings.Join(typeNames(), ", "))
+		fs.BoolVar(&reset, "reset", false, "empty the index first: faster, but searches miss records until it is done")
 	})
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
@@ -61,6 +63,9 @@ func cmdReindex(ctx context.Context, env *Env, args []string) error {
 			return usagef("--type %q: want one of %s", typ, strings.Join(typeNames(), ", "))
 		}
 		types = []search.Type{t}
+	}
+	if reset && typ != "" {
+		return usagef("--reset rebuilds every type: leave out --type")
 	}
 	m := NewMain(cfg, env)
 	defer m.Close()
@@ -80,7 +85,7 @@ func cmdReindex(ctx context.Context, env *Env, args []string) error {
 	fmt.Fprintf(env.Stdout, "reindexing into %s\n", where)
 	start := time.Now()
 	p := newProgress(env.Stdout, time.Now)
-	st, err := a.Reindex(ctx, types, p.update)
+	st, err := a.Reindex(ctx, app.ReindexOptions{Types: types, Reset: reset, Progress: p.update})
 	p.finish()
 	if err != nil {
 		return err

@@ -77,6 +77,14 @@ func TestServeIndexesAndReindexes(t *testing.T) {
 	if code := Run(context.Background(), []string{"reindex", "--type", "tenderz"}, env(&out)); code != 2 || !strings.Contains(out.String(), "want one of") {
 		t.Errorf("reindex --type tenderz = %d %s", code, out.String())
 	}
+	out.Reset()
+	if code := Run(context.Background(), []string{"reindex", "--reset", "--type", "need"}, env(&out)); code != 2 || !strings.Contains(out.String(), "--reset") {
+		t.Errorf("reindex --reset --type need = %d %s", code, out.String())
+	}
+	out.Reset()
+	if code := Run(context.Background(), []string{"reindex", "--reset"}, env(&out)); code != 0 || !strings.Contains(out.String(), "into 42") {
+		t.Errorf("reindex --reset = %d %s", code, out.String())
+	}
 }
 
 // TestProgressBar: on a terminal the bar redraws in place and ends each type with a newline.
