@@ -413,3 +413,30 @@ func TestSearchFallsBackToTheDatabase(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestGridMoveReindexesItsRecords: documents carry their grid's position, so moving a grid
+// enqueues its records and the worker moves their documents.
+func TestGridMoveReindexesItsRecords(t *testing.T) {
+	t.Parallel()
+	f := newSearchFixture(t)
+	ctx := context.Background()
+	n := f.fileNeed(t, "楼道灯坏了", "", "private")
+	f.sync(t)
+	g := f.world.A.Grids[0]
+	lat, lng := 31.2304, 121.4737 // far from the community's centre
+	g.Lat, g.Lng = &lat, &lng
+	if err := f.store.UpdateGrid(ctx, g); err != nil {
+		t.Fatal(err)
+	}
+	if f.outbox(t) == 0 {
+		t.Fatal("moving a grid enqueued nothing")
+	}
+	f.sync(t)
+	res, err := f.index.Search(ctx, search.Query{Filter: search.And(search.Eq(search.FieldType, "need"), search.Near(lat, lng, 100))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != 1 || res.Hits[0].Doc.ID != n.ID {
+		t.Errorf("need near the grid's new position: %+v", res)
+	}
+}

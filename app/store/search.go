@@ -40,6 +40,35 @@ func (s *Store) withSearch(ctx context.Context, typ search.Type, write func(ctx 
 	})
 }
 
+// dependentTables are the indexed tables whose documents carry a grid's or a community's
+// position or kind, by the column naming it.
+var dependentTables = map[string][]struct {
+	typ   search.Type
+	table string
+}{
+	"grid_id":      {{search.TypeNeed, "needs"}, {search.TypeProject, "projects"}, {search.TypeVolunteer, "volunteers"}},
+	"community_id": {{search.TypeNeed, "needs"}, {search.TypeProject, "projects"}, {search.TypeVolunteer, "volunteers"}, {search.TypeOrganization, "organizations"}},
+}
+
+// withDependents runs a write of a grid or community and, in the same transaction, enqueues
+// every indexed record placed in it: their documents show its position and kind.
+func (s *Store) withDependents(ctx context.Context, column string, id int64, write func(ctx context.Context) error) error {
+	return s.InTx(ctx, func(ctx context.Context) error {
+		if err := write(ctx); err != nil {
+			return err
+		}
+		now := time.Now().UTC()
+		for _, d := range dependentTables[column] {
+			err := s.db(ctx).Exec(`INSERT INTO search_outbox (doc_type, doc_id, enqueued_at, attempts, next_attempt_at, last_error) `+
+				`SELECT ?, id, ?, 0, ?, '' FROM `+d.table+` WHERE `+column+` = ?`, string(d.typ), now, now, id).Error
+			if err != nil {
+				return translate(err, "search_outbox")
+			}
+		}
+		return nil
+	})
+}
+
 // DueSearchOutbox lists rows never tried, or whose retry time has come, oldest first.
 func (s *Store) DueSearchOutbox(ctx context.Context, now time.Time, limit int) ([]*app.SearchOutboxItem, error) {
 	var out []*app.SearchOutboxItem
