@@ -350,3 +350,22 @@ func (a *App) RunSearchSync(ctx context.Context, poll time.Duration) {
 		}
 	}
 }
+
+// SearchStatus is what operators watch: whether an engine is configured and answers, and how
+// many changes wait in the outbox.
+type SearchStatus struct {
+	Engine  bool
+	Healthy bool
+	Backlog int
+}
+
+// SearchHealth reports the engine's state and the outbox backlog.
+func (a *App) SearchHealth(ctx context.Context) (SearchStatus, error) {
+	st := SearchStatus{Engine: a.search != nil}
+	if a.search != nil {
+		st.Healthy = a.search.Health(ctx) == nil
+	}
+	n, _, err := a.store.SearchOutboxStats(ctx)
+	st.Backlog = n
+	return st, err
+}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"html/template"
 	"math"
 	"net/http"
@@ -9,12 +10,14 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/wushe/wushe/app"
 	"github.com/wushe/wushe/search"
 )
 
 func (s *Server) searchRoutes() {
+	s.searchMetrics()
 	s.usePages("search")
 	s.e.GET("/search", s.searchPage)
 	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/search", Op: "search", Tag: "search",
@@ -30,6 +33,30 @@ func (s *Server) searchRoutes() {
 			{Name: "sort", Type: "string", Enum: app.SearchSorts},
 			{Name: "page", Type: "integer"}, {Name: "per_page", Type: "integer", Desc: "1–100"}},
 		Resp: searchOut{}, H: s.apiSearch})
+}
+
+// searchMetrics exports the outbox backlog and the engine's health, read at each scrape.
+func (s *Server) searchMetrics() {
+	status := func() app.SearchStatus {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		st, err := s.app.SearchHealth(ctx)
+		if err != nil {
+			s.log.Warn("search status", "err", err)
+		}
+		return st
+	}
+	s.registry.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "wushe_search_outbox_rows",
+			Help: "Changes waiting to be applied to the search index."}, func() float64 { return float64(status().Backlog) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "wushe_search_engine_up",
+			Help: "1 when the search engine answers, 0 when searches fall back to the database."}, func() float64 {
+			if status().Healthy {
+				return 1
+			}
+			return 0
+		}),
+	)
 }
 
 func joinSearchTypes() string {

@@ -117,6 +117,12 @@ func TestSearchAPIAndPage(t *testing.T) {
 	if code != http.StatusOK || !strings.Contains(body, "没有找到相关内容") {
 		t.Errorf("filtered page: %d", code)
 	}
+	// Operators see the backlog and the engine's health.
+	h.need(h.sides()[0])
+	code, body, _ = b.get("/metrics")
+	if code != http.StatusOK || !strings.Contains(body, "wushe_search_outbox_rows 1") || !strings.Contains(body, "wushe_search_engine_up 1") {
+		t.Errorf("metrics lack the search gauges: %d", code)
+	}
 	b.lang = "en"
 	if code, body, _ = b.get("/search?q=" + q("送餐") + "&lang=en"); code != http.StatusOK || !strings.Contains(body, "Need</span>") {
 		t.Errorf("English search page: %d", code)
