@@ -26,7 +26,7 @@ func (c *Config) searchPath() string { return filepath.Join(c.DataDir, "search.d
 // because a server is down: the sync worker ensures the index and retries.
 func openSearch(cfg *Config) (search.Index, string, error) {
 	if cfg.MeiliURL != "" {
-		e, err := meili.New(meili.Config{URL: cfg.MeiliURL, Key: cfg.MeiliKey})
+		e, err := meili.New(meili.Config{URL: cfg.MeiliURL, Key: cfg.MeiliKey, IndexPrefix: cfg.MeiliIndex})
 		if err != nil {
 			return nil, "", err
 		}

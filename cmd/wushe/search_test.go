@@ -3,13 +3,17 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/wushe/wushe/app"
 	"github.com/wushe/wushe/search"
+	"github.com/wushe/wushe/search/meili"
 )
 
 // TestServeIndexesAndReindexes: serve builds the embedded index of the demo data in the
@@ -107,4 +111,47 @@ func TestProgressBar(t *testing.T) {
 
 func searchProgress(typ string, done, total int) app.SearchProgress {
 	return app.SearchProgress{Type: search.Type(typ), Done: done, Total: total}
+}
+
+// TestServeWithMeilisearch: with WUSHE_MEILI_URL set, serve indexes into Meilisearch and
+// answers from it (WUSHE_TEST_MEILI_URL; skipped without it unless services are required).
+func TestServeWithMeilisearch(t *testing.T) {
+	t.Parallel()
+	u := os.Getenv("WUSHE_TEST_MEILI_URL")
+	if u == "" {
+		if os.Getenv("WUSHE_TEST_REQUIRE_SERVICES") == "1" {
+			t.Fatal("WUSHE_TEST_MEILI_URL is not set and WUSHE_TEST_REQUIRE_SERVICES=1")
+		}
+		t.Skip("WUSHE_TEST_MEILI_URL is not set: skipping serve with Meilisearch")
+	}
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	prefix := "wushe_serve_" + hex.EncodeToString(b[:])
+	w := startWushe(t, func(c *Config) {
+		c.Demo, c.MeiliURL, c.MeiliKey, c.MeiliIndex = true, u, os.Getenv("WUSHE_TEST_MEILI_KEY"), prefix
+	})
+	t.Cleanup(func() {
+		if e, err := meili.New(meili.Config{URL: u, Key: os.Getenv("WUSHE_TEST_MEILI_KEY"), IndexPrefix: prefix}); err == nil {
+			_ = e.DeleteIndex(context.Background())
+		}
+	})
+	if !strings.Contains(w.logs.String(), "meilisearch "+prefix) {
+		t.Errorf("start-up log does not name the Meilisearch index:\n%s", w.logs)
+	}
+	var res struct {
+		Total    int  `json:"total"`
+		Fallback bool `json:"fallback"`
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		res.Total, res.Fallback = 0, false
+		getJSON(t, w.url+"/api/v1/search?q="+url.QueryEscape("心理咨询"), &res)
+		if !res.Fallback && res.Total > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Meilisearch index not built: %+v\n%s", res, w.logs)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
