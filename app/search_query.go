@@ -65,6 +65,10 @@ type SearchResults struct {
 	// substring matching on titles and descriptions, newest first, only the type facet, no
 	// distance filter. Pages show a notice.
 	Fallback bool
+	// Suggestion is a query that finds something when this one found nothing: Chinese typed
+	// without spaces (老人送餐), split into words (老人 送餐), with SuggestionTotal hits.
+	Suggestion      string
+	SuggestionTotal int
 }
 
 // SearchHit is one result. Title and Snippet carry search.MarkStart/MarkEnd around matches
@@ -218,6 +222,7 @@ func (a *App) Search(ctx context.Context, req SearchRequest) (*SearchResults, er
 	if a.search != nil && time.Since(time.Unix(0, a.searchDown.Load())) > searchPause {
 		res, err := a.searchEngine(ctx, req, origin)
 		if err == nil {
+			a.suggest(ctx, req, origin, res)
 			return res, nil
 		}
 		var ve *search.ValidationError
@@ -283,6 +288,45 @@ func (a *App) searchEngine(ctx context.Context, req SearchRequest, origin *searc
 		out.Hits = append(out.Hits, hit)
 	}
 	return out, nil
+}
+
+// suggest offers a split query when a long Chinese query typed without spaces found nothing:
+// the embedded engine takes 老人送餐 as one phrase, and residents often mean 老人 送餐.
+func (a *App) suggest(ctx context.Context, req SearchRequest, origin *search.GeoPoint, res *SearchResults) {
+	if res.Total > 0 {
+		return
+	}
+	alt := splitHan(req.Text)
+	if alt == "" {
+		return
+	}
+	req.Text, req.Page, req.PerPage = alt, 1, 1
+	if r, err := a.searchEngine(ctx, req, origin); err == nil && r.Total > 0 {
+		res.Suggestion, res.SuggestionTotal = alt, r.Total
+	}
+}
+
+// splitHan splits a run of 4–12 Chinese characters into words of two (the last of three when
+// the count is odd): 独居老人送餐 → 独居 老人 送餐. Anything else gives "".
+func splitHan(text string) string {
+	r := []rune(text)
+	if len(r) < 4 || len(r) > 12 {
+		return ""
+	}
+	for _, c := range r {
+		if !unicode.Is(unicode.Han, c) {
+			return ""
+		}
+	}
+	var words []string
+	for i := 0; i < len(r); i += 2 {
+		if len(r)-i == 3 {
+			words = append(words, string(r[i:]))
+			break
+		}
+		words = append(words, string(r[i:i+2]))
+	}
+	return strings.Join(words, " ")
 }
 
 func hitOf(d search.Document, origin *search.GeoPoint) SearchHit {

@@ -345,6 +345,11 @@ func TestSearchUseCase(t *testing.T) {
 	if len(res.Facets[search.FieldType]) == 0 || len(res.Facets[search.FieldCategory]) == 0 {
 		t.Errorf("facets missing: %v", res.Facets)
 	}
+	// Chinese typed without spaces that matches nothing as a phrase gets a split suggestion.
+	res, err = f.app.Search(ctx, app.SearchRequest{Text: "老人送餐"})
+	if err != nil || res.Total != 0 || res.Suggestion != "老人 送餐" || res.SuggestionTotal != 1 {
+		t.Errorf("老人送餐 = total %d, suggestion %q (%d), %v", res.Total, res.Suggestion, res.SuggestionTotal, err)
+	}
 	// Type and status filters.
 	res, err = f.app.Search(ctx, app.SearchRequest{Text: "送餐", Types: []search.Type{search.TypeOrganization}})
 	if err != nil || res.Total != 0 {

@@ -155,6 +155,8 @@ type searchOut struct {
 	// matching, newest first, type facet only, no distance filter).
 	Fallback bool   `json:"fallback"`
 	Notice   string `json:"notice,omitempty"`
+	// Suggestion: when nothing matched, a query that finds something (老人送餐 → 老人 送餐).
+	Suggestion string `json:"suggestion,omitempty"`
 }
 
 var unmark = strings.NewReplacer(search.MarkStart, "", search.MarkEnd, "")
@@ -169,7 +171,7 @@ func (s *Server) apiSearch(c echo.Context) error {
 		return err
 	}
 	out := searchOut{Hits: make([]searchHitOut, 0, len(res.Hits)), Total: res.Total, Page: res.Page, PerPage: res.PerPage,
-		Sort: res.Sort, Facets: map[string][]facetOut{}, Fallback: res.Fallback}
+		Sort: res.Sort, Facets: map[string][]facetOut{}, Fallback: res.Fallback, Suggestion: res.Suggestion}
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, searchHitOut{Type: string(h.Type), ID: h.ID, Title: unmark.Replace(h.Title), Snippet: unmark.Replace(h.Snippet),
 			TitleHTML: search.HighlightHTML(h.Title), SnippetHTML: search.HighlightHTML(h.Snippet), Score: h.Score,
