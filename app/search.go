@@ -40,10 +40,10 @@ func (o *SearchOutboxItem) Ref() search.Ref {
 	return search.Ref{Type: search.Type(o.DocType), ID: o.DocID}
 }
 
-// SearchFallbackQuery asks the database for records of one type whose public text contains
-// every term (LIKE), for when the search engine is down.
+// SearchFallbackQuery asks the database for records whose public text contains every term
+// (LIKE), for when the search engine is down.
 type SearchFallbackQuery struct {
-	Type        search.Type
+	Types       []search.Type
 	Terms       []string
 	CommunityID int64
 	Category    string
@@ -72,9 +72,9 @@ type SearchStore interface {
 	LoadForSearch(ctx context.Context, dest any, ids []int64, after int64, limit int) error
 	// CountForSearch counts the records of model's table.
 	CountForSearch(ctx context.Context, model any) (int, error)
-	// SearchFallback returns the ids of one page of matching records, newest first, and how
-	// many match in all.
-	SearchFallback(ctx context.Context, q SearchFallbackQuery) (ids []int64, total int, err error)
+	// SearchFallback returns one page of matching records of every type, newest first, and
+	// how many of each type match in all.
+	SearchFallback(ctx context.Context, q SearchFallbackQuery) (page []search.Ref, counts map[search.Type]int, err error)
 }
 
 // SearchIndex returns the configured search engine (nil when none: searches use the database).

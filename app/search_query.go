@@ -349,8 +349,8 @@ func searchTerms(text string) []string {
 	})
 }
 
-// searchDatabase answers from the database: each type's records whose public title or
-// description contains every term, newest first, types one after another.
+// searchDatabase answers from the database: records of every requested type whose public
+// title or description contains every term, newest first.
 func (a *App) searchDatabase(ctx context.Context, req SearchRequest, origin *search.GeoPoint) (*SearchResults, error) {
 	types := req.Types
 	if len(types) == 0 {
@@ -359,45 +359,44 @@ func (a *App) searchDatabase(ctx context.Context, req SearchRequest, origin *sea
 	terms := searchTerms(req.Text)
 	out := &SearchResults{Page: req.Page, PerPage: req.PerPage, Sort: req.Sort, Origin: origin, Fallback: true,
 		Facets: map[string][]search.FacetCount{}, Hits: []SearchHit{}}
-	skip, want := (req.Page-1)*req.PerPage, req.PerPage
-	var typeFacet []search.FacetCount
+	refs, counts, err := a.store.SearchFallback(ctx, SearchFallbackQuery{Types: types, Terms: terms, CommunityID: req.CommunityID,
+		Category: req.Category, Status: req.Status, Offset: (req.Page - 1) * req.PerPage, Limit: req.PerPage})
+	if err != nil {
+		return nil, err
+	}
+	typeFacet := []search.FacetCount{}
 	for _, t := range types {
-		src := SearchSourceFor(t)
-		ids, total, err := a.store.SearchFallback(ctx, SearchFallbackQuery{Type: t, Terms: terms, CommunityID: req.CommunityID,
-			Category: req.Category, Status: req.Status, Offset: skip, Limit: want})
-		if err != nil {
-			return nil, err
-		}
-		out.Total += total
-		if total > 0 {
-			typeFacet = append(typeFacet, search.FacetCount{Value: string(t), Count: total})
-		}
-		skip = max(0, skip-total)
-		if len(ids) == 0 {
-			continue
-		}
-		want -= len(ids)
-		b, err := src.Load(ctx, a, ids, 0, 0)
-		if err != nil {
-			return nil, err
-		}
-		byID := make(map[int64]search.Document, len(b.Docs))
-		for _, d := range b.Docs {
-			byID[d.ID] = d
-		}
-		for _, id := range ids {
-			d, ok := byID[id]
-			if !ok {
-				continue
-			}
-			h := hitOf(d, origin)
-			h.Title = markTerms(d.Title, terms)
-			h.Snippet = markTerms(cropAround(d.Body, terms, search.DefaultSnippetRunes), terms)
-			out.Hits = append(out.Hits, h)
+		if n := counts[t]; n > 0 {
+			out.Total += n
+			typeFacet = append(typeFacet, search.FacetCount{Value: string(t), Count: n})
 		}
 	}
 	search.SortFacets(typeFacet)
 	out.Facets[search.FieldType] = typeFacet
+	ids := map[search.Type][]int64{}
+	for _, r := range refs {
+		ids[r.Type] = append(ids[r.Type], r.ID)
+	}
+	docs := map[search.Ref]search.Document{}
+	for t, list := range ids {
+		b, err := SearchSourceFor(t).Load(ctx, a, list, 0, 0)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range b.Docs {
+			docs[d.Ref()] = d
+		}
+	}
+	for _, r := range refs {
+		d, ok := docs[r]
+		if !ok {
+			continue
+		}
+		h := hitOf(d, origin)
+		h.Title = markTerms(d.Title, terms)
+		h.Snippet = markTerms(cropAround(d.Body, terms, search.DefaultSnippetRunes), terms)
+		out.Hits = append(out.Hits, h)
+	}
 	return out, nil
 }
 

@@ -409,6 +409,19 @@ func TestSearchFallsBackToTheDatabase(t *testing.T) {
 	if err != nil || res.Total != 0 {
 		t.Errorf("fallback matched a private description: %+v, %v", res, err)
 	}
+	// Types are interleaved newest first, and pages run across them.
+	p := &app.Project{CommunityID: f.world.A.Community.ID, ProposerID: f.world.Users["resident"].ID, Title: "独居老人送餐队",
+		Description: "送餐", Category: "meal_delivery", Currency: "CNY", Status: app.ProjectSubmitted,
+		CreatedAt: f.clock.Now().Add(time.Hour), UpdatedAt: f.clock.Now().Add(time.Hour)}
+	if err := f.store.CreateProject(context.Background(), p); err != nil {
+		t.Fatal(err)
+	}
+	for page, want := range []search.Ref{{Type: search.TypeProject, ID: p.ID}, {Type: search.TypeNeed, ID: n.ID}} {
+		res, err = f.app.Search(context.Background(), app.SearchRequest{Text: "独居老人", Page: page + 1, PerPage: 1})
+		if err != nil || res.Total != 2 || len(res.Hits) != 1 || res.Hits[0].Type != want.Type || res.Hits[0].ID != want.ID {
+			t.Errorf("fallback page %d = %+v, %v; want %v", page+1, res, err, want)
+		}
+	}
 	// An app without an engine answers from the database too.
 	bare := app.New(app.Deps{Store: f.store, Clock: f.clock, Hasher: apptest.Hasher()})
 	res, err = bare.Search(context.Background(), app.SearchRequest{Text: "送餐", Types: []search.Type{search.TypeNeed}})

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -186,13 +187,51 @@ var fallbackScopes = map[search.Type]fallbackScope{
 		status:    boolStatus("active", "active", "inactive")},
 }
 
-// SearchFallback finds records whose public text contains every term, newest first.
-func (s *Store) SearchFallback(ctx context.Context, q app.SearchFallbackQuery) ([]int64, int, error) {
-	sc, ok := fallbackScopes[q.Type]
-	if !ok {
-		return nil, 0, fmt.Errorf("search fallback: type %q has no scope", q.Type)
+// SearchFallback finds records whose public text contains every term: one page of all the
+// types together, newest first, and each type's count.
+func (s *Store) SearchFallback(ctx context.Context, q app.SearchFallbackQuery) ([]search.Ref, map[search.Type]int, error) {
+	counts := map[search.Type]int{}
+	var subs []any
+	var parts []string
+	for _, t := range q.Types {
+		sc, ok := fallbackScopes[t]
+		if !ok {
+			return nil, nil, fmt.Errorf("search fallback: type %q has no scope", t)
+		}
+		scope := fallbackFilter(ctx, s, sc, t, q)
+		var n int64
+		if err := s.rdb(ctx).Model(sc.model).Scopes(scope).Count(&n).Error; err != nil {
+			return nil, nil, translate(err, string(t))
+		}
+		if n == 0 {
+			continue
+		}
+		counts[t] = int(n)
+		// The type is one of our constants, never user input.
+		subs = append(subs, s.rdb(ctx).Model(sc.model).Scopes(scope).Select("'"+string(t)+"' AS doc_type, id, created_at"))
+		parts = append(parts, fmt.Sprintf("SELECT doc_type, id, created_at FROM (?) AS u%d", len(parts)))
 	}
-	scope := func(db *gorm.DB) *gorm.DB {
+	if len(parts) == 0 || q.Limit <= 0 {
+		return nil, counts, nil
+	}
+	var rows []struct {
+		DocType string
+		ID      int64
+	}
+	sql := "SELECT doc_type, id FROM (" + strings.Join(parts, " UNION ALL ") + ") AS found ORDER BY created_at DESC, id DESC, doc_type LIMIT ? OFFSET ?"
+	if err := s.rdb(ctx).Raw(sql, append(subs, q.Limit, q.Offset)...).Scan(&rows).Error; err != nil {
+		return nil, nil, translate(err, "search")
+	}
+	out := make([]search.Ref, len(rows))
+	for i, r := range rows {
+		out[i] = search.Ref{Type: search.Type(r.DocType), ID: r.ID}
+	}
+	return out, counts, nil
+}
+
+// fallbackFilter applies the text and the filters of a fallback query to one type.
+func fallbackFilter(ctx context.Context, s *Store, sc fallbackScope, t search.Type, q app.SearchFallbackQuery) func(*gorm.DB) *gorm.DB {
+	return func(db *gorm.DB) *gorm.DB {
 		if sc.public != "" {
 			db = db.Where(sc.public)
 		}
@@ -205,7 +244,7 @@ func (s *Store) SearchFallback(ctx context.Context, q app.SearchFallbackQuery) (
 		}
 		if q.CommunityID != 0 {
 			args := []any{q.CommunityID}
-			if q.Type == search.TypeOrganization {
+			if t == search.TypeOrganization {
 				args = append(args, q.CommunityID)
 			}
 			db = db.Where(sc.community, args...)
@@ -218,17 +257,4 @@ func (s *Store) SearchFallback(ctx context.Context, q app.SearchFallbackQuery) (
 		}
 		return db
 	}
-	var total int64
-	if err := s.rdb(ctx).Model(sc.model).Scopes(scope).Count(&total).Error; err != nil {
-		return nil, 0, translate(err, string(q.Type))
-	}
-	var ids []int64
-	if total > 0 && q.Limit > 0 {
-		err := s.rdb(ctx).Model(sc.model).Scopes(scope).Order("created_at DESC, id DESC").
-			Offset(q.Offset).Limit(q.Limit).Pluck("id", &ids).Error
-		if err != nil {
-			return nil, 0, translate(err, string(q.Type))
-		}
-	}
-	return ids, int(total), nil
 }
