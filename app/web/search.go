@@ -237,6 +237,9 @@ func (s *Server) searchPage(c echo.Context) error {
 		return err
 	}
 	data["CommunityNames"] = names
+	if req.Sort == app.SearchSortNearest && req.Near == nil && origin != nil {
+		req.NearMe = true // the page offers "nearest" as nearest to me
+	}
 	res, err := s.app.Search(ctx, req)
 	if err != nil {
 		return err

@@ -112,6 +112,10 @@ func TestSearchAPIAndPage(t *testing.T) {
 	if code != http.StatusOK || !strings.Contains(body, `value="me" selected`) || !strings.Contains(body, " 米") {
 		t.Errorf("near me page: %d, near option or distance missing", code)
 	}
+	// "Nearest" alone means nearest to me for a user with a place.
+	if code, body, _ = b.get("/search?q=" + q("送餐") + "&sort=nearest"); code != http.StatusOK || !strings.Contains(body, " 米") {
+		t.Errorf("sort=nearest page: %d, no distances", code)
+	}
 	// Chinese typed without spaces: the page offers the words apart.
 	code, body, _ = b.get("/search?q=" + q("老人送餐"))
 	if code != http.StatusOK || !strings.Contains(body, `href="/search?q=%E8%80%81%E4%BA%BA&#43;%E9%80%81%E9%A4%90"`) {
