@@ -30,6 +30,8 @@ type SearchOutboxItem struct {
 	Attempts      int       `json:"attempts"`
 	NextAttemptAt time.Time `json:"next_attempt_at"`
 	LastError     string    `json:"last_error"`
+	// LockedUntil is the lease of the worker applying the row.
+	LockedUntil *time.Time `json:"locked_until"`
 }
 
 // TableName is the outbox table.
@@ -56,13 +58,15 @@ type SearchFallbackQuery struct {
 type SearchStore interface {
 	// EnqueueSearch adds outbox rows for refs in the caller's transaction.
 	EnqueueSearch(ctx context.Context, refs ...search.Ref) error
-	// DueSearchOutbox lists up to limit rows due at now, oldest first.
-	DueSearchOutbox(ctx context.Context, now time.Time, limit int) ([]*SearchOutboxItem, error)
+	// ClaimSearchOutbox leases up to limit rows due at now, oldest first, until lease: other
+	// workers skip them meanwhile.
+	ClaimSearchOutbox(ctx context.Context, now, lease time.Time, limit int) ([]*SearchOutboxItem, error)
 	// DeleteSearchOutbox removes rows that were applied.
 	DeleteSearchOutbox(ctx context.Context, ids []int64) error
 	// DeleteSearchOutboxUpTo removes every row with id ≤ maxID (after a full reindex).
 	DeleteSearchOutboxUpTo(ctx context.Context, maxID int64) error
-	// RetrySearchOutbox records a failed attempt: one more attempt, the error, the next try.
+	// RetrySearchOutbox records a failed attempt: one more attempt, the error, the next try,
+	// and releases the lease.
 	RetrySearchOutbox(ctx context.Context, id int64, next time.Time, lastErr string) error
 	// SearchOutboxStats returns the number of rows and the largest id (0 when empty).
 	SearchOutboxStats(ctx context.Context) (count int, maxID int64, err error)

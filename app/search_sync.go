@@ -16,6 +16,9 @@ const (
 	searchSyncBatch    = 200  // outbox rows applied per engine write
 	searchReindexBatch = 1000 // records read per query while reindexing
 	searchRetryMax     = 5 * time.Minute
+	// searchLease is how long a claimed row is left to its worker; a worker that dies leaves
+	// its rows to others after it.
+	searchLease = time.Minute
 )
 
 // ErrNoSearchEngine is returned by Reindex when the application has no engine.
@@ -41,7 +44,8 @@ func (a *App) SyncSearch(ctx context.Context) (int, error) {
 	}
 	applied := 0
 	for {
-		items, err := a.store.DueSearchOutbox(ctx, a.Now(), searchSyncBatch)
+		now := a.Now()
+		items, err := a.store.ClaimSearchOutbox(ctx, now, now.Add(searchLease), searchSyncBatch)
 		if err != nil {
 			return applied, fmt.Errorf("read search outbox: %w", err)
 		}

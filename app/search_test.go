@@ -237,12 +237,12 @@ func TestSyncRetriesWithBackoff(t *testing.T) {
 	if _, err := f.app.SyncSearch(ctx); !errors.Is(err, errEngineDown) {
 		t.Fatalf("SyncSearch with the engine down = %v, want engine down", err)
 	}
-	items, err := f.store.DueSearchOutbox(ctx, f.clock.Now().Add(time.Hour), 10)
-	if err != nil || len(items) != 1 {
+	var items []*app.SearchOutboxItem
+	if err := f.store.DB(ctx).Order("id").Find(&items).Error; err != nil || len(items) != 1 {
 		t.Fatalf("outbox after a failure: %v, %v", items, err)
 	}
 	it := items[0]
-	if it.Attempts != 1 || !strings.Contains(it.LastError, "engine down") || it.DocID != n.ID {
+	if it.Attempts != 1 || !strings.Contains(it.LastError, "engine down") || it.DocID != n.ID || it.LockedUntil != nil {
 		t.Errorf("failed row = %+v, want 1 attempt and the error", it)
 	}
 	if !it.NextAttemptAt.After(f.clock.Now()) {
@@ -262,6 +262,27 @@ func TestSyncRetriesWithBackoff(t *testing.T) {
 	}
 	if ids := f.find(t, "楼道灯", search.TypeNeed); len(ids) != 1 {
 		t.Errorf("the need is not indexed after the retry: %v", ids)
+	}
+}
+
+// TestOutboxClaims: a claimed row is left to its worker until the lease ends.
+func TestOutboxClaims(t *testing.T) {
+	t.Parallel()
+	f := newSearchFixture(t)
+	ctx := context.Background()
+	f.sync(t)
+	f.fileNeed(t, "楼道灯坏了", "", "private")
+	now := f.clock.Now()
+	first, err := f.store.ClaimSearchOutbox(ctx, now, now.Add(time.Minute), 10)
+	if err != nil || len(first) != 1 || first[0].LockedUntil == nil {
+		t.Fatalf("first claim = %+v, %v", first, err)
+	}
+	if again, err := f.store.ClaimSearchOutbox(ctx, now, now.Add(time.Minute), 10); err != nil || len(again) != 0 {
+		t.Errorf("a leased row was claimed again: %+v, %v", again, err)
+	}
+	later := now.Add(2 * time.Minute)
+	if after, err := f.store.ClaimSearchOutbox(ctx, later, later.Add(time.Minute), 10); err != nil || len(after) != 1 {
+		t.Errorf("an expired lease was not claimable: %+v, %v", after, err)
 	}
 }
 

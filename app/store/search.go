@@ -1,14 +1,17 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"gorm.io/gorm"
 
 	"github.com/wushe/wushe/app"
+	"github.com/wushe/wushe/migrations"
 	"github.com/wushe/wushe/search"
 )
 
@@ -70,11 +73,24 @@ func (s *Store) withDependents(ctx context.Context, column string, id int64, wri
 	})
 }
 
-// DueSearchOutbox lists rows never tried, or whose retry time has come, oldest first.
-func (s *Store) DueSearchOutbox(ctx context.Context, now time.Time, limit int) ([]*app.SearchOutboxItem, error) {
+// ClaimSearchOutbox leases the due rows that no other worker holds: never tried, or whose
+// retry time has come. PostgreSQL skips rows another transaction is claiming; SQLite has one
+// writer, so the update is atomic anyway.
+func (s *Store) ClaimSearchOutbox(ctx context.Context, now, lease time.Time, limit int) ([]*app.SearchOutboxItem, error) {
+	skip := ""
+	if s.dialect == migrations.Postgres {
+		skip = " FOR UPDATE SKIP LOCKED"
+	}
 	var out []*app.SearchOutboxItem
-	err := s.rdb(ctx).Where("attempts = 0 OR next_attempt_at <= ?", now.UTC()).Order("id").Limit(limit).Find(&out).Error
-	return out, translate(err, "search_outbox")
+	err := s.db(ctx).Raw(`UPDATE search_outbox SET locked_until = ? WHERE id IN (SELECT id FROM search_outbox`+
+		` WHERE (attempts = 0 OR next_attempt_at <= ?) AND (locked_until IS NULL OR locked_until < ?) ORDER BY id LIMIT ?`+skip+`)`+
+		` RETURNING id, doc_type, doc_id, enqueued_at, attempts, next_attempt_at, last_error, locked_until`,
+		lease.UTC(), now.UTC(), now.UTC(), limit).Scan(&out).Error
+	if err != nil {
+		return nil, translate(err, "search_outbox")
+	}
+	slices.SortFunc(out, func(a, b *app.SearchOutboxItem) int { return cmp.Compare(a.ID, b.ID) })
+	return out, nil
 }
 
 // DeleteSearchOutbox removes applied rows.
@@ -93,7 +109,7 @@ func (s *Store) DeleteSearchOutboxUpTo(ctx context.Context, maxID int64) error {
 // RetrySearchOutbox counts a failed attempt and sets the next one.
 func (s *Store) RetrySearchOutbox(ctx context.Context, id int64, next time.Time, lastErr string) error {
 	res := s.db(ctx).Model(&app.SearchOutboxItem{}).Where("id = ?", id).
-		Updates(map[string]any{"attempts": gorm.Expr("attempts + 1"), "next_attempt_at": next.UTC(), "last_error": lastErr})
+		Updates(map[string]any{"attempts": gorm.Expr("attempts + 1"), "next_attempt_at": next.UTC(), "last_error": lastErr, "locked_until": nil})
 	return translate(res.Error, "search_outbox")
 }
 
