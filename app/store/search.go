@@ -77,12 +77,19 @@ func (s *Store) withDependents(ctx context.Context, column string, id int64, wri
 // retry time has come. PostgreSQL skips rows another transaction is claiming; SQLite has one
 // writer, so the update is atomic anyway.
 func (s *Store) ClaimSearchOutbox(ctx context.Context, now, lease time.Time, limit int) ([]*app.SearchOutboxItem, error) {
+	// An idle worker polls every second: look before taking the write lock.
+	var due []int64
+	err := s.rdb(ctx).Model(&app.SearchOutboxItem{}).Where("(attempts = 0 OR next_attempt_at <= ?) AND (locked_until IS NULL OR locked_until < ?)",
+		now.UTC(), now.UTC()).Limit(1).Pluck("id", &due).Error
+	if err != nil || len(due) == 0 {
+		return nil, translate(err, "search_outbox")
+	}
 	skip := ""
 	if s.dialect == migrations.Postgres {
 		skip = " FOR UPDATE SKIP LOCKED"
 	}
 	var out []*app.SearchOutboxItem
-	err := s.db(ctx).Raw(`UPDATE search_outbox SET locked_until = ? WHERE id IN (SELECT id FROM search_outbox`+
+	err = s.db(ctx).Raw(`UPDATE search_outbox SET locked_until = ? WHERE id IN (SELECT id FROM search_outbox`+
 		` WHERE (attempts = 0 OR next_attempt_at <= ?) AND (locked_until IS NULL OR locked_until < ?) ORDER BY id LIMIT ?`+skip+`)`+
 		` RETURNING id, doc_type, doc_id, enqueued_at, attempts, next_attempt_at, last_error, locked_until`,
 		lease.UTC(), now.UTC(), now.UTC(), limit).Scan(&out).Error
