@@ -24,9 +24,11 @@ func (c *Config) searchPath() string { return filepath.Join(c.DataDir, "search.d
 // openSearch opens the configured engine: Meilisearch when WUSHE_MEILI_URL is set, else the
 // embedded engine in the data directory. Neither contacts anything yet that could fail
 // because a server is down: the sync worker ensures the index and retries.
-func openSearch(cfg *Config) (search.Index, string, error) {
+// timeout bounds each Meilisearch request: short for serve, so searches fall back quickly;
+// longer for reindex, whose requests carry thousands of documents.
+func openSearch(cfg *Config, timeout time.Duration) (search.Index, string, error) {
 	if cfg.MeiliURL != "" {
-		e, err := meili.New(meili.Config{URL: cfg.MeiliURL, Key: cfg.MeiliKey, IndexPrefix: cfg.MeiliIndex})
+		e, err := meili.New(meili.Config{URL: cfg.MeiliURL, Key: cfg.MeiliKey, IndexPrefix: cfg.MeiliIndex, Timeout: timeout})
 		if err != nil {
 			return nil, "", err
 		}
@@ -72,7 +74,7 @@ func cmdReindex(ctx context.Context, env *Env, args []string) error {
 	if err := m.openStore(ctx); err != nil {
 		return err
 	}
-	idx, where, err := openSearch(cfg)
+	idx, where, err := openSearch(cfg, time.Minute)
 	if err != nil {
 		return err
 	}

@@ -62,7 +62,7 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	var where string
-	if m.Search, where, err = openSearch(m.Config); err != nil {
+	if m.Search, where, err = openSearch(m.Config, 0); err != nil {
 		return fmt.Errorf("open search engine: %w", err)
 	}
 	m.Log.Info("search engine", "engine", where)
