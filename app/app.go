@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -26,6 +27,8 @@ type Deps struct {
 	Hasher   PasswordHasher
 	Location *time.Location // local time for response promises ("end of the same day")
 	Logger   *slog.Logger
+	// Search is the full-text engine; nil answers searches from the database.
+	Search SearchIndex
 }
 
 // App is the application's use cases. It is safe for concurrent use.
@@ -36,6 +39,9 @@ type App struct {
 	loc      *time.Location
 	log      *slog.Logger
 	validate *Validator
+	search   SearchIndex
+	// searchDown is when the engine last failed (unix ns): searches skip it for a while.
+	searchDown atomic.Int64
 
 	dummyOnce sync.Once
 	dummy     string
@@ -52,7 +58,7 @@ func New(d Deps) *App {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
-	return &App{store: d.Store, clock: d.Clock, hasher: d.Hasher, loc: d.Location, log: d.Logger, validate: NewValidator()}
+	return &App{store: d.Store, clock: d.Clock, hasher: d.Hasher, loc: d.Location, log: d.Logger, validate: NewValidator(), search: d.Search}
 }
 
 // Now is the application clock's reading, in UTC.

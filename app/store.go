@@ -266,6 +266,7 @@ type Store interface {
 	AccountStore
 	AuditStore
 	TaskStore
+	SearchStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }

@@ -8,16 +8,17 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/wushe/wushe/app"
+	"github.com/wushe/wushe/search"
 )
 
 // CreateNeed inserts a need.
 func (s *Store) CreateNeed(ctx context.Context, n *app.Need) error {
-	return translate(s.db(ctx).Create(n).Error, "need")
+	return s.withSearch(ctx, search.TypeNeed, func(ctx context.Context) error { return translate(s.db(ctx).Create(n).Error, "need") }, func() int64 { return n.ID })
 }
 
 // UpdateNeed writes every field of a need.
 func (s *Store) UpdateNeed(ctx context.Context, n *app.Need) error {
-	return updateAll(s.db(ctx), n, "need")
+	return s.withSearch(ctx, search.TypeNeed, func(ctx context.Context) error { return updateAll(s.db(ctx), n, "need") }, func() int64 { return n.ID })
 }
 
 // FindNeed loads a need by id.

@@ -6,6 +6,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/wushe/wushe/app"
+	"github.com/wushe/wushe/search"
 )
 
 // joinList describes a join table holding a list of codes or ids for a parent record.
@@ -83,7 +84,10 @@ func (s *Store) CreateOrganization(ctx context.Context, o *app.Organization) err
 		if err := orgCategories.replace(db, o.ID, o.Categories); err != nil {
 			return err
 		}
-		return orgAreas.replace(db, o.ID, o.AreaCommunityIDs)
+		if err := orgAreas.replace(db, o.ID, o.AreaCommunityIDs); err != nil {
+			return err
+		}
+		return enqueueSearch(db, search.Ref{Type: search.TypeOrganization, ID: o.ID})
 	})
 }
 
@@ -93,7 +97,10 @@ func (s *Store) UpdateOrganization(ctx context.Context, o *app.Organization) err
 		if err := orgCategories.replace(db, o.ID, o.Categories); err != nil {
 			return err
 		}
-		return orgAreas.replace(db, o.ID, o.AreaCommunityIDs)
+		if err := orgAreas.replace(db, o.ID, o.AreaCommunityIDs); err != nil {
+			return err
+		}
+		return enqueueSearch(db, search.Ref{Type: search.TypeOrganization, ID: o.ID})
 	})
 }
 
@@ -228,14 +235,20 @@ func (s *Store) FindSocialWorkers(ctx context.Context, f app.SocialWorkerFilter)
 // CreateVolunteer inserts a volunteer with their skills.
 func (s *Store) CreateVolunteer(ctx context.Context, v *app.Volunteer) error {
 	return s.withLists(ctx, "volunteer", func(db *gorm.DB) error { return db.Create(v).Error }, func(db *gorm.DB) error {
-		return volunteerSkills.replace(db, v.ID, v.Skills)
+		if err := volunteerSkills.replace(db, v.ID, v.Skills); err != nil {
+			return err
+		}
+		return enqueueSearch(db, search.Ref{Type: search.TypeVolunteer, ID: v.ID})
 	})
 }
 
 // UpdateVolunteer writes a volunteer and their skills.
 func (s *Store) UpdateVolunteer(ctx context.Context, v *app.Volunteer) error {
 	return s.withLists(ctx, "volunteer", func(db *gorm.DB) error { return updateAll(db, v, "volunteer") }, func(db *gorm.DB) error {
-		return volunteerSkills.replace(db, v.ID, v.Skills)
+		if err := volunteerSkills.replace(db, v.ID, v.Skills); err != nil {
+			return err
+		}
+		return enqueueSearch(db, search.Ref{Type: search.TypeVolunteer, ID: v.ID})
 	})
 }
 

@@ -6,16 +6,17 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/wushe/wushe/app"
+	"github.com/wushe/wushe/search"
 )
 
 // CreateProject inserts a project.
 func (s *Store) CreateProject(ctx context.Context, p *app.Project) error {
-	return translate(s.db(ctx).Create(p).Error, "project")
+	return s.withSearch(ctx, search.TypeProject, func(ctx context.Context) error { return translate(s.db(ctx).Create(p).Error, "project") }, func() int64 { return p.ID })
 }
 
 // UpdateProject writes every field of a project.
 func (s *Store) UpdateProject(ctx context.Context, p *app.Project) error {
-	return updateAll(s.db(ctx), p, "project")
+	return s.withSearch(ctx, search.TypeProject, func(ctx context.Context) error { return updateAll(s.db(ctx), p, "project") }, func() int64 { return p.ID })
 }
 
 // FindProject loads a project by id.

@@ -41,7 +41,7 @@ func (s *Store) CreateCommunity(ctx context.Context, c *app.Community) error {
 
 // UpdateCommunity writes every field of a community.
 func (s *Store) UpdateCommunity(ctx context.Context, c *app.Community) error {
-	return updateAll(s.db(ctx), c, "community")
+	return s.withDependents(ctx, "community_id", c.ID, func(ctx context.Context) error { return updateAll(s.db(ctx), c, "community") })
 }
 
 // FindCommunity loads a community by id.
@@ -80,7 +80,7 @@ func (s *Store) CreateGrid(ctx context.Context, g *app.Grid) error {
 
 // UpdateGrid writes every field of a grid.
 func (s *Store) UpdateGrid(ctx context.Context, g *app.Grid) error {
-	return updateAll(s.db(ctx), g, "grid")
+	return s.withDependents(ctx, "grid_id", g.ID, func(ctx context.Context) error { return updateAll(s.db(ctx), g, "grid") })
 }
 
 // FindGrid loads a grid by id.

@@ -56,6 +56,8 @@ func (s *Server) OpenAPI() (*openapi3.T, error) {
 				sch = openapi3.NewInt64Schema()
 			case "boolean":
 				sch = openapi3.NewBoolSchema()
+			case "number":
+				sch = openapi3.NewFloat64Schema()
 			default:
 				sch = openapi3.NewStringSchema()
 				for _, e := range q.Enum {

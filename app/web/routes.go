@@ -57,5 +57,6 @@ func (s *Server) routes() {
 	s.tenderRoutes()
 	s.taskRoutes()
 	s.adminRoutes()
+	s.searchRoutes()
 	e.GET("/api/v1/openapi.json", s.openAPI)
 }

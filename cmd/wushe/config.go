@@ -27,8 +27,9 @@ type Config struct {
 	LogFormat     string        // WUSHE_LOG_FORMAT: text | json
 	EscalateEvery time.Duration // WUSHE_ESCALATE_EVERY: how often overdue needs are escalated
 	Timezone      string        // WUSHE_TIMEZONE: local time for response promises
-	MeiliURL      string        // MEILI_URL: Meilisearch; empty means the embedded engine
-	MeiliKey      string        // MEILI_KEY(_FILE)
+	MeiliURL      string        // WUSHE_MEILI_URL (or MEILI_URL): Meilisearch; empty means the embedded engine
+	MeiliKey      string        // WUSHE_MEILI_KEY(_FILE) (or MEILI_KEY(_FILE))
+	MeiliIndex    string        // WUSHE_MEILI_INDEX: index name prefix (several deployments on one server)
 	StripeKey     string        // STRIPE_SECRET_KEY(_FILE): empty means offline payments only
 	StripeWebhook string        // STRIPE_WEBHOOK_SECRET(_FILE)
 	StripeAPIURL  string        // STRIPE_API_URL: another Stripe endpoint (stripe-mock in tests)
@@ -91,6 +92,9 @@ func (c *Config) loadEnv(getenv func(string) string) error {
 	str(&c.Timezone, "WUSHE_TIMEZONE")
 	str(&c.MeiliURL, "MEILI_URL")
 	secret(&c.MeiliKey, "MEILI_KEY")
+	str(&c.MeiliURL, "WUSHE_MEILI_URL")
+	secret(&c.MeiliKey, "WUSHE_MEILI_KEY")
+	str(&c.MeiliIndex, "WUSHE_MEILI_INDEX")
 	secret(&c.StripeKey, "STRIPE_SECRET_KEY")
 	secret(&c.StripeWebhook, "STRIPE_WEBHOOK_SECRET")
 	str(&c.StripeAPIURL, "STRIPE_API_URL")

@@ -49,6 +49,7 @@ func commands() map[string]command {
 		"match":   {"matching tools (solve)", cmdMatch},
 		"funds":   {"fund tools (qf)", cmdFunds},
 		"needs":   {"need tools (escalate)", cmdNeeds},
+		"reindex": {"rebuild the search index from the database [--type T]", cmdReindex},
 	}
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/wushe/wushe/app/store"
 	"github.com/wushe/wushe/app/web"
 	"github.com/wushe/wushe/migrations"
+	"github.com/wushe/wushe/search"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -33,6 +34,7 @@ type Main struct {
 	Env    *Env
 	Log    *slog.Logger
 	Store  *store.Store
+	Search search.Index // the full-text engine (embedded or Meilisearch)
 	App    *app.App
 	Web    *web.Server
 	// Hasher hashes passwords; tests swap in a cheap one.
@@ -59,7 +61,12 @@ func (m *Main) Open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	m.App = app.New(app.Deps{Store: m.Store, Clock: m.Clock, Hasher: m.Hasher, Location: loc, Logger: m.Log})
+	var where string
+	if m.Search, where, err = openSearch(m.Config, 0); err != nil {
+		return fmt.Errorf("open search engine: %w", err)
+	}
+	m.Log.Info("search engine", "engine", where)
+	m.App = app.New(app.Deps{Store: m.Store, Clock: m.Clock, Hasher: m.Hasher, Location: loc, Logger: m.Log, Search: m.Search})
 	if m.Config.Demo {
 		if err := m.loadDemo(ctx); err != nil {
 			return err
@@ -155,8 +162,9 @@ func (m *Main) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	workers, stop := context.WithCancel(ctx)
 	defer stop()
-	wg.Add(2)
+	wg.Add(3)
 	go func() { defer wg.Done(); m.every(workers, m.Config.EscalateEvery, "escalate needs", m.escalate) }()
+	go func() { defer wg.Done(); m.App.RunSearchSync(workers, time.Second) }()
 	go func() { defer wg.Done(); m.every(workers, time.Hour, "delete expired sessions", m.expireSessions) }()
 
 	errc := make(chan error, 1)
@@ -213,6 +221,9 @@ func (m *Main) expireSessions(ctx context.Context) error {
 func (m *Main) Close() error {
 	if m.ln != nil {
 		m.ln.Close()
+	}
+	if m.Search != nil {
+		m.Search.Close()
 	}
 	if m.Store != nil {
 		return m.Store.Close()

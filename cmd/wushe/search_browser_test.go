@@ -1,0 +1,62 @@
+package main
+
+import (
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestBrowserSearch types a query into the search box of every page in headless Chromium (a
+// phone-sized window), lands on the results page with highlights and facets, narrows by a
+// facet, and audits both pages with axe-core.
+func TestBrowserSearch(t *testing.T) {
+	axeJS, err := os.ReadFile(requireEnv(t, "WUSHE_TEST_AXE"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := browserCtx(t)
+	w := startWushe(t, func(c *Config) { c.Demo = true })
+	// Wait until the worker has built the index (the page would otherwise show the fallback).
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		var res struct {
+			Total    int  `json:"total"`
+			Fallback bool `json:"fallback"`
+		}
+		getJSON(t, w.url+"/api/v1/search?q="+url.QueryEscape("养老"), &res)
+		if res.Total > 0 && !res.Fallback {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("index not built")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(w.url+"/needs"),
+		chromedp.WaitVisible("#site-q"),
+		chromedp.SendKeys("#site-q", "养老"),
+		chromedp.Submit("#site-q"),
+		chromedp.WaitVisible("ol.search-hits mark"),
+	); err != nil {
+		t.Fatalf("search from the box: %v", err)
+	}
+	if first := textOf(t, ctx, "ol.search-hits li h3"); !strings.Contains(first, "养老") {
+		t.Errorf("first hit %q", first)
+	}
+	audit(t, ctx, string(axeJS), "/search?q=养老")
+	if err := chromedp.Do(ctx,
+		chromedp.Click(`aside.facets a[href*="type=need"]`),
+		chromedp.WaitVisible(`aside.facets a.selected`),
+	); err != nil {
+		t.Fatalf("facet: %v", err)
+	}
+	if got := textOf(t, ctx, "ol.search-hits li .badge"); got != "居民需求" {
+		t.Errorf("after the need facet the first hit is a %q", got)
+	}
+	audit(t, ctx, string(axeJS), "/search?q=养老&type=need")
+}
