@@ -157,6 +157,8 @@ func (s *Store) LoadForSearch(ctx context.Context, dest any, ids []int64, after 
 		err = s.loadOrgLists(s.rdb(ctx), *recs)
 	case *[]*app.Volunteer:
 		err = s.loadVolunteerLists(s.rdb(ctx), *recs)
+	case *[]*app.Tender:
+		err = s.loadTenderLists(s.rdb(ctx), *recs)
 	}
 	return translate(err, "record")
 }
@@ -204,6 +206,9 @@ var fallbackScopes = map[search.Type]fallbackScope{
 		community: "(community_id = ? OR id IN (SELECT organization_id FROM organization_areas WHERE community_id = ?))",
 		category:  "id IN (SELECT organization_id FROM organization_categories WHERE category = ?)",
 		status:    boolStatus("verified", "verified", "unverified")},
+	search.TypeTender: {model: &app.Tender{}, text: []string{"title", "description"}, public: "status <> 'draft'",
+		community: "(community_id = ? OR id IN (SELECT tender_id FROM tender_communities WHERE community_id = ?))",
+		category:  "category = ?", status: statusColumn},
 	search.TypeVolunteer: {model: &app.Volunteer{}, text: []string{"bio"},
 		community: "community_id = ?",
 		category:  "id IN (SELECT volunteer_id FROM volunteer_skills WHERE skill IN (SELECT code FROM skills WHERE category_code = ?))",
@@ -266,9 +271,9 @@ func fallbackFilter(ctx context.Context, s *Store, sc fallbackScope, t search.Ty
 			db = db.Where(cond)
 		}
 		if q.CommunityID != 0 {
-			args := []any{q.CommunityID}
-			if t == search.TypeOrganization {
-				args = append(args, q.CommunityID)
+			args := make([]any, strings.Count(sc.community, "?"))
+			for i := range args {
+				args[i] = q.CommunityID
 			}
 			db = db.Where(sc.community, args...)
 		}

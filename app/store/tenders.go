@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/wushe/wushe/app"
+	"github.com/wushe/wushe/search"
 )
 
 var (
@@ -18,9 +19,11 @@ var (
 
 // CreateTender inserts a tender with its communities and criteria.
 func (s *Store) CreateTender(ctx context.Context, t *app.Tender) error {
-	return s.withLists(ctx, "tender", func(db *gorm.DB) error { return db.Create(t).Error }, func(db *gorm.DB) error {
-		return s.saveTenderLists(db, t)
-	})
+	return s.withSearch(ctx, search.TypeTender, func(ctx context.Context) error {
+		return s.withLists(ctx, "tender", func(db *gorm.DB) error { return db.Create(t).Error }, func(db *gorm.DB) error {
+			return s.saveTenderLists(db, t)
+		})
+	}, func() int64 { return t.ID })
 }
 
 func (s *Store) saveTenderLists(db *gorm.DB, t *app.Tender) error {
@@ -41,12 +44,12 @@ func (s *Store) saveTenderLists(db *gorm.DB, t *app.Tender) error {
 
 // UpdateTender writes the tender's own fields.
 func (s *Store) UpdateTender(ctx context.Context, t *app.Tender) error {
-	return updateAll(s.db(ctx), t, "tender")
+	return s.withSearch(ctx, search.TypeTender, func(ctx context.Context) error { return updateAll(s.db(ctx), t, "tender") }, func() int64 { return t.ID })
 }
 
 // ReplaceTenderLists swaps a draft's communities and criteria.
 func (s *Store) ReplaceTenderLists(ctx context.Context, t *app.Tender) error {
-	return s.InTx(ctx, func(ctx context.Context) error { return translate(s.saveTenderLists(s.db(ctx), t), "tender") })
+	return s.withSearch(ctx, search.TypeTender, func(ctx context.Context) error { return translate(s.saveTenderLists(s.db(ctx), t), "tender") }, func() int64 { return t.ID })
 }
 
 func (s *Store) loadTenderLists(db *gorm.DB, ts []*app.Tender) error {
