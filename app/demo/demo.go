@@ -4,8 +4,10 @@
 package demo
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -75,12 +77,14 @@ func Load(ctx context.Context, st app.Store, hasher app.PasswordHasher, now time
 }
 
 type loader struct {
-	st   app.Store
-	r    *rand.Rand
-	now  time.Time
-	hash string
-	sum  *Summary
-	loc  *time.Location
+	st app.Store
+	// categories maps category codes to Chinese names, read once.
+	categories map[string]string
+	r          *rand.Rand
+	now        time.Time
+	hash       string
+	sum        *Summary
+	loc        *time.Location
 
 	streets map[string]*app.Street
 	users   map[string]*app.User
@@ -244,12 +248,32 @@ var orgCategories = map[string][]string{
 }
 
 func categoriesFor(name string) []string {
-	for k, cs := range orgCategories {
+	// Keys in sorted order: a name can hold two of them (志愿者 and 养老), and map order
+	// would make the demo differ from run to run.
+	for _, k := range slices.Sorted(maps.Keys(orgCategories)) {
 		if strings.Contains(name, k) {
-			return cs
+			return orgCategories[k]
 		}
 	}
 	return []string{"community_building"}
+}
+
+// categoryNames turns category codes into their Chinese names, as a description reads.
+func (l *loader) categoryNames(ctx context.Context, codes []string) []string {
+	if l.categories == nil {
+		l.categories = map[string]string{}
+		cs, err := l.st.ListCategories(ctx)
+		if err == nil {
+			for _, c := range cs {
+				l.categories[c.Code] = c.NameZh
+			}
+		}
+	}
+	out := make([]string, len(codes))
+	for i, code := range codes {
+		out[i] = cmp.Or(l.categories[code], code)
+	}
+	return out
 }
 
 // creditCode builds a valid-looking unified social credit code (check character included).
@@ -276,7 +300,7 @@ func (l *loader) organizations(ctx context.Context, p *place) error {
 		verified := l.r.IntN(10) < 8
 		o := &app.Organization{Name: name, Kind: "social_org", StreetID: &c.StreetID, CommunityID: &c.ID,
 			Address: c.Name + "邻里中心", Lat: lat, Lng: lng, ContactName: personName(l.r), ContactPhone: mobile(l.r),
-			Description: name + "扎根" + c.Name + ",提供" + strings.Join(categoriesFor(name), "、") + "等服务。",
+			Description: name + "扎根" + c.Name + ",提供" + strings.Join(l.categoryNames(ctx, categoriesFor(name)), "、") + "等服务。",
 			Verified:    verified, Categories: categoriesFor(name), AreaCommunityIDs: []int64{c.ID}, CreatedAt: l.now, UpdatedAt: l.now}
 		if verified {
 			o.RegistrationNumber = l.creditCode("52")
