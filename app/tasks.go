@@ -240,6 +240,8 @@ type TaskStore interface {
 
 	FindCommunityProfile(ctx context.Context, communityID int64) (*CommunityProfile, error)
 	SaveCommunityProfile(ctx context.Context, p *CommunityProfile) error
+
+	CheckinAttemptStore
 }
 
 // TaskInput creates a task from a need, a project or on its own.
@@ -963,8 +965,11 @@ func (a *App) mySignupOn(ctx context.Context, shiftID int64, code string) (*sign
 	if err := Authorize(PrincipalFrom(ctx), ActTaskSignup, c.vtg); err != nil {
 		return nil, err
 	}
+	if err := a.checkCodeAllowed(ctx, c.v.ID, c.sh.ID); err != nil {
+		return nil, err
+	}
 	if strings.TrimSpace(code) != c.sh.CheckinCode {
-		return nil, FieldErrors{"code": Msg("task.error.wrong_code")}.Err()
+		return nil, &wrongCode{err: FieldErrors{"code": Msg("task.error.wrong_code")}.Err(), volunteerID: c.v.ID, shiftID: c.sh.ID}
 	}
 	return c, nil
 }
@@ -995,7 +1000,7 @@ func (a *App) CheckIn(ctx context.Context, shiftID int64, code string) (*Signup,
 		}
 		return a.audit(ctx, "signup.checked_in", "signup", c.s.ID, c.t.CommunityID, nil)
 	})
-	return out, err
+	return out, a.recordWrongCode(ctx, err)
 }
 
 // CheckoutMinutes is the time credited for a check-in/check-out pair: the time between them
@@ -1043,7 +1048,7 @@ func (a *App) CheckOut(ctx context.Context, shiftID int64, code string) (*HoursE
 		}
 		return a.audit(ctx, "signup.checked_out", "signup", c.s.ID, c.t.CommunityID, nil)
 	})
-	return out, err
+	return out, a.recordWrongCode(ctx, err)
 }
 
 // MarkNoShow records that a volunteer missed a shift without cancelling (the task's
