@@ -209,6 +209,8 @@ type TaskStore interface {
 	CreateShifts(ctx context.Context, ss []*Shift) error
 	FindShift(ctx context.Context, id int64) (*Shift, error)
 	FindShifts(ctx context.Context, f ShiftFilter) ([]*Shift, error)
+	// SetShiftCapacity sets the capacity of the shifts with the given ids.
+	SetShiftCapacity(ctx context.Context, ids []int64, capacity int) error
 
 	CreateSignup(ctx context.Context, s *Signup) error
 	UpdateSignup(ctx context.Context, s *Signup) error
