@@ -2,8 +2,8 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -16,11 +16,12 @@ const (
 	CheckinAttemptWindow       = 15 * time.Minute
 	CheckinMaxWrongByVolunteer = 5
 	CheckinMaxWrongByShift     = 20
-	// checkinAttemptRetention is how long rows are kept; older ones are deleted as new ones are written.
+	// checkinAttemptRetention is how long rows are kept; older ones are deleted as wrong codes are written.
 	checkinAttemptRetention = 24 * time.Hour
 )
 
-// CheckinAttempt is one wrong check-in or check-out code typed by a volunteer for a shift.
+// CheckinAttempt is one wrong check-in or check-out code typed by a volunteer for a shift
+// (or, briefly, a try whose code is being checked).
 type CheckinAttempt struct {
 	ID          int64     `json:"id" gorm:"primaryKey"`
 	ShiftID     int64     `json:"shift_id"`
@@ -28,50 +29,57 @@ type CheckinAttempt struct {
 	AttemptedAt time.Time `json:"attempted_at"`
 }
 
-// CheckinAttemptStore persists wrong check-in codes, so the limit holds across restarts and
-// across several server instances.
+// CheckinAttemptStore persists tries of check-in codes, so the limit holds across restarts
+// and across several server instances.
 type CheckinAttemptStore interface {
-	// RecordCheckinAttempt stores a wrong code and deletes attempts older than before.
-	RecordCheckinAttempt(ctx context.Context, at *CheckinAttempt, before time.Time) error
-	// CountCheckinAttempts counts wrong codes since a time: the volunteer's on any shift and
-	// the shift's by any volunteer.
+	// RecordCheckinAttempt stores a try, at once (outside any transaction of the caller's).
+	RecordCheckinAttempt(ctx context.Context, at *CheckinAttempt) error
+	// DeleteCheckinAttempt removes a try that turned out not to be a wrong code.
+	DeleteCheckinAttempt(ctx context.Context, id int64) error
+	// PruneCheckinAttempts deletes tries older than before.
+	PruneCheckinAttempts(ctx context.Context, before time.Time) error
+	// CountCheckinAttempts counts tries since a time: the volunteer's on any shift and the
+	// shift's by any volunteer.
 	CountCheckinAttempts(ctx context.Context, volunteerID, shiftID int64, since time.Time) (byVolunteer, byShift int, err error)
 }
 
-// wrongCode is the error for a wrong code; the attempt is recorded after the transaction that
-// found it has rolled back, so it is kept.
-type wrongCode struct {
-	err                  error
-	volunteerID, shiftID int64
-}
-
-func (w *wrongCode) Error() string { return w.err.Error() }
-func (w *wrongCode) Unwrap() error { return w.err }
-
-// checkCodeAllowed refuses a code (even the right one) while the volunteer or the shift has
-// too many wrong codes in the window.
-func (a *App) checkCodeAllowed(ctx context.Context, volunteerID, shiftID int64) error {
-	byV, byS, err := a.store.CountCheckinAttempts(ctx, volunteerID, shiftID, a.Now().Add(-CheckinAttemptWindow))
+// guardCode checks a check-in or check-out code against guessing, before the transaction
+// that uses it. The try is written first and the tries are counted after, so concurrent
+// requests cannot all slip under the limit: each sees at least the tries written before it.
+// A try refused for the limit, or with the right code, is deleted again; a wrong code stays
+// and counts for the window. Over the limit every code is refused (429), the right one too.
+func (a *App) guardCode(ctx context.Context, shiftID int64, code string) error {
+	if err := a.validate.Struct(CheckInput{Code: code}); err != nil {
+		return err
+	}
+	c, err := a.findMySignup(ctx, shiftID)
 	if err != nil {
-		return fmt.Errorf("count check-in attempts: %w", err)
-	}
-	if byV >= CheckinMaxWrongByVolunteer || byS >= CheckinMaxWrongByShift {
-		return Errorf(ERATELIMITED, "task.error.too_many_codes", "minutes", int(CheckinAttemptWindow/time.Minute))
-	}
-	return nil
-}
-
-// recordWrongCode keeps a wrong code found by a check-in or check-out that has failed, outside
-// its transaction. It returns err, or the failure to record it.
-func (a *App) recordWrongCode(ctx context.Context, err error) error {
-	var w *wrongCode
-	if !errors.As(err, &w) {
 		return err
 	}
 	now := a.Now()
-	if rerr := a.store.RecordCheckinAttempt(ctx, &CheckinAttempt{ShiftID: w.shiftID, VolunteerID: w.volunteerID, AttemptedAt: now},
-		now.Add(-checkinAttemptRetention)); rerr != nil {
-		return fmt.Errorf("record wrong check-in code: %w", rerr)
+	at := &CheckinAttempt{ShiftID: c.sh.ID, VolunteerID: c.v.ID, AttemptedAt: now}
+	if err := a.store.RecordCheckinAttempt(ctx, at); err != nil {
+		return fmt.Errorf("record check-in attempt: %w", err)
 	}
-	return w.err
+	byV, byS, err := a.store.CountCheckinAttempts(ctx, c.v.ID, c.sh.ID, now.Add(-CheckinAttemptWindow))
+	if err != nil {
+		return fmt.Errorf("count check-in attempts: %w", err)
+	}
+	limited := byV > CheckinMaxWrongByVolunteer || byS > CheckinMaxWrongByShift
+	right := strings.TrimSpace(code) == c.sh.CheckinCode
+	if limited || right {
+		if err := a.store.DeleteCheckinAttempt(ctx, at.ID); err != nil {
+			return fmt.Errorf("delete check-in attempt: %w", err)
+		}
+	}
+	switch {
+	case limited:
+		return Errorf(ERATELIMITED, "task.error.too_many_codes", "minutes", int(CheckinAttemptWindow/time.Minute))
+	case !right:
+		if err := a.store.PruneCheckinAttempts(ctx, now.Add(-checkinAttemptRetention)); err != nil {
+			return fmt.Errorf("prune check-in attempts: %w", err)
+		}
+		return FieldErrors{"code": Msg("task.error.wrong_code")}.Err()
+	}
+	return nil
 }

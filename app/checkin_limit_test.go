@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -72,7 +73,7 @@ func TestWrongCheckinCodesAreLimitedPerShift(t *testing.T) {
 		if err := tw.store.CreateVolunteer(ctx, v); err != nil {
 			t.Fatal(err)
 		}
-		if err := tw.store.RecordCheckinAttempt(ctx, &app.CheckinAttempt{ShiftID: mon.ID, VolunteerID: v.ID, AttemptedAt: tw.clock.Now()}, tw.clock.Now().Add(-24*time.Hour)); err != nil {
+		if err := tw.store.RecordCheckinAttempt(ctx, &app.CheckinAttempt{ShiftID: mon.ID, VolunteerID: v.ID, AttemptedAt: tw.clock.Now()}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -82,5 +83,45 @@ func TestWrongCheckinCodesAreLimitedPerShift(t *testing.T) {
 	tw.clock.Advance(app.CheckinAttemptWindow + time.Second)
 	if _, err := tw.a.CheckIn(vctx, mon.ID, mon.CheckinCode); err != nil {
 		t.Fatalf("right code after the window = %v, want checked in", err)
+	}
+}
+
+// Concurrent wrong codes cannot slip under the limit together: however many arrive at once,
+// at most the limit is judged wrong; the rest are refused.
+func TestConcurrentWrongCheckinCodesAreLimited(t *testing.T) {
+	t.Parallel()
+	tw := newTaskWorld(t)
+	_, shifts := tw.mealTask(t)
+	vctx := tw.as(t, "volunteer")
+	mon := shifts[0]
+	if _, err := tw.a.SignUp(vctx, mon.ID); err != nil {
+		t.Fatalf("SignUp: %v", err)
+	}
+	tw.clock.Set(mon.StartsAt.Add(-5 * time.Minute))
+	const n = 20
+	errs := make(chan error, n)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := tw.a.CheckIn(vctx, mon.ID, wrongCodeFor(mon))
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	wrong := 0
+	for err := range errs {
+		switch {
+		case app.IsCode(err, app.EINVALID):
+			wrong++
+		case app.IsCode(err, app.ERATELIMITED):
+		default:
+			t.Errorf("concurrent wrong code = %v, want invalid or rate limited", err)
+		}
+	}
+	if wrong > app.CheckinMaxWrongByVolunteer {
+		t.Errorf("%d concurrent wrong codes were judged, want at most %d", wrong, app.CheckinMaxWrongByVolunteer)
 	}
 }

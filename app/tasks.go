@@ -939,10 +939,23 @@ type CheckInput struct {
 	Code string `json:"code" form:"code" validate:"required,len=6,numeric"`
 }
 
+// mySignupOn loads the principal's sign-up on a shift and checks the shift's code.
 func (a *App) mySignupOn(ctx context.Context, shiftID int64, code string) (*signupContext, error) {
 	if err := a.validate.Struct(CheckInput{Code: code}); err != nil {
 		return nil, err
 	}
+	c, err := a.findMySignup(ctx, shiftID)
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(code) != c.sh.CheckinCode {
+		return nil, FieldErrors{"code": Msg("task.error.wrong_code")}.Err()
+	}
+	return c, nil
+}
+
+// findMySignup loads the principal's sign-up on a shift, if they may act on it.
+func (a *App) findMySignup(ctx context.Context, shiftID int64) (*signupContext, error) {
 	me, err := a.myVolunteer(ctx)
 	if err != nil {
 		return nil, err
@@ -967,17 +980,14 @@ func (a *App) mySignupOn(ctx context.Context, shiftID int64, code string) (*sign
 	if err := Authorize(PrincipalFrom(ctx), ActTaskSignup, c.vtg); err != nil {
 		return nil, err
 	}
-	if err := a.checkCodeAllowed(ctx, c.v.ID, c.sh.ID); err != nil {
-		return nil, err
-	}
-	if strings.TrimSpace(code) != c.sh.CheckinCode {
-		return nil, &wrongCode{err: FieldErrors{"code": Msg("task.error.wrong_code")}.Err(), volunteerID: c.v.ID, shiftID: c.sh.ID}
-	}
 	return c, nil
 }
 
 // CheckIn records the signed-in volunteer's arrival with the shift's code.
 func (a *App) CheckIn(ctx context.Context, shiftID int64, code string) (*Signup, error) {
+	if err := a.guardCode(ctx, shiftID, code); err != nil {
+		return nil, err
+	}
 	var out *Signup
 	err := a.store.InTx(ctx, func(ctx context.Context) error {
 		c, err := a.mySignupOn(ctx, shiftID, code)
@@ -1002,7 +1012,7 @@ func (a *App) CheckIn(ctx context.Context, shiftID int64, code string) (*Signup,
 		}
 		return a.audit(ctx, "signup.checked_in", "signup", c.s.ID, c.t.CommunityID, nil)
 	})
-	return out, a.recordWrongCode(ctx, err)
+	return out, err
 }
 
 // CheckoutMinutes is the time credited for a check-in/check-out pair: the time between them
@@ -1024,6 +1034,9 @@ func CheckoutMinutes(sh *Shift, in, out time.Time) int {
 // CheckOut records the volunteer's departure with the shift's code, marks them attended and
 // writes the automatic hours entry.
 func (a *App) CheckOut(ctx context.Context, shiftID int64, code string) (*HoursEntry, error) {
+	if err := a.guardCode(ctx, shiftID, code); err != nil {
+		return nil, err
+	}
 	var out *HoursEntry
 	err := a.store.InTx(ctx, func(ctx context.Context) error {
 		c, err := a.mySignupOn(ctx, shiftID, code)
@@ -1050,7 +1063,7 @@ func (a *App) CheckOut(ctx context.Context, shiftID int64, code string) (*HoursE
 		}
 		return a.audit(ctx, "signup.checked_out", "signup", c.s.ID, c.t.CommunityID, nil)
 	})
-	return out, a.recordWrongCode(ctx, err)
+	return out, err
 }
 
 // MarkNoShow records that a volunteer missed a shift without cancelling (the task's

@@ -7,16 +7,22 @@ import (
 	"github.com/wushe/wushe/app"
 )
 
-// RecordCheckinAttempt stores a wrong check-in code and deletes attempts older than before.
-func (s *Store) RecordCheckinAttempt(ctx context.Context, at *app.CheckinAttempt, before time.Time) error {
-	db := s.db(ctx)
-	if err := db.Where("attempted_at < ?", before).Delete(&app.CheckinAttempt{}).Error; err != nil {
-		return translate(err, "checkin_attempt")
-	}
-	return translate(db.Create(at).Error, "checkin_attempt")
+// RecordCheckinAttempt stores a try of a check-in code.
+func (s *Store) RecordCheckinAttempt(ctx context.Context, at *app.CheckinAttempt) error {
+	return translate(s.db(ctx).Create(at).Error, "checkin_attempt")
 }
 
-// CountCheckinAttempts counts wrong codes since a time: the volunteer's on any shift and the
+// DeleteCheckinAttempt removes a try that was not a wrong code.
+func (s *Store) DeleteCheckinAttempt(ctx context.Context, id int64) error {
+	return translate(s.db(ctx).Delete(&app.CheckinAttempt{}, id).Error, "checkin_attempt")
+}
+
+// PruneCheckinAttempts deletes tries older than before.
+func (s *Store) PruneCheckinAttempts(ctx context.Context, before time.Time) error {
+	return translate(s.db(ctx).Where("attempted_at < ?", before).Delete(&app.CheckinAttempt{}).Error, "checkin_attempt")
+}
+
+// CountCheckinAttempts counts tries since a time: the volunteer's on any shift and the
 // shift's by any volunteer, in one query.
 func (s *Store) CountCheckinAttempts(ctx context.Context, volunteerID, shiftID int64, since time.Time) (int, int, error) {
 	var row struct{ ByVolunteer, ByShift int }
