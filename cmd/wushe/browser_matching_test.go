@@ -37,6 +37,32 @@ func apiFirst(t *testing.T, url string, keep func(map[string]any) bool) int64 {
 	return 0
 }
 
+// awardWinner reads an award from the API and returns the organization of a winning bid.
+func awardWinner(t *testing.T, url string) int64 {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Bids []struct {
+			OrganizationID int64 `json:"organization_id"`
+			Won            *bool `json:"won"`
+		} `json:"bids"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatalf("decode %s: %v", url, err)
+	}
+	for _, b := range out.Bids {
+		if b.Won != nil && *b.Won {
+			return b.OrganizationID
+		}
+	}
+	t.Fatalf("%s: no winning bid", url)
+	return 0
+}
+
 // signIn signs in with a demo account through the login form.
 func signIn(t *testing.T, ctx context.Context, base, login string) {
 	t.Helper()
@@ -96,14 +122,12 @@ func TestBrowserMatchingJourney(t *testing.T) {
 		t.Errorf("the awarded tender's bids do not show past evaluations: %s", text)
 	}
 	visit(fmt.Sprintf("/tenders/%d/award", tenderID), "main table")
-	orgHref, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector('a[href^="/organizations/"]') || {getAttribute: () => ""}).getAttribute("href") || ""`))
-	if err != nil {
-		t.Fatal(err)
+	// The winner's page lists the contract among its awards.
+	winner := awardWinner(t, fmt.Sprintf("%s/api/v1/tenders/%d/award", u, tenderID))
+	visit(fmt.Sprintf("/organizations/%d", winner), "main h1")
+	if text := textOf(t, ctx, "main"); !strings.Contains(text, "中标记录") || !strings.Contains(text, "得分") {
+		t.Errorf("the winner's page does not list its award: %s", text)
 	}
-	if orgHref == "" {
-		orgHref = "/organizations/1"
-	}
-	visit(orgHref, "main h1")
 
 	// The demo volunteer: tasks ranked for them.
 	signIn(t, ctx, u, "volunteer@wushe.local")
