@@ -209,6 +209,8 @@ type TaskStore interface {
 	CreateShifts(ctx context.Context, ss []*Shift) error
 	FindShift(ctx context.Context, id int64) (*Shift, error)
 	FindShifts(ctx context.Context, f ShiftFilter) ([]*Shift, error)
+	// SetShiftCapacity sets the capacity of the shifts with the given ids.
+	SetShiftCapacity(ctx context.Context, ids []int64, capacity int) error
 
 	CreateSignup(ctx context.Context, s *Signup) error
 	UpdateSignup(ctx context.Context, s *Signup) error
@@ -240,6 +242,8 @@ type TaskStore interface {
 
 	FindCommunityProfile(ctx context.Context, communityID int64) (*CommunityProfile, error)
 	SaveCommunityProfile(ctx context.Context, p *CommunityProfile) error
+
+	CheckinAttemptStore
 }
 
 // TaskInput creates a task from a need, a project or on its own.
@@ -935,10 +939,23 @@ type CheckInput struct {
 	Code string `json:"code" form:"code" validate:"required,len=6,numeric"`
 }
 
+// mySignupOn loads the principal's sign-up on a shift and checks the shift's code.
 func (a *App) mySignupOn(ctx context.Context, shiftID int64, code string) (*signupContext, error) {
 	if err := a.validate.Struct(CheckInput{Code: code}); err != nil {
 		return nil, err
 	}
+	c, err := a.findMySignup(ctx, shiftID)
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(code) != c.sh.CheckinCode {
+		return nil, FieldErrors{"code": Msg("task.error.wrong_code")}.Err()
+	}
+	return c, nil
+}
+
+// findMySignup loads the principal's sign-up on a shift, if they may act on it.
+func (a *App) findMySignup(ctx context.Context, shiftID int64) (*signupContext, error) {
 	me, err := a.myVolunteer(ctx)
 	if err != nil {
 		return nil, err
@@ -963,14 +980,14 @@ func (a *App) mySignupOn(ctx context.Context, shiftID int64, code string) (*sign
 	if err := Authorize(PrincipalFrom(ctx), ActTaskSignup, c.vtg); err != nil {
 		return nil, err
 	}
-	if strings.TrimSpace(code) != c.sh.CheckinCode {
-		return nil, FieldErrors{"code": Msg("task.error.wrong_code")}.Err()
-	}
 	return c, nil
 }
 
 // CheckIn records the signed-in volunteer's arrival with the shift's code.
 func (a *App) CheckIn(ctx context.Context, shiftID int64, code string) (*Signup, error) {
+	if err := a.guardCode(ctx, shiftID, code); err != nil {
+		return nil, err
+	}
 	var out *Signup
 	err := a.store.InTx(ctx, func(ctx context.Context) error {
 		c, err := a.mySignupOn(ctx, shiftID, code)
@@ -1017,6 +1034,9 @@ func CheckoutMinutes(sh *Shift, in, out time.Time) int {
 // CheckOut records the volunteer's departure with the shift's code, marks them attended and
 // writes the automatic hours entry.
 func (a *App) CheckOut(ctx context.Context, shiftID int64, code string) (*HoursEntry, error) {
+	if err := a.guardCode(ctx, shiftID, code); err != nil {
+		return nil, err
+	}
 	var out *HoursEntry
 	err := a.store.InTx(ctx, func(ctx context.Context) error {
 		c, err := a.mySignupOn(ctx, shiftID, code)

@@ -115,6 +115,7 @@ type BidView struct {
 	OrganizationName string            `json:"organization_name"`
 	TeamMembers      []*SocialWorker   `json:"team_members"`
 	Record           []PastAward       `json:"past_awards"`
+	Reputation       Reputation        `json:"evaluations"`
 	Score            float64           `json:"score"`
 	Evaluators       int               `json:"evaluators"`
 	PerCriterion     map[int64]float64 `json:"per_criterion"`
@@ -207,6 +208,10 @@ func (a *App) TenderBids(ctx context.Context, id int64) (*TenderBidsView, error)
 	if err != nil {
 		return nil, err
 	}
+	reps, err := a.orgReputations(ctx, orgIDs)
+	if err != nil {
+		return nil, err
+	}
 	var teamIDs []int64
 	for _, b := range bids {
 		teamIDs = append(teamIDs, b.Team...)
@@ -216,7 +221,7 @@ func (a *App) TenderBids(ctx context.Context, id int64) (*TenderBidsView, error)
 		return nil, err
 	}
 	for _, b := range bids {
-		bv := &BidView{TenderBid: b, Record: records[b.OrganizationID]}
+		bv := &BidView{TenderBid: b, Record: records[b.OrganizationID], Reputation: reps[b.OrganizationID]}
 		if o, err := pl.org(ctx, b.OrganizationID); err == nil {
 			bv.OrganizationName = o.Name
 		}
@@ -340,6 +345,7 @@ type BidOrganization struct {
 	Organization *Organization
 	Workers      []*SocialWorker
 	Record       []PastAward
+	Reputation   Reputation
 	// Eligible: a verified social organization.
 	Eligible bool
 }
@@ -374,6 +380,10 @@ func (a *App) BidOrganizations(ctx context.Context, tenderID int64) ([]*BidOrgan
 	if err != nil {
 		return nil, err
 	}
+	reps, err := a.orgReputations(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	var out []*BidOrganization
 	for _, o := range os {
 		ws, _, err := a.store.FindSocialWorkers(ctx, SocialWorkerFilter{OrganizationID: &o.ID, Page: Page{Page: 1, PerPage: MaxPerPage}})
@@ -381,7 +391,7 @@ func (a *App) BidOrganizations(ctx context.Context, tenderID int64) ([]*BidOrgan
 			return nil, err
 		}
 		ws = slices.DeleteFunc(ws, func(w *SocialWorker) bool { return w.CertificateNumber == "" })
-		out = append(out, &BidOrganization{Organization: o, Workers: ws, Record: records[o.ID], Eligible: o.Kind == "social_org" && o.Verified})
+		out = append(out, &BidOrganization{Organization: o, Workers: ws, Record: records[o.ID], Reputation: reps[o.ID], Eligible: o.Kind == "social_org" && o.Verified})
 	}
 	slices.SortFunc(out, func(x, y *BidOrganization) int { return int(x.Organization.ID - y.Organization.ID) })
 	return out, nil

@@ -21,6 +21,7 @@ var models = []any{
 	&app.Tender{}, &app.TenderCriterion{}, &app.TenderBid{}, &app.TenderDeclaration{}, &app.TenderScore{}, &app.TenderResult{},
 	&app.Task{}, &app.Shift{}, &app.Signup{}, &app.HoursEntry{}, &app.Evaluation{}, &app.CommunityProfile{}, // tasks (issue 3)
 	&app.SearchOutboxItem{},
+	&app.CheckinAttempt{}, // wrong check-in codes
 }
 
 // TestMigrationsMatchModels applies every migration on the test dialect (SQLite by default,

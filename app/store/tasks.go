@@ -122,6 +122,14 @@ func (s *Store) FindShifts(ctx context.Context, f app.ShiftFilter) ([]*app.Shift
 	return out, translate(db.Order("starts_at, id").Find(&out).Error, "shift")
 }
 
+// SetShiftCapacity sets the capacity of the shifts with the given ids.
+func (s *Store) SetShiftCapacity(ctx context.Context, ids []int64, capacity int) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	return translate(s.db(ctx).Model(&app.Shift{}).Where("id IN ?", ids).Update("capacity", capacity).Error, "shift")
+}
+
 // CreateSignup inserts a sign-up.
 func (s *Store) CreateSignup(ctx context.Context, su *app.Signup) error {
 	return translate(s.db(ctx).Create(su).Error, "signup")

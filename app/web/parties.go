@@ -65,6 +65,8 @@ type orgOut struct {
 	*app.Organization
 	CanEdit   bool `json:"can_edit"`
 	CanVerify bool `json:"can_verify"`
+	// Record (single organization only): tender awards won and resident evaluations.
+	Record *app.OrganizationRecord `json:"record,omitempty"`
 }
 
 func toOrgOut(v *app.OrganizationView) orgOut {
@@ -116,8 +118,12 @@ func (s *Server) organizationPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	record, err := s.app.OrganizationRecord(ctx, id)
+	if err != nil {
+		return err
+	}
 	v := s.newView(c, o.Name, "organizations")
-	v.Data = map[string]any{"Org": o, "Workers": workers, "CommunityNames": names}
+	v.Data = map[string]any{"Org": o, "Workers": workers, "CommunityNames": names, "Record": record}
 	return s.renderPage(c, http.StatusOK, "organization_show", v)
 }
 
@@ -246,7 +252,11 @@ func (s *Server) apiOrganization(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toOrgOut(o))
+	out := toOrgOut(o)
+	if out.Record, err = s.app.OrganizationRecord(c.Request().Context(), id); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, out)
 }
 
 func (s *Server) orgResponse(c echo.Context, status int, id int64) error {

@@ -22,12 +22,14 @@ import (
 // taskRoutes serves tasks, shifts, sign-ups, hours, evaluations, ranked candidates, the
 // weights page and batch assignment (issue 3).
 func (s *Server) taskRoutes() {
-	s.usePages("tasks_list", "task_form", "task_show", "candidates", "tasks_mine", "hours_ledger", "weights", "assignment", "evaluation_form")
+	s.usePages("tasks_list", "task_form", "task_edit", "task_show", "candidates", "tasks_mine", "hours_ledger", "weights", "assignment", "evaluation_form")
 	e := s.e
 	e.GET("/tasks", s.tasksPage)
 	e.GET("/tasks/new", s.taskNewPage)
 	e.POST("/tasks", s.taskCreate)
 	e.GET("/tasks/:id", s.taskPage)
+	e.GET("/tasks/:id/edit", s.taskEditPage)
+	e.POST("/tasks/:id", s.taskUpdate)
 	e.POST("/tasks/:id/shifts", s.taskShiftsAdd)
 	e.POST("/tasks/:id/invitations", s.taskInvite)
 	e.POST("/tasks/:id/hours", s.taskHoursAdd)
@@ -63,6 +65,9 @@ func (s *Server) taskRoutes() {
 		Status: http.StatusCreated, H: s.apiTaskCreate})
 	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/tasks/:id", Op: "getTask", Tag: "tasks",
 		Summary: "Get a task with its shifts (coordinators also get sign-ups, check-in codes and pending hours)", Resp: app.TaskView{}, H: s.apiTask})
+	s.api(apiRoute{Method: http.MethodPut, Path: "/api/v1/tasks/:id", Op: "updateTask", Tag: "tasks", Auth: true,
+		Summary: "Edit a task's title, description, skills, headcount and place (its managers); a new headcount resizes shifts not yet started",
+		Body:    app.TaskUpdateInput{}, Resp: app.Task{}, H: s.apiTaskUpdate})
 	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/tasks/:id/shifts", Op: "addShifts", Tag: "tasks", Auth: true,
 		Summary: "Add one shift (starts_at, ends_at) or a weekly series (weekdays 1–7, start_time, end_time, from_date, weeks)",
 		Body:    app.ShiftInput{}, Resp: items[*app.Shift]{}, Status: http.StatusCreated, H: s.apiShiftsAdd})
@@ -344,6 +349,72 @@ func (s *Server) renderTask(c echo.Context, status int, id int64, v *View, d *ta
 	}
 	v.Data = d
 	return s.renderPage(c, status, "task_show", v)
+}
+
+type taskEditData struct {
+	Task *app.Task
+	Form app.TaskUpdateInput
+}
+
+func (s *Server) taskEditForm(c echo.Context, status int, t *app.Task, in app.TaskUpdateInput, v *View) error {
+	if v == nil {
+		v = s.newView(c, s.i18n.T(lang(c), "tasks.edit_title", "title", t.Title), "tasks")
+	}
+	v.Data = &taskEditData{Task: t, Form: in}
+	return s.renderPage(c, status, "task_edit", v)
+}
+
+func (s *Server) taskEditPage(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	t, err := s.app.EditableTask(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return s.taskEditForm(c, http.StatusOK, t, app.TaskUpdateInputOf(t), nil)
+}
+
+func (s *Server) taskUpdate(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	t, err := s.app.EditableTask(ctx, id)
+	if err != nil {
+		return err
+	}
+	var in app.TaskUpdateInput
+	err = bindForm(c, &in)
+	if err == nil {
+		_, err = s.app.UpdateTask(ctx, id, in)
+	}
+	if app.IsCode(err, app.EINVALID) {
+		v := s.newView(c, s.i18n.T(lang(c), "tasks.edit_title", "title", t.Title), "tasks")
+		s.applyErrors(v, err)
+		return s.taskEditForm(c, http.StatusUnprocessableEntity, t, in, v)
+	} else if err != nil {
+		return err
+	}
+	return s.done(c, "/tasks/"+strconv.FormatInt(id, 10), "tasks.updated")
+}
+
+func (s *Server) apiTaskUpdate(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in app.TaskUpdateInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	t, err := s.app.UpdateTask(c.Request().Context(), id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, t)
 }
 
 func (s *Server) taskPage(c echo.Context) error {

@@ -134,6 +134,15 @@ func taskAuthCases() map[string]authCase {
 			return "/api/v1/tasks/" + id(t.ID) + "/hours", map[string]any{"volunteer_id": h.keptVolunteer(s).ID, "date": h.today(), "minutes": 45, "reason": "签到机故障"}
 		}},
 		"GET /tasks/:id/candidates": {allow: frontDesk, build: taskPath("/candidates")},
+		"GET /tasks/:id/edit":       {allow: frontDesk, build: taskPath("/edit")},
+		"POST /tasks/:id": {allow: frontDesk, build: func(h *harness, s side) (string, any) {
+			t, _ := h.task(s, time.Hour)
+			return "/tasks/" + id(t.ID), url.Values{"title": {"助餐送餐(改)"}, "grid_id": {id(s.place.Grids[0].ID)}, "headcount": {"4"}, "skills": {"delivery"}}
+		}},
+		"PUT /api/v1/tasks/:id": {allow: frontDesk, build: func(h *harness, s side) (string, any) {
+			t, _ := h.task(s, time.Hour)
+			return "/api/v1/tasks/" + id(t.ID), map[string]any{"title": "助餐送餐(改)", "grid_id": s.place.Grids[0].ID, "headcount": 4, "skills": []string{"delivery"}}
+		}},
 		"POST /tasks/:id/status": {allow: frontDesk, build: func(h *harness, s side) (string, any) {
 			t, _ := h.task(s, time.Hour)
 			return "/tasks/" + id(t.ID) + "/status", url.Values{"status": {"closed"}}

@@ -119,6 +119,7 @@ type bidOut struct {
 	Capacity         int                   `json:"capacity"`
 	Team             []teamMemberOut       `json:"team"`
 	PastAwards       []app.PastAward       `json:"past_awards"`
+	Evaluations      app.Reputation        `json:"evaluations"`
 	Score            float64               `json:"score"`
 	Evaluators       int                   `json:"evaluators"`
 	PerCriterion     []criterionAvgOut     `json:"per_criterion"`
@@ -133,7 +134,7 @@ type bidOut struct {
 
 func toBidOut(t *app.Tender, b *app.BidView) bidOut {
 	o := bidOut{ID: b.ID, TenderID: b.TenderID, OrganizationID: b.OrganizationID, OrganizationName: b.OrganizationName,
-		Price: b.Price, Currency: b.Currency, Plan: b.Plan, Capacity: b.Capacity, PastAwards: b.Record, Score: b.Score,
+		Price: b.Price, Currency: b.Currency, Plan: b.Plan, Capacity: b.Capacity, PastAwards: b.Record, Evaluations: b.Reputation, Score: b.Score,
 		Evaluators: b.Evaluators, Conflicted: b.Conflicted, Above: b.AboveNames, Preferred: b.PreferredTenders, SubmittedAt: b.UpdatedAt,
 		Team: []teamMemberOut{}, PerCriterion: []criterionAvgOut{}}
 	if o.PastAwards == nil {

@@ -218,6 +218,38 @@ func TestTenderFlowThroughPagesAndAPI(t *testing.T) {
 	if status != http.StatusCreated || !strings.Contains(fmt.Sprint(out["past_awards"]), tender.Title) {
 		t.Errorf("second bid's past awards: %d %v", status, out["past_awards"])
 	}
+	// Residents' evaluations of 乙 are shown with its bids too: count, mean and the Bayesian
+	// average of the ranker (prior 4.0 worth 10 ratings: three 5s and a 4 → 4.21).
+	for i, u := range []string{"resident", "grid_worker", "community_worker", "committee_member"} {
+		ev := &app.Evaluation{SubjectKind: "organization", SubjectID: other.ID, CommunityID: a.place.Community.ID,
+			AuthorID: h.world.Users[u].ID, Stars: map[bool]int{true: 4, false: 5}[i == 3], CreatedAt: h.clock.Now()}
+		h.must(h.store.CreateEvaluation(context.Background(), ev))
+	}
+	status, out = h.api(http.MethodGet, "/api/v1/tenders/"+next+"/bids", "yi_member", nil)
+	if got := fmt.Sprint(out["items"]); status != http.StatusOK || !strings.Contains(got, "evaluations:map[count:4 mean:4.75 rating:4.21]") {
+		t.Errorf("API bid view lacks the evaluations: %d %s", status, got)
+	}
+	status, body, _ = h.browser("yi_member").get("/tenders/" + next + "/bid")
+	if status != http.StatusOK || !strings.Contains(body, "居民评价 4.21 星(修正后;4 条评价,平均 4.75)") {
+		t.Errorf("bid form lacks the resident evaluations: %d", status)
+	}
+	status, body, _ = h.browser("").get("/tenders/" + tid + "/award")
+	if status != http.StatusOK || !strings.Contains(body, "4.21 星(4 条评价,平均 4.75)") || !strings.Contains(body, "暂无居民评价") {
+		t.Errorf("award page lacks each bidder's evaluations: %d", status)
+	}
+	// The organization's page and API list its won contract and its evaluations.
+	status, body, _ = h.browser("").get(fmt.Sprintf("/organizations/%d", other.ID))
+	if status != http.StatusOK || !strings.Contains(body, tender.Title) || !strings.Contains(body, "居民评价 4.21 星") {
+		t.Errorf("organization page lacks its awards or evaluations: %d", status)
+	}
+	status, out = h.api(http.MethodGet, fmt.Sprintf("/api/v1/organizations/%d", other.ID), "", nil)
+	if got := fmt.Sprint(out["record"]); status != http.StatusOK || !strings.Contains(got, tender.Title) || !strings.Contains(got, "rating:4.21") {
+		t.Errorf("organization API record = %d %s", status, got)
+	}
+	status, out = h.api(http.MethodGet, fmt.Sprintf("/api/v1/organizations/%d", org.ID), "", nil)
+	if got := fmt.Sprint(out["record"]); status != http.StatusOK || got != "map[awards:[] evaluations:map[count:0 mean:0 rating:4]]" {
+		t.Errorf("loser's organization API record = %d %s", status, got)
+	}
 }
 
 func atoi(t *testing.T, s string) int64 {
