@@ -74,7 +74,9 @@ func (a *App) guardCode(ctx context.Context, shiftID int64, code string) error {
 	}
 	switch {
 	case limited:
-		return Errorf(ERATELIMITED, "task.error.too_many_codes", "minutes", int(CheckinAttemptWindow/time.Minute))
+		e := Errorf(ERATELIMITED, "task.error.too_many_codes", "minutes", int(CheckinAttemptWindow/time.Minute))
+		e.RetryAfter = CheckinAttemptWindow
+		return e
 	case !right:
 		if err := a.store.PruneCheckinAttempts(ctx, now.Add(-checkinAttemptRetention)); err != nil {
 			return fmt.Errorf("prune check-in attempts: %w", err)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"time"
 )
 
 // Code classifies an error; app/web maps each code to one HTTP status.
@@ -35,6 +36,8 @@ type Error struct {
 	// Fields maps an input field name (as in JSON and forms) to what is wrong with it.
 	Fields map[string]Message
 	Err    error
+	// RetryAfter says how long a refused caller should wait (ERATELIMITED); zero when unknown.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -120,7 +121,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 	l := lang(c)
 	body := s.describe(err, l, status)
 	if status == http.StatusTooManyRequests {
-		c.Response().Header().Set("Retry-After", "60")
+		wait := 60
+		var ae *app.Error
+		if errors.As(err, &ae) && ae.RetryAfter > 0 {
+			wait = int(ae.RetryAfter.Seconds())
+		}
+		c.Response().Header().Set("Retry-After", strconv.Itoa(wait))
 	}
 	if isAPI(c) || c.Request().URL.Path == "/healthz" || c.Request().URL.Path == "/readyz" {
 		_ = c.JSON(status, apiError{Error: body})
