@@ -10,6 +10,8 @@ import (
 	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/wushe/wushe/funds"
 )
 
 // PasswordHasher hashes and checks passwords (argon2id in production).
@@ -26,6 +28,8 @@ type Deps struct {
 	Hasher   PasswordHasher
 	Location *time.Location // local time for response promises ("end of the same day")
 	Logger   *slog.Logger
+	// Payments is the card payment provider (Stripe); nil means offline gifts only.
+	Payments funds.Payments
 }
 
 // App is the application's use cases. It is safe for concurrent use.
@@ -36,6 +40,7 @@ type App struct {
 	loc      *time.Location
 	log      *slog.Logger
 	validate *Validator
+	payments funds.Payments
 
 	dummyOnce sync.Once
 	dummy     string
@@ -52,7 +57,7 @@ func New(d Deps) *App {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
-	return &App{store: d.Store, clock: d.Clock, hasher: d.Hasher, loc: d.Location, log: d.Logger, validate: NewValidator()}
+	return &App{store: d.Store, clock: d.Clock, hasher: d.Hasher, loc: d.Location, log: d.Logger, validate: NewValidator(), payments: d.Payments}
 }
 
 // Now is the application clock's reading, in UTC.

@@ -58,6 +58,17 @@ const (
 	ActMembershipManage     Action = "membership.manage"
 	ActAuditView            Action = "audit.view"
 	ActUserManage           Action = "user.manage"
+
+	// Funds (issue 4).
+	ActFundManage          Action = "fund.manage"          // funds, pools, rule versions, deposits
+	ActCampaignManage      Action = "campaign.manage"      // open and cancel campaigns
+	ActContributionGive    Action = "contribution.give"    // donate through the payment provider
+	ActContributionRecord  Action = "contribution.record"  // record and confirm offline gifts
+	ActContributionRefund  Action = "contribution.refund"  // refund a gift
+	ActFundAudit           Action = "fund.audit"           // contributions' private fields, donor flags
+	ActDisbursementRequest Action = "disbursement.request" // ask to pay a payee from a campaign
+	ActDisbursementDecide  Action = "disbursement.decide"  // vote (funds.ApprovalPolicy decides the tier)
+	ActDisbursementPay     Action = "disbursement.pay"     // mark an approved request paid
 )
 
 // rule says who may take an action.
@@ -105,6 +116,17 @@ var policy = map[Action]rule{
 	ActMembershipManage:     {roles: managers},
 	ActAuditView:            {roles: managers},
 	ActUserManage:           {roles: []Role{RoleAdmin}},
+
+	// Funds (issue 4).
+	ActFundManage:          {roles: []Role{RoleCivilAffairs, RoleAdmin}},
+	ActCampaignManage:      {roles: managers},
+	ActContributionGive:    {anyUser: true},
+	ActContributionRecord:  {roles: managers},
+	ActContributionRefund:  {roles: managers},
+	ActFundAudit:           {roles: managers},
+	ActDisbursementRequest: {roles: append([]Role{RoleOrgMember}, managers...)},
+	ActDisbursementDecide:  {roles: []Role{RoleCommunityWorker, RoleCommittee, RoleCivilAffairs, RoleAdmin}},
+	ActDisbursementPay:     {roles: managers},
 }
 
 // Target says where an action applies: the place chain of the record and who owns it.

@@ -264,6 +264,7 @@ type Store interface {
 	ProjectStore
 	AccountStore
 	AuditStore
+	FundStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }

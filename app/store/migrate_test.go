@@ -18,6 +18,10 @@ var models = []any{
 	&app.Street{}, &app.Community{}, &app.Grid{}, &app.User{}, &app.Membership{}, &app.Category{},
 	&app.Skill{}, &app.Need{}, &app.Organization{}, &app.SocialWorker{}, &app.Volunteer{}, &app.Donor{},
 	&app.Project{}, &app.AuditEvent{}, &app.APIToken{},
+	// funds
+	&app.Fund{}, &app.FundPool{}, &app.FundPoolRule{}, &app.FundPoolDeposit{}, &app.Campaign{}, &app.CampaignDonor{},
+	&app.Contribution{}, &app.FundMatch{}, &app.LedgerTransaction{}, &app.LedgerEntry{}, &app.DonorFlag{}, &app.PaymentEvent{},
+	&app.Disbursement{}, &app.DisbursementVote{}, &app.DisbursementEvidence{},
 }
 
 // TestMigrationsMatchModels applies every migration on the test dialect (SQLite by default,
