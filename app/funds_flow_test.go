@@ -1,0 +1,161 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/wushe/wushe/app"
+)
+
+func TestMatchUnlockAndRuleVersions(t *testing.T) {
+	fw := newFundsWorld(t, app.RuleInput{Ratio: "1:1", UnlockShareBP: 5000, UnlockDonors: 3}, 1000000)
+	camp := fw.campaign(10000, "keep_what_you_raise", true)
+	ctx := context.Background()
+	var cs []*app.Contribution
+	for i := 0; i < 3; i++ {
+		c := fw.pending(camp, fmt.Sprintf("user:%d", 500+i), 2000)
+		if _, err := fw.a.ApplyPaymentEvent(ctx, "stripe", paid(c, fmt.Sprintf("evt_%d", c.ID))); err != nil {
+			t.Fatal(err)
+		}
+		cs = append(cs, c)
+		m, err := fw.s.FindMatchByContribution(ctx, c.ID)
+		fw.must(err)
+		if i < 2 && (m.Status != "pending" || m.Amount != 0) {
+			t.Errorf("gift %d before unlock: match %s %d, want pending 0", i, m.Status, m.Amount)
+		}
+	}
+	for _, c := range cs {
+		m, _ := fw.s.FindMatchByContribution(ctx, c.ID)
+		if m.Status != "reserved" || m.Amount != 2000 || m.RuleVersion != 1 {
+			t.Errorf("after unlock: match %s %d v%d, want reserved 2000 v1", m.Status, m.Amount, m.RuleVersion)
+		}
+	}
+	// A new rule version applies to later gifts only, and each match records its version.
+	if _, err := fw.a.ChangePoolRule(fw.w.As(t, fw.a, "civil_affairs_officer"), fw.pool.ID, app.RuleInput{Ratio: "1:0.5"}); err != nil {
+		t.Fatal(err)
+	}
+	c := fw.pending(camp, "user:900", 3001)
+	if _, err := fw.a.ApplyPaymentEvent(ctx, "stripe", paid(c, "evt_v2")); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := fw.s.FindMatchByContribution(ctx, c.ID)
+	if m.RuleVersion != 2 || m.Amount != 1500 {
+		t.Errorf("v2 match: v%d %d, want v2 1500", m.RuleVersion, m.Amount)
+	}
+	pv, err := fw.a.MatchPreview(ctx, camp.ID, 5000)
+	fw.must(err)
+	if pv.Match.Amount != 2500 || pv.Text("zh") == "" {
+		t.Errorf("preview %+v", pv)
+	}
+	fw.checkInvariants()
+}
+
+func TestOfflineAndAllOrNothingClose(t *testing.T) {
+	fw := newFundsWorld(t, app.RuleInput{Ratio: "1:1"}, 100000)
+	camp := fw.campaign(50000, "all_or_nothing", true)
+	worker := fw.w.As(t, fw.a, "community_worker")
+	c, err := fw.a.RecordOffline(worker, camp.ID, app.OfflineInput{Amount: 10000, Method: "cash", ReceiptNo: "DH-2026-001", ReceivedOn: fundsNow.Add(-time.Hour), DonorName: "王阿姨"})
+	fw.must(err)
+	if _, err := fw.a.RecordOffline(worker, camp.ID, app.OfflineInput{Amount: 10000, Method: "cash", ReceiptNo: "DH-2026-001", ReceivedOn: fundsNow, DonorName: "李"}); !app.IsCode(err, app.EINVALID) {
+		t.Errorf("duplicate receipt: %v, want invalid", err)
+	}
+	if _, err := fw.a.ConfirmOffline(worker, c.ID); !app.IsCode(err, app.EFORBIDDEN) {
+		t.Errorf("self-confirmation: %v, want forbidden", err)
+	}
+	if _, err := fw.a.ConfirmOffline(fw.w.As(t, fw.a, "resident"), c.ID); !app.IsCode(err, app.EFORBIDDEN) {
+		t.Errorf("resident confirmation: %v, want forbidden", err)
+	}
+	if _, err := fw.a.ConfirmOffline(fw.w.As(t, fw.a, "admin"), c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fw.a.ConfirmOffline(fw.w.As(t, fw.a, "admin"), c.ID); !app.IsCode(err, app.ECONFLICT) {
+		t.Errorf("second confirmation: %v, want conflict", err)
+	}
+	pool, _ := fw.s.FindPool(context.Background(), fw.pool.ID)
+	if pool.Available != 90000 {
+		t.Errorf("pool after match %d, want 90000", pool.Available)
+	}
+	// Not yet past the deadline: nothing closes.
+	if n, _, err := fw.a.CloseCampaigns(context.Background()); err != nil || n != 0 {
+		t.Fatalf("close before deadline: %d %v", n, err)
+	}
+	fw.clock.Advance(31 * 24 * time.Hour)
+	n, refunded, err := fw.a.CloseCampaigns(context.Background())
+	if err != nil || n != 1 || refunded != 1 {
+		t.Fatalf("close: %d settled %d refunded %v", n, refunded, err)
+	}
+	got, _ := fw.s.FindCampaign(context.Background(), camp.ID)
+	cc, _ := fw.s.FindContribution(context.Background(), c.ID)
+	m, _ := fw.s.FindMatchByContribution(context.Background(), c.ID)
+	pool, _ = fw.s.FindPool(context.Background(), fw.pool.ID)
+	if got.Status != "failed" || cc.Status != "refunded" || m.Status != "released" || pool.Available != 100000 {
+		t.Errorf("after close: campaign %s, gift %s, match %s, pool %d", got.Status, cc.Status, m.Status, pool.Available)
+	}
+	flags, _ := fw.s.FindDonorFlags(context.Background(), fw.fund.ID)
+	if len(flags) != 0 {
+		t.Errorf("campaign failure flagged %d donors", len(flags))
+	}
+	// Running again changes nothing.
+	if n, r, err := fw.a.CloseCampaigns(context.Background()); err != nil || n != 0 || r != 0 {
+		t.Errorf("second close: %d %d %v", n, r, err)
+	}
+	fw.checkInvariants()
+}
+
+func TestFundsBadInput(t *testing.T) {
+	fw := newFundsWorld(t, app.RuleInput{Ratio: "1:1"}, 0)
+	officer := fw.w.As(t, fw.a, "civil_affairs_officer")
+	cases := []struct {
+		name  string
+		err   error
+		field string
+	}{
+		{"zero ratio", func() error {
+			_, err := fw.a.ChangePoolRule(officer, fw.pool.ID, app.RuleInput{Ratio: "1:0"})
+			return err
+		}(), "ratio"},
+		{"negative cap", func() error {
+			_, err := fw.a.ChangePoolRule(officer, fw.pool.ID, app.RuleInput{Ratio: "1:1", DonorCap: -1})
+			return err
+		}(), "donor_cap"},
+		{"negative deposit", func() error {
+			_, err := fw.a.DepositToPool(officer, fw.pool.ID, app.DepositInput{Amount: -5})
+			return err
+		}(), "amount"},
+		{"bad mode", func() error {
+			_, err := fw.a.CreateCampaign(officer, app.CampaignInput{FundID: fw.fund.ID, ProjectID: 999999, Goal: 0, Mode: "x"})
+			return err
+		}(), "mode"},
+	}
+	for _, c := range cases {
+		var ae *app.Error
+		if !app.IsCode(c.err, app.EINVALID) {
+			t.Errorf("%s: %v, want invalid", c.name, c.err)
+			continue
+		}
+		ae = c.err.(*app.Error)
+		if _, ok := ae.Fields[c.field]; !ok {
+			t.Errorf("%s: fields %v, want %s", c.name, ae.Fields, c.field)
+		}
+	}
+	if v, _ := fw.s.FindPoolRules(context.Background(), fw.pool.ID); len(v) != 1 {
+		t.Errorf("bad rules wrote versions: %d", len(v))
+	}
+	camp := fw.campaign(1000, "keep_what_you_raise", true)
+	worker := fw.w.As(t, fw.a, "community_worker")
+	if _, err := fw.a.RecordOffline(worker, camp.ID, app.OfflineInput{Amount: 0, Method: "cash", ReceiptNo: "R-1", ReceivedOn: fundsNow, DonorName: "x"}); !app.IsCode(err, app.EINVALID) {
+		t.Errorf("zero amount: %v", err)
+	}
+	if _, err := fw.a.RecordOffline(fw.w.As(t, fw.a, "worker_b"), camp.ID, app.OfflineInput{Amount: 100, Method: "cash", ReceiptNo: "R-2", ReceivedOn: fundsNow, DonorName: "x"}); !app.IsCode(err, app.EFORBIDDEN) {
+		t.Errorf("worker of another community: %v", err)
+	}
+	fw.clock.Advance(40 * 24 * time.Hour)
+	if _, err := fw.a.RecordOffline(worker, camp.ID, app.OfflineInput{Amount: 100, Method: "cash", ReceiptNo: "R-3", ReceivedOn: fw.clock.Now(), DonorName: "x"}); !app.IsCode(err, app.ECONFLICT) {
+		t.Errorf("closed campaign: %v, want conflict", err)
+	}
+	if cs, _, _ := fw.s.FindContributions(context.Background(), app.ContributionFilter{CampaignID: &camp.ID}); len(cs) != 0 {
+		t.Errorf("bad gifts wrote %d contributions", len(cs))
+	}
+}
