@@ -661,3 +661,11 @@ func (a *App) CancelCampaign(ctx context.Context, id int64, reason string) (*Cam
 	}
 	return a.store.FindCampaign(ctx, id)
 }
+
+// ParseWebhook verifies a provider webhook on its raw body.
+func (a *App) ParseWebhook(body []byte, signature string) (funds.PaymentEvent, error) {
+	if a.payments == nil {
+		return funds.PaymentEvent{}, Errorf(EUNAVAILABLE, "funds.error.payments_offline")
+	}
+	return a.payments.ParseWebhook(body, signature)
+}

@@ -54,6 +54,7 @@ func (s *Server) routes() {
 	s.partyRoutes()
 	s.volunteerRoutes()
 	s.projectRoutes()
+	s.fundRoutes()
 	s.adminRoutes()
 	e.GET("/api/v1/openapi.json", s.openAPI)
 }

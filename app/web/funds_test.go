@@ -1,0 +1,113 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"html"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// TestFundsPagesAndAPI walks a fund through the API and checks the pages and exports.
+func TestFundsPagesAndAPI(t *testing.T) {
+	h := newHarness(t)
+	a := h.sides()[0]
+	fx := h.funds(a)
+	// Deposit, then see budget and available on the pool.
+	st, body := h.api(http.MethodPost, "/api/v1/pools/"+id(fx.pool.ID)+"/deposits", "civil_affairs_officer", map[string]any{"amount": 1230000})
+	if st != http.StatusCreated || body["budget"] != float64(1230000) || body["available"] != float64(1230000) {
+		t.Fatalf("deposit: %d %v", st, body)
+	}
+	// Bad input writes nothing and names the field.
+	for _, c := range []struct {
+		path  string
+		body  map[string]any
+		field string
+	}{
+		{"/api/v1/pools/" + id(fx.pool.ID) + "/deposits", map[string]any{"amount": 0}, "amount"},
+		{"/api/v1/pools/" + id(fx.pool.ID) + "/rules", map[string]any{"ratio": "0:1"}, "ratio"},
+		{"/api/v1/pools/" + id(fx.pool.ID) + "/rules", map[string]any{"ratio": "1:1", "campaign_cap": -1}, "campaign_cap"},
+		{"/api/v1/campaigns/" + id(fx.campaign.ID) + "/offline-contributions", map[string]any{"amount": -5, "method": "cash", "receipt_no": "X-1", "donor_name": "王"}, "amount"},
+	} {
+		st, body := h.api(http.MethodPost, c.path, "admin", c.body)
+		fields, _ := body["error"].(map[string]any)["fields"].(map[string]any)
+		if st != http.StatusUnprocessableEntity || fields[c.field] == nil {
+			t.Errorf("%s %v: %d %v, want 422 on %s", c.path, c.body, st, body, c.field)
+		}
+	}
+	if st, body := h.api(http.MethodPost, "/api/v1/pools/"+id(fx.pool.ID)+"/deposits", "admin", `{"amount": 1.5}`); st != http.StatusBadRequest {
+		t.Errorf("non-integer amount: %d %v", st, body)
+	}
+	// An offline gift recorded by one worker and confirmed by another earns its 1:1 match.
+	st, body = h.api(http.MethodPost, "/api/v1/campaigns/"+id(fx.campaign.ID)+"/offline-contributions", "community_worker",
+		map[string]any{"amount": 5000, "method": "cash", "receipt_no": "DH-001", "received_on": h.clock.Now(), "donor_name": "王阿姨", "anonymous": true})
+	if st != http.StatusCreated {
+		t.Fatalf("record: %d %v", st, body)
+	}
+	cid := int64(body["id"].(float64))
+	if st, _ := h.api(http.MethodPost, "/api/v1/contributions/"+id(cid)+"/confirmation", "community_worker", nil); st != http.StatusForbidden {
+		t.Errorf("self-confirmation: %d", st)
+	}
+	if st, body := h.api(http.MethodPost, "/api/v1/contributions/"+id(cid)+"/confirmation", "admin", nil); st != http.StatusOK || body["status"] != "succeeded" {
+		t.Fatalf("confirm: %d %v", st, body)
+	}
+	st, body = h.api(http.MethodGet, "/api/v1/pools/"+id(fx.pool.ID), "", nil)
+	if body["available"] != float64(1225000) || body["reserved"] != float64(5000) || body["budget"] != float64(1230000) {
+		t.Errorf("pool after match: %v", body)
+	}
+	st, body = h.api(http.MethodGet, "/api/v1/campaigns/"+id(fx.campaign.ID)+"/preview?amount=5000", "", nil)
+	if body["match"] != float64(5000) || body["text"] != "您捐 ¥50 → 项目获得 ¥50 + 配捐 ¥50;资金池剩余 ¥12,200" {
+		t.Errorf("preview: %v", body)
+	}
+	// The campaign page shows progress, the preview, and the anonymous donor as anonymous.
+	b := h.browser("resident")
+	st, page, _ := b.get("/campaigns/" + id(fx.campaign.ID) + "?amount=50")
+	page = html.UnescapeString(page)
+	if st != 200 || !strings.Contains(page, "您捐 ¥50 → 项目获得 ¥50 + 配捐 ¥50;资金池剩余 ¥12,200") || strings.Contains(page, "王阿姨") || !strings.Contains(page, "匿名捐赠者") {
+		t.Errorf("campaign page: %d preview/anonymity wrong", st)
+	}
+	// The worker's form re-renders with messages on bad input.
+	w := h.browser("community_worker")
+	st, page, _ = w.post("/campaigns/"+id(fx.campaign.ID)+"/offline", url.Values{"offline_amount": {"12.345"}, "method": {"cash"}, "receipt_no": {"x"}, "donor_name": {"李"}})
+	if st != http.StatusUnprocessableEntity || !strings.Contains(page, "金额最多两位小数") {
+		t.Errorf("offline form errors: %d", st)
+	}
+	// The public ledger: JSON with balanced summary, CSV with BOM, XLSX.
+	st, body = h.api(http.MethodGet, "/api/v1/funds/"+id(fx.fund.ID)+"/ledger", "", nil)
+	sum := body["summary"].(map[string]any)
+	if st != 200 || sum["balanced"] != true || body["total"] != float64(3) {
+		t.Errorf("ledger JSON: %d %v", st, body)
+	}
+	resp, err := http.Get(h.srv.URL + "/api/v1/funds/" + id(fx.fund.ID) + "/ledger?format=csv")
+	h.must(err)
+	csvBody, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !bytes.HasPrefix(csvBody, []byte("\xEF\xBB\xBF")) || !strings.Contains(string(csvBody), "捐赠到账") || !strings.Contains(string(csvBody), "pool:"+id(fx.pool.ID)+":available") {
+		t.Errorf("ledger CSV: %q", csvBody[:min(len(csvBody), 300)])
+	}
+	resp, err = http.Get(h.srv.URL + "/funds/" + id(fx.fund.ID) + "/ledger.xlsx")
+	h.must(err)
+	x, err := excelize.OpenReader(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		t.Fatalf("xlsx: %v", err)
+	}
+	rows, _ := x.GetRows("Ledger")
+	if len(rows) != 7 { // header + 3 transactions × 2 entries
+		t.Errorf("xlsx rows %d", len(rows))
+	}
+	st, page, _ = b.get("/funds/" + id(fx.fund.ID) + "/ledger")
+	if st != 200 || !strings.Contains(page, "账目平衡") {
+		t.Errorf("ledger page %d", st)
+	}
+	st, page, _ = b.get("/funds/" + id(fx.fund.ID))
+	if st != 200 || !strings.Contains(page, "¥12,300.00") {
+		t.Errorf("fund page %d", st)
+	}
+	_ = context.Background()
+}
