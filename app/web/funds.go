@@ -802,6 +802,5 @@ func (s *Server) apiCheckout(c echo.Context) error {
 	return c.JSON(http.StatusCreated, ct)
 }
 
-
 // ledgerKindID is the message id naming a transaction kind.
 func ledgerKindID(kind string) string { return "ledger.kind." + kind }
