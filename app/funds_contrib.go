@@ -124,10 +124,9 @@ func (a *App) StartCheckout(ctx context.Context, campaignID int64, in DonateInpu
 		}
 		return nil, &Error{Code: EUNAVAILABLE, Message: Msg("funds.error.provider_unavailable"), Err: err}
 	}
+	// The payment intent is created when the donor pays (API 2022-08-01 and later); events
+	// carry it and the contribution id, so it is recorded from them.
 	c.SessionID, c.CheckoutURL, c.UpdatedAt = ptr(sess.ID), sess.URL, a.Now()
-	if sess.PaymentIntentID != "" {
-		c.PaymentIntentID = ptr(sess.PaymentIntentID)
-	}
 	if err := a.store.UpdateContribution(ctx, c); err != nil {
 		return nil, err
 	}
@@ -306,6 +305,9 @@ func (a *App) campaignTarget(ctx context.Context, camp *Campaign) (Target, *Fund
 // ErrDuplicateEvent marks a payment event that was already applied.
 var errDuplicateEvent = errors.New("duplicate event")
 
+// errUnknownContribution marks an event for no contribution Wushe knows (yet).
+var errUnknownContribution = errors.New("event names no known contribution")
+
 // ApplyPaymentEvent applies a verified provider event exactly once: its id is stored under a
 // unique index in the same transaction as its effect, and the effect is computed from the
 // recorded state, so duplicates and late events change nothing. It returns what happened.
@@ -335,10 +337,12 @@ func (a *App) ApplyPaymentEvent(ctx context.Context, provider string, ev funds.P
 			return err
 		}
 		if c0 == nil {
-			outcome = "ignored"
 			if ev.Type != funds.EventIgnored {
-				outcome = "unknown contribution"
+				// Not recorded: a refund event can overtake the one that tells us the payment
+				// intent, so the provider must deliver it again later.
+				return errUnknownContribution
 			}
+			outcome = "ignored"
 			rec.Outcome = outcome
 			return a.store.UpdatePaymentEvent(ctx, rec)
 		}
@@ -401,6 +405,9 @@ func (a *App) ApplyPaymentEvent(ctx context.Context, provider string, ev funds.P
 	})
 	if errors.Is(err, errDuplicateEvent) {
 		return "duplicate", nil
+	}
+	if errors.Is(err, errUnknownContribution) {
+		return "", &Error{Code: ECONFLICT, Message: Msg("funds.error.event_unknown"), Err: err}
 	}
 	return outcome, err
 }
@@ -668,4 +675,43 @@ func (a *App) ParseWebhook(body []byte, signature string) (funds.PaymentEvent, e
 		return funds.PaymentEvent{}, Errorf(EUNAVAILABLE, "funds.error.payments_offline")
 	}
 	return a.payments.ParseWebhook(body, signature)
+}
+
+// Reconcile asks the provider for checkout sessions created since `since` and applies the
+// event each complete or expired session's webhook would have carried; where the webhook did
+// arrive this changes nothing. It returns how many sessions it looked at and how many changed
+// a contribution.
+func (a *App) Reconcile(ctx context.Context, since time.Time) (seen, repaired int, err error) {
+	if a.payments == nil {
+		return 0, 0, Errorf(EUNAVAILABLE, "funds.error.payments_offline")
+	}
+	sessions, err := a.payments.ListSessionsSince(ctx, since)
+	if err != nil {
+		return 0, 0, fmt.Errorf("list sessions: %w", err)
+	}
+	var errs []error
+	for _, s := range sessions {
+		seen++
+		ev, ok := funds.ReconcileEvent(s)
+		if !ok {
+			continue
+		}
+		if _, err := a.store.FindContribution(ctx, ev.ContributionID); IsCode(err, ENOTFOUND) {
+			continue // a session another system created
+		}
+		before, err := a.store.FindContribution(ctx, ev.ContributionID)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if _, err := a.ApplyPaymentEvent(ctx, "stripe-reconcile", ev); err != nil {
+			errs = append(errs, fmt.Errorf("session %s: %w", s.ID, err))
+			continue
+		}
+		after, err := a.store.FindContribution(ctx, ev.ContributionID)
+		if err == nil && after.Status != before.Status {
+			repaired++
+		}
+	}
+	return seen, repaired, errors.Join(errs...)
 }

@@ -5,6 +5,8 @@ import "context"
 // cmdFunds dispatches the fund tools.
 func cmdFunds(ctx context.Context, env *Env, args []string) error {
 	return subcommands(ctx, env, "funds", args, map[string]command{
-		"qf": {"compute quadratic-funding matches from a contributions CSV", cmdFundsQF},
+		"qf":              {"compute quadratic-funding matches from a contributions CSV", cmdFundsQF},
+		"reconcile":       {"ask Stripe for checkout sessions since T and repair what missed webhooks left undone", cmdFundsReconcile},
+		"close-campaigns": {"settle campaigns past their deadline: refund failed all-or-nothing ones, release their matches", cmdFundsCloseCampaigns},
 	})
 }

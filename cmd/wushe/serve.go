@@ -59,7 +59,11 @@ func (m *Main) Open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	m.App = app.New(app.Deps{Store: m.Store, Clock: m.Clock, Hasher: m.Hasher, Location: loc, Logger: m.Log})
+	pay, err := m.payments()
+	if err != nil {
+		return err
+	}
+	m.App = app.New(app.Deps{Store: m.Store, Clock: m.Clock, Hasher: m.Hasher, Location: loc, Logger: m.Log, Payments: pay})
 	if m.Config.Demo {
 		if err := m.loadDemo(ctx); err != nil {
 			return err
@@ -155,8 +159,9 @@ func (m *Main) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	workers, stop := context.WithCancel(ctx)
 	defer stop()
-	wg.Add(2)
+	wg.Add(3)
 	go func() { defer wg.Done(); m.every(workers, m.Config.EscalateEvery, "escalate needs", m.escalate) }()
+	go func() { defer wg.Done(); m.every(workers, 5*time.Minute, "close campaigns", m.closeCampaigns) }()
 	go func() { defer wg.Done(); m.every(workers, time.Hour, "delete expired sessions", m.expireSessions) }()
 
 	errc := make(chan error, 1)

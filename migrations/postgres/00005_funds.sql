@@ -125,7 +125,7 @@ CREATE TABLE contributions (
     received_on        TIMESTAMPTZ,
     recorded_by        BIGINT REFERENCES users(id),
     confirmed_by       BIGINT REFERENCES users(id),
-    session_id         TEXT UNIQUE,
+    session_id         TEXT,
     payment_intent_id  TEXT,
     checkout_url       TEXT NOT NULL DEFAULT '',
     failure            TEXT NOT NULL DEFAULT '',
@@ -136,6 +136,7 @@ CREATE TABLE contributions (
 );
 CREATE INDEX contributions_campaign_idx ON contributions (campaign_id, status);
 CREATE INDEX contributions_intent_idx ON contributions (payment_intent_id);
+CREATE INDEX contributions_session_idx ON contributions (session_id);
 CREATE INDEX contributions_user_idx ON contributions (user_id);
 
 CREATE TABLE fund_matches (
