@@ -19,6 +19,7 @@ import (
 
 func (s *Server) fundRoutes() {
 	s.usePages("funds_list", "fund_show", "fund_ledger", "pool_show", "campaign_show")
+	s.disbursementRoutes()
 	e := s.e
 	e.GET("/funds", s.fundsPage)
 	e.GET("/funds/:id", s.fundPage)

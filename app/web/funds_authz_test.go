@@ -16,6 +16,7 @@ type fundFix struct {
 	fund     *app.Fund
 	pool     *app.FundPool
 	campaign *app.Campaign
+	paid     *app.Campaign // a second campaign that succeeded, for disbursements
 }
 
 var fundFixes = map[*harness]map[string]*fundFix{}
@@ -49,11 +50,13 @@ func (h *harness) funds(s side) *fundFix {
 
 // offlineGift writes a pending offline gift recorded by the side's resident (so no worker in
 // the table recorded it and any of them may confirm it).
-func (h *harness) offlineGift(s side) *app.Contribution {
+func (h *harness) offlineGift(s side) *app.Contribution { return h.offlineGiftTo(s, h.funds(s).campaign) }
+
+func (h *harness) offlineGiftTo(s side, camp *app.Campaign) *app.Contribution {
 	fx := h.funds(s)
 	now := h.clock.Now()
 	rec := h.ownerID(s)
-	c := &app.Contribution{CampaignID: fx.campaign.ID, FundID: fx.fund.ID, DonorKey: fmt.Sprintf("offline:%d", next()), DonorName: "王阿姨",
+	c := &app.Contribution{CampaignID: camp.ID, FundID: fx.fund.ID, DonorKey: fmt.Sprintf("offline:%d", next()), DonorName: "王阿姨",
 		Source: "resident", Amount: 10000, Currency: "CNY", Channel: "offline", Status: "pending", OfflineMethod: ptrTo("cash"),
 		ReceiptNo: ptrTo(fmt.Sprintf("R-%d", next())), ReceivedOn: &now, RecordedBy: &rec, CreatedAt: now, UpdatedAt: now}
 	h.must(h.store.CreateContribution(context.Background(), c))
