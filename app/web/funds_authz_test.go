@@ -50,7 +50,9 @@ func (h *harness) funds(s side) *fundFix {
 
 // offlineGift writes a pending offline gift recorded by the side's resident (so no worker in
 // the table recorded it and any of them may confirm it).
-func (h *harness) offlineGift(s side) *app.Contribution { return h.offlineGiftTo(s, h.funds(s).campaign) }
+func (h *harness) offlineGift(s side) *app.Contribution {
+	return h.offlineGiftTo(s, h.funds(s).campaign)
+}
 
 func (h *harness) offlineGiftTo(s side, camp *app.Campaign) *app.Contribution {
 	fx := h.funds(s)
