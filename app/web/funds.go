@@ -50,6 +50,10 @@ func (s *Server) fundRoutes() {
 		Status: http.StatusCreated, H: s.apiPoolCreate})
 	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/pools/:id", Op: "getPool", Tag: "funds",
 		Summary: "A pool's budget, reserved, committed and available money and rule history", Resp: app.PoolView{}, H: s.apiPool})
+	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/pools/:id/qf-simulation", Op: "simulateQF", Tag: "funds",
+		Summary: "Estimated quadratic-funding matches of a round pool's campaigns if the round closed now",
+		Query: []queryParam{{Name: "cap_percent", Type: "integer"}, {Name: "min_contributors", Type: "integer"}, {Name: "min_amount", Type: "integer"},
+			{Name: "mode", Type: "string", Enum: []string{"standard", "pairwise"}}}, Resp: app.QFSimulation{}, H: s.apiQFSimulation})
 	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/pools/:id/rules", Op: "changePoolRule", Tag: "funds", Auth: true,
 		Summary: "Make a new version of a pool's match rule", Body: app.RuleInput{}, Resp: app.PoolView{}, Status: http.StatusCreated, H: s.apiPoolRule})
 	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/pools/:id/deposits", Op: "depositToPool", Tag: "funds", Auth: true,

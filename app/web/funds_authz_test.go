@@ -154,3 +154,22 @@ func fundsAuthCases() map[string]authCase {
 		}},
 	}
 }
+
+func init() {
+	authCaseSets = append(authCaseSets, func() map[string]authCase {
+		return map[string]authCase{
+			"GET /api/v1/pools/:id/qf-simulation": {allow: anyone, build: func(h *harness, s side) (string, any) {
+				return "/api/v1/pools/" + id(h.qfPool(s).ID) + "/qf-simulation?cap_percent=50", nil
+			}},
+		}
+	})
+}
+
+// qfPool is a quadratic-funding round pool in the side's fund.
+func (h *harness) qfPool(s side) *app.FundPool {
+	fx := h.funds(s)
+	now := h.clock.Now()
+	p := &app.FundPool{FundID: fx.fund.ID, Name: fmt.Sprintf("二次方轮%d", next()), Source: "foundation", Kind: "qf", Currency: "CNY", CreatedAt: now, UpdatedAt: now}
+	h.must(h.store.CreatePool(context.Background(), p))
+	return p
+}

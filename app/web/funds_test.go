@@ -111,3 +111,23 @@ func TestFundsPagesAndAPI(t *testing.T) {
 	}
 	_ = context.Background()
 }
+
+func TestQFRoundPage(t *testing.T) {
+	h := newHarness(t)
+	p := h.qfPool(h.sides()[0])
+	b := h.browser("anonymous")
+	st, page, _ := b.get("/pools/" + id(p.ID))
+	if st != 200 || !strings.Contains(page, "二次方配捐轮次") {
+		t.Errorf("round page: %d", st)
+	}
+	st, page, _ = b.get("/pools/" + id(p.ID) + "?cap_percent=500")
+	if st != 200 || !strings.Contains(page, `role="alert"`) {
+		t.Errorf("round page with a bad cap: %d", st)
+	}
+	if st, body := h.api(http.MethodGet, "/api/v1/pools/"+id(p.ID)+"/qf-simulation?cap_percent=500", "", nil); st != http.StatusUnprocessableEntity {
+		t.Errorf("API bad cap: %d %v", st, body)
+	}
+	if st, _ := h.api(http.MethodGet, "/api/v1/pools/"+id(h.funds(h.sides()[0]).pool.ID)+"/qf-simulation", "", nil); st != http.StatusConflict {
+		t.Errorf("simulating a ratio pool: %d", st)
+	}
+}

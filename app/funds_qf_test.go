@@ -1,0 +1,52 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/wushe/wushe/app"
+)
+
+func TestQFRoundSimulation(t *testing.T) {
+	fw := newFundsWorld(t, app.RuleInput{Ratio: "1:1"}, 0)
+	officer := fw.w.As(t, fw.a, "civil_affairs_officer")
+	qf, err := fw.a.CreatePool(officer, fw.fund.ID, app.PoolInput{Name: "二次方配捐轮", Source: "foundation", Kind: "qf"})
+	fw.must(err)
+	_, err = fw.a.DepositToPool(officer, qf.ID, app.DepositInput{Amount: 100000})
+	fw.must(err)
+	fw.pool = qf
+	ctx := context.Background()
+	// Many small donors beat one large donor: 9 × ¥1 versus 1 × ¥9 (plus a second ¥1 donor).
+	wide, narrow := fw.campaign(100000, "keep_what_you_raise", true), fw.campaign(100000, "keep_what_you_raise", true)
+	for i := 0; i < 9; i++ {
+		c := fw.pending(wide, fmt.Sprintf("user:%d", i), 100)
+		_, err := fw.a.ApplyPaymentEvent(ctx, "stripe", paid(c, fmt.Sprintf("evt_w%d", i)))
+		fw.must(err)
+	}
+	for i, amt := range []int64{900, 100} {
+		c := fw.pending(narrow, fmt.Sprintf("user:%d", 100+i), amt)
+		_, err := fw.a.ApplyPaymentEvent(ctx, "stripe", paid(c, fmt.Sprintf("evt_n%d", i)))
+		fw.must(err)
+	}
+	sim, err := fw.a.SimulateQF(ctx, qf.ID, app.QFSimInput{})
+	fw.must(err)
+	if len(sim.Lines) != 2 || sim.Matched > sim.Pool {
+		t.Fatalf("simulation %+v", sim)
+	}
+	byID := map[int64]app.QFLine{}
+	for _, l := range sim.Lines {
+		byID[l.CampaignID] = l
+	}
+	// wide: (9·√100)² − 900 = 8100 − 900 = 7200; narrow: (30+10)² − 1000 = 600.
+	if byID[wide.ID].Match != 7200 || byID[narrow.ID].Match != 600 {
+		t.Errorf("matches %+v", sim.Lines)
+	}
+	if _, err := fw.a.SimulateQF(ctx, qf.ID, app.QFSimInput{CapPercent: 300}); !app.IsCode(err, app.EINVALID) {
+		t.Errorf("cap over 100%%: %v", err)
+	}
+	// QF pools do not match gift by gift.
+	if m, err := fw.s.FindMatches(ctx, wide.ID, nil); err != nil || len(m) != 0 {
+		t.Errorf("a QF round made %d ratio matches", len(m))
+	}
+}
