@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"math/big"
 	"sort"
 
 	"github.com/wushe/wushe/funds"
@@ -109,7 +110,7 @@ func (a *App) Pool(ctx context.Context, id int64) (*PoolView, error) {
 	}
 	v := &PoolView{FundPool: pool, FundName: f.Name, CanManage: Can(PrincipalFrom(ctx), ActFundManage, t)}
 	for _, r := range rules {
-		rv := RuleView{FundPoolRule: r, Ratio: funds.Ratio{Num: r.RatioNum, Den: r.RatioDen}.String()}
+		rv := RuleView{FundPoolRule: r, Ratio: ratioText(r.RatioNum, r.RatioDen)}
 		_ = json.Unmarshal([]byte(r.CategoryMultipliers), &rv.CategoryMultipliers)
 		_ = json.Unmarshal([]byte(r.KindMultipliers), &rv.KindMultipliers)
 		v.Rules = append(v.Rules, rv)
@@ -189,7 +190,7 @@ func (a *App) viewCampaign(ctx context.Context, c *Campaign) (*CampaignView, err
 		v.PoolName = pool.Name
 		if pool.RuleVersion > 0 {
 			if r, err := a.store.FindPoolRule(ctx, pool.ID, pool.RuleVersion); err == nil {
-				v.RuleRatio = funds.Ratio{Num: r.RatioNum, Den: r.RatioDen}.String()
+				v.RuleRatio = ratioText(r.RatioNum, r.RatioDen)
 			}
 		}
 	}
@@ -449,4 +450,17 @@ func (a *App) DonorFlags(ctx context.Context, fundID int64) ([]*DonorFlag, error
 		return nil, err
 	}
 	return a.store.FindDonorFlags(ctx, fundID)
+}
+
+// ratioText shows a match ratio as people write it: "1:1", "1:0.5", "1:1/3".
+func ratioText(num, den int64) string {
+	q := funds.Ratio{Num: num, Den: den}
+	r := new(big.Rat).SetFrac64(num, den)
+	for digits := 0; digits <= 4; digits++ {
+		s := r.FloatString(digits)
+		if back, ok := new(big.Rat).SetString(s); ok && back.Cmp(r) == 0 {
+			return "1:" + s
+		}
+	}
+	return "1:" + q.String()
 }

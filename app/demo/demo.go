@@ -113,7 +113,7 @@ func (l *loader) load(ctx context.Context) error {
 			}
 		}
 	}
-	return nil
+	return l.funds(ctx, places[0])
 }
 
 func (l *loader) jitter(lat, lng, metres float64) (*float64, *float64) {
