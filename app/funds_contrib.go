@@ -248,7 +248,7 @@ func (a *App) ConfirmOffline(ctx context.Context, contributionID int64) (*Contri
 		return nil, err
 	}
 	var c *Contribution
-	err = a.store.InTx(ctx, func(ctx context.Context) error {
+	err = a.inMatchTx(ctx, func(ctx context.Context) error {
 		camp, err := a.store.LockCampaign(ctx, c0.CampaignID)
 		if err != nil {
 			return err
@@ -329,12 +329,16 @@ func (a *App) ApplyPaymentEvent(ctx context.Context, provider string, ev funds.P
 		}
 	}
 	outcome := ""
-	err = a.store.InTx(ctx, func(ctx context.Context) error {
-		if err := a.store.CreatePaymentEvent(ctx, rec); err != nil {
-			if IsCode(err, ECONFLICT) {
-				return errDuplicateEvent
+	err = a.inMatchTx(ctx, func(ctx context.Context) error {
+		record := func() error {
+			rec.ID, rec.Outcome = 0, outcome
+			if err := a.store.CreatePaymentEvent(ctx, rec); err != nil {
+				if IsCode(err, ECONFLICT) {
+					return errDuplicateEvent
+				}
+				return err
 			}
-			return err
+			return nil
 		}
 		if c0 == nil {
 			if ev.Type != funds.EventIgnored {
@@ -343,9 +347,10 @@ func (a *App) ApplyPaymentEvent(ctx context.Context, provider string, ev funds.P
 				return errUnknownContribution
 			}
 			outcome = "ignored"
-			rec.Outcome = outcome
-			return a.store.UpdatePaymentEvent(ctx, rec)
+			return record()
 		}
+		// Lock first: deliveries of one contribution's events queue here, and the event id's
+		// unique index then refuses a duplicate in the same transaction as the effect.
 		camp, err := a.store.LockCampaign(ctx, c0.CampaignID)
 		if err != nil {
 			return err
@@ -357,35 +362,36 @@ func (a *App) ApplyPaymentEvent(ctx context.Context, provider string, ev funds.P
 		rec.ContributionID = ptr(c.ID)
 		if c.Channel != string(funds.ChannelStripe) {
 			outcome = "not a card contribution"
-			rec.Outcome = outcome
-			return a.store.UpdatePaymentEvent(ctx, rec)
+			return record()
 		}
 		state := funds.PaymentState{Status: funds.ContributionStatus(c.Status),
 			Amount: funds.Money{Amount: c.Amount, Currency: funds.Currency(c.Currency)}, Refunded: c.Refunded}
 		eff, err := funds.ApplyPaymentEvent(state, ev)
 		if err != nil {
 			outcome = "held for review: " + err.Error()
-			rec.Outcome = outcome
-			a.log.Warn("payment event held for review", "event", ev.ID, "contribution", c.ID, "err", err)
-			if err := a.audit(ctx, "contribution.payment_mismatch", "contribution", c.ID, 0, map[string]any{"event": ev.ID, "error": err.Error()}); err != nil {
+			if err := record(); err != nil {
 				return err
 			}
-			return a.store.UpdatePaymentEvent(ctx, rec)
+			a.log.Warn("payment event held for review", "event", ev.ID, "contribution", c.ID, "err", err)
+			return a.audit(ctx, "contribution.payment_mismatch", "contribution", c.ID, 0, map[string]any{"event": ev.ID, "error": err.Error()})
+		}
+		outcome = eff.Why
+		if err := record(); err != nil {
+			return err
 		}
 		if ev.PaymentIntentID != "" && c.PaymentIntentID == nil {
 			c.PaymentIntentID = ptr(ev.PaymentIntentID)
-			if err := a.store.UpdateContribution(ctx, c); err != nil {
-				return err
+			if eff.Noop || eff.Fail {
+				if err := a.store.UpdateContribution(ctx, c); err != nil {
+					return err
+				}
 			}
 		}
-		outcome = eff.Why
 		switch {
 		case eff.Noop:
 		case eff.Fail:
 			c.Status, c.Failure, c.UpdatedAt = string(funds.ContributionStatusFailed), ev.FailureMessage, a.Now()
-			if err := a.store.UpdateContribution(ctx, c); err != nil {
-				return err
-			}
+			return a.store.UpdateContribution(ctx, c)
 		default:
 			if eff.Succeed {
 				// A payment that arrives after the campaign closed still posts: the money is
@@ -400,8 +406,7 @@ func (a *App) ApplyPaymentEvent(ctx context.Context, provider string, ev funds.P
 				}
 			}
 		}
-		rec.Outcome = outcome
-		return a.store.UpdatePaymentEvent(ctx, rec)
+		return nil
 	})
 	if errors.Is(err, errDuplicateEvent) {
 		return "duplicate", nil

@@ -143,9 +143,54 @@ func (a *App) matchPosting(m *FundMatch, amount int64, currency string, release 
 		Amount: funds.Money{Amount: amount, Currency: funds.Currency(currency)}, Release: release}
 }
 
-// maxReserveAttempts bounds how often a gift re-reads the pool after another campaign took
-// its money between the read and the conditional update.
+// maxReserveAttempts bounds how often a gift's transaction runs again after another campaign
+// took the pool's money between the read and the conditional update.
 const maxReserveAttempts = 16
+
+// errPoolRace means the pool no longer had the money read at the start of the transaction.
+var errPoolRace = errors.New("pool money taken meanwhile")
+
+type reservationKey struct{}
+
+// reservation is the pool money a transaction must take at its end.
+type reservation struct{ pool, amount int64 }
+
+func reservationFrom(ctx context.Context) *reservation {
+	if r, ok := ctx.Value(reservationKey{}).(*reservation); ok {
+		return r
+	}
+	return &reservation{} // no transaction set one up: nothing will reserve (a bug caught by tests)
+}
+
+// inMatchTx runs fn in a transaction that may reserve pool money; the reservation is the last
+// statement before commit, and the transaction runs again when the pool ran short meanwhile.
+func (a *App) inMatchTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	for attempt := 0; ; attempt++ {
+		res := &reservation{}
+		err := a.store.InTx(context.WithValue(ctx, reservationKey{}, res), func(ctx context.Context) error {
+			if err := fn(ctx); err != nil {
+				return err
+			}
+			if res.amount == 0 {
+				return nil
+			}
+			ok, err := a.store.ReservePool(ctx, res.pool, res.amount)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return errPoolRace
+			}
+			return nil
+		})
+		if !errors.Is(err, errPoolRace) {
+			return err
+		}
+		if attempt >= maxReserveAttempts {
+			return Errorf(EUNAVAILABLE, "funds.error.pool_busy")
+		}
+	}
+}
 
 // succeed records a contribution's money arriving and reserves its match. The caller holds
 // the campaign's row lock (LockCampaign) and has checked the contribution is unpaid.
@@ -198,30 +243,17 @@ func (a *App) matchGift(ctx context.Context, camp *Campaign, c *Contribution, cd
 		return err
 	}
 	gift := funds.Gift{Donor: c.DonorKey, Amount: c.Amount, DonorCounted: cd.Counted, FirstFromDonor: cd.Eligible == 0}
-	var d funds.MatchDecision
 	available := pool.Available
-	for attempt := 0; ; attempt++ {
-		if d, err = rule.Decide(mc, gift, available); err != nil {
-			return fundsInvalid(err)
-		}
-		if d.BatchTotal == 0 {
-			break
-		}
-		reserved, err := a.store.ReservePool(ctx, pool.ID, d.BatchTotal)
-		if err != nil {
-			return err
-		}
-		if reserved {
-			break
-		}
-		if attempt >= maxReserveAttempts {
-			return Errorf(EUNAVAILABLE, "funds.error.pool_busy")
-		}
-		p, err := a.store.FindPool(ctx, pool.ID)
-		if err != nil {
-			return err
-		}
-		available = p.Available
+	d, err := rule.Decide(mc, gift, available)
+	if err != nil {
+		return fundsInvalid(err)
+	}
+	// The reservation itself is the transaction's last statement (reservePool), so the pool
+	// row is locked only for the commit; if the money went meanwhile, the whole transaction
+	// runs again with a fresh read.
+	if d.BatchTotal > 0 {
+		res := reservationFrom(ctx)
+		res.pool, res.amount = pool.ID, d.BatchTotal
 	}
 	c.Eligible = d.Eligible
 	if !d.Eligible {

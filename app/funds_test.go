@@ -15,7 +15,7 @@ import (
 
 // fundsWorld is a fund in community A with one government pool and helpers to make campaigns.
 type fundsWorld struct {
-	t     *testing.T
+	t     testing.TB
 	a     *app.App
 	s     *store.Store
 	w     *apptest.World
@@ -26,7 +26,7 @@ type fundsWorld struct {
 
 var fundsNow = time.Date(2026, 11, 24, 1, 0, 0, 0, time.UTC)
 
-func newFundsWorld(t *testing.T, rule app.RuleInput, budget int64) *fundsWorld {
+func newFundsWorld(t testing.TB, rule app.RuleInput, budget int64) *fundsWorld {
 	t.Helper()
 	clock := apptest.NewClock(fundsNow)
 	a, s := apptest.NewApp(t, clock)
