@@ -159,3 +159,41 @@ func TestFundsBadInput(t *testing.T) {
 		t.Errorf("bad gifts wrote %d contributions", len(cs))
 	}
 }
+
+// TestPreviewNeverPromisesMore checks the donate form's promise against what the gift then
+// reserves, across unlock, donor caps, the campaign cap and a nearly empty pool.
+func TestPreviewNeverPromisesMore(t *testing.T) {
+	fw := newFundsWorld(t, app.RuleInput{Ratio: "1:0.5", UnlockShareBP: 1000, UnlockDonors: 2, DonorCap: 3000, CampaignCap: 9000}, 12000)
+	camp := fw.campaign(20000, "keep_what_you_raise", true)
+	other := fw.campaign(20000, "keep_what_you_raise", true)
+	ctx := context.Background()
+	gifts := []struct {
+		camp  *app.Campaign
+		donor string
+		amt   int64
+	}{{camp, "user:1", 1000}, {camp, "user:2", 5001}, {camp, "user:1", 4000}, {other, "user:9", 7000}, {other, "user:8", 7000},
+		{camp, "user:3", 3333}, {camp, "user:4", 2999}, {camp, "user:5", 100}, {camp, "user:6", 9000}, {other, "user:7", 20000}}
+	for i, g := range gifts {
+		// The signed-in outsider's preview; odd gifts are then paid by the outsider (the
+		// promise must hold exactly), even ones by other donors, which change the state.
+		u := fw.w.Users["outsider"]
+		pv, err := fw.a.MatchPreview(fw.w.As(t, fw.a, "outsider"), g.camp.ID, g.amt)
+		fw.must(err)
+		c := fw.pending(g.camp, "user:"+fmt.Sprint(u.ID), g.amt)
+		if i%2 == 0 {
+			c.DonorKey = g.donor // some gifts come from other donors: preview is for a new one
+			fw.must(fw.s.UpdateContribution(ctx, c))
+		}
+		if _, err := fw.a.ApplyPaymentEvent(ctx, "stripe", paid(c, fmt.Sprintf("evt_pv_%d", i))); err != nil {
+			t.Fatal(err)
+		}
+		var reserved int64
+		if m, err := fw.s.FindMatchByContribution(ctx, c.ID); err == nil {
+			reserved = m.Amount
+		}
+		if i%2 == 1 && pv.Match.Amount != reserved {
+			t.Errorf("gift %d: preview %d, reserved %d", i, pv.Match.Amount, reserved)
+		}
+	}
+	fw.checkInvariants()
+}
