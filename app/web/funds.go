@@ -29,6 +29,11 @@ func (s *Server) fundRoutes() {
 	e.GET("/pools/:id", s.poolPage)
 	e.GET("/campaigns/:id", s.campaignPage)
 	e.POST("/campaigns/:id/offline", s.offlineCreate)
+	e.POST("/campaigns/:id/cancel", s.campaignCancel)
+	e.POST("/funds", s.fundCreate)
+	e.POST("/funds/:id/campaigns", s.campaignCreate)
+	e.POST("/pools/:id/rules", s.poolRule)
+	e.POST("/pools/:id/deposits", s.poolDeposit)
 	e.POST("/contributions/:id/confirm", s.offlineConfirm)
 	e.POST("/contributions/:id/refund", s.contributionRefund)
 
@@ -133,6 +138,10 @@ func parseYuan(fe app.FieldErrors, name, v string) int64 {
 }
 
 func (s *Server) fundsPage(c echo.Context) error {
+	return s.renderFundsList(c, http.StatusOK, s.newView(c, s.i18n.T(lang(c), "funds.title"), "funds"), map[string]string{})
+}
+
+func (s *Server) renderFundsList(c echo.Context, status int, v *View, form map[string]string) error {
 	p := params{c: c}
 	cid := p.int64p("community_id")
 	if p.err != nil {
@@ -142,9 +151,17 @@ func (s *Server) fundsPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := s.newView(c, s.i18n.T(lang(c), "funds.title"), "funds")
-	v.Data = map[string]any{"Funds": fs}
-	return s.renderPage(c, http.StatusOK, "funds_list", v)
+	data := map[string]any{"Funds": fs, "Form": form}
+	pr := principal(c)
+	if pr.HasRole(app.RoleCivilAffairs) || pr.HasRole(app.RoleAdmin) {
+		names, err := s.communityNames(c)
+		if err != nil {
+			return err
+		}
+		data["CommunityNames"] = names
+	}
+	v.Data = data
+	return s.renderPage(c, status, "funds_list", v)
 }
 
 func (s *Server) fundPage(c echo.Context) error {
@@ -152,10 +169,15 @@ func (s *Server) fundPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	return s.renderFund(c, id, http.StatusOK, nil, nil)
+}
+
+// renderFund renders the fund page; err (a validation error) and form fill the form it came from.
+func (s *Server) renderFund(c echo.Context, id int64, status int, err error, form map[string]string) error {
 	ctx := c.Request().Context()
-	f, err := s.app.Fund(ctx, id)
-	if err != nil {
-		return err
+	f, ferr := s.app.Fund(ctx, id)
+	if ferr != nil {
+		return ferr
 	}
 	var pools []*app.PoolView
 	for _, pid := range f.PoolIDs {
@@ -165,30 +187,205 @@ func (s *Server) fundPage(c echo.Context) error {
 		}
 		pools = append(pools, pv)
 	}
-	camps, _, err := s.app.Campaigns(ctx, app.CampaignFilter{FundID: &f.ID, Page: app.Page{Page: 1, PerPage: 100}})
-	if err != nil {
-		return err
+	camps, _, cerr := s.app.Campaigns(ctx, app.CampaignFilter{FundID: &f.ID, Page: app.Page{Page: 1, PerPage: 100}})
+	if cerr != nil {
+		return cerr
 	}
-	sum, err := s.app.FundLedgerSummary(ctx, f.ID)
-	if err != nil {
-		return err
+	sum, serr := s.app.FundLedgerSummary(ctx, f.ID)
+	if serr != nil {
+		return serr
 	}
-	data := map[string]any{"Fund": f, "Pools": pools, "Campaigns": camps, "Summary": sum}
+	if form == nil {
+		form = map[string]string{}
+	}
+	data := map[string]any{"Fund": f, "Pools": pools, "Campaigns": camps, "Summary": sum, "Form": form}
 	if f.CanAudit {
-		if data["Flags"], err = s.app.DonorFlags(ctx, f.ID); err != nil {
+		flags, err := s.app.DonorFlags(ctx, f.ID)
+		if err != nil {
 			return err
 		}
+		data["Flags"] = flags
 	}
-	if extra, err := s.fundPageExtra(c, f); err != nil {
-		return err
-	} else {
-		for k, v := range extra {
-			data[k] = v
+	if f.CanCampaign {
+		opts, err := s.campaignProjectOpts(c, f)
+		if err != nil {
+			return err
 		}
+		poolOpts := []Opt{}
+		for _, p := range pools {
+			poolOpts = append(poolOpts, Opt{Value: idString(p.ID), Label: p.Name})
+		}
+		data["ProjectOpts"], data["PoolOpts"] = opts, poolOpts
+	}
+	extra, xerr := s.fundPageExtra(c, f)
+	if xerr != nil {
+		return xerr
+	}
+	for k, v := range extra {
+		data[k] = v
 	}
 	v := s.newView(c, f.Name, "funds")
+	if err != nil {
+		s.applyErrors(v, err)
+	}
 	v.Data = data
-	return s.renderPage(c, http.StatusOK, "fund_show", v)
+	return s.renderPage(c, status, "fund_show", v)
+}
+
+// campaignProjectOpts lists the community's approved projects without an open campaign.
+func (s *Server) campaignProjectOpts(c echo.Context, f *app.FundView) ([]Opt, error) {
+	ctx := c.Request().Context()
+	prs, _, err := s.app.Store().FindProjects(ctx, app.ProjectFilter{CommunityID: &f.CommunityID, Statuses: []string{app.ProjectApproved}, Page: app.Page{Page: 1, PerPage: 100}})
+	if err != nil {
+		return nil, err
+	}
+	out := []Opt{}
+	for _, pr := range prs {
+		cs, _, err := s.app.Store().FindCampaigns(ctx, app.CampaignFilter{ProjectID: &pr.ID, Statuses: []string{"open", "succeeded"}, Page: app.Page{Page: 1, PerPage: 1}})
+		if err != nil {
+			return nil, err
+		}
+		if len(cs) == 0 {
+			out = append(out, Opt{Value: idString(pr.ID), Label: pr.Title})
+		}
+	}
+	return out, nil
+}
+
+func formMap(c echo.Context, names ...string) map[string]string {
+	m := map[string]string{}
+	for _, n := range names {
+		m[n] = c.FormValue(n)
+	}
+	return m
+}
+
+// campaignCreate opens a campaign from the fund page's form (goal in yuan, local deadline).
+func (s *Server) campaignCreate(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	in := app.CampaignInput{FundID: id}
+	err = bindForm(c, &in)
+	in.FundID = id
+	fe := app.FieldErrors{}
+	in.Goal = parseYuan(fe, "goal", c.FormValue("goal"))
+	if t := s.formTime(c, "deadline", fe); t != nil {
+		in.Deadline = *t
+	} else if c.FormValue("deadline") == "" {
+		fe.Add("deadline", "error.required")
+	}
+	if err == nil {
+		err = fe.Err()
+	}
+	var camp *app.Campaign
+	if err == nil {
+		camp, err = s.app.CreateCampaign(c.Request().Context(), in)
+	}
+	if err != nil {
+		if app.IsCode(err, app.EINVALID) {
+			return s.renderFund(c, id, http.StatusUnprocessableEntity, err, formMap(c, "project_id", "pool_id", "goal", "deadline", "mode", "title"))
+		}
+		return err
+	}
+	return s.done(c, "/campaigns/"+strconv.FormatInt(camp.ID, 10), "funds.campaign_opened")
+}
+
+func (s *Server) campaignCancel(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if _, err := s.app.CancelCampaign(c.Request().Context(), id, c.FormValue("reason")); err != nil {
+		if app.IsCode(err, app.EINVALID) {
+			return s.campaignFormError(c, id, err, &campaignPageData{})
+		}
+		return err
+	}
+	return s.done(c, "/campaigns/"+strconv.FormatInt(id, 10), "funds.campaign_cancelled")
+}
+
+func (s *Server) fundCreate(c echo.Context) error {
+	var in app.FundInput
+	err := bindForm(c, &in)
+	var f *app.Fund
+	if err == nil {
+		f, err = s.app.CreateFund(c.Request().Context(), in)
+	}
+	if err != nil {
+		if app.IsCode(err, app.EINVALID) {
+			v := s.newView(c, s.i18n.T(lang(c), "funds.title"), "funds")
+			s.applyErrors(v, err)
+			return s.renderFundsList(c, http.StatusUnprocessableEntity, v, formMap(c, "community_id", "name", "description"))
+		}
+		return err
+	}
+	return s.done(c, "/funds/"+strconv.FormatInt(f.ID, 10), "funds.fund_opened")
+}
+
+// poolRule makes a new rule version from the pool page's form (amounts in yuan).
+func (s *Server) poolRule(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in app.RuleInput
+	err = bindForm(c, &in)
+	fe := app.FieldErrors{}
+	for _, f := range []struct {
+		name string
+		dst  *int64
+	}{{"donor_cap", &in.DonorCap}, {"campaign_cap", &in.CampaignCap}, {"min_contribution", &in.MinContribution}} {
+		if v := c.FormValue(f.name); v != "" {
+			m, perr := funds.ParseNonNegative(v, funds.CNY)
+			if perr != nil {
+				fe.Add(f.name, "error.amount")
+			}
+			*f.dst = m.Amount
+		}
+	}
+	if v := c.FormValue("unlock_share_percent"); v != "" {
+		pct, perr := strconv.ParseFloat(v, 64)
+		if perr != nil || pct < 0 || pct > 100 {
+			fe.Add("unlock_share_percent", "error.between", "min", 0, "max", 100)
+		} else {
+			in.UnlockShareBP = int64(pct*100 + 0.5)
+		}
+	}
+	if err == nil {
+		err = fe.Err()
+	}
+	if err == nil {
+		_, err = s.app.ChangePoolRule(c.Request().Context(), id, in)
+	}
+	if err != nil {
+		if app.IsCode(err, app.EINVALID) {
+			return s.renderPool(c, id, http.StatusUnprocessableEntity, err, formMap(c, "ratio", "unlock_share_percent", "unlock_donors", "donor_cap", "campaign_cap", "min_contribution", "note"))
+		}
+		return err
+	}
+	return s.done(c, "/pools/"+strconv.FormatInt(id, 10), "funds.rule_saved")
+}
+
+func (s *Server) poolDeposit(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	fe := app.FieldErrors{}
+	in := app.DepositInput{Amount: parseYuan(fe, "deposit_amount", c.FormValue("deposit_amount")), Note: c.FormValue("note")}
+	err = fe.Err()
+	if err == nil {
+		_, err = s.app.DepositToPool(c.Request().Context(), id, in)
+	}
+	if err != nil {
+		if app.IsCode(err, app.EINVALID) {
+			return s.renderPool(c, id, http.StatusUnprocessableEntity, err, formMap(c, "deposit_amount", "note"))
+		}
+		return err
+	}
+	return s.done(c, "/pools/"+strconv.FormatInt(id, 10), "funds.deposited")
 }
 
 func (s *Server) ledgerPage(c echo.Context) error {
@@ -314,22 +511,42 @@ func (s *Server) poolPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	pv, err := s.app.Pool(ctx, id)
-	if err != nil {
-		return err
+	return s.renderPool(c, id, http.StatusOK, nil, nil)
+}
+
+func (s *Server) renderPool(c echo.Context, id int64, status int, err error, form map[string]string) error {
+	pv, perr := s.app.Pool(c.Request().Context(), id)
+	if perr != nil {
+		return perr
 	}
-	data := map[string]any{"Pool": pv}
-	if extra, err := s.poolPageExtra(c, pv); err != nil {
-		return err
-	} else {
-		for k, v := range extra {
-			data[k] = v
+	if form == nil {
+		form = map[string]string{}
+		if len(pv.Rules) > 0 {
+			r := pv.Rules[0]
+			form["ratio"] = r.Ratio
+			form["unlock_share_percent"] = strconv.FormatFloat(float64(r.UnlockShareBP)/100, 'f', -1, 64)
+			form["unlock_donors"] = strconv.Itoa(r.UnlockDonors)
+			for k, v := range map[string]int64{"donor_cap": r.DonorCap, "campaign_cap": r.CampaignCap, "min_contribution": r.MinContribution} {
+				if v > 0 {
+					form[k] = funds.Fen(v).Decimal()
+				}
+			}
 		}
 	}
+	data := map[string]any{"Pool": pv, "Form": form}
+	extra, xerr := s.poolPageExtra(c, pv)
+	if xerr != nil {
+		return xerr
+	}
+	for k, v := range extra {
+		data[k] = v
+	}
 	v := s.newView(c, pv.Name, "funds")
+	if err != nil {
+		s.applyErrors(v, err)
+	}
 	v.Data = data
-	return s.renderPage(c, http.StatusOK, "pool_show", v)
+	return s.renderPage(c, status, "pool_show", v)
 }
 
 type campaignPageData struct {

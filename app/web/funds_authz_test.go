@@ -173,3 +173,32 @@ func (h *harness) qfPool(s side) *app.FundPool {
 	h.must(h.store.CreatePool(context.Background(), p))
 	return p
 }
+
+func init() {
+	authCaseSets = append(authCaseSets, func() map[string]authCase {
+		officers := []string{"civil_affairs_officer", "admin"}
+		return map[string]authCase{
+			"POST /funds": {allow: officers, build: func(h *harness, s side) (string, any) {
+				return "/funds", url.Values{"community_id": {id(s.place.Community.ID)}, "name": {fmt.Sprintf("新基金%d", next())}}
+			}},
+			"POST /pools/:id/rules": {allow: officers, build: func(h *harness, s side) (string, any) {
+				return "/pools/" + id(h.funds(s).pool.ID) + "/rules", url.Values{"ratio": {"1:0.5"}, "unlock_share_percent": {"20"}, "donor_cap": {"1,000"}}
+			}},
+			"POST /pools/:id/deposits": {allow: officers, build: func(h *harness, s side) (string, any) {
+				return "/pools/" + id(h.funds(s).pool.ID) + "/deposits", url.Values{"deposit_amount": {"10,000"}}
+			}},
+			"POST /funds/:id/campaigns": {allow: managers, build: func(h *harness, s side) (string, any) {
+				return "/funds/" + id(h.funds(s).fund.ID) + "/campaigns", url.Values{"project_id": {id(h.project(s, app.ProjectApproved).ID)},
+					"goal": {"5,000"}, "deadline": {h.clock.Now().Add(15 * 24 * time.Hour).Format("2006-01-02T15:04")}, "mode": {"all_or_nothing"}}
+			}},
+			"POST /campaigns/:id/cancel": {allow: managers, build: func(h *harness, s side) (string, any) {
+				fx := h.funds(s)
+				now := h.clock.Now()
+				c := &app.Campaign{FundID: fx.fund.ID, ProjectID: fx.campaign.ProjectID, Title: "待取消", Goal: 1000, Currency: "CNY",
+					Deadline: now.Add(time.Hour), Mode: "all_or_nothing", Status: "open", Excluded: "[]", CreatedAt: now, UpdatedAt: now}
+				h.must(h.store.CreateCampaign(context.Background(), c))
+				return "/campaigns/" + id(c.ID) + "/cancel", url.Values{"reason": {"项目取消"}}
+			}},
+		}
+	})
+}

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -129,5 +130,40 @@ func TestQFRoundPage(t *testing.T) {
 	}
 	if st, _ := h.api(http.MethodGet, "/api/v1/pools/"+id(h.funds(h.sides()[0]).pool.ID)+"/qf-simulation", "", nil); st != http.StatusConflict {
 		t.Errorf("simulating a ratio pool: %d", st)
+	}
+}
+
+func TestFundsManagerForms(t *testing.T) {
+	h := newHarness(t)
+	a := h.sides()[0]
+	fx := h.funds(a)
+	pr := h.project(a, "approved")
+	w := h.browser("community_worker")
+	st, page, _ := w.get("/funds/" + id(fx.fund.ID))
+	if st != 200 || !strings.Contains(page, pr.Title) {
+		t.Errorf("fund page lacks the campaign form for %s: %d", pr.Title, st)
+	}
+	st, page, _ = w.post("/funds/"+id(fx.fund.ID)+"/campaigns", url.Values{"project_id": {id(pr.ID)}, "goal": {"0"}, "deadline": {"2020-01-01T00:00"}, "mode": {"all_or_nothing"}})
+	if st != http.StatusUnprocessableEntity || !strings.Contains(page, "金额须大于零") {
+		t.Errorf("bad campaign: %d", st)
+	}
+	st, _, loc := w.post("/funds/"+id(fx.fund.ID)+"/campaigns", url.Values{"project_id": {id(pr.ID)}, "pool_id": {id(fx.pool.ID)}, "goal": {"8,000"},
+		"deadline": {h.clock.Now().Add(48 * time.Hour).Format("2006-01-02T15:04")}, "mode": {"all_or_nothing"}})
+	if st != http.StatusSeeOther || !strings.HasPrefix(loc, "/campaigns/") {
+		t.Fatalf("campaign form: %d %s", st, loc)
+	}
+	o := h.browser("civil_affairs_officer")
+	st, page, _ = o.post("/pools/"+id(fx.pool.ID)+"/rules", url.Values{"ratio": {"0:1"}})
+	if st != http.StatusUnprocessableEntity || !strings.Contains(page, "比例须为正数") {
+		t.Errorf("bad rule: %d", st)
+	}
+	if st, _, _ := o.post("/pools/"+id(fx.pool.ID)+"/rules", url.Values{"ratio": {"1:0.5"}, "unlock_share_percent": {"25"}, "unlock_donors": {"3"}, "donor_cap": {"500"}}); st != http.StatusSeeOther {
+		t.Errorf("rule form: %d", st)
+	}
+	_, body := h.api(http.MethodGet, "/api/v1/pools/"+id(fx.pool.ID), "", nil)
+	rules := body["rules"].([]any)
+	r := rules[0].(map[string]any)
+	if len(rules) != 2 || r["ratio"] != "1:0.5" || r["unlock_share_bp"] != float64(2500) || r["donor_cap"] != float64(50000) || r["version"] != float64(2) {
+		t.Errorf("rules %v", rules)
 	}
 }
