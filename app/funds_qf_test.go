@@ -50,3 +50,32 @@ func TestQFRoundSimulation(t *testing.T) {
 		t.Errorf("a QF round made %d ratio matches", len(m))
 	}
 }
+
+func TestRuleSimulation(t *testing.T) {
+	fw := newFundsWorld(t, app.RuleInput{Ratio: "1:1"}, 10000)
+	camp := fw.campaign(100000, "keep_what_you_raise", true)
+	ctx := context.Background()
+	for i, amt := range []int64{3000, 4000, 5000} {
+		c := fw.pending(camp, fmt.Sprintf("user:%d", i), amt)
+		_, err := fw.a.ApplyPaymentEvent(ctx, "stripe", paid(c, fmt.Sprintf("evt_s%d", i)))
+		fw.must(err)
+	}
+	cur, _ := fw.s.FindCampaign(ctx, camp.ID)
+	// The current rule reproduces what was matched (the pool ran out at ¥100).
+	sim, err := fw.a.SimulateRule(ctx, fw.pool.ID, app.RuleInput{Ratio: "1:1"})
+	fw.must(err)
+	if sim.Simulated != cur.Matched || sim.Simulated != 10000 {
+		t.Errorf("same rule: simulated %d, matched %d", sim.Simulated, cur.Matched)
+	}
+	sim, err = fw.a.SimulateRule(ctx, fw.pool.ID, app.RuleInput{Ratio: "1:0.5", DonorCap: 3000})
+	fw.must(err)
+	if sim.Simulated != 4500 { // each donor counted up to ¥30 at 1:0.5
+		t.Errorf("capped half rule: %d", sim.Simulated)
+	}
+	if _, err := fw.a.SimulateRule(ctx, fw.pool.ID, app.RuleInput{Ratio: "-1:2"}); !app.IsCode(err, app.EINVALID) {
+		t.Errorf("bad candidate: %v", err)
+	}
+	if rules, _ := fw.s.FindPoolRules(ctx, fw.pool.ID); len(rules) != 1 {
+		t.Errorf("simulation wrote rules")
+	}
+}

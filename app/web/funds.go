@@ -59,6 +59,11 @@ func (s *Server) fundRoutes() {
 		Summary: "Estimated quadratic-funding matches of a round pool's campaigns if the round closed now",
 		Query: []queryParam{{Name: "cap_percent", Type: "integer"}, {Name: "min_contributors", Type: "integer"}, {Name: "min_amount", Type: "integer"},
 			{Name: "mode", Type: "string", Enum: []string{"standard", "pairwise"}}}, Resp: app.QFSimulation{}, H: s.apiQFSimulation})
+	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/pools/:id/rule-simulation", Op: "simulateRule", Tag: "funds",
+		Summary: "What a candidate rule would have matched on the pool's campaigns (amounts in fen); writes nothing",
+		Query: []queryParam{{Name: "ratio", Type: "string"}, {Name: "unlock_share_bp", Type: "integer"}, {Name: "unlock_donors", Type: "integer"},
+			{Name: "donor_cap", Type: "integer"}, {Name: "campaign_cap", Type: "integer"}, {Name: "min_contribution", Type: "integer"}},
+		Resp: app.RuleSimulation{}, H: s.apiRuleSimulation})
 	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/pools/:id/rules", Op: "changePoolRule", Tag: "funds", Auth: true,
 		Summary: "Make a new version of a pool's match rule", Body: app.RuleInput{}, Resp: app.PoolView{}, Status: http.StatusCreated, H: s.apiPoolRule})
 	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/pools/:id/deposits", Op: "depositToPool", Tag: "funds", Auth: true,

@@ -158,6 +158,9 @@ func fundsAuthCases() map[string]authCase {
 func init() {
 	authCaseSets = append(authCaseSets, func() map[string]authCase {
 		return map[string]authCase{
+			"GET /api/v1/pools/:id/rule-simulation": {allow: anyone, build: func(h *harness, s side) (string, any) {
+				return "/api/v1/pools/" + id(h.funds(s).pool.ID) + "/rule-simulation?ratio=1:0.5&donor_cap=50000", nil
+			}},
 			"GET /api/v1/pools/:id/qf-simulation": {allow: anyone, build: func(h *harness, s side) (string, any) {
 				return "/api/v1/pools/" + id(h.qfPool(s).ID) + "/qf-simulation?cap_percent=50", nil
 			}},

@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/wushe/wushe/app"
+	"github.com/wushe/wushe/funds"
 )
 
 // fundPageExtra adds the disbursements (public) and the request form to the fund page.
@@ -42,6 +43,9 @@ func (s *Server) fundPageExtra(c echo.Context, f *app.FundView) (map[string]any,
 
 // poolPageExtra adds a quadratic-funding round's simulation to a round pool's page.
 func (s *Server) poolPageExtra(c echo.Context, p *app.PoolView) (map[string]any, error) {
+	if p.Kind == app.PoolKindMatch {
+		return s.ruleSimExtra(c, p)
+	}
 	if p.Kind != app.PoolKindQF {
 		return map[string]any{}, nil
 	}
@@ -94,3 +98,80 @@ func (s *Server) apiQFSimulation(c echo.Context) error {
 }
 
 func idString(id int64) string { return strconv.FormatInt(id, 10) }
+
+// ruleSimExtra runs a candidate rule over the pool's campaigns when the page asks for it
+// (amounts typed in yuan, the unlock share in percent).
+func (s *Server) ruleSimExtra(c echo.Context, p *app.PoolView) (map[string]any, error) {
+	q := c.QueryParams()
+	form := map[string]string{}
+	for _, k := range []string{"sim_ratio", "sim_unlock_share_percent", "sim_unlock_donors", "sim_donor_cap", "sim_campaign_cap", "sim_min_contribution"} {
+		form[k] = q.Get(k)
+	}
+	out := map[string]any{"SimForm": form}
+	if form["sim_ratio"] == "" {
+		return out, nil
+	}
+	in := app.RuleInput{Ratio: form["sim_ratio"]}
+	fe := app.FieldErrors{}
+	for k, dst := range map[string]*int64{"sim_donor_cap": &in.DonorCap, "sim_campaign_cap": &in.CampaignCap, "sim_min_contribution": &in.MinContribution} {
+		if v := form[k]; v != "" {
+			m, err := funds.ParseNonNegative(v, funds.CNY)
+			if err != nil {
+				fe.Add(k, "error.amount")
+			}
+			*dst = m.Amount
+		}
+	}
+	if v := form["sim_unlock_share_percent"]; v != "" {
+		pct, err := strconv.ParseFloat(v, 64)
+		if err != nil || pct < 0 || pct > 100 {
+			fe.Add("sim_unlock_share_percent", "error.between", "min", 0, "max", 100)
+		}
+		in.UnlockShareBP = int64(pct*100 + 0.5)
+	}
+	if v := form["sim_unlock_donors"]; v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			fe.Add("sim_unlock_donors", "error.wrong_type", "want", "integer")
+		}
+		in.UnlockDonors = n
+	}
+	err := fe.Err()
+	var sim *app.RuleSimulation
+	if err == nil {
+		sim, err = s.app.SimulateRule(c.Request().Context(), p.ID, in)
+	}
+	if app.IsCode(err, app.EINVALID) {
+		out["SimError"] = s.errorSummary(c, err)
+		return out, nil
+	} else if err != nil {
+		return nil, err
+	}
+	out["Sim"] = sim
+	return out, nil
+}
+
+func (s *Server) apiRuleSimulation(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	p := params{c: c}
+	in := app.RuleInput{Ratio: p.str("ratio", 32)}
+	for k, dst := range map[string]*int64{"unlock_share_bp": &in.UnlockShareBP, "donor_cap": &in.DonorCap, "campaign_cap": &in.CampaignCap, "min_contribution": &in.MinContribution} {
+		if v := p.int64p(k); v != nil {
+			*dst = *v
+		}
+	}
+	if v := p.int64p("unlock_donors"); v != nil {
+		in.UnlockDonors = int(*v)
+	}
+	if p.err != nil {
+		return p.err
+	}
+	sim, err := s.app.SimulateRule(c.Request().Context(), id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, sim)
+}

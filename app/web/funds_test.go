@@ -160,6 +160,10 @@ func TestFundsManagerForms(t *testing.T) {
 	if st, _, _ := o.post("/pools/"+id(fx.pool.ID)+"/rules", url.Values{"ratio": {"1:0.5"}, "unlock_share_percent": {"25"}, "unlock_donors": {"3"}, "donor_cap": {"500"}}); st != http.StatusSeeOther {
 		t.Errorf("rule form: %d", st)
 	}
+	st, page, _ = o.get("/pools/" + id(fx.pool.ID) + "?sim_ratio=1:2&sim_donor_cap=100")
+	if st != 200 || !strings.Contains(page, "模拟合计") {
+		t.Errorf("rule simulation on the pool page: %d", st)
+	}
 	_, body := h.api(http.MethodGet, "/api/v1/pools/"+id(fx.pool.ID), "", nil)
 	rules := body["rules"].([]any)
 	r := rules[0].(map[string]any)
