@@ -25,18 +25,32 @@ type Fund struct {
 // FundPool is government or foundation money deposited into a fund (配捐资金池). Available is
 // a cache of the ledger account pool:<id>:available, lowered only by a conditional update.
 type FundPool struct {
-	ID          int64     `json:"id" gorm:"primaryKey"`
-	FundID      int64     `json:"fund_id"`
-	Name        string    `json:"name"`
-	Source      string    `json:"source"` // government | foundation
-	Kind        string    `json:"kind"`   // match | qf
-	Currency    string    `json:"currency"`
-	Budget      int64     `json:"budget"` // deposited in total
-	Available   int64     `json:"available"`
-	RuleVersion int       `json:"rule_version"`
-	CreatedBy   *int64    `json:"created_by"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	ID          int64      `json:"id" gorm:"primaryKey"`
+	FundID      int64      `json:"fund_id"`
+	Name        string     `json:"name"`
+	Source      string     `json:"source"` // government | foundation
+	Kind        string     `json:"kind"`   // match | qf
+	Currency    string     `json:"currency"`
+	Budget      int64      `json:"budget"` // deposited in total
+	Available   int64      `json:"available"`
+	RuleVersion int        `json:"rule_version"`
+	FinalizedAt *time.Time `json:"finalized_at"` // a quadratic-funding round's results are final
+	CreatedBy   *int64     `json:"created_by"`
+	CreatedAt   time.Time  `json:"created_at"`
+	UpdatedAt   time.Time  `json:"updated_at"`
+}
+
+// QFAward is a quadratic-funding round's final match for one campaign.
+type QFAward struct {
+	ID           int64     `json:"id" gorm:"primaryKey"`
+	PoolID       int64     `json:"pool_id"`
+	CampaignID   int64     `json:"campaign_id"`
+	Contributors int       `json:"contributors"`
+	Contributed  int64     `json:"contributed"`
+	Amount       int64     `json:"amount"`
+	Params       string    `json:"params"`
+	CreatedBy    *int64    `json:"created_by"`
+	CreatedAt    time.Time `json:"created_at"`
 }
 
 // FundPoolRule is one version of a pool's match rule. Rules are never edited: a change is a
@@ -303,6 +317,10 @@ type FundStore interface {
 	FindPoolRule(ctx context.Context, poolID int64, version int) (*FundPoolRule, error)
 	FindPoolRules(ctx context.Context, poolID int64) ([]*FundPoolRule, error)
 	CreatePoolDeposit(ctx context.Context, d *FundPoolDeposit) error
+	// FinalizePool marks a round pool final if it is not yet; it reports whether it did.
+	FinalizePool(ctx context.Context, poolID int64, at time.Time) (bool, error)
+	CreateQFAward(ctx context.Context, a *QFAward) error
+	FindQFAwards(ctx context.Context, poolID int64) ([]*QFAward, error)
 
 	CreateCampaign(ctx context.Context, c *Campaign) error
 	UpdateCampaign(ctx context.Context, c *Campaign) error

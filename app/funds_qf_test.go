@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/wushe/wushe/app"
 )
@@ -48,6 +49,34 @@ func TestQFRoundSimulation(t *testing.T) {
 	// QF pools do not match gift by gift.
 	if m, err := fw.s.FindMatches(ctx, wide.ID, nil); err != nil || len(m) != 0 {
 		t.Errorf("a QF round made %d ratio matches", len(m))
+	}
+	// Finalizing waits for the campaigns to close, happens once, and posts each award.
+	if _, err := fw.a.FinalizeQF(officer, qf.ID, app.QFSimInput{}); !app.IsCode(err, app.ECONFLICT) {
+		t.Errorf("finalize with open campaigns: %v", err)
+	}
+	if _, err := fw.a.FinalizeQF(fw.w.As(t, fw.a, "community_worker"), qf.ID, app.QFSimInput{}); !app.IsCode(err, app.EFORBIDDEN) {
+		t.Errorf("finalize by a worker: %v", err)
+	}
+	fw.clock.Advance(31 * 24 * time.Hour)
+	if _, _, err := fw.a.CloseCampaigns(ctx); err != nil {
+		t.Fatal(err)
+	}
+	round, err := fw.a.FinalizeQF(officer, qf.ID, app.QFSimInput{})
+	fw.must(err)
+	if !round.Final || len(round.Awards) != 2 {
+		t.Fatalf("round %+v", round)
+	}
+	if _, err := fw.a.FinalizeQF(officer, qf.ID, app.QFSimInput{}); !app.IsCode(err, app.ECONFLICT) {
+		t.Errorf("second finalization: %v", err)
+	}
+	pool, _ := fw.s.FindPool(ctx, qf.ID)
+	if pool.Available != 100000-7800 {
+		t.Errorf("pool after round %d", pool.Available)
+	}
+	sum, err := fw.a.FundLedgerSummary(ctx, fw.fund.ID)
+	fw.must(err)
+	if !sum.Balanced {
+		t.Errorf("ledger unbalanced after the round")
 	}
 }
 

@@ -448,3 +448,23 @@ func (s *Store) FindEvidence(ctx context.Context, id int64) (*app.DisbursementEv
 	}
 	return &e, nil
 }
+
+// FinalizePool marks a pool final once.
+func (s *Store) FinalizePool(ctx context.Context, poolID int64, at time.Time) (bool, error) {
+	res := s.db(ctx).Exec("UPDATE fund_pools SET finalized_at = ? WHERE id = ? AND finalized_at IS NULL", at, poolID)
+	if res.Error != nil {
+		return false, translate(res.Error, "pool")
+	}
+	return res.RowsAffected == 1, nil
+}
+
+// CreateQFAward stores a round's award to a campaign.
+func (s *Store) CreateQFAward(ctx context.Context, a *app.QFAward) error {
+	return translate(s.db(ctx).Create(a).Error, "award")
+}
+
+// FindQFAwards lists a round's awards by campaign.
+func (s *Store) FindQFAwards(ctx context.Context, poolID int64) ([]*app.QFAward, error) {
+	out := []*app.QFAward{}
+	return out, translate(s.rdb(ctx).Where("pool_id = ?", poolID).Order("campaign_id").Find(&out).Error, "award")
+}

@@ -21,7 +21,7 @@ var models = []any{
 	// funds
 	&app.Fund{}, &app.FundPool{}, &app.FundPoolRule{}, &app.FundPoolDeposit{}, &app.Campaign{}, &app.CampaignDonor{},
 	&app.Contribution{}, &app.FundMatch{}, &app.LedgerTransaction{}, &app.LedgerEntry{}, &app.DonorFlag{}, &app.PaymentEvent{},
-	&app.Disbursement{}, &app.DisbursementVote{}, &app.DisbursementEvidence{},
+	&app.Disbursement{}, &app.DisbursementVote{}, &app.DisbursementEvidence{}, &app.QFAward{},
 }
 
 // TestMigrationsMatchModels applies every migration on the test dialect (SQLite by default,

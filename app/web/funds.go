@@ -34,6 +34,7 @@ func (s *Server) fundRoutes() {
 	e.POST("/funds/:id/campaigns", s.campaignCreate)
 	e.POST("/pools/:id/rules", s.poolRule)
 	e.POST("/pools/:id/deposits", s.poolDeposit)
+	e.POST("/pools/:id/finalize", s.qfFinalize)
 	e.POST("/contributions/:id/confirm", s.offlineConfirm)
 	e.POST("/contributions/:id/refund", s.contributionRefund)
 
@@ -64,6 +65,9 @@ func (s *Server) fundRoutes() {
 		Query: []queryParam{{Name: "ratio", Type: "string"}, {Name: "unlock_share_bp", Type: "integer"}, {Name: "unlock_donors", Type: "integer"},
 			{Name: "donor_cap", Type: "integer"}, {Name: "campaign_cap", Type: "integer"}, {Name: "min_contribution", Type: "integer"}},
 		Resp: app.RuleSimulation{}, H: s.apiRuleSimulation})
+	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/pools/:id/qf-finalization", Op: "finalizeQF", Tag: "funds", Auth: true,
+		Summary: "Close a quadratic-funding round once its campaigns have closed; posts each award", Body: app.QFSimInput{},
+		Resp: app.QFRound{}, H: s.apiQFFinalize})
 	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/pools/:id/rules", Op: "changePoolRule", Tag: "funds", Auth: true,
 		Summary: "Make a new version of a pool's match rule", Body: app.RuleInput{}, Resp: app.PoolView{}, Status: http.StatusCreated, H: s.apiPoolRule})
 	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/pools/:id/deposits", Op: "depositToPool", Tag: "funds", Auth: true,

@@ -158,6 +158,12 @@ func fundsAuthCases() map[string]authCase {
 func init() {
 	authCaseSets = append(authCaseSets, func() map[string]authCase {
 		return map[string]authCase{
+			"POST /pools/:id/finalize": {allow: []string{"civil_affairs_officer", "admin"}, build: func(h *harness, s side) (string, any) {
+				return "/pools/" + id(h.qfPool(s).ID) + "/finalize", url.Values{"mode": {"standard"}}
+			}},
+			"POST /api/v1/pools/:id/qf-finalization": {allow: []string{"civil_affairs_officer", "admin"}, build: func(h *harness, s side) (string, any) {
+				return "/api/v1/pools/" + id(h.qfPool(s).ID) + "/qf-finalization", map[string]any{"cap_percent": 25}
+			}},
 			"GET /api/v1/pools/:id/rule-simulation": {allow: anyone, build: func(h *harness, s side) (string, any) {
 				return "/api/v1/pools/" + id(h.funds(s).pool.ID) + "/rule-simulation?ratio=1:0.5&donor_cap=50000", nil
 			}},

@@ -49,17 +49,68 @@ func (s *Server) poolPageExtra(c echo.Context, p *app.PoolView) (map[string]any,
 	if p.Kind != app.PoolKindQF {
 		return map[string]any{}, nil
 	}
+	round, err := s.app.QFRoundState(c.Request().Context(), p.ID)
+	if err != nil {
+		return nil, err
+	}
+	titles := map[int64]string{}
+	for _, c := range p.Campaigns {
+		titles[c.ID] = c.Title
+	}
+	out := map[string]any{"Round": round, "Titles": titles}
 	in, err := qfParams(c)
 	if err != nil {
 		return nil, err
 	}
+	out["QFParams"] = in
+	if round.Final {
+		return out, nil
+	}
 	sim, err := s.app.SimulateQF(c.Request().Context(), p.ID, in)
 	if app.IsCode(err, app.EINVALID) {
-		return map[string]any{"QFError": s.errorSummary(c, err), "QFParams": in}, nil
+		out["QFError"] = s.errorSummary(c, err)
+		return out, nil
 	} else if err != nil {
 		return nil, err
 	}
-	return map[string]any{"QF": sim, "QFParams": sim.Params}, nil
+	out["QF"], out["QFParams"] = sim, sim.Params
+	return out, nil
+}
+
+// qfFinalize closes a round from the pool page with the settings shown.
+func (s *Server) qfFinalize(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	in := app.QFSimInput{Mode: c.FormValue("mode")}
+	in.CapPercent, _ = strconv.ParseInt(c.FormValue("cap_percent"), 10, 64)
+	n, _ := strconv.Atoi(c.FormValue("min_contributors"))
+	in.MinContributors = n
+	if _, err := s.app.FinalizeQF(c.Request().Context(), id, in); err != nil {
+		if app.IsCode(err, app.EINVALID) {
+			s.sessions.Put(c.Request().Context(), "flash", s.errorSummary(c, err))
+			return c.Redirect(http.StatusSeeOther, "/pools/"+strconv.FormatInt(id, 10))
+		}
+		return err
+	}
+	return s.done(c, "/pools/"+strconv.FormatInt(id, 10), "funds.round_finalized")
+}
+
+func (s *Server) apiQFFinalize(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in app.QFSimInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	r, err := s.app.FinalizeQF(c.Request().Context(), id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, r)
 }
 
 // qfParams reads a round's simulation settings from the query.

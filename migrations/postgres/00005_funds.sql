@@ -30,6 +30,7 @@ CREATE TABLE fund_pools (
     -- lowers it checks it in the same row update, so it can never go negative.
     available     BIGINT NOT NULL DEFAULT 0 CHECK (available >= 0),
     rule_version  INTEGER NOT NULL DEFAULT 0,
+    finalized_at  TIMESTAMPTZ,
     created_by    BIGINT REFERENCES users(id),
     created_at    TIMESTAMPTZ NOT NULL DEFAULT now(),
     updated_at    TIMESTAMPTZ NOT NULL DEFAULT now(),
@@ -261,7 +262,22 @@ CREATE TABLE disbursement_evidences (
 );
 CREATE INDEX disbursement_evidences_idx ON disbursement_evidences (disbursement_id);
 
+-- A quadratic-funding round's final award to one campaign.
+CREATE TABLE qf_awards (
+    id            BIGSERIAL PRIMARY KEY,
+    pool_id       BIGINT NOT NULL REFERENCES fund_pools(id),
+    campaign_id   BIGINT NOT NULL REFERENCES campaigns(id),
+    contributors  INTEGER NOT NULL CHECK (contributors >= 0),
+    contributed   BIGINT NOT NULL CHECK (contributed >= 0),
+    amount        BIGINT NOT NULL CHECK (amount >= 0),
+    params        TEXT NOT NULL DEFAULT '{}',
+    created_by    BIGINT REFERENCES users(id),
+    created_at    TIMESTAMPTZ NOT NULL DEFAULT now(),
+    UNIQUE (pool_id, campaign_id)
+);
+
 -- +goose Down
+DROP TABLE qf_awards;
 DROP TABLE disbursement_evidences;
 DROP TABLE disbursement_votes;
 DROP TABLE disbursements;

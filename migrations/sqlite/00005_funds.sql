@@ -30,6 +30,7 @@ CREATE TABLE fund_pools (
     -- lowers it checks it in the same row update, so it can never go negative.
     available     INTEGER NOT NULL DEFAULT 0 CHECK (available >= 0),
     rule_version  INTEGER NOT NULL DEFAULT 0,
+    finalized_at  DATETIME,
     created_by    INTEGER REFERENCES users(id),
     created_at    DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     updated_at    DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
@@ -266,7 +267,22 @@ CREATE TABLE disbursement_evidences (
 );
 CREATE INDEX disbursement_evidences_idx ON disbursement_evidences (disbursement_id);
 
+-- A quadratic-funding round's final award to one campaign.
+CREATE TABLE qf_awards (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    pool_id       INTEGER NOT NULL REFERENCES fund_pools(id),
+    campaign_id   INTEGER NOT NULL REFERENCES campaigns(id),
+    contributors  INTEGER NOT NULL CHECK (contributors >= 0),
+    contributed   INTEGER NOT NULL CHECK (contributed >= 0),
+    amount        INTEGER NOT NULL CHECK (amount >= 0),
+    params        TEXT NOT NULL DEFAULT '{}',
+    created_by    INTEGER REFERENCES users(id),
+    created_at    DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    UNIQUE (pool_id, campaign_id)
+);
+
 -- +goose Down
+DROP TABLE qf_awards;
 DROP TABLE disbursement_evidences;
 DROP TABLE disbursement_votes;
 DROP TABLE disbursements;
