@@ -345,6 +345,8 @@ type FundStore interface {
 	CreateMatch(ctx context.Context, m *FundMatch) error
 	UpdateMatch(ctx context.Context, m *FundMatch) error
 	FindMatchByContribution(ctx context.Context, contributionID int64) (*FundMatch, error)
+	// FindMatchesByContributions loads the matches of several contributions in one query.
+	FindMatchesByContributions(ctx context.Context, contributionIDs []int64) (map[int64]*FundMatch, error)
 	FindMatches(ctx context.Context, campaignID int64, statuses []string) ([]*FundMatch, error)
 
 	// PostLedger stores a validated transaction and its entries; a second posting of the same

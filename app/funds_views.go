@@ -298,6 +298,14 @@ func (a *App) CampaignContributions(ctx context.Context, campaignID int64, pg Pa
 	if err != nil {
 		return nil, 0, err
 	}
+	ids := make([]int64, len(cs))
+	for i, x := range cs {
+		ids[i] = x.ID
+	}
+	matches, err := a.store.FindMatchesByContributions(ctx, ids)
+	if err != nil {
+		return nil, 0, err
+	}
 	out := make([]DonorLine, 0, len(cs))
 	for _, x := range cs {
 		l := DonorLine{ID: x.ID, Amount: x.Amount - x.Refunded, Channel: x.Channel, Status: x.Status, Anonymous: x.Anonymous,
@@ -310,7 +318,7 @@ func (a *App) CampaignContributions(ctx context.Context, campaignID int64, pg Pa
 		default:
 			l.Name = MaskName(x.DonorName)
 		}
-		if m, err := a.store.FindMatchByContribution(ctx, x.ID); err == nil && m.Status != string(funds.MatchStatusReleased) {
+		if m := matches[x.ID]; m != nil && m.Status != string(funds.MatchStatusReleased) {
 			l.Matched = m.Amount
 		}
 		if audit {

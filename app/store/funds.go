@@ -190,7 +190,7 @@ func (s *Store) CampaignsToClose(ctx context.Context, now time.Time, limit int) 
 // FindCampaignDonor loads a donor's totals in a campaign; a zero row when there are none.
 func (s *Store) FindCampaignDonor(ctx context.Context, campaignID int64, key string) (*app.CampaignDonor, error) {
 	d := app.CampaignDonor{CampaignID: campaignID, DonorKey: key}
-	err := s.db(ctx).Where("campaign_id = ? AND donor_key = ?", campaignID, key).Limit(1).Find(&d).Error
+	err := s.rdb(ctx).Where("campaign_id = ? AND donor_key = ?", campaignID, key).Limit(1).Find(&d).Error
 	return &d, translate(err, "donor")
 }
 
@@ -284,10 +284,26 @@ func (s *Store) UpdateMatch(ctx context.Context, m *app.FundMatch) error {
 // FindMatchByContribution loads a contribution's match; ENOTFOUND when it has none.
 func (s *Store) FindMatchByContribution(ctx context.Context, contributionID int64) (*app.FundMatch, error) {
 	var m app.FundMatch
-	if err := s.db(ctx).Where("contribution_id = ?", contributionID).First(&m).Error; err != nil {
+	if err := s.rdb(ctx).Where("contribution_id = ?", contributionID).First(&m).Error; err != nil {
 		return nil, translate(err, "match")
 	}
 	return &m, nil
+}
+
+// FindMatchesByContributions loads the matches of several contributions, by contribution id.
+func (s *Store) FindMatchesByContributions(ctx context.Context, ids []int64) (map[int64]*app.FundMatch, error) {
+	out := map[int64]*app.FundMatch{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var ms []*app.FundMatch
+	if err := s.rdb(ctx).Where("contribution_id IN ?", ids).Find(&ms).Error; err != nil {
+		return nil, translate(err, "match")
+	}
+	for _, m := range ms {
+		out[m.ContributionID] = m
+	}
+	return out, nil
 }
 
 // FindMatches lists a campaign's matches in the given statuses, oldest first.
@@ -425,7 +441,7 @@ func (s *Store) CreateDisbursementVote(ctx context.Context, v *app.DisbursementV
 // FindDisbursementVotes lists a disbursement's votes in order.
 func (s *Store) FindDisbursementVotes(ctx context.Context, disbursementID int64) ([]*app.DisbursementVote, error) {
 	out := []*app.DisbursementVote{}
-	return out, translate(s.db(ctx).Where("disbursement_id = ?", disbursementID).Order("id").Find(&out).Error, "vote")
+	return out, translate(s.rdb(ctx).Where("disbursement_id = ?", disbursementID).Order("id").Find(&out).Error, "vote")
 }
 
 // CreateDisbursementEvidence stores an evidence file.
@@ -436,7 +452,7 @@ func (s *Store) CreateDisbursementEvidence(ctx context.Context, e *app.Disbursem
 // FindDisbursementEvidence lists a disbursement's evidence without the file bytes.
 func (s *Store) FindDisbursementEvidence(ctx context.Context, disbursementID int64) ([]*app.DisbursementEvidence, error) {
 	out := []*app.DisbursementEvidence{}
-	err := s.db(ctx).Omit("data").Where("disbursement_id = ?", disbursementID).Order("id").Find(&out).Error
+	err := s.rdb(ctx).Omit("data").Where("disbursement_id = ?", disbursementID).Order("id").Find(&out).Error
 	return out, translate(err, "evidence")
 }
 
