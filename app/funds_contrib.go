@@ -11,7 +11,9 @@ import (
 
 // DonateInput is a signed-in donor's gift through the payment provider. Amount is in fen.
 type DonateInput struct {
-	Amount    int64  `json:"amount" form:"-"`
+	Amount int64 `json:"amount" form:"-"`
+	// Currency, when given, must be the campaign's (CNY); amounts are its minor units.
+	Currency  string `json:"currency" form:"-"`
 	Anonymous bool   `json:"anonymous" form:"anonymous"`
 	Email     string `json:"email" form:"email" validate:"omitempty,email,max=254"`
 }
@@ -20,6 +22,7 @@ type DonateInput struct {
 // confirms it before it counts.
 type OfflineInput struct {
 	Amount     int64     `json:"amount" form:"-"`
+	Currency   string    `json:"currency" form:"-"` // optional; must be the campaign's`
 	Method     string    `json:"method" form:"method" validate:"required,oneof=cash bank_transfer"`
 	ReceiptNo  string    `json:"receipt_no" form:"receipt_no" validate:"required,max=64"`
 	ReceivedOn time.Time `json:"received_on" form:"-"`
@@ -62,11 +65,14 @@ func (a *App) donorIdentity(ctx context.Context, u *User) (key, source, name str
 	return key, d.Kind, d.Name, ptr(d.ID), nil
 }
 
-// openCampaign loads a campaign that takes gifts now, with the reason as field errors.
-func (a *App) checkGift(ctx context.Context, camp *Campaign, amount int64) error {
+// checkGift refuses a gift the campaign cannot take now: another currency, a closed campaign.
+func (a *App) checkGift(ctx context.Context, camp *Campaign, amount int64, currency string) error {
+	if currency == "" {
+		currency = camp.Currency
+	}
 	fc := funds.Campaign{Goal: funds.Money{Amount: camp.Goal, Currency: funds.Currency(camp.Currency)}, Deadline: camp.Deadline,
 		Mode: funds.Mode(camp.Mode), Status: funds.CampaignStatus(camp.Status), Raised: camp.Raised}
-	err := fc.CheckContribution(funds.Money{Amount: amount, Currency: funds.Currency(camp.Currency)}, a.Now())
+	err := fc.CheckContribution(funds.Money{Amount: amount, Currency: funds.Currency(currency)}, a.Now())
 	switch {
 	case err == nil:
 		return nil
@@ -97,7 +103,7 @@ func (a *App) StartCheckout(ctx context.Context, campaignID int64, in DonateInpu
 	if err := fe.Err(); err != nil {
 		return nil, err
 	}
-	if err := a.checkGift(ctx, camp, in.Amount); err != nil {
+	if err := a.checkGift(ctx, camp, in.Amount, in.Currency); err != nil {
 		return nil, err
 	}
 	if a.payments == nil {
@@ -169,7 +175,7 @@ func (a *App) RecordOffline(ctx context.Context, campaignID int64, in OfflineInp
 	if err := fe.Err(); err != nil {
 		return nil, err
 	}
-	if err := a.checkGift(ctx, camp, in.Amount); err != nil {
+	if err := a.checkGift(ctx, camp, in.Amount, in.Currency); err != nil {
 		return nil, err
 	}
 	now := a.Now()

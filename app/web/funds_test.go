@@ -34,6 +34,7 @@ func TestFundsPagesAndAPI(t *testing.T) {
 		{"/api/v1/pools/" + id(fx.pool.ID) + "/rules", map[string]any{"ratio": "0:1"}, "ratio"},
 		{"/api/v1/pools/" + id(fx.pool.ID) + "/rules", map[string]any{"ratio": "1:1", "campaign_cap": -1}, "campaign_cap"},
 		{"/api/v1/campaigns/" + id(fx.campaign.ID) + "/offline-contributions", map[string]any{"amount": -5, "method": "cash", "receipt_no": "X-1", "donor_name": "王"}, "amount"},
+		{"/api/v1/campaigns/" + id(fx.campaign.ID) + "/offline-contributions", map[string]any{"amount": 500, "currency": "USD", "method": "cash", "receipt_no": "X-2", "received_on": h.clock.Now(), "donor_name": "王"}, "amount"},
 	} {
 		st, body := h.api(http.MethodPost, c.path, "admin", c.body)
 		fields, _ := body["error"].(map[string]any)["fields"].(map[string]any)
