@@ -259,3 +259,75 @@ func TestContributionsConcurrent(t *testing.T) {
 	}
 	fw.checkInvariants()
 }
+
+// TestContributionsMixedConcurrent runs gifts, duplicate deliveries, refunds and offline
+// confirmations at once on campaigns that unlock at a threshold and compete for a small pool.
+func TestContributionsMixedConcurrent(t *testing.T) {
+	fw := newFundsWorld(t, app.RuleInput{Ratio: "1:0.5", UnlockShareBP: 3000, UnlockDonors: 4, DonorCap: 8000, CampaignCap: 30000}, 60000)
+	camps := []*app.Campaign{fw.campaign(40000, "keep_what_you_raise", true), fw.campaign(60000, "keep_what_you_raise", true),
+		fw.campaign(50000, "all_or_nothing", true), fw.campaign(30000, "keep_what_you_raise", true)}
+	ctx := context.Background()
+	var card []*app.Contribution
+	for i := 0; i < 80; i++ {
+		card = append(card, fw.pending(camps[i%4], fmt.Sprintf("user:%d", 3000+i%23), int64(1500+i*61)))
+	}
+	worker := fw.w.As(t, fw.a, "community_worker")
+	var offline []*app.Contribution
+	for i := 0; i < 12; i++ {
+		c, err := fw.a.RecordOffline(worker, camps[i%4].ID, app.OfflineInput{Amount: int64(2000 + i*100), Method: "cash",
+			ReceiptNo: fmt.Sprintf("MIX-%03d", i), ReceivedOn: fundsNow, DonorName: "现金捐赠"})
+		fw.must(err)
+		offline = append(offline, c)
+	}
+	officer := fw.w.As(t, fw.a, "civil_affairs_officer")
+	var wg sync.WaitGroup
+	run := func(f func()) { wg.Add(1); go func() { defer wg.Done(); f() }() }
+	for round := 0; round < 2; round++ {
+		for i, c := range card {
+			c, i := c, i
+			run(func() {
+				if _, err := fw.a.ApplyPaymentEvent(ctx, "stripe", paid(c, fmt.Sprintf("evt_mix_%d", c.ID))); err != nil {
+					t.Errorf("paid %d: %v", c.ID, err)
+				}
+				if i%5 == 0 { // every fifth donor takes a part back, delivered twice
+					if _, err := fw.a.ApplyPaymentEvent(ctx, "stripe", refunded(c, fmt.Sprintf("evt_mixref_%d", c.ID), c.Amount/2)); err != nil && !app.IsCode(err, app.ECONFLICT) {
+						t.Errorf("refund %d: %v", c.ID, err)
+					}
+				}
+			})
+		}
+	}
+	for _, c := range offline {
+		c := c
+		run(func() {
+			if _, err := fw.a.ConfirmOffline(officer, c.ID); err != nil && !app.IsCode(err, app.ECONFLICT) {
+				t.Errorf("confirm %d: %v", c.ID, err)
+			}
+		})
+	}
+	wg.Wait()
+	// Deliver any refund that arrived before its payment once more, as Stripe would.
+	for i, c := range card {
+		if i%5 == 0 {
+			if _, err := fw.a.ApplyPaymentEvent(ctx, "stripe", refunded(c, fmt.Sprintf("evt_mixref_%d", c.ID), c.Amount/2)); err != nil {
+				t.Errorf("refund retry %d: %v", c.ID, err)
+			}
+		}
+	}
+	for i, c := range card {
+		got, _ := fw.s.FindContribution(ctx, c.ID)
+		want := int64(0)
+		if i%5 == 0 {
+			want = c.Amount / 2
+		}
+		if got.Status != "succeeded" || got.Refunded != want {
+			t.Errorf("card gift %d: %s refunded %d, want %d", c.ID, got.Status, got.Refunded, want)
+		}
+	}
+	for _, c := range offline {
+		if got, _ := fw.s.FindContribution(ctx, c.ID); got.Status != "succeeded" {
+			t.Errorf("offline gift %d: %s", c.ID, got.Status)
+		}
+	}
+	fw.checkInvariants()
+}
