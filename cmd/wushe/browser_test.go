@@ -115,7 +115,7 @@ func TestBrowserJourney(t *testing.T) {
 	visit("/", "main h1")
 	visit("/needs", "main h1")
 	visit("/communities/1", "main h1")
-	for _, p := range []string{"/funds", "/funds/1", "/funds/1/ledger", "/pools/1", "/campaigns/1"} { // funds (demo 东湖友邻基金)
+	for _, p := range []string{"/funds", "/funds/1", "/funds/1/ledger", "/pools/1", "/campaigns/1", "/disbursements/1"} { // funds (demo 东湖友邻基金)
 		visit(p, "main h1")
 	}
 
