@@ -176,6 +176,18 @@ func TestStripeCheckoutAndWebhooks(t *testing.T) {
 	if pool.Available != 1000000 {
 		t.Errorf("pool after refund %d", pool.Available)
 	}
+	// Back from the payment page, the donor (and only the donor) sees what happened.
+	if ct, _ := h.store.FindContribution(ctx, cid); ct.SessionID != nil {
+		_, page, _ := h.browser("resident").get("/campaigns/" + id(fx.campaign.ID) + "?thanks=" + url.QueryEscape(*ct.SessionID))
+		if !strings.Contains(page, "感谢您捐赠 ¥50.00") {
+			t.Errorf("thank-you message missing")
+		}
+		if _, page, _ := h.browser("volunteer").get("/campaigns/" + id(fx.campaign.ID) + "?thanks=" + url.QueryEscape(*ct.SessionID)); strings.Contains(page, "感谢您捐赠 ¥50.00") {
+			t.Errorf("another user sees the donor's thank-you")
+		}
+	} else {
+		t.Errorf("contribution has no checkout session")
+	}
 	// Reconciliation asks stripe-mock for sessions; its fixtures name no contribution of ours.
 	if _, _, err := h.app.Reconcile(ctx, now.Add(-time.Hour)); err != nil {
 		t.Errorf("reconcile: %v", err)
