@@ -197,3 +197,31 @@ func TestPreviewNeverPromisesMore(t *testing.T) {
 	}
 	fw.checkInvariants()
 }
+
+func TestCancelCampaign(t *testing.T) {
+	fw := newFundsWorld(t, app.RuleInput{Ratio: "1:1"}, 50000)
+	camp := fw.campaign(100000, "keep_what_you_raise", true)
+	worker := fw.w.As(t, fw.a, "community_worker")
+	c, err := fw.a.RecordOffline(worker, camp.ID, app.OfflineInput{Amount: 20000, Method: "bank_transfer", ReceiptNo: "BT/2026/77", ReceivedOn: fundsNow, DonorName: "张先生"})
+	fw.must(err)
+	_, err = fw.a.ConfirmOffline(fw.w.As(t, fw.a, "civil_affairs_officer"), c.ID)
+	fw.must(err)
+	if _, err := fw.a.CancelCampaign(worker, camp.ID, ""); !app.IsCode(err, app.EINVALID) {
+		t.Errorf("cancel without a reason: %v", err)
+	}
+	if _, err := fw.a.CancelCampaign(fw.w.As(t, fw.a, "worker_b"), camp.ID, "不做了"); !app.IsCode(err, app.EFORBIDDEN) {
+		t.Errorf("cancel by another community's worker: %v", err)
+	}
+	got, err := fw.a.CancelCampaign(worker, camp.ID, "场地无法落实")
+	fw.must(err)
+	ctx := context.Background()
+	cc, _ := fw.s.FindContribution(ctx, c.ID)
+	pool, _ := fw.s.FindPool(ctx, fw.pool.ID)
+	if got.Status != "cancelled" || cc.Status != "refunded" || pool.Available != 50000 {
+		t.Errorf("after cancel: campaign %s, gift %s, pool %d", got.Status, cc.Status, pool.Available)
+	}
+	if _, err := fw.a.CancelCampaign(worker, camp.ID, "again"); !app.IsCode(err, app.ECONFLICT) {
+		t.Errorf("cancel twice: %v", err)
+	}
+	fw.checkInvariants()
+}
