@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -170,5 +171,37 @@ func TestFundsManagerForms(t *testing.T) {
 	r := rules[0].(map[string]any)
 	if len(rules) != 2 || r["ratio"] != "1:0.5" || r["unlock_share_bp"] != float64(2500) || r["donor_cap"] != float64(50000) || r["version"] != float64(2) {
 		t.Errorf("rules %v", rules)
+	}
+}
+
+// TestFundsPagesTranslated renders every funds page in both languages, as the public and as a
+// worker, and fails on a message id shown raw (a missing translation of a dynamic key).
+func TestFundsPagesTranslated(t *testing.T) {
+	h := newHarness(t)
+	a := h.sides()[0]
+	fx := h.funds(a)
+	d := h.disbursement(a, "approved", true, true)
+	q := h.qfPool(a)
+	h.succeededGift(a)
+	pages := []string{"/funds", "/funds/" + id(fx.fund.ID), "/funds/" + id(fx.fund.ID) + "/ledger", "/pools/" + id(fx.pool.ID) + "?sim_ratio=1:1",
+		"/pools/" + id(q.ID), "/campaigns/" + id(fx.campaign.ID), "/campaigns/" + id(h.paidCampaign(a).ID), "/disbursements/" + id(d.ID)}
+	raw := regexp.MustCompile(`\b(funds|ledger|field|kind|audit)\.[a-z_]+(\.[a-z_]+)?\b`)
+	tags := regexp.MustCompile(`<[^>]*>`)
+	for _, user := range []string{"anonymous", "community_worker", "civil_affairs_officer"} {
+		for _, l := range []string{"zh-CN", "en"} {
+			b := h.browser(user)
+			b.lang = l
+			for _, p := range pages {
+				st, page, _ := b.get(p)
+				if st != 200 {
+					t.Errorf("%s %s as %s: %d", l, p, user, st)
+					continue
+				}
+				text := tags.ReplaceAllString(page[strings.Index(page, "<main"):], " ")
+				if m := raw.FindString(text); m != "" {
+					t.Errorf("%s %s as %s shows the raw id %q", l, p, user, m)
+				}
+			}
+		}
 	}
 }
