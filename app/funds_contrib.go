@@ -457,6 +457,21 @@ func (a *App) RefundContribution(ctx context.Context, id int64, in RefundInput) 
 	if c.Status != string(funds.ContributionStatusSucceeded) {
 		return nil, Errorf(ECONFLICT, "error.bad_transition", "from", c.Status, "action", "refund")
 	}
+	// Money already paid out cannot be given back from the campaign: refuse rather than
+	// overdraw its account (the fund would have to cover it by a decision of its own).
+	hs, _, err := a.campaignHoldings(ctx, c.FundID, c.CampaignID)
+	if err != nil {
+		return nil, err
+	}
+	held := int64(0)
+	for _, h := range hs {
+		if h.Account == funds.DonationsAccount(c.CampaignID, funds.SourceKind(c.Source)) {
+			held = h.Amount
+		}
+	}
+	if held < in.Amount {
+		return nil, Errorf(ECONFLICT, "funds.error.refund_spent", "held", funds.Money{Amount: held, Currency: funds.Currency(c.Currency)}.String())
+	}
 	return a.refundOne(ctx, c, in.Amount, funds.RefundReason(in.Reason))
 }
 

@@ -89,13 +89,32 @@ func TestDisbursementApprovals(t *testing.T) {
 	if _, err := fw.a.PayDisbursement(worker, d.ID); !app.IsCode(err, app.ECONFLICT) {
 		t.Errorf("paid twice: %v", err)
 	}
+	// Pay out most of the rest (a fund whose handlers may approve more), then a refund of
+	// money already paid out is refused instead of overdrawing the campaign.
+	fw.fund.ApprovalThreshold = 2000000
+	fw.must(fw.s.UpdateFund(ctx, fw.fund))
+	in.Amount = 900000
+	d2, err := fw.a.RequestDisbursement(worker, fw.fund.ID, in)
+	fw.must(err)
+	for _, who := range []string{"civil_affairs_officer", "admin"} {
+		_, err := fw.a.VoteDisbursement(fw.w.As(t, fw.a, who), d2.ID, app.VoteInput{Approve: true})
+		fw.must(err)
+	}
+	_, err = fw.a.AddEvidence(worker, d2.ID, app.EvidenceInput{FileName: "收据.png", Data: pngBytes})
+	fw.must(err)
+	_, err = fw.a.PayDisbursement(worker, d2.ID)
+	fw.must(err)
+	gifts, _, _ := fw.s.FindContributions(ctx, app.ContributionFilter{CampaignID: &camp.ID})
+	if _, err := fw.a.RefundContribution(worker, gifts[0].ID, app.RefundInput{Reason: "requested_by_donor"}); !app.IsCode(err, app.ECONFLICT) {
+		t.Errorf("refund after payout: %v", err)
+	}
 	sum, err := fw.a.FundLedgerSummary(ctx, fw.fund.ID)
 	fw.must(err)
 	var paidTotal int64
 	for _, s := range sum.Sources {
 		paidTotal += s.Paid
 	}
-	if paidTotal != 480000 || !sum.Balanced {
+	if paidTotal != 480000+900000 || !sum.Balanced {
 		t.Errorf("ledger after payment: paid %d balanced %v %+v", paidTotal, sum.Balanced, sum.Sources)
 	}
 	fw.checkInvariants()
