@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math/big"
 	"sort"
 
@@ -471,4 +472,81 @@ func ratioText(num, den int64) string {
 		}
 	}
 	return "1:" + q.String()
+}
+
+// LedgerProblem is one inconsistency found by CheckLedgers.
+type LedgerProblem struct {
+	FundID  int64  `json:"fund_id"`
+	Problem string `json:"problem"`
+}
+
+// CheckLedgers verifies every fund: the entries balance and no account is overdrawn (the
+// engine's ComputeBalances and Check), SQL sums agree with the engine, and each pool's cached
+// available money equals its ledger account. It returns the problems found; none is healthy.
+func (a *App) CheckLedgers(ctx context.Context) ([]LedgerProblem, error) {
+	fs, err := a.store.FindFunds(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	var out []LedgerProblem
+	for _, f := range fs {
+		bad := func(format string, args ...any) {
+			out = append(out, LedgerProblem{FundID: f.ID, Problem: fmt.Sprintf(format, args...)})
+		}
+		txs, _, err := a.store.FindLedger(ctx, LedgerFilter{FundID: f.ID})
+		if err != nil {
+			return nil, err
+		}
+		var ft []funds.Transaction
+		for _, t := range txs {
+			tx := funds.Transaction{Kind: funds.TxKind(t.Kind), Ref: t.Ref}
+			for _, e := range t.Entries {
+				acc, err := funds.ParseAccount(e.Account)
+				if err != nil {
+					bad("transaction %d: %v", t.ID, err)
+					continue
+				}
+				tx.Entries = append(tx.Entries, funds.Entry{Account: acc, Side: funds.Side(e.Side), Amount: funds.Money{Amount: e.Amount, Currency: funds.Currency(e.Currency)}})
+			}
+			if tx.Key() != t.TxKey {
+				bad("transaction %d: key %q does not match %q", t.ID, t.TxKey, tx.Key())
+			}
+			ft = append(ft, tx)
+		}
+		bal, err := funds.ComputeBalances(ft)
+		if err != nil {
+			bad("%v", err)
+			continue
+		}
+		if err := bal.Check(); err != nil {
+			bad("%v", err)
+		}
+		sums, err := a.store.LedgerBalances(ctx, f.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, b := range sums {
+			acc, err := funds.ParseAccount(b.Account)
+			if err != nil {
+				continue
+			}
+			want := b.Credits - b.Debits
+			if acc.DebitNormal() {
+				want = -want
+			}
+			if got := bal.Get(acc, funds.Currency(b.Currency)); got != want {
+				bad("account %s: SQL %d, engine %d", b.Account, want, got)
+			}
+		}
+		pools, err := a.store.FindPools(ctx, f.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range pools {
+			if got := bal.Get(funds.PoolAvailableAccount(p.ID), funds.Currency(p.Currency)); got != p.Available {
+				bad("pool %d: available %d, ledger %d", p.ID, p.Available, got)
+			}
+		}
+	}
+	return out, nil
 }

@@ -62,3 +62,23 @@ func TestDemoFunds(t *testing.T) {
 		t.Errorf("ledger balanced %v %v", sum, err)
 	}
 }
+
+func TestDemoLedgersCheck(t *testing.T) {
+	now := time.Date(2026, 11, 24, 1, 0, 0, 0, time.UTC)
+	a, s := apptest.NewApp(t, apptest.NewClock(now))
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, s, apptest.Hasher(), now, "demo password"); err != nil {
+		t.Fatal(err)
+	}
+	problems, err := a.CheckLedgers(ctx)
+	if err != nil || len(problems) != 0 {
+		t.Errorf("demo ledgers: %v %v", problems, err)
+	}
+	// A pool cache that drifts from its ledger account is reported.
+	if _, err := s.ReservePool(ctx, 1, 1); err != nil {
+		t.Fatal(err)
+	}
+	if problems, _ := a.CheckLedgers(ctx); len(problems) != 1 {
+		t.Errorf("drifted pool: %v", problems)
+	}
+}

@@ -34,6 +34,15 @@ func (m *Main) closeCampaigns(ctx context.Context) error {
 	return err
 }
 
+// checkLedgers logs every ledger inconsistency (there should be none).
+func (m *Main) checkLedgers(ctx context.Context) error {
+	problems, err := m.App.CheckLedgers(ctx)
+	for _, p := range problems {
+		m.Log.Error("fund ledger problem", "fund", p.FundID, "problem", p.Problem)
+	}
+	return err
+}
+
 // fundsApp opens the store and builds an App with the configured payment provider.
 func fundsApp(ctx context.Context, env *Env, cfg *Config) (*Main, *app.App, error) {
 	m := NewMain(cfg, env)
@@ -117,4 +126,32 @@ func cmdFundsCloseCampaigns(ctx context.Context, env *Env, args []string) error 
 	settled, refunded, err := a.CloseCampaigns(ctx)
 	fmt.Fprintf(env.Stdout, "settled %d campaigns, refunded %d contributions\n", settled, refunded)
 	return err
+}
+
+// cmdFundsCheck verifies the ledgers, for monitoring.
+func cmdFundsCheck(ctx context.Context, env *Env, args []string) error {
+	cfg, err := parseConfig(env, "funds check", args, nil)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	m, a, err := fundsApp(ctx, env, cfg)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	problems, err := a.CheckLedgers(ctx)
+	if err != nil {
+		return err
+	}
+	for _, p := range problems {
+		fmt.Fprintf(env.Stdout, "fund %d: %s\n", p.FundID, p.Problem)
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%d ledger problems", len(problems))
+	}
+	fmt.Fprintln(env.Stdout, "every fund's ledger balances")
+	return nil
 }

@@ -54,6 +54,10 @@ func TestFundsCommands(t *testing.T) {
 		t.Errorf("close-campaigns = %d %s", code, out.String())
 	}
 	out.Reset()
+	if code := Run(context.Background(), []string{"funds", "check"}, env(&out, false)); code != 0 || !strings.Contains(out.String(), "balances") {
+		t.Errorf("funds check = %d %s", code, out.String())
+	}
+	out.Reset()
 	if code := Run(context.Background(), []string{"funds", "reconcile", "--since", "soon"}, env(&out, false)); code != 2 {
 		t.Errorf("reconcile with a bad --since = %d %s", code, out.String())
 	}

@@ -159,9 +159,10 @@ func (m *Main) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	workers, stop := context.WithCancel(ctx)
 	defer stop()
-	wg.Add(3)
+	wg.Add(4)
 	go func() { defer wg.Done(); m.every(workers, m.Config.EscalateEvery, "escalate needs", m.escalate) }()
 	go func() { defer wg.Done(); m.every(workers, 5*time.Minute, "close campaigns", m.closeCampaigns) }()
+	go func() { defer wg.Done(); m.every(workers, time.Hour, "check fund ledgers", m.checkLedgers) }()
 	go func() { defer wg.Done(); m.every(workers, time.Hour, "delete expired sessions", m.expireSessions) }()
 
 	errc := make(chan error, 1)
