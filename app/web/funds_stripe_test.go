@@ -176,6 +176,34 @@ func TestStripeCheckoutAndWebhooks(t *testing.T) {
 	if pool.Available != 1000000 {
 		t.Errorf("pool after refund %d", pool.Available)
 	}
+	// A worker refunds a second, paid card gift through Stripe (stripe-mock); the charge.refunded
+	// event that follows changes nothing.
+	st, body = h.api(http.MethodPost, "/api/v1/campaigns/"+id(fx.campaign.ID)+"/checkout", "donor", map[string]any{"amount": 3000})
+	if st != http.StatusCreated {
+		t.Fatalf("second checkout: %d %v", st, body)
+	}
+	cid2 := int64(body["id"].(float64))
+	pi2 := fmt.Sprintf("pi_test_%d", cid2)
+	meta2 := map[string]string{"contribution_id": id(cid2), "campaign_id": id(fx.campaign.ID)}
+	paid2, sigP2 := stripeEvent(t, "evt_completed_"+id(cid2), "checkout.session.completed", map[string]any{"id": "cs_z", "object": "checkout.session",
+		"payment_intent": pi2, "payment_status": "paid", "status": "complete", "amount_total": 3000, "currency": "cny", "metadata": meta2}, now, "2023-10-16")
+	if st, body := postWebhook(t, h, paid2, sigP2); st != http.StatusOK {
+		t.Fatalf("paid2: %d %v", st, body)
+	}
+	if st, body := h.api(http.MethodPost, "/api/v1/contributions/"+id(cid2)+"/refunds", "community_worker", map[string]any{"reason": "administrative"}); st != http.StatusOK || body["status"] != "refunded" {
+		t.Fatalf("refund through Stripe: %d %v", st, body)
+	}
+	ref2, sigR2 := stripeEvent(t, "evt_refund_"+id(cid2), "charge.refunded", map[string]any{"id": "ch_2", "object": "charge", "payment_intent": pi2,
+		"amount": 3000, "amount_refunded": 3000, "currency": "cny", "refunded": true}, now, "2023-10-16")
+	if st, body := postWebhook(t, h, ref2, sigR2); st != http.StatusOK || body["outcome"] != "refund already recorded" {
+		t.Errorf("refund event after the refund: %d %v", st, body)
+	}
+	if got, _ := h.store.FindContribution(ctx, cid2); got.Refunded != 3000 || got.Refunds != 1 {
+		t.Errorf("second gift refunded %d in %d refunds", got.Refunded, got.Refunds)
+	}
+	if flags, _ := h.store.FindDonorFlags(ctx, fx.fund.ID); len(flags) != 1 {
+		t.Errorf("an administrative refund flagged the donor: %d flags", len(flags))
+	}
 	// Back from the payment page, the donor (and only the donor) sees what happened.
 	if ct, _ := h.store.FindContribution(ctx, cid); ct.SessionID != nil {
 		_, page, _ := h.browser("resident").get("/campaigns/" + id(fx.campaign.ID) + "?thanks=" + url.QueryEscape(*ct.SessionID))
