@@ -225,3 +225,42 @@ func TestCancelCampaign(t *testing.T) {
 	}
 	fw.checkInvariants()
 }
+
+// TestExclusionsAndMultipliers: the project's own organization cannot trigger a match, and the
+// community-kind multiplier scales the ratio.
+func TestExclusionsAndMultipliers(t *testing.T) {
+	fw := newFundsWorld(t, app.RuleInput{Ratio: "1:0.5", KindMultipliers: map[string]string{"urban": "2"}}, 100000)
+	ctx := context.Background()
+	orgs, _, _ := fw.s.FindOrganizations(ctx, app.OrganizationFilter{Page: app.Page{Page: 1, PerPage: 1}})
+	org := orgs[0]
+	pr := &app.Project{CommunityID: fw.w.A.Community.ID, ProposerID: fw.w.Users["resident"].ID, OrganizationID: &org.ID, Title: "助老食堂",
+		Description: "说明", Category: "elderly_care", Budget: 100000, Currency: "CNY", Status: app.ProjectApproved}
+	fw.must(fw.s.CreateProject(ctx, pr))
+	camp, err := fw.a.CreateCampaign(fw.w.As(t, fw.a, "community_worker"), app.CampaignInput{FundID: fw.fund.ID, ProjectID: pr.ID, PoolID: &fw.pool.ID,
+		Goal: 50000, Deadline: fundsNow.Add(10 * 24 * time.Hour), Mode: "keep_what_you_raise"})
+	fw.must(err)
+	own := &app.Donor{Kind: "unit", Name: org.Name, OrganizationID: &org.ID, CommunityID: &fw.w.A.Community.ID}
+	fw.must(fw.s.CreateDonor(ctx, own))
+	worker, officer := fw.w.As(t, fw.a, "community_worker"), fw.w.As(t, fw.a, "civil_affairs_officer")
+	c1, err := fw.a.RecordOffline(worker, camp.ID, app.OfflineInput{Amount: 20000, Method: "bank_transfer", ReceiptNo: "ORG-1", ReceivedOn: fundsNow, DonorID: &own.ID})
+	fw.must(err)
+	_, err = fw.a.ConfirmOffline(officer, c1.ID)
+	fw.must(err)
+	if _, err := fw.s.FindMatchByContribution(ctx, c1.ID); !app.IsCode(err, app.ENOTFOUND) {
+		t.Errorf("the project's own organization triggered a match: %v", err)
+	}
+	c2, err := fw.a.RecordOffline(worker, camp.ID, app.OfflineInput{Amount: 3000, Method: "cash", ReceiptNo: "RES-1", ReceivedOn: fundsNow, DonorName: "陈奶奶"})
+	fw.must(err)
+	_, err = fw.a.ConfirmOffline(officer, c2.ID)
+	fw.must(err)
+	m, err := fw.s.FindMatchByContribution(ctx, c2.ID)
+	fw.must(err)
+	if m.Amount != 3000 { // 1:0.5 × 2 for an urban community = 1:1
+		t.Errorf("urban multiplier: match %d, want 3000", m.Amount)
+	}
+	got, _ := fw.s.FindCampaign(ctx, camp.ID)
+	if got.Raised != 23000 || got.EligibleRaised != 3000 {
+		t.Errorf("raised %d (eligible %d): the organization's gift counts toward the goal only", got.Raised, got.EligibleRaised)
+	}
+	fw.checkInvariants()
+}
