@@ -501,3 +501,40 @@ func (a *App) ensureBankCash(ctx context.Context, fundID, amount int64, currency
 	}
 	return nil
 }
+
+// DisbursementQueue lists the disbursements waiting for the principal: requests they may
+// decide and approved ones they may pay, oldest first, across every fund.
+func (a *App) DisbursementQueue(ctx context.Context) ([]*DisbursementView, error) {
+	p := PrincipalFrom(ctx)
+	if !p.Authenticated() {
+		return nil, Unauthorized()
+	}
+	fs, err := a.store.FindFunds(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := []*DisbursementView{}
+	for _, f := range fs {
+		t, err := a.fundTarget(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		if !Can(p, ActDisbursementDecide, t) && !Can(p, ActDisbursementPay, t) {
+			continue
+		}
+		ds, err := a.store.FindDisbursements(ctx, f.ID, []string{string(funds.DisbursementStatusRequested), string(funds.DisbursementStatusApproved)})
+		if err != nil {
+			return nil, err
+		}
+		for i := len(ds) - 1; i >= 0; i-- {
+			v, err := a.viewDisbursement(ctx, ds[i])
+			if err != nil {
+				return nil, err
+			}
+			if v.CanVote || v.CanPay || (v.Status == string(funds.DisbursementStatusApproved) && v.CanEvidence) {
+				out = append(out, v)
+			}
+		}
+	}
+	return out, nil
+}

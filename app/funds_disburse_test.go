@@ -119,3 +119,30 @@ func TestDisbursementApprovals(t *testing.T) {
 	}
 	fw.checkInvariants()
 }
+
+func TestDisbursementQueue(t *testing.T) {
+	fw := newFundsWorld(t, app.RuleInput{Ratio: "1:1"}, 100000)
+	camp := fw.campaign(20000, "keep_what_you_raise", true)
+	ctx := context.Background()
+	c := fw.pending(camp, "user:q", 50000)
+	_, err := fw.a.ApplyPaymentEvent(ctx, "stripe", paid(c, "evt_q"))
+	fw.must(err)
+	fw.clock.Advance(31 * 24 * time.Hour)
+	_, _, err = fw.a.CloseCampaigns(ctx)
+	fw.must(err)
+	orgs, _, _ := fw.s.FindOrganizations(ctx, app.OrganizationFilter{Page: app.Page{Page: 1, PerPage: 1}})
+	worker := fw.w.As(t, fw.a, "community_worker")
+	d, err := fw.a.RequestDisbursement(worker, fw.fund.ID, app.DisbursementInput{CampaignID: camp.ID, PayeeOrganizationID: orgs[0].ID, Amount: 10000, Purpose: "购买花苗"})
+	fw.must(err)
+	for who, want := range map[string]int{"community_worker": 0, "civil_affairs_officer": 1, "admin": 1, "resident": 0, "worker_b": 0, "committee_member": 0} {
+		q, err := fw.a.DisbursementQueue(fw.w.As(t, fw.a, who))
+		fw.must(err)
+		if len(q) != want {
+			t.Errorf("%s's queue has %d, want %d", who, len(q), want)
+		}
+	}
+	if _, err := fw.a.DisbursementQueue(ctx); !app.IsCode(err, app.EUNAUTHORIZED) {
+		t.Errorf("anonymous queue: %v", err)
+	}
+	_ = d
+}

@@ -11,8 +11,9 @@ import (
 )
 
 func (s *Server) disbursementRoutes() {
-	s.usePages("disbursement_show")
+	s.usePages("disbursement_show", "disbursement_queue")
 	e := s.e
+	e.GET("/disbursements", s.disbursementQueuePage)
 	e.GET("/disbursements/:id", s.disbursementPage)
 	e.POST("/funds/:id/disbursements", s.disbursementCreate)
 	e.POST("/disbursements/:id/vote", s.disbursementVote)
@@ -20,6 +21,8 @@ func (s *Server) disbursementRoutes() {
 	e.POST("/disbursements/:id/pay", s.disbursementPay)
 	e.GET("/evidence/:id", s.evidenceFile)
 
+	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/disbursement-queue", Op: "disbursementQueue", Tag: "funds", Auth: true,
+		Summary: "Disbursements waiting for the caller's decision or payment", Resp: []*app.DisbursementView{}, H: s.apiDisbursementQueue})
 	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/funds/:id/disbursements", Op: "listDisbursements", Tag: "funds",
 		Summary: "A fund's disbursements with their approvals (spending is public)", Resp: []*app.DisbursementView{}, H: s.apiDisbursements})
 	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/funds/:id/disbursements", Op: "requestDisbursement", Tag: "funds", Auth: true,
@@ -265,4 +268,22 @@ func (s *Server) apiDisbursementPay(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, d)
+}
+
+func (s *Server) disbursementQueuePage(c echo.Context) error {
+	q, err := s.app.DisbursementQueue(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	v := s.newView(c, s.i18n.T(lang(c), "funds.queue"), "funds")
+	v.Data = q
+	return s.renderPage(c, http.StatusOK, "disbursement_queue", v)
+}
+
+func (s *Server) apiDisbursementQueue(c echo.Context) error {
+	q, err := s.app.DisbursementQueue(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, listOf(q, len(q), app.Page{Page: 1, PerPage: max(len(q), 1)}))
 }

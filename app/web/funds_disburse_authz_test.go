@@ -63,8 +63,10 @@ func disbursementAuthCases() map[string]authCase {
 		}
 	}
 	return map[string]authCase{
-		"GET /disbursements/:id":        {allow: anyone, build: dpath("/disbursements/", "", "requested", false, false)},
-		"GET /api/v1/disbursements/:id": {allow: anyone, build: dpath("/api/v1/disbursements/", "", "requested", false, false)},
+		"GET /disbursements":             {allow: []string{"user"}, build: fixed("/disbursements")},
+		"GET /api/v1/disbursement-queue": {allow: []string{"user"}, build: fixed("/api/v1/disbursement-queue")},
+		"GET /disbursements/:id":         {allow: anyone, build: dpath("/disbursements/", "", "requested", false, false)},
+		"GET /api/v1/disbursements/:id":  {allow: anyone, build: dpath("/api/v1/disbursements/", "", "requested", false, false)},
 		"GET /api/v1/funds/:id/disbursements": {allow: anyone, build: func(h *harness, s side) (string, any) {
 			return "/api/v1/funds/" + id(h.funds(s).fund.ID) + "/disbursements", nil
 		}},
