@@ -167,10 +167,37 @@ func (a *App) Campaign(ctx context.Context, id int64) (*CampaignView, error) {
 }
 
 func (a *App) viewCampaign(ctx context.Context, c *Campaign) (*CampaignView, error) {
-	t, f, err := a.campaignTarget(ctx, c)
-	if err != nil {
-		return nil, err
+	return a.viewCampaignWith(ctx, &campaignLookup{}, c)
+}
+
+// campaignLookup remembers funds and pools while a list of campaigns is viewed, so a fund
+// page with many campaigns reads each fund and pool once.
+type campaignLookup struct {
+	funds map[int64]struct {
+		t Target
+		f *Fund
 	}
+	pools map[int64]struct{ name, ratio string }
+}
+
+func (a *App) viewCampaignWith(ctx context.Context, lk *campaignLookup, c *Campaign) (*CampaignView, error) {
+	if lk.funds == nil {
+		lk.funds = map[int64]struct {
+			t Target
+			f *Fund
+		}{}
+		lk.pools = map[int64]struct{ name, ratio string }{}
+	}
+	fe, ok := lk.funds[c.FundID]
+	if !ok {
+		t, f, err := a.campaignTarget(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		fe.t, fe.f = t, f
+		lk.funds[c.FundID] = fe
+	}
+	t, f := fe.t, fe.f
 	pr, err := a.store.FindProject(ctx, c.ProjectID)
 	if err != nil {
 		return nil, err
@@ -184,16 +211,21 @@ func (a *App) viewCampaign(ctx context.Context, c *Campaign) (*CampaignView, err
 		v.Percent = int(min(100, c.Raised*100/c.Goal))
 	}
 	if c.PoolID != nil {
-		pool, err := a.store.FindPool(ctx, *c.PoolID)
-		if err != nil {
-			return nil, err
-		}
-		v.PoolName = pool.Name
-		if pool.RuleVersion > 0 {
-			if r, err := a.store.FindPoolRule(ctx, pool.ID, pool.RuleVersion); err == nil {
-				v.RuleRatio = ratioText(r.RatioNum, r.RatioDen)
+		pe, ok := lk.pools[*c.PoolID]
+		if !ok {
+			pool, err := a.store.FindPool(ctx, *c.PoolID)
+			if err != nil {
+				return nil, err
 			}
+			pe.name = pool.Name
+			if pool.RuleVersion > 0 {
+				if r, err := a.store.FindPoolRule(ctx, pool.ID, pool.RuleVersion); err == nil {
+					pe.ratio = ratioText(r.RatioNum, r.RatioDen)
+				}
+			}
+			lk.pools[*c.PoolID] = pe
 		}
+		v.PoolName, v.RuleRatio = pe.name, pe.ratio
 	}
 	return v, nil
 }
@@ -206,8 +238,9 @@ func (a *App) Campaigns(ctx context.Context, f CampaignFilter) ([]*CampaignView,
 		return nil, 0, err
 	}
 	out := make([]*CampaignView, 0, len(cs))
+	lk := &campaignLookup{}
 	for _, c := range cs {
-		v, err := a.viewCampaign(ctx, c)
+		v, err := a.viewCampaignWith(ctx, lk, c)
 		if err != nil {
 			return nil, 0, err
 		}
