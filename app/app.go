@@ -11,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/wushe/wushe/funds"
 )
 
 // PasswordHasher hashes and checks passwords (argon2id in production).
@@ -29,6 +31,8 @@ type Deps struct {
 	Logger   *slog.Logger
 	// Search is the full-text engine; nil answers searches from the database.
 	Search SearchIndex
+	// Payments is the card payment provider (Stripe); nil means offline gifts only.
+	Payments funds.Payments
 }
 
 // App is the application's use cases. It is safe for concurrent use.
@@ -42,6 +46,7 @@ type App struct {
 	search   SearchIndex
 	// searchDown is when the engine last failed (unix ns): searches skip it for a while.
 	searchDown atomic.Int64
+	payments   funds.Payments
 
 	dummyOnce sync.Once
 	dummy     string
@@ -58,7 +63,7 @@ func New(d Deps) *App {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
-	return &App{store: d.Store, clock: d.Clock, hasher: d.Hasher, loc: d.Location, log: d.Logger, validate: NewValidator(), search: d.Search}
+	return &App{store: d.Store, clock: d.Clock, hasher: d.Hasher, loc: d.Location, log: d.Logger, validate: NewValidator(), search: d.Search, payments: d.Payments}
 }
 
 // Now is the application clock's reading, in UTC.

@@ -69,6 +69,16 @@ const (
 	ActMatchView  Action = "match.view"  // see ranked candidates for a need, project or task
 	ActMatchTune  Action = "match.tune"  // tune a community's ranking weights; run batch assignment
 	ActEvaluate   Action = "evaluation.create"
+	// Funds (issue 4).
+	ActFundManage          Action = "fund.manage"          // funds, pools, rule versions, deposits
+	ActCampaignManage      Action = "campaign.manage"      // open and cancel campaigns
+	ActContributionGive    Action = "contribution.give"    // donate through the payment provider
+	ActContributionRecord  Action = "contribution.record"  // record and confirm offline gifts
+	ActContributionRefund  Action = "contribution.refund"  // refund a gift
+	ActFundAudit           Action = "fund.audit"           // contributions' private fields, donor flags
+	ActDisbursementRequest Action = "disbursement.request" // ask to pay a payee from a campaign
+	ActDisbursementDecide  Action = "disbursement.decide"  // vote (funds.ApprovalPolicy decides the tier)
+	ActDisbursementPay     Action = "disbursement.pay"     // mark an approved request paid
 )
 
 // rule says who may take an action.
@@ -129,6 +139,16 @@ var policy = map[Action]rule{
 	ActMatchView:  {roles: frontDesk},
 	ActMatchTune:  {roles: managers},
 	ActEvaluate:   {roles: append([]Role{RoleResident}, frontDesk...)},
+	// Funds (issue 4).
+	ActFundManage:          {roles: []Role{RoleCivilAffairs, RoleAdmin}},
+	ActCampaignManage:      {roles: managers},
+	ActContributionGive:    {anyUser: true},
+	ActContributionRecord:  {roles: managers},
+	ActContributionRefund:  {roles: managers},
+	ActFundAudit:           {roles: managers},
+	ActDisbursementRequest: {roles: append([]Role{RoleOrgMember}, managers...)},
+	ActDisbursementDecide:  {roles: []Role{RoleCommunityWorker, RoleCommittee, RoleCivilAffairs, RoleAdmin}},
+	ActDisbursementPay:     {roles: managers},
 }
 
 // Target says where an action applies: the place chain of the record and who owns it.

@@ -267,6 +267,7 @@ type Store interface {
 	AuditStore
 	TaskStore
 	SearchStore
+	FundStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }

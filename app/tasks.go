@@ -1277,17 +1277,17 @@ func (a *App) DecideHours(ctx context.Context, id int64, d HoursDecision) (*Hour
 	return h, err
 }
 
-// LedgerLine is an hours entry with its task's title.
-type LedgerLine struct {
+// HoursLine is an hours entry with its task's title.
+type HoursLine struct {
 	*HoursEntry
 	TaskTitle string `json:"task_title"`
 }
 
-// Ledger is a volunteer's hours: every entry with its provenance, and the approved total.
-type Ledger struct {
+// HoursSheet is a volunteer's hours: every entry with its provenance, and the approved total.
+type HoursSheet struct {
 	Volunteer       *Volunteer     `json:"volunteer"`
 	Organization    string         `json:"organization"`
-	Lines           []*LedgerLine  `json:"entries"`
+	Lines           []*HoursLine  `json:"entries"`
 	ApprovedMinutes int            `json:"approved_minutes"`
 	PendingMinutes  int            `json:"pending_minutes"`
 	MinutesByKind   map[string]int `json:"approved_minutes_by_kind"`
@@ -1296,7 +1296,7 @@ type Ledger struct {
 
 // HoursLedger returns a volunteer's hours ledger (the volunteer and front-desk workers of
 // their community).
-func (a *App) HoursLedger(ctx context.Context, volunteerID int64) (*Ledger, error) {
+func (a *App) HoursLedger(ctx context.Context, volunteerID int64) (*HoursSheet, error) {
 	v, err := a.store.FindVolunteer(ctx, volunteerID)
 	if err != nil {
 		return nil, err
@@ -1312,7 +1312,7 @@ func (a *App) HoursLedger(ctx context.Context, volunteerID int64) (*Ledger, erro
 	if err != nil {
 		return nil, err
 	}
-	l := &Ledger{Volunteer: v, Lines: []*LedgerLine{}, MinutesByKind: map[string]int{}}
+	l := &HoursSheet{Volunteer: v, Lines: []*HoursLine{}, MinutesByKind: map[string]int{}}
 	if v.OrganizationID != nil {
 		if o, err := a.store.FindOrganization(ctx, *v.OrganizationID); err == nil {
 			l.Organization = o.Name
@@ -1335,7 +1335,7 @@ func (a *App) HoursLedger(ctx context.Context, volunteerID int64) (*Ledger, erro
 		}
 	}
 	for _, h := range hs {
-		line := &LedgerLine{HoursEntry: h}
+		line := &HoursLine{HoursEntry: h}
 		if h.TaskID != nil {
 			line.TaskTitle = titles[*h.TaskID]
 		}

@@ -124,7 +124,10 @@ func (l *loader) load(ctx context.Context) error {
 	if err := l.tenders(ctx, places); err != nil {
 		return err
 	}
-	return l.tasks(ctx, places[0]) // tasks, shifts, hours and evaluations (app/demo/tasks.go)
+	if err := l.tasks(ctx, places[0]); err != nil { // tasks, shifts, hours and evaluations (app/demo/tasks.go)
+		return err
+	}
+	return l.funds(ctx, places[0])
 }
 
 func (l *loader) jitter(lat, lng, metres float64) (*float64, *float64) {

@@ -56,6 +56,7 @@ func (s *Server) routes() {
 	s.projectRoutes()
 	s.tenderRoutes()
 	s.taskRoutes()
+	s.fundRoutes()
 	s.adminRoutes()
 	s.searchRoutes()
 	e.GET("/api/v1/openapi.json", s.openAPI)

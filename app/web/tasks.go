@@ -45,8 +45,8 @@ func (s *Server) taskRoutes() {
 	e.POST("/hours/:id/decide", s.hoursDecide)
 	e.GET("/me/tasks", s.myTasksPage)
 	e.POST("/me/hours", s.myHoursReport)
-	e.GET("/volunteers/:id/hours", s.ledgerPage)
-	e.GET("/volunteers/:id/hours.csv", s.ledgerCSV)
+	e.GET("/volunteers/:id/hours", s.hoursPage)
+	e.GET("/volunteers/:id/hours.csv", s.hoursCSV)
 	e.GET("/communities/:id/weights", s.weightsPage)
 	e.POST("/communities/:id/weights", s.weightsPost)
 	e.GET("/communities/:id/assignment", s.assignmentPage)
@@ -101,7 +101,7 @@ func (s *Server) taskRoutes() {
 	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/me/hours", Op: "reportHours", Tag: "hours", Auth: true,
 		Summary: "Report one's own hours, pending approval", Body: app.HoursInput{}, Resp: app.HoursEntry{}, Status: http.StatusCreated, H: s.apiHoursReport})
 	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/volunteers/:id/hours", Op: "hoursLedger", Tag: "hours", Auth: true,
-		Summary: "A volunteer's hours ledger with provenance (the volunteer and front-desk workers)", Resp: app.Ledger{}, H: s.apiLedger})
+		Summary: "A volunteer's hours ledger with provenance (the volunteer and front-desk workers)", Resp: app.HoursSheet{}, H: s.apiHours})
 	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/communities/:id/profile", Op: "getRankingProfile", Tag: "matching", Auth: true,
 		Summary: "The community's ranking profile (managers)", Resp: app.ProfileView{}, H: s.apiProfile})
 	s.api(apiRoute{Method: http.MethodPut, Path: "/api/v1/communities/:id/profile", Op: "saveRankingProfile", Tag: "matching", Auth: true,
@@ -772,7 +772,7 @@ func (s *Server) myHoursReport(c echo.Context) error {
 	return s.done(c, "/me/tasks", "hours.reported")
 }
 
-func (s *Server) ledgerPage(c echo.Context) error {
+func (s *Server) hoursPage(c echo.Context) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
@@ -786,9 +786,9 @@ func (s *Server) ledgerPage(c echo.Context) error {
 	return s.renderPage(c, http.StatusOK, "hours_ledger", v)
 }
 
-// ledgerCSV exports approved hours for certificates: name, masked ID, organization, activity,
+// hoursCSV exports approved hours for certificates: name, masked ID, organization, activity,
 // date, hours, kind. UTF-8 with a byte-order mark, so Excel opens the Chinese correctly.
-func (s *Server) ledgerCSV(c echo.Context) error {
+func (s *Server) hoursCSV(c echo.Context) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
@@ -1313,7 +1313,7 @@ func (s *Server) apiHoursReport(c echo.Context) error {
 	return c.JSON(http.StatusCreated, h)
 }
 
-func (s *Server) apiLedger(c echo.Context) error {
+func (s *Server) apiHours(c echo.Context) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err

@@ -115,6 +115,9 @@ func TestBrowserJourney(t *testing.T) {
 	visit("/", "main h1")
 	visit("/needs", "main h1")
 	visit("/communities/1", "main h1")
+	for _, p := range []string{"/funds", "/funds/1", "/funds/1/ledger", "/pools/1", "/campaigns/1", "/disbursements/1"} { // funds (demo 东湖友邻基金)
+		visit(p, "main h1")
+	}
 
 	// Register as a resident of 东湖社区.
 	visit("/register", "#f-name")

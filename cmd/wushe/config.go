@@ -98,6 +98,9 @@ func (c *Config) loadEnv(getenv func(string) string) error {
 	secret(&c.StripeKey, "STRIPE_SECRET_KEY")
 	secret(&c.StripeWebhook, "STRIPE_WEBHOOK_SECRET")
 	str(&c.StripeAPIURL, "STRIPE_API_URL")
+	secret(&c.StripeKey, "WUSHE_STRIPE_SECRET_KEY") // the WUSHE_ names win over the plain ones
+	secret(&c.StripeWebhook, "WUSHE_STRIPE_WEBHOOK_SECRET")
+	str(&c.StripeAPIURL, "WUSHE_STRIPE_API_URL")
 	str(&c.BaseURL, "WUSHE_BASE_URL")
 	return errors.Join(errs...)
 }

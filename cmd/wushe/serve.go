@@ -66,7 +66,11 @@ func (m *Main) Open(ctx context.Context) error {
 		return fmt.Errorf("open search engine: %w", err)
 	}
 	m.Log.Info("search engine", "engine", where)
-	m.App = app.New(app.Deps{Store: m.Store, Clock: m.Clock, Hasher: m.Hasher, Location: loc, Logger: m.Log, Search: m.Search})
+	pay, err := m.payments()
+	if err != nil {
+		return err
+	}
+	m.App = app.New(app.Deps{Store: m.Store, Clock: m.Clock, Hasher: m.Hasher, Location: loc, Logger: m.Log, Search: m.Search, Payments: pay})
 	if m.Config.Demo {
 		if err := m.loadDemo(ctx); err != nil {
 			return err
@@ -162,9 +166,11 @@ func (m *Main) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	workers, stop := context.WithCancel(ctx)
 	defer stop()
-	wg.Add(3)
+	wg.Add(5)
 	go func() { defer wg.Done(); m.every(workers, m.Config.EscalateEvery, "escalate needs", m.escalate) }()
 	go func() { defer wg.Done(); m.App.RunSearchSync(workers, time.Second) }()
+	go func() { defer wg.Done(); m.every(workers, 5*time.Minute, "close campaigns", m.closeCampaigns) }()
+	go func() { defer wg.Done(); m.every(workers, time.Hour, "check fund ledgers", m.checkLedgers) }()
 	go func() { defer wg.Done(); m.every(workers, time.Hour, "delete expired sessions", m.expireSessions) }()
 
 	errc := make(chan error, 1)

@@ -1,0 +1,743 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/wushe/wushe/funds"
+)
+
+// DonateInput is a signed-in donor's gift through the payment provider. Amount is in fen.
+type DonateInput struct {
+	Amount int64 `json:"amount" form:"-"`
+	// Currency, when given, must be the campaign's (CNY); amounts are its minor units.
+	Currency  string `json:"currency" form:"-"`
+	Anonymous bool   `json:"anonymous" form:"anonymous"`
+	Email     string `json:"email" form:"email" validate:"omitempty,email,max=254"`
+}
+
+// OfflineInput records cash against a numbered receipt or a bank transfer; a second person
+// confirms it before it counts.
+type OfflineInput struct {
+	Amount     int64     `json:"amount" form:"-"`
+	Currency   string    `json:"currency" form:"-"` // optional; must be the campaign's`
+	Method     string    `json:"method" form:"method" validate:"required,oneof=cash bank_transfer"`
+	ReceiptNo  string    `json:"receipt_no" form:"receipt_no" validate:"required,max=64"`
+	ReceivedOn time.Time `json:"received_on" form:"-"`
+	DonorID    *int64    `json:"donor_id" form:"donor_id"`
+	DonorName  string    `json:"donor_name" form:"donor_name" validate:"max=100"`
+	Source     string    `json:"source" form:"source" validate:"omitempty,oneof=resident merchant unit foundation social_org"`
+	Anonymous  bool      `json:"anonymous" form:"anonymous"`
+}
+
+// RefundInput refunds part or all of a gift. Amount 0 means what is left.
+type RefundInput struct {
+	Amount int64  `json:"amount" form:"-"`
+	Reason string `json:"reason" form:"reason" validate:"required,oneof=requested_by_donor disputed administrative"`
+}
+
+// CheckoutURLs are where the payment page sends the donor back.
+type CheckoutURLs struct {
+	Success, Cancel string
+	Locale          string
+}
+
+// PaymentsEnabled reports whether card payments are configured.
+func (a *App) PaymentsEnabled() bool { return a.payments != nil }
+
+// donorIdentity is who a signed-in user gives as: their donor profile (an organization's
+// donor gives as the organization, so exclusions apply) or themselves as a resident.
+func (a *App) donorIdentity(ctx context.Context, u *User) (key, source, name string, donorID *int64, err error) {
+	ds, _, err := a.store.FindDonors(ctx, DonorFilter{UserID: &u.ID, Page: Page{Page: 1, PerPage: 1}})
+	if err != nil {
+		return "", "", "", nil, err
+	}
+	if len(ds) == 0 {
+		return keyOf("user", u.ID), string(funds.SourceResident), u.Name, nil, nil
+	}
+	d := ds[0]
+	key = keyOf("donor", d.ID)
+	if d.OrganizationID != nil {
+		key = keyOf("org", *d.OrganizationID)
+	}
+	return key, d.Kind, d.Name, ptr(d.ID), nil
+}
+
+// checkGift refuses a gift the campaign cannot take now: another currency, a closed campaign.
+func (a *App) checkGift(ctx context.Context, camp *Campaign, amount int64, currency string) error {
+	if currency == "" {
+		currency = camp.Currency
+	}
+	fc := funds.Campaign{Goal: funds.Money{Amount: camp.Goal, Currency: funds.Currency(camp.Currency)}, Deadline: camp.Deadline,
+		Mode: funds.Mode(camp.Mode), Status: funds.CampaignStatus(camp.Status), Raised: camp.Raised}
+	err := fc.CheckContribution(funds.Money{Amount: amount, Currency: funds.Currency(currency)}, a.Now())
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, funds.ErrCampaignClosed):
+		return &Error{Code: ECONFLICT, Message: Msg("funds.error.campaign_closed"), Err: err}
+	}
+	return fundsInvalid(err)
+}
+
+// StartCheckout creates a pending contribution and the provider's payment page for it. The
+// contribution's id gives the idempotency key, so a retried request cannot charge twice.
+func (a *App) StartCheckout(ctx context.Context, campaignID int64, in DonateInput, urls CheckoutURLs) (*Contribution, error) {
+	p := PrincipalFrom(ctx)
+	camp, err := a.store.FindCampaign(ctx, campaignID)
+	if err != nil {
+		return nil, err
+	}
+	if err := Authorize(p, ActContributionGive, Target{}); err != nil {
+		return nil, err
+	}
+	fe := FieldErrors{}
+	a.validate.Into(fe, in)
+	if in.Amount <= 0 {
+		fe.Add("amount", "funds.error.amount_positive")
+	} else if in.Amount > 99999999 {
+		fe.Add("amount", "funds.error.too_large")
+	}
+	if err := fe.Err(); err != nil {
+		return nil, err
+	}
+	if err := a.checkGift(ctx, camp, in.Amount, in.Currency); err != nil {
+		return nil, err
+	}
+	if a.payments == nil {
+		return nil, Errorf(EUNAVAILABLE, "funds.error.payments_offline")
+	}
+	key, source, name, donorID, err := a.donorIdentity(ctx, p.User)
+	if err != nil {
+		return nil, err
+	}
+	now := a.Now()
+	c := &Contribution{CampaignID: camp.ID, FundID: camp.FundID, UserID: ptr(p.User.ID), DonorID: donorID, DonorKey: key,
+		DonorName: name, Source: source, Anonymous: in.Anonymous, Amount: in.Amount, Currency: camp.Currency,
+		Channel: string(funds.ChannelStripe), Status: string(funds.ContributionStatusPending), CreatedAt: now, UpdatedAt: now}
+	if err := a.store.CreateContribution(ctx, c); err != nil {
+		return nil, err
+	}
+	sess, err := a.payments.CreateCheckout(ctx, funds.CheckoutRequest{ContributionID: c.ID, CampaignID: camp.ID,
+		Amount: funds.Money{Amount: c.Amount, Currency: funds.Currency(c.Currency)}, Description: camp.Title,
+		SuccessURL: urls.Success, CancelURL: urls.Cancel, Locale: urls.Locale, Email: in.Email})
+	if err != nil {
+		a.log.Warn("checkout failed", "contribution", c.ID, "err", err)
+		if errors.Is(err, funds.ErrProviderRejected) {
+			return nil, &Error{Code: EINVALID, Message: Msg("funds.error.provider_rejected"), Err: err}
+		}
+		return nil, &Error{Code: EUNAVAILABLE, Message: Msg("funds.error.provider_unavailable"), Err: err}
+	}
+	// The payment intent is created when the donor pays (API 2022-08-01 and later); events
+	// carry it and the contribution id, so it is recorded from them.
+	c.SessionID, c.CheckoutURL, c.UpdatedAt = ptr(sess.ID), sess.URL, a.Now()
+	if err := a.store.UpdateContribution(ctx, c); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// RecordOffline records cash or a bank transfer taken by a community worker. It counts once a
+// second person confirms it (ConfirmOffline).
+func (a *App) RecordOffline(ctx context.Context, campaignID int64, in OfflineInput) (*Contribution, error) {
+	p := PrincipalFrom(ctx)
+	camp, err := a.store.FindCampaign(ctx, campaignID)
+	if err != nil {
+		return nil, err
+	}
+	t, _, err := a.campaignTarget(ctx, camp)
+	if err != nil {
+		return nil, err
+	}
+	if err := Authorize(p, ActContributionRecord, t); err != nil {
+		return nil, err
+	}
+	if in.Source == "" {
+		in.Source = string(funds.SourceResident)
+	}
+	fe := FieldErrors{}
+	a.validate.Into(fe, in)
+	rc := funds.OfflineReceipt{Method: funds.OfflineMethod(in.Method), ReceiptNo: in.ReceiptNo,
+		Amount: funds.Money{Amount: in.Amount, Currency: funds.Currency(camp.Currency)}, ReceivedOn: in.ReceivedOn, RecordedBy: keyOf("user", p.User.ID)}
+	addFundsErrors(fe, rc.Validate(a.Now()))
+	var donor *Donor
+	if in.DonorID != nil {
+		if donor, err = a.store.FindDonor(ctx, *in.DonorID); IsCode(err, ENOTFOUND) {
+			fe.Add("donor_id", "error.unknown_ref")
+		} else if err != nil {
+			return nil, err
+		}
+	} else if in.DonorName == "" && !in.Anonymous {
+		fe.Add("donor_name", "error.required")
+	}
+	if err := fe.Err(); err != nil {
+		return nil, err
+	}
+	if err := a.checkGift(ctx, camp, in.Amount, in.Currency); err != nil {
+		return nil, err
+	}
+	now := a.Now()
+	c := &Contribution{CampaignID: camp.ID, FundID: camp.FundID, DonorName: in.DonorName, Source: in.Source, Anonymous: in.Anonymous,
+		Amount: in.Amount, Currency: camp.Currency, Channel: string(funds.ChannelOffline), Status: string(funds.ContributionStatusPending),
+		OfflineMethod: ptr(in.Method), ReceiptNo: ptr(in.ReceiptNo), ReceivedOn: ptr(in.ReceivedOn.UTC()), RecordedBy: ptr(p.User.ID),
+		CreatedAt: now, UpdatedAt: now}
+	if donor != nil {
+		c.DonorID, c.DonorName, c.Source, c.UserID = ptr(donor.ID), donor.Name, donor.Kind, donor.UserID
+		c.DonorKey = keyOf("donor", donor.ID)
+		if donor.OrganizationID != nil {
+			c.DonorKey = keyOf("org", *donor.OrganizationID)
+		}
+	}
+	err = a.store.InTx(ctx, func(ctx context.Context) error {
+		if c.DonorKey == "" {
+			c.DonorKey = "pending"
+		}
+		if err := a.store.CreateContribution(ctx, c); err != nil {
+			if IsCode(err, ECONFLICT) {
+				fe.Add("receipt_no", "funds.error.receipt_taken")
+				return fe.Err()
+			}
+			return err
+		}
+		if c.DonorKey == "pending" {
+			// An unnamed offline donor is one donor: their own key.
+			c.DonorKey = keyOf("offline", c.ID)
+			if err := a.store.UpdateContribution(ctx, c); err != nil {
+				return err
+			}
+		}
+		return a.audit(ctx, "contribution.recorded", "contribution", c.ID, t.CommunityID, map[string]any{"amount": c.Amount, "receipt_no": in.ReceiptNo})
+	})
+	return c, err
+}
+
+// memberRoles maps the principal's roles covering a target to the funds package's roles.
+// Community and grid workers are handlers (经办人); civil-affairs officers and administrators
+// keep the fund's accounts (treasurer); committee members are the committee.
+func memberRoles(p *Principal, t Target) []funds.Role {
+	var out []funds.Role
+	add := func(r funds.Role) {
+		for _, x := range out {
+			if x == r {
+				return
+			}
+		}
+		out = append(out, r)
+	}
+	if !p.Authenticated() {
+		return nil
+	}
+	for _, m := range p.Memberships {
+		if m.Role != RoleAdmin && !m.covers(t) {
+			continue
+		}
+		switch m.Role {
+		case RoleGridWorker, RoleCommunityWorker:
+			add(funds.RoleWorker)
+		case RoleCivilAffairs, RoleAdmin:
+			add(funds.RoleTreasurer)
+		case RoleCommittee:
+			add(funds.RoleCommittee)
+		}
+	}
+	return out
+}
+
+// ConfirmOffline confirms a recorded offline gift: a second person, worker or treasurer, in
+// scope. The gift then posts to the ledger and earns its match.
+func (a *App) ConfirmOffline(ctx context.Context, contributionID int64) (*Contribution, error) {
+	p := PrincipalFrom(ctx)
+	c0, err := a.store.FindContribution(ctx, contributionID)
+	if err != nil {
+		return nil, err
+	}
+	var c *Contribution
+	err = a.inMatchTx(ctx, func(ctx context.Context) error {
+		camp, err := a.store.LockCampaign(ctx, c0.CampaignID)
+		if err != nil {
+			return err
+		}
+		t, _, err := a.campaignTarget(ctx, camp)
+		if err != nil {
+			return err
+		}
+		if err := Authorize(p, ActContributionRecord, t); err != nil {
+			return err
+		}
+		if c, err = a.store.LockContribution(ctx, contributionID); err != nil {
+			return err
+		}
+		if c.Channel != string(funds.ChannelOffline) || c.Status != string(funds.ContributionStatusPending) {
+			return Errorf(ECONFLICT, "error.bad_transition", "from", c.Status, "action", "confirm")
+		}
+		rc := funds.OfflineReceipt{RecordedBy: keyOf("user", derefID(c.RecordedBy))}
+		if err := rc.CheckConfirmation(keyOf("user", p.User.ID), memberRoles(p, t)); err != nil {
+			if errors.Is(err, funds.ErrSelfConfirmation) {
+				return Errorf(EFORBIDDEN, "funds.error.self_confirmation")
+			}
+			return &Error{Code: EFORBIDDEN, Message: Msg("error.forbidden"), Err: err}
+		}
+		if camp.Status != string(funds.CampaignOpen) {
+			return Errorf(ECONFLICT, "funds.error.campaign_closed")
+		}
+		c.ConfirmedBy = ptr(p.User.ID)
+		if err := a.succeed(ctx, camp, c); err != nil {
+			return err
+		}
+		return a.audit(ctx, "contribution.confirmed", "contribution", c.ID, t.CommunityID, map[string]any{"amount": c.Amount})
+	})
+	return c, err
+}
+
+func derefID(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
+// campaignTarget is the place chain of a campaign's fund.
+func (a *App) campaignTarget(ctx context.Context, camp *Campaign) (Target, *Fund, error) {
+	f, err := a.store.FindFund(ctx, camp.FundID)
+	if err != nil {
+		return Target{}, nil, err
+	}
+	t, err := a.fundTarget(ctx, f)
+	return t, f, err
+}
+
+// ErrDuplicateEvent marks a payment event that was already applied.
+var errDuplicateEvent = errors.New("duplicate event")
+
+// errUnknownContribution marks an event for no contribution Wushe knows (yet).
+var errUnknownContribution = errors.New("event names no known contribution")
+
+// ApplyPaymentEvent applies a verified provider event exactly once: its id is stored under a
+// unique index in the same transaction as its effect, and the effect is computed from the
+// recorded state, so duplicates and late events change nothing. It returns what happened.
+func (a *App) ApplyPaymentEvent(ctx context.Context, provider string, ev funds.PaymentEvent) (string, error) {
+	rec := &PaymentEvent{Provider: provider, EventID: ev.ID, EventType: ev.ProviderType, ReceivedAt: a.Now()}
+	if rec.EventType == "" {
+		rec.EventType = string(ev.Type)
+	}
+	var c0 *Contribution
+	var err error
+	if ev.Type != funds.EventIgnored {
+		if ev.ContributionID != 0 {
+			c0, err = a.store.FindContribution(ctx, ev.ContributionID)
+		} else {
+			c0, err = a.store.FindContributionByPayment(ctx, ev.PaymentIntentID, ev.SessionID)
+		}
+		if err != nil && !IsCode(err, ENOTFOUND) {
+			return "", err
+		}
+	}
+	outcome := ""
+	err = a.inMatchTx(ctx, func(ctx context.Context) error {
+		record := func() error {
+			rec.ID, rec.Outcome = 0, outcome
+			if err := a.store.CreatePaymentEvent(ctx, rec); err != nil {
+				if IsCode(err, ECONFLICT) {
+					return errDuplicateEvent
+				}
+				return err
+			}
+			return nil
+		}
+		if c0 == nil {
+			if ev.Type != funds.EventIgnored {
+				// Not recorded: a refund event can overtake the one that tells us the payment
+				// intent, so the provider must deliver it again later.
+				return errUnknownContribution
+			}
+			outcome = "ignored"
+			return record()
+		}
+		// Lock first: deliveries of one contribution's events queue here, and the event id's
+		// unique index then refuses a duplicate in the same transaction as the effect.
+		camp, err := a.store.LockCampaign(ctx, c0.CampaignID)
+		if err != nil {
+			return err
+		}
+		c, err := a.store.LockContribution(ctx, c0.ID)
+		if err != nil {
+			return err
+		}
+		rec.ContributionID = ptr(c.ID)
+		if c.Channel != string(funds.ChannelStripe) {
+			outcome = "not a card contribution"
+			return record()
+		}
+		state := funds.PaymentState{Status: funds.ContributionStatus(c.Status),
+			Amount: funds.Money{Amount: c.Amount, Currency: funds.Currency(c.Currency)}, Refunded: c.Refunded}
+		eff, err := funds.ApplyPaymentEvent(state, ev)
+		if err != nil {
+			outcome = "held for review: " + err.Error()
+			if err := record(); err != nil {
+				return err
+			}
+			a.log.Warn("payment event held for review", "event", ev.ID, "contribution", c.ID, "err", err)
+			return a.audit(ctx, "contribution.payment_mismatch", "contribution", c.ID, 0, map[string]any{"event": ev.ID, "error": err.Error()})
+		}
+		outcome = eff.Why
+		if err := record(); err != nil {
+			return err
+		}
+		if ev.PaymentIntentID != "" && c.PaymentIntentID == nil {
+			c.PaymentIntentID = ptr(ev.PaymentIntentID)
+			if eff.Noop || eff.Fail {
+				if err := a.store.UpdateContribution(ctx, c); err != nil {
+					return err
+				}
+			}
+		}
+		switch {
+		case eff.Noop:
+		case eff.Fail:
+			c.Status, c.Failure, c.UpdatedAt = string(funds.ContributionStatusFailed), ev.FailureMessage, a.Now()
+			return a.store.UpdateContribution(ctx, c)
+		default:
+			if eff.Succeed {
+				// A payment that arrives after the campaign closed still posts: the money is
+				// in the fund's Stripe balance, and the closing job refunds it.
+				if err := a.succeed(ctx, camp, c); err != nil {
+					return err
+				}
+			}
+			if eff.Refund > 0 {
+				if err := a.refund(ctx, camp, c, eff.Refund, funds.RefundRequested); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if errors.Is(err, errDuplicateEvent) {
+		return "duplicate", nil
+	}
+	if errors.Is(err, errUnknownContribution) {
+		return "", &Error{Code: ECONFLICT, Message: Msg("funds.error.event_unknown"), Err: err}
+	}
+	return outcome, err
+}
+
+// RefundContribution gives a gift back (community workers, on the donor's request or for a
+// dispute). Card gifts are refunded through the provider first, with an idempotency key per
+// refund; the provider's later charge.refunded event then changes nothing.
+func (a *App) RefundContribution(ctx context.Context, id int64, in RefundInput) (*Contribution, error) {
+	p := PrincipalFrom(ctx)
+	c, err := a.store.FindContribution(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	camp, err := a.store.FindCampaign(ctx, c.CampaignID)
+	if err != nil {
+		return nil, err
+	}
+	t, _, err := a.campaignTarget(ctx, camp)
+	if err != nil {
+		return nil, err
+	}
+	if err := Authorize(p, ActContributionRefund, t); err != nil {
+		return nil, err
+	}
+	fe := FieldErrors{}
+	a.validate.Into(fe, in)
+	if in.Amount == 0 {
+		in.Amount = c.Amount - c.Refunded
+	}
+	if in.Amount < 0 || in.Amount > c.Amount-c.Refunded {
+		fe.Add("amount", "funds.error.refund_amount", "max", funds.Money{Amount: c.Amount - c.Refunded, Currency: funds.Currency(c.Currency)}.String())
+	}
+	if err := fe.Err(); err != nil {
+		return nil, err
+	}
+	if c.Status != string(funds.ContributionStatusSucceeded) {
+		return nil, Errorf(ECONFLICT, "error.bad_transition", "from", c.Status, "action", "refund")
+	}
+	// Money already paid out cannot be given back from the campaign: refuse rather than
+	// overdraw its account (the fund would have to cover it by a decision of its own).
+	hs, _, err := a.campaignHoldings(ctx, c.FundID, c.CampaignID)
+	if err != nil {
+		return nil, err
+	}
+	held := int64(0)
+	for _, h := range hs {
+		if h.Account == funds.DonationsAccount(c.CampaignID, funds.SourceKind(c.Source)) {
+			held = h.Amount
+		}
+	}
+	if held < in.Amount {
+		return nil, Errorf(ECONFLICT, "funds.error.refund_spent", "held", funds.Money{Amount: held, Currency: funds.Currency(c.Currency)}.String())
+	}
+	return a.refundOne(ctx, c, in.Amount, funds.RefundReason(in.Reason))
+}
+
+// refundOne refunds through the provider (card gifts) and then records the refund under the
+// campaign's lock, unless another refund got there first.
+func (a *App) refundOne(ctx context.Context, c *Contribution, amount int64, why funds.RefundReason) (*Contribution, error) {
+	seq := c.Refunds + 1
+	if c.Channel == string(funds.ChannelStripe) {
+		if a.payments == nil || c.PaymentIntentID == nil {
+			return nil, Errorf(EUNAVAILABLE, "funds.error.payments_offline")
+		}
+		if _, err := a.payments.Refund(ctx, funds.RefundRequest{ContributionID: c.ID, Seq: seq, PaymentIntentID: *c.PaymentIntentID,
+			Amount: funds.Money{Amount: amount, Currency: funds.Currency(c.Currency)}, Reason: why}); err != nil {
+			return nil, &Error{Code: EUNAVAILABLE, Message: Msg("funds.error.provider_unavailable"), Err: err}
+		}
+	}
+	var out *Contribution
+	err := a.store.InTx(ctx, func(ctx context.Context) error {
+		camp, err := a.store.LockCampaign(ctx, c.CampaignID)
+		if err != nil {
+			return err
+		}
+		if out, err = a.store.LockContribution(ctx, c.ID); err != nil {
+			return err
+		}
+		if out.Refunds >= seq || out.Status != string(funds.ContributionStatusSucceeded) {
+			return nil // the provider's event recorded this refund already
+		}
+		if err := a.refund(ctx, camp, out, amount, why); err != nil {
+			return err
+		}
+		return a.audit(ctx, "contribution.refunded", "contribution", out.ID, 0, map[string]any{"amount": amount, "reason": string(why)})
+	})
+	return out, err
+}
+
+// CloseCampaigns settles campaigns past their deadline: successful ones commit their
+// reserved matches; all-or-nothing campaigns below their goal fail, release every match and
+// refund every gift. Refunds that fail (provider down) are retried on the next run. It
+// returns how many campaigns it settled and gifts it refunded.
+func (a *App) CloseCampaigns(ctx context.Context) (settled, refunded int, err error) {
+	ids, err := a.store.CampaignsToClose(ctx, a.Now(), 500)
+	if err != nil {
+		return 0, 0, err
+	}
+	var errs []error
+	for _, id := range ids {
+		did, err := a.settleCampaign(ctx, id)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("settle campaign %d: %w", id, err))
+			continue
+		}
+		if did {
+			settled++
+		}
+		n, err := a.refundFailedCampaign(ctx, id)
+		refunded += n
+		if err != nil {
+			errs = append(errs, fmt.Errorf("refund campaign %d: %w", id, err))
+		}
+	}
+	return settled, refunded, errors.Join(errs...)
+}
+
+// settleCampaign closes one open campaign whose deadline passed; it reports whether it did.
+func (a *App) settleCampaign(ctx context.Context, id int64) (bool, error) {
+	did := false
+	err := a.store.InTx(ctx, func(ctx context.Context) error {
+		camp, err := a.store.LockCampaign(ctx, id)
+		if err != nil {
+			return err
+		}
+		if camp.Status != string(funds.CampaignOpen) {
+			return nil
+		}
+		fc := funds.Campaign{Goal: funds.Money{Amount: camp.Goal, Currency: funds.Currency(camp.Currency)}, Deadline: camp.Deadline,
+			Mode: funds.Mode(camp.Mode), Status: funds.CampaignOpen, Raised: camp.Raised}
+		out, err := fc.Settle(a.Now())
+		if errors.Is(err, funds.ErrCampaignOpen) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		if err := a.finishMatches(ctx, camp, out); err != nil {
+			return err
+		}
+		now := a.Now()
+		camp.Status, camp.ClosedAt, camp.UpdatedAt = string(out.Status), &now, now
+		if err := a.store.UpdateCampaign(ctx, camp); err != nil {
+			return err
+		}
+		did = true
+		return a.audit(ctx, "campaign."+string(out.Status), "campaign", camp.ID, 0, map[string]any{"raised": camp.Raised, "goal": camp.Goal})
+	})
+	return did, err
+}
+
+// finishMatches commits or releases a closing campaign's matches as the outcome says.
+func (a *App) finishMatches(ctx context.Context, camp *Campaign, out funds.Outcome) error {
+	ms, err := a.store.FindMatches(ctx, camp.ID, []string{string(funds.MatchStatusPending), string(funds.MatchStatusReserved)})
+	if err != nil {
+		return err
+	}
+	now := a.Now()
+	for _, m := range ms {
+		switch {
+		case m.Status == string(funds.MatchStatusReserved) && out.CommitMatches:
+			if m.Amount > 0 {
+				t, err := funds.MatchCommitted(a.matchPosting(m, m.Amount, camp.Currency, 0))
+				if err != nil {
+					return err
+				}
+				if err := a.postLedger(ctx, camp.FundID, t); err != nil {
+					return err
+				}
+			}
+			m.Status = string(funds.MatchStatusCommitted)
+		case out.ReleaseMatches:
+			if m.Status == string(funds.MatchStatusReserved) && m.Amount > 0 {
+				t, err := funds.MatchReleased(a.matchPosting(m, m.Amount, camp.Currency, 0), funds.MatchStatusReserved)
+				if err != nil {
+					return err
+				}
+				if err := a.postLedger(ctx, camp.FundID, t); err != nil {
+					return err
+				}
+				if err := a.store.ReleaseToPool(ctx, m.PoolID, m.Amount, 0); err != nil {
+					return err
+				}
+				camp.Matched -= m.Amount
+			}
+			m.Status = string(funds.MatchStatusReleased)
+		default:
+			continue
+		}
+		m.UpdatedAt = now
+		if err := a.store.UpdateMatch(ctx, m); err != nil {
+			return err
+		}
+	}
+	if out.ReleaseMatches && !out.CommitMatches {
+		camp.PendingCounted = 0
+	}
+	return nil
+}
+
+// refundFailedCampaign refunds every succeeded gift of a failed or cancelled campaign.
+func (a *App) refundFailedCampaign(ctx context.Context, id int64) (int, error) {
+	camp, err := a.store.FindCampaign(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	if camp.Status != string(funds.CampaignFailed) && camp.Status != string(funds.CampaignCancelled) {
+		return 0, nil
+	}
+	n := 0
+	var errs []error
+	for {
+		cs, _, err := a.store.FindContributions(ctx, ContributionFilter{CampaignID: &id, Statuses: []string{string(funds.ContributionStatusSucceeded)}, Page: Page{Page: 1, PerPage: 100}})
+		if err != nil {
+			return n, err
+		}
+		progress := false
+		for _, c := range cs {
+			if _, err := a.refundOne(ctx, c, c.Amount-c.Refunded, funds.RefundCampaignFailed); err != nil {
+				errs = append(errs, fmt.Errorf("contribution %d: %w", c.ID, err))
+				continue
+			}
+			n++
+			progress = true
+		}
+		if len(cs) < 100 || !progress {
+			break
+		}
+	}
+	return n, errors.Join(errs...)
+}
+
+// CancelCampaign stops an open campaign early: gifts go back and matches return to the pool.
+func (a *App) CancelCampaign(ctx context.Context, id int64, reason string) (*Campaign, error) {
+	p := PrincipalFrom(ctx)
+	if reason == "" {
+		fe := FieldErrors{}
+		fe.Add("reason", "error.reason_required")
+		return nil, fe.Err()
+	}
+	var camp *Campaign
+	err := a.store.InTx(ctx, func(ctx context.Context) error {
+		var err error
+		if camp, err = a.store.LockCampaign(ctx, id); err != nil {
+			return err
+		}
+		t, _, err := a.campaignTarget(ctx, camp)
+		if err != nil {
+			return err
+		}
+		if err := Authorize(p, ActCampaignManage, t); err != nil {
+			return err
+		}
+		fc := funds.Campaign{Status: funds.CampaignStatus(camp.Status)}
+		out, err := fc.Cancel()
+		if err != nil {
+			return Errorf(ECONFLICT, "error.bad_transition", "from", camp.Status, "action", "cancel")
+		}
+		if err := a.finishMatches(ctx, camp, out); err != nil {
+			return err
+		}
+		now := a.Now()
+		camp.Status, camp.ClosedAt, camp.UpdatedAt = string(out.Status), &now, now
+		if err := a.store.UpdateCampaign(ctx, camp); err != nil {
+			return err
+		}
+		return a.audit(ctx, "campaign.cancelled", "campaign", camp.ID, t.CommunityID, map[string]any{"reason": reason})
+	})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := a.refundFailedCampaign(ctx, id); err != nil {
+		a.log.Warn("refunds after cancel incomplete; close-campaigns will retry", "campaign", id, "err", err)
+	}
+	return a.store.FindCampaign(ctx, id)
+}
+
+// ParseWebhook verifies a provider webhook on its raw body.
+func (a *App) ParseWebhook(body []byte, signature string) (funds.PaymentEvent, error) {
+	if a.payments == nil {
+		return funds.PaymentEvent{}, Errorf(EUNAVAILABLE, "funds.error.payments_offline")
+	}
+	return a.payments.ParseWebhook(body, signature)
+}
+
+// Reconcile asks the provider for checkout sessions created since `since` and applies the
+// event each complete or expired session's webhook would have carried; where the webhook did
+// arrive this changes nothing. It returns how many sessions it looked at and how many changed
+// a contribution.
+func (a *App) Reconcile(ctx context.Context, since time.Time) (seen, repaired int, err error) {
+	if a.payments == nil {
+		return 0, 0, Errorf(EUNAVAILABLE, "funds.error.payments_offline")
+	}
+	sessions, err := a.payments.ListSessionsSince(ctx, since)
+	if err != nil {
+		return 0, 0, fmt.Errorf("list sessions: %w", err)
+	}
+	var errs []error
+	for _, s := range sessions {
+		seen++
+		ev, ok := funds.ReconcileEvent(s)
+		if !ok {
+			continue
+		}
+		if _, err := a.store.FindContribution(ctx, ev.ContributionID); IsCode(err, ENOTFOUND) {
+			continue // a session another system created
+		}
+		before, err := a.store.FindContribution(ctx, ev.ContributionID)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if _, err := a.ApplyPaymentEvent(ctx, "stripe-reconcile", ev); err != nil {
+			errs = append(errs, fmt.Errorf("session %s: %w", s.ID, err))
+			continue
+		}
+		after, err := a.store.FindContribution(ctx, ev.ContributionID)
+		if err == nil && after.Status != before.Status {
+			repaired++
+		}
+	}
+	return seen, repaired, errors.Join(errs...)
+}

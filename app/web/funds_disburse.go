@@ -1,0 +1,289 @@
+package web
+
+import (
+	"io"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/wushe/wushe/app"
+)
+
+func (s *Server) disbursementRoutes() {
+	s.usePages("disbursement_show", "disbursement_queue")
+	e := s.e
+	e.GET("/disbursements", s.disbursementQueuePage)
+	e.GET("/disbursements/:id", s.disbursementPage)
+	e.POST("/funds/:id/disbursements", s.disbursementCreate)
+	e.POST("/disbursements/:id/vote", s.disbursementVote)
+	e.POST("/disbursements/:id/evidence", s.disbursementEvidence)
+	e.POST("/disbursements/:id/pay", s.disbursementPay)
+	e.GET("/evidence/:id", s.evidenceFile)
+
+	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/disbursement-queue", Op: "disbursementQueue", Tag: "funds", Auth: true,
+		Summary: "Disbursements waiting for the caller's decision or payment", Resp: []*app.DisbursementView{}, H: s.apiDisbursementQueue})
+	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/funds/:id/disbursements", Op: "listDisbursements", Tag: "funds",
+		Summary: "A fund's disbursements with their approvals (spending is public)", Resp: []*app.DisbursementView{}, H: s.apiDisbursements})
+	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/funds/:id/disbursements", Op: "requestDisbursement", Tag: "funds", Auth: true,
+		Summary: "Ask to pay a payee organization from a succeeded campaign (amount in fen)", Body: app.DisbursementInput{},
+		Resp: app.DisbursementView{}, Status: http.StatusCreated, H: s.apiDisbursementCreate})
+	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/disbursements/:id", Op: "getDisbursement", Tag: "funds",
+		Summary: "A disbursement, its votes and verdict", Resp: app.DisbursementView{}, H: s.apiDisbursement})
+	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/disbursements/:id/votes", Op: "voteDisbursement", Tag: "funds", Auth: true,
+		Summary: "Approve or reject (handlers up to the threshold, the committee above; never one's own)", Body: app.VoteInput{},
+		Resp: app.DisbursementView{}, H: s.apiDisbursementVote})
+	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/disbursements/:id/evidence", Op: "addEvidence", Tag: "funds", Auth: true,
+		Summary: "Attach a receipt or photo (JPEG, PNG, GIF, WebP or PDF, base64, at most 5 MB)", Body: evidenceIn{}, Resp: app.DisbursementEvidence{},
+		Status: http.StatusCreated, H: s.apiDisbursementEvidence})
+	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/disbursements/:id/payment", Op: "payDisbursement", Tag: "funds", Auth: true,
+		Summary: "Mark an approved disbursement with evidence paid; posts it to the ledger", Resp: app.DisbursementView{}, H: s.apiDisbursementPay})
+}
+
+func (s *Server) disbursementPage(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	d, err := s.app.Disbursement(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	v := s.newView(c, d.Purpose, "funds")
+	v.Data = d
+	return s.renderPage(c, http.StatusOK, "disbursement_show", v)
+}
+
+func (s *Server) disbursementCreate(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in app.DisbursementInput
+	err = bindForm(c, &in)
+	fe := app.FieldErrors{}
+	in.Amount = parseYuan(fe, "amount", c.FormValue("amount"))
+	if err == nil {
+		err = fe.Err()
+	}
+	var d *app.Disbursement
+	if err == nil {
+		d, err = s.app.RequestDisbursement(c.Request().Context(), id, in)
+	}
+	if err != nil {
+		if app.IsCode(err, app.EINVALID) {
+			s.sessions.Put(c.Request().Context(), "flash", s.errorSummary(c, err))
+			return c.Redirect(http.StatusSeeOther, "/funds/"+strconv.FormatInt(id, 10)+"#disburse")
+		}
+		return err
+	}
+	return s.done(c, "/disbursements/"+strconv.FormatInt(d.ID, 10), "funds.disbursement_requested")
+}
+
+// errorSummary is a validation error as one line, for forms that redirect back.
+func (s *Server) errorSummary(c echo.Context, err error) string {
+	b := s.describe(err, lang(c), http.StatusUnprocessableEntity)
+	out := ""
+	for f, m := range b.Fields {
+		out += s.i18n.T(lang(c), "field."+f) + ": " + m + " "
+	}
+	return out
+}
+
+func (s *Server) disbursementVote(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	in := app.VoteInput{Approve: c.FormValue("approve") == "true", Reason: c.FormValue("reason")}
+	if _, err := s.app.VoteDisbursement(c.Request().Context(), id, in); err != nil {
+		if app.IsCode(err, app.EINVALID) {
+			s.sessions.Put(c.Request().Context(), "flash", s.errorSummary(c, err))
+			return c.Redirect(http.StatusSeeOther, "/disbursements/"+strconv.FormatInt(id, 10))
+		}
+		return err
+	}
+	return s.done(c, "/disbursements/"+strconv.FormatInt(id, 10), "funds.voted")
+}
+
+// evidenceIn is an evidence file in JSON; Content is base64 in the JSON text.
+type evidenceIn struct {
+	FileName string `json:"file_name"`
+	Content  []byte `json:"content"`
+}
+
+// readEvidence reads the uploaded file named "file", bounded to the evidence limit.
+func readEvidence(c echo.Context) (app.EvidenceInput, error) {
+	fh, err := c.FormFile("file")
+	if err != nil {
+		fe := app.FieldErrors{}
+		fe.Add("evidence", "error.required")
+		return app.EvidenceInput{}, fe.Err()
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return app.EvidenceInput{}, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, app.MaxEvidenceBytes+1))
+	if err != nil {
+		return app.EvidenceInput{}, err
+	}
+	return app.EvidenceInput{FileName: fh.Filename, Data: data}, nil
+}
+
+func (s *Server) disbursementEvidence(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	// Without a file the use case still runs, so authorization is decided before validation.
+	in, err := readEvidence(c)
+	if err == nil || app.IsCode(err, app.EINVALID) {
+		_, err = s.app.AddEvidence(c.Request().Context(), id, in)
+	}
+	if err != nil {
+		if app.IsCode(err, app.EINVALID) {
+			s.sessions.Put(c.Request().Context(), "flash", s.errorSummary(c, err))
+			return c.Redirect(http.StatusSeeOther, "/disbursements/"+strconv.FormatInt(id, 10))
+		}
+		return err
+	}
+	return s.done(c, "/disbursements/"+strconv.FormatInt(id, 10), "funds.evidence_added")
+}
+
+func (s *Server) disbursementPay(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if _, err := s.app.PayDisbursement(c.Request().Context(), id); err != nil {
+		if app.IsCode(err, app.EINVALID) {
+			s.sessions.Put(c.Request().Context(), "flash", s.errorSummary(c, err))
+			return c.Redirect(http.StatusSeeOther, "/disbursements/"+strconv.FormatInt(id, 10))
+		}
+		return err
+	}
+	return s.done(c, "/disbursements/"+strconv.FormatInt(id, 10), "funds.paid_done")
+}
+
+func (s *Server) evidenceFile(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	e, err := s.app.Evidence(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("X-Content-Type-Options", "nosniff")
+	c.Response().Header().Set(echo.HeaderContentDisposition, `inline; filename="evidence-`+strconv.FormatInt(e.ID, 10)+`"`)
+	return c.Blob(http.StatusOK, e.ContentType, e.Data)
+}
+
+func (s *Server) apiDisbursements(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	ds, err := s.app.Disbursements(c.Request().Context(), id, nil)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, listOf(ds, len(ds), app.Page{Page: 1, PerPage: max(len(ds), 1)}))
+}
+
+func (s *Server) apiDisbursement(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	d, err := s.app.Disbursement(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, d)
+}
+
+func (s *Server) apiDisbursementCreate(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in app.DisbursementInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	d, err := s.app.RequestDisbursement(c.Request().Context(), id, in)
+	if err != nil {
+		return err
+	}
+	v, err := s.app.Disbursement(c.Request().Context(), d.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, v)
+}
+
+func (s *Server) apiDisbursementVote(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in app.VoteInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	d, err := s.app.VoteDisbursement(c.Request().Context(), id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, d)
+}
+
+func (s *Server) apiDisbursementEvidence(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var body evidenceIn
+	if err := bindJSON(c, &body); err != nil {
+		return err
+	}
+	in := app.EvidenceInput{FileName: body.FileName, Data: body.Content}
+	e, err := s.app.AddEvidence(c.Request().Context(), id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, e)
+}
+
+func (s *Server) apiDisbursementPay(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	d, err := s.app.PayDisbursement(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, d)
+}
+
+func (s *Server) disbursementQueuePage(c echo.Context) error {
+	q, err := s.app.DisbursementQueue(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	v := s.newView(c, s.i18n.T(lang(c), "funds.queue"), "funds")
+	v.Data = q
+	return s.renderPage(c, http.StatusOK, "disbursement_queue", v)
+}
+
+func (s *Server) apiDisbursementQueue(c echo.Context) error {
+	q, err := s.app.DisbursementQueue(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, listOf(q, len(q), app.Page{Page: 1, PerPage: max(len(q), 1)}))
+}

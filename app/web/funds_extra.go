@@ -1,0 +1,228 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/wushe/wushe/app"
+	"github.com/wushe/wushe/funds"
+)
+
+// fundPageExtra adds the disbursements (public) and the request form to the fund page.
+func (s *Server) fundPageExtra(c echo.Context, f *app.FundView) (map[string]any, error) {
+	ctx := c.Request().Context()
+	ds, err := s.app.Disbursements(ctx, f.ID, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]any{"Disbursements": ds}
+	if f.CanDisburse || principal(c).HasRole(app.RoleOrgMember) {
+		camps, _, err := s.app.Campaigns(ctx, app.CampaignFilter{FundID: &f.ID, Statuses: []string{"succeeded"}, Page: app.Page{Page: 1, PerPage: 100}})
+		if err != nil {
+			return nil, err
+		}
+		orgs, _, err := s.app.Store().FindOrganizations(ctx, app.OrganizationFilter{CommunityID: &f.CommunityID, Page: app.Page{Page: 1, PerPage: 100}})
+		if err != nil {
+			return nil, err
+		}
+		campOpts, orgOpts := []Opt{}, []Opt{}
+		for _, c := range camps {
+			campOpts = append(campOpts, Opt{Value: idString(c.ID), Label: c.Title})
+		}
+		for _, o := range orgs {
+			orgOpts = append(orgOpts, Opt{Value: idString(o.ID), Label: o.Name})
+		}
+		if len(campOpts) > 0 {
+			out["DisburseCampaigns"], out["DisburseOrgs"] = campOpts, orgOpts
+		}
+	}
+	return out, nil
+}
+
+// poolPageExtra adds a quadratic-funding round's simulation to a round pool's page.
+func (s *Server) poolPageExtra(c echo.Context, p *app.PoolView) (map[string]any, error) {
+	if p.Kind == app.PoolKindMatch {
+		return s.ruleSimExtra(c, p)
+	}
+	if p.Kind != app.PoolKindQF {
+		return map[string]any{}, nil
+	}
+	round, err := s.app.QFRoundState(c.Request().Context(), p.ID)
+	if err != nil {
+		return nil, err
+	}
+	titles := map[int64]string{}
+	for _, c := range p.Campaigns {
+		titles[c.ID] = c.Title
+	}
+	out := map[string]any{"Round": round, "Titles": titles}
+	in, err := qfParams(c)
+	if err != nil {
+		return nil, err
+	}
+	out["QFParams"] = in
+	if round.Final {
+		return out, nil
+	}
+	sim, err := s.app.SimulateQF(c.Request().Context(), p.ID, in)
+	if app.IsCode(err, app.EINVALID) {
+		out["QFError"] = s.errorSummary(c, err)
+		return out, nil
+	} else if err != nil {
+		return nil, err
+	}
+	out["QF"], out["QFParams"] = sim, sim.Params
+	return out, nil
+}
+
+// qfFinalize closes a round from the pool page with the settings shown.
+func (s *Server) qfFinalize(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	in := app.QFSimInput{Mode: c.FormValue("mode")}
+	in.CapPercent, _ = strconv.ParseInt(c.FormValue("cap_percent"), 10, 64)
+	n, _ := strconv.Atoi(c.FormValue("min_contributors"))
+	in.MinContributors = n
+	if _, err := s.app.FinalizeQF(c.Request().Context(), id, in); err != nil {
+		if app.IsCode(err, app.EINVALID) {
+			s.sessions.Put(c.Request().Context(), "flash", s.errorSummary(c, err))
+			return c.Redirect(http.StatusSeeOther, "/pools/"+strconv.FormatInt(id, 10))
+		}
+		return err
+	}
+	return s.done(c, "/pools/"+strconv.FormatInt(id, 10), "funds.round_finalized")
+}
+
+func (s *Server) apiQFFinalize(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in app.QFSimInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	r, err := s.app.FinalizeQF(c.Request().Context(), id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, r)
+}
+
+// qfParams reads a round's simulation settings from the query.
+func qfParams(c echo.Context) (app.QFSimInput, error) {
+	p := params{c: c}
+	in := app.QFSimInput{}
+	if v := p.int64p("cap_percent"); v != nil {
+		in.CapPercent = *v
+	}
+	if v := p.int64p("min_contributors"); v != nil {
+		in.MinContributors = int(*v)
+	}
+	if v := p.int64p("min_amount"); v != nil {
+		in.MinAmount = *v
+	}
+	if m := p.oneOf("mode", []string{"standard", "pairwise"}); m != nil {
+		in.Mode = *m
+	}
+	return in, p.err
+}
+
+func (s *Server) apiQFSimulation(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	in, err := qfParams(c)
+	if err != nil {
+		return err
+	}
+	sim, err := s.app.SimulateQF(c.Request().Context(), id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, sim)
+}
+
+func idString(id int64) string { return strconv.FormatInt(id, 10) }
+
+// ruleSimExtra runs a candidate rule over the pool's campaigns when the page asks for it
+// (amounts typed in yuan, the unlock share in percent).
+func (s *Server) ruleSimExtra(c echo.Context, p *app.PoolView) (map[string]any, error) {
+	q := c.QueryParams()
+	form := map[string]string{}
+	for _, k := range []string{"sim_ratio", "sim_unlock_share_percent", "sim_unlock_donors", "sim_donor_cap", "sim_campaign_cap", "sim_min_contribution"} {
+		form[k] = q.Get(k)
+	}
+	out := map[string]any{"SimForm": form}
+	if form["sim_ratio"] == "" {
+		return out, nil
+	}
+	in := app.RuleInput{Ratio: form["sim_ratio"]}
+	fe := app.FieldErrors{}
+	for k, dst := range map[string]*int64{"sim_donor_cap": &in.DonorCap, "sim_campaign_cap": &in.CampaignCap, "sim_min_contribution": &in.MinContribution} {
+		if v := form[k]; v != "" {
+			m, err := funds.ParseNonNegative(v, funds.CNY)
+			if err != nil {
+				fe.Add(k, "error.amount")
+			}
+			*dst = m.Amount
+		}
+	}
+	if v := form["sim_unlock_share_percent"]; v != "" {
+		pct, err := strconv.ParseFloat(v, 64)
+		if err != nil || pct < 0 || pct > 100 {
+			fe.Add("sim_unlock_share_percent", "error.between", "min", 0, "max", 100)
+		}
+		in.UnlockShareBP = int64(pct*100 + 0.5)
+	}
+	if v := form["sim_unlock_donors"]; v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			fe.Add("sim_unlock_donors", "error.wrong_type", "want", "integer")
+		}
+		in.UnlockDonors = n
+	}
+	err := fe.Err()
+	var sim *app.RuleSimulation
+	if err == nil {
+		sim, err = s.app.SimulateRule(c.Request().Context(), p.ID, in)
+	}
+	if app.IsCode(err, app.EINVALID) {
+		out["SimError"] = s.errorSummary(c, err)
+		return out, nil
+	} else if err != nil {
+		return nil, err
+	}
+	out["Sim"] = sim
+	return out, nil
+}
+
+func (s *Server) apiRuleSimulation(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	p := params{c: c}
+	in := app.RuleInput{Ratio: p.str("ratio", 32)}
+	for k, dst := range map[string]*int64{"unlock_share_bp": &in.UnlockShareBP, "donor_cap": &in.DonorCap, "campaign_cap": &in.CampaignCap, "min_contribution": &in.MinContribution} {
+		if v := p.int64p(k); v != nil {
+			*dst = *v
+		}
+	}
+	if v := p.int64p("unlock_donors"); v != nil {
+		in.UnlockDonors = int(*v)
+	}
+	if p.err != nil {
+		return p.err
+	}
+	sim, err := s.app.SimulateRule(c.Request().Context(), id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, sim)
+}
