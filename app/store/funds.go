@@ -476,11 +476,11 @@ func (s *Store) FinalizePool(ctx context.Context, poolID int64, at time.Time) (b
 
 // CreateQFAward stores a round's award to a campaign.
 func (s *Store) CreateQFAward(ctx context.Context, a *app.QFAward) error {
-	return translate(s.db(ctx).Create(a).Error, "award")
+	return translate(s.db(ctx).Create(a).Error, "qf_award")
 }
 
 // FindQFAwards lists a round's awards by campaign.
 func (s *Store) FindQFAwards(ctx context.Context, poolID int64) ([]*app.QFAward, error) {
 	out := []*app.QFAward{}
-	return out, translate(s.rdb(ctx).Where("pool_id = ?", poolID).Order("campaign_id").Find(&out).Error, "award")
+	return out, translate(s.rdb(ctx).Where("pool_id = ?", poolID).Order("campaign_id").Find(&out).Error, "qf_award")
 }
