@@ -1287,7 +1287,7 @@ type HoursLine struct {
 type HoursSheet struct {
 	Volunteer       *Volunteer     `json:"volunteer"`
 	Organization    string         `json:"organization"`
-	Lines           []*HoursLine  `json:"entries"`
+	Lines           []*HoursLine   `json:"entries"`
 	ApprovedMinutes int            `json:"approved_minutes"`
 	PendingMinutes  int            `json:"pending_minutes"`
 	MinutesByKind   map[string]int `json:"approved_minutes_by_kind"`
