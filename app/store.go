@@ -189,6 +189,7 @@ type PartyStore interface {
 
 // ProjectFilter selects projects.
 type ProjectFilter struct {
+	IDs         []int64 // only these (batch loading; leave Page zero for no count)
 	CommunityID *int64
 	Category    *string
 	ProposerID  *int64

@@ -8,7 +8,9 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/wushe/wushe/app"
+	"github.com/wushe/wushe/funds"
 	"github.com/wushe/wushe/migrations"
+	"github.com/wushe/wushe/search"
 )
 
 // forUpdate locks the selected rows until the transaction ends on PostgreSQL. SQLite has no
@@ -131,12 +133,19 @@ func (s *Store) CreatePoolDeposit(ctx context.Context, d *app.FundPoolDeposit) e
 
 // CreateCampaign inserts a campaign.
 func (s *Store) CreateCampaign(ctx context.Context, c *app.Campaign) error {
-	return translate(s.db(ctx).Create(c).Error, "campaign")
+	return s.withSearch(ctx, search.TypeCampaign, func(ctx context.Context) error {
+		return translate(s.db(ctx).Create(c).Error, "campaign")
+	}, func() int64 { return c.ID })
 }
 
-// UpdateCampaign writes every field of a campaign.
+// UpdateCampaign writes every field of a campaign. Its search document changes only with its
+// status, so only a campaign no longer open is queued for the index: every gift updates an
+// open campaign's totals, and an outbox row each would be wasted work.
 func (s *Store) UpdateCampaign(ctx context.Context, c *app.Campaign) error {
-	return updateAll(s.db(ctx), c, "campaign")
+	if c.Status == string(funds.CampaignOpen) {
+		return updateAll(s.db(ctx), c, "campaign")
+	}
+	return s.withSearch(ctx, search.TypeCampaign, func(ctx context.Context) error { return updateAll(s.db(ctx), c, "campaign") }, func() int64 { return c.ID })
 }
 
 // FindCampaign loads a campaign.

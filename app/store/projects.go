@@ -31,6 +31,9 @@ func (s *Store) FindProject(ctx context.Context, id int64) (*app.Project, error)
 // FindProjects lists projects, newest first.
 func (s *Store) FindProjects(ctx context.Context, f app.ProjectFilter) ([]*app.Project, int, error) {
 	scope := func(db *gorm.DB) *gorm.DB {
+		if f.IDs != nil {
+			db = db.Where("id IN ?", f.IDs)
+		}
 		if f.CommunityID != nil {
 			db = db.Where("community_id = ?", *f.CommunityID)
 		}
