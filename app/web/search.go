@@ -277,7 +277,7 @@ func (s *Server) searchFacets(c echo.Context, v *View, res *app.SearchResults, n
 			case search.FieldCategory:
 				label = v.Category(f.Value)
 			case search.FieldStatus:
-				label = v.T(searchKey("status", f.Value))
+				label = v.SearchStatus(search.Type(c.QueryParam("type")), f.Value)
 			}
 			u := *c.Request().URL
 			q := u.Query()
@@ -297,6 +297,15 @@ func (s *Server) searchFacets(c echo.Context, v *View, res *app.SearchResults, n
 		}
 	}
 	return out
+}
+
+// SearchStatus labels a record's status; a type may word a status its own way (a campaign
+// that is "open" is raising money, a need that is "open" waits for a worker).
+func (v *View) SearchStatus(typ search.Type, status string) string {
+	if id := searchKey("status", string(typ)+"."+status); typ != "" && v.s.i18n.Has(v.Lang, id) {
+		return v.T(id)
+	}
+	return v.T(searchKey("status", status))
 }
 
 // searchKey is the message id of a search label, e.g. search.type.need.
