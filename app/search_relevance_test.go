@@ -42,13 +42,14 @@ func plain(s string) string {
 }
 
 var relevanceCases = []relevanceCase{
-	// The example: 助餐 (in the category name 助餐送餐) finds meal-delivery records
-	// first — the 助餐 tender, whose title says it, then needs — not the home-care centres that
-	// also deliver meals.
-	{query: "助餐", k: 5, each: func(h app.SearchHit) bool { return h.Category == "meal_delivery" && h.Type != search.TypeOrganization },
-		eachDesc: "a meal-delivery need, project or tender", include: []string{"东湖社区老年助餐送餐服务项目"}},
-	{query: "助餐", k: 5, each: func(h app.SearchHit) bool { return h.Category == "meal_delivery" }, eachDesc: "a meal-delivery need",
-		firstType: search.TypeNeed, types: []search.Type{search.TypeNeed}},
+	// The example: 助餐 (in the category name 助餐送餐) finds the meal-delivery needs
+	// before anything else — before the home-care centres that also deliver meals, and before
+	// the older 送餐 tender and campaigns of the same category.
+	{query: "助餐", k: 5, each: func(h app.SearchHit) bool { return h.Category == "meal_delivery" && h.Type == search.TypeNeed },
+		eachDesc: "a meal-delivery need", firstType: search.TypeNeed},
+	// The tender says 送餐 in its title, so it leads for 送餐上门 among tenders and campaigns.
+	{query: "送餐上门", k: 1, each: titleHas("送餐上门"), eachDesc: "the meal-delivery tender",
+		include: []string{"东湖社区老年人送餐上门服务项目"}, types: []search.Type{search.TypeTender}},
 	{query: "养老", k: 4, each: titleHas("居家养老服务中心"), eachDesc: "a home-based elderly care centre",
 		include: []string{"乐龄居家养老服务中心", "野马乐龄居家养老服务中心"}, firstType: search.TypeOrganization},
 	{query: "独居老人", k: 5, each: titleHas("独居老人"), eachDesc: "a need about elders living alone", firstType: search.TypeNeed},

@@ -196,8 +196,9 @@ func (l *loader) tenders(ctx context.Context, places []*place) error {
 		return fmt.Errorf("demo award: %w", err)
 	}
 
-	// 当湖街道's meal-delivery tender for 东湖社区 is open now: the demo organization can bid.
-	clock = l.now
+	// 当湖街道's meal-delivery tender for 东湖社区, published five weeks ago, is open for bids
+	// now: the demo organization can bid.
+	clock = l.now.Add(-35 * day)
 	dh := places[0]
 	if off := l.users["officer@wushe.local"]; off != nil {
 		ctx, err := as(off)
@@ -205,7 +206,7 @@ func (l *loader) tenders(ctx context.Context, places []*place) error {
 			return err
 		}
 		start := time.Date(l.now.In(l.loc).Year(), l.now.In(l.loc).Month(), l.now.In(l.loc).Day(), 0, 0, 0, 0, l.loc).AddDate(0, 1, 0)
-		open, err := a.CreateTender(ctx, app.TenderInput{StreetID: dh.community.StreetID, Title: "东湖社区老年助餐送餐服务项目",
+		open, err := a.CreateTender(ctx, app.TenderInput{StreetID: dh.community.StreetID, Title: "东湖社区老年人送餐上门服务项目",
 			Description: "为东湖社区37位居家失能、独居老人提供工作日午餐配送,11:00–12:00送达,并记录老人身体状况异常及时报告网格员。",
 			Category:    "meal_delivery", CommunityIDs: []int64{dh.community.ID}, BudgetCeiling: 18600000,
 			PeriodStart: start.UTC(), PeriodEnd: start.AddDate(1, 0, 0).UTC(), BidDeadline: start.Add(-10 * day).Add(17 * time.Hour).UTC(), MaxAwards: 1,
