@@ -181,6 +181,8 @@ type TenderResultFilter struct {
 
 // TenderStore persists tenders, bids, declarations, scores and results.
 type TenderStore interface {
+	// DueTenders lists published tenders whose bid deadline is not after now, oldest first.
+	DueTenders(ctx context.Context, now time.Time, limit int) ([]int64, error)
 	// CreateTender inserts a tender with its communities and criteria.
 	CreateTender(ctx context.Context, t *Tender) error
 	// UpdateTender writes the tender's own fields.

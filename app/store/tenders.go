@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -40,6 +41,14 @@ func (s *Store) saveTenderLists(db *gorm.DB, t *app.Tender) error {
 		return nil
 	}
 	return db.Create(t.Criteria).Error
+}
+
+// DueTenders lists published tenders whose bid deadline has come, oldest deadline first.
+func (s *Store) DueTenders(ctx context.Context, now time.Time, limit int) ([]int64, error) {
+	var ids []int64
+	err := s.rdb(ctx).Model(&app.Tender{}).Where("status = ? AND bid_deadline <= ?", app.TenderPublished, now).
+		Order("bid_deadline, id").Limit(limit).Pluck("id", &ids).Error
+	return ids, translate(err, "tender")
 }
 
 // UpdateTender writes the tender's own fields.

@@ -166,8 +166,9 @@ func (m *Main) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	workers, stop := context.WithCancel(ctx)
 	defer stop()
-	wg.Add(5)
+	wg.Add(6)
 	go func() { defer wg.Done(); m.every(workers, m.Config.EscalateEvery, "escalate needs", m.escalate) }()
+	go func() { defer wg.Done(); m.every(workers, m.Config.EscalateEvery, "close tenders", m.closeTenders) }()
 	go func() { defer wg.Done(); m.App.RunSearchSync(workers, time.Second) }()
 	go func() { defer wg.Done(); m.every(workers, 5*time.Minute, "close campaigns", m.closeCampaigns) }()
 	go func() { defer wg.Done(); m.every(workers, time.Hour, "check fund ledgers", m.checkLedgers) }()
@@ -214,6 +215,15 @@ func (m *Main) escalate(ctx context.Context) error {
 	n, err := m.App.EscalateOverdue(ctx)
 	if n > 0 {
 		m.Log.Info("escalated overdue needs", "count", n)
+	}
+	return err
+}
+
+// closeTenders records the close of tenders whose bid deadline has passed.
+func (m *Main) closeTenders(ctx context.Context) error {
+	n, err := m.App.CloseDueTenders(ctx)
+	if n > 0 {
+		m.Log.Info("closed tenders past their bid deadline", "count", n)
 	}
 	return err
 }

@@ -1,0 +1,35 @@
+package app
+
+import (
+	"context"
+	"fmt"
+)
+
+// CloseDueTenders records the close of every published tender whose bid deadline has passed,
+// so that its stored status, its audit trail and its search document agree with what pages
+// already show (pages read a tender past its deadline as closed). It returns how many it closed.
+func (a *App) CloseDueTenders(ctx context.Context) (int, error) {
+	closed := 0
+	for {
+		ids, err := a.store.DueTenders(ctx, a.Now(), 100)
+		if err != nil {
+			return closed, fmt.Errorf("due tenders: %w", err)
+		}
+		if len(ids) == 0 {
+			return closed, nil
+		}
+		for _, id := range ids {
+			err := a.store.InTx(ctx, func(ctx context.Context) error {
+				t, err := a.store.FindTender(ctx, id)
+				if err != nil {
+					return err
+				}
+				return a.closeIfDue(ctx, t)
+			})
+			if err != nil {
+				return closed, fmt.Errorf("close tender %d: %w", id, err)
+			}
+			closed++
+		}
+	}
+}
