@@ -13,7 +13,8 @@ func init() {
 // tenderDocuments indexes published tenders (drafts are the office's own): title, description,
 // category, the covered communities' names, the budget ceiling and the bid deadline. A tender
 // of one community carries that community for filters; a street tender covering several
-// carries none (0) and is found by the communities' names in its tags.
+// carries none (0) and is found by the communities' names in its tags. The status is as of
+// indexing: a tender past its deadline is closed even before the close job records it.
 func tenderDocuments(ctx context.Context, sc *SearchContext, ts []*Tender) ([]search.Document, error) {
 	var cids []int64
 	for _, t := range ts {
@@ -47,7 +48,7 @@ func tenderDocuments(ctx context.Context, sc *SearchContext, ts []*Tender) ([]se
 			community = t.CommunityIDs[0]
 		}
 		d := search.Document{Type: search.TypeTender, ID: t.ID, Title: t.Title, Body: t.Description, Tags: tags,
-			CommunityID: community, Category: t.Category, Status: t.Status, CreatedAt: t.CreatedAt,
+			CommunityID: community, Category: t.Category, Status: t.effectiveStatus(sc.a.Now()), CreatedAt: t.CreatedAt,
 			EndsAt: t.BidDeadline, Amount: t.BudgetCeiling}
 		if community != 0 {
 			d.Kind = sc.CommunityKind(community)

@@ -199,6 +199,8 @@ func TestSearchLabels(t *testing.T) {
 	t.Parallel()
 	statuses := append(append([]string{}, app.NeedStatuses...), app.ProjectStatuses...)
 	statuses = append(statuses, "verified", "unverified", "active", "inactive")
+	statuses = append(statuses, app.TenderStatuses...)
+	statuses = append(statuses, "open", "succeeded", "failed", "cancelled") // campaigns
 	for _, lang := range []string{"zh-CN", "en"} {
 		b, err := fs.ReadFile(templates.FS(), "locales/search."+lang+".json")
 		if err != nil {
@@ -218,5 +220,23 @@ func TestSearchLabels(t *testing.T) {
 				t.Errorf("%s lacks search.type.%s", lang, ty)
 			}
 		}
+	}
+}
+
+// TestSearchStatusInTheRecordsWords: a tender past its deadline reads 已截标 on the results
+// page, not a need's 已关闭; a need that is open reads 待处理.
+func TestSearchStatusInTheRecordsWords(t *testing.T) {
+	t.Parallel()
+	h := newSearchHarness(t)
+	h.tender(h.sides()[0], "closed")
+	h.need(h.sides()[0])
+	h.syncSearch()
+	_, body, _ := h.browser("").get("/search?type=tender")
+	if !strings.Contains(body, "已截标") || strings.Contains(body, "已关闭") {
+		t.Errorf("closed tender's status on the results page is not 已截标")
+	}
+	_, body, _ = h.browser("").get("/search?type=need")
+	if !strings.Contains(body, "待处理") {
+		t.Errorf("open need's status on the results page is not 待处理")
 	}
 }
