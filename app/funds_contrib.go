@@ -472,6 +472,27 @@ func (a *App) RefundContribution(ctx context.Context, id int64, in RefundInput) 
 	if held < in.Amount {
 		return nil, Errorf(ECONFLICT, "funds.error.refund_spent", "held", funds.Money{Amount: held, Currency: funds.Currency(c.Currency)}.String())
 	}
+	// A committed match is clawed back from the campaign's match account: refuse too when
+	// that account no longer holds the share to release, or the pool would get back money
+	// that was already paid out (and could promise it again).
+	if m, err := a.store.FindMatchByContribution(ctx, c.ID); err != nil && !IsCode(err, ENOTFOUND) {
+		return nil, err
+	} else if m != nil && m.Status == string(funds.MatchStatusCommitted) {
+		imp, err := funds.RefundMatch(funds.MatchRecord{Status: funds.MatchStatus(m.Status), Counted: m.Counted, Amount: m.Amount},
+			c.Amount, c.Refunded, in.Amount, funds.RefundReason(in.Reason))
+		if err != nil {
+			return nil, fundsInvalid(err)
+		}
+		matchHeld := int64(0)
+		for _, h := range hs {
+			if h.Account == funds.MatchAccount(c.CampaignID, m.PoolID) {
+				matchHeld = h.Amount
+			}
+		}
+		if imp.Release > matchHeld {
+			return nil, Errorf(ECONFLICT, "funds.error.refund_spent", "held", funds.Money{Amount: held, Currency: funds.Currency(c.Currency)}.String())
+		}
+	}
 	return a.refundOne(ctx, c, in.Amount, funds.RefundReason(in.Reason))
 }
 

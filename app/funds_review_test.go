@@ -1,0 +1,84 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/wushe/wushe/app"
+)
+
+// offlineGift records and confirms an offline gift (a worker records, the admin confirms).
+func (fw *fundsWorld) offlineGift(camp *app.Campaign, name string, amount int64) *app.Contribution {
+	fw.t.Helper()
+	c, err := fw.a.RecordOffline(fw.w.As(fw.t, fw.a, "community_worker"), camp.ID, app.OfflineInput{Amount: amount, Method: "cash",
+		ReceiptNo: fmt.Sprintf("R-%d-%d", camp.ID, amount), ReceivedOn: fundsNow.Add(-time.Hour), DonorName: name})
+	fw.must(err)
+	c, err = fw.a.ConfirmOffline(fw.w.As(fw.t, fw.a, "admin"), c.ID)
+	fw.must(err)
+	return c
+}
+
+// payOut requests, approves, evidences and pays a disbursement from a closed campaign.
+func (fw *fundsWorld) payOut(camp *app.Campaign, amount int64) {
+	fw.t.Helper()
+	ctx := context.Background()
+	orgs, _, _ := fw.s.FindOrganizations(ctx, app.OrganizationFilter{Page: app.Page{Page: 1, PerPage: 1}})
+	worker := fw.w.As(fw.t, fw.a, "community_worker")
+	d, err := fw.a.RequestDisbursement(worker, fw.fund.ID, app.DisbursementInput{CampaignID: camp.ID, PayeeOrganizationID: orgs[0].ID,
+		Amount: amount, Purpose: "材料费"})
+	fw.must(err)
+	for _, who := range []string{"civil_affairs_officer", "admin"} {
+		_, err := fw.a.VoteDisbursement(fw.w.As(fw.t, fw.a, who), d.ID, app.VoteInput{Approve: true})
+		fw.must(err)
+	}
+	_, err = fw.a.AddEvidence(worker, d.ID, app.EvidenceInput{FileName: "收据.png", Data: pngBytes})
+	fw.must(err)
+	_, err = fw.a.PayDisbursement(worker, d.ID)
+	fw.must(err)
+}
+
+// A refund after a payout must not claw back more matched money than the campaign's match
+// account still holds: that would overdraw the account and hand the pool money that was
+// already spent, so the pool could promise it again.
+func TestRefundAfterPayoutCannotOverdrawMatch(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		refund int64
+		ok     bool
+	}{
+		// A's ¥100 earned ¥100 at 1:1; C's ¥40 is below the ¥50 minimum. ¥240 held, ¥204 paid
+		// out in proportion: ¥21 of gifts and ¥15 of match left.
+		{"within what the match account holds", 1500, true},
+		{"more match than the account holds", 2100, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fw := newFundsWorld(t, app.RuleInput{Ratio: "1:1", MinContribution: 5000}, 1000000)
+			camp := fw.campaign(10000, "keep_what_you_raise", true)
+			a := fw.offlineGift(camp, "甲", 10000)
+			fw.offlineGift(camp, "丙", 4000)
+			fw.clock.Advance(31 * 24 * time.Hour)
+			_, _, err := fw.a.CloseCampaigns(context.Background())
+			fw.must(err)
+			fw.payOut(camp, 20400)
+			before, err := fw.s.FindPool(context.Background(), fw.pool.ID)
+			fw.must(err)
+			_, err = fw.a.RefundContribution(fw.w.As(t, fw.a, "community_worker"), a.ID, app.RefundInput{Amount: tc.refund, Reason: "requested_by_donor"})
+			if tc.ok && err != nil {
+				t.Fatalf("refund: %v", err)
+			}
+			if !tc.ok {
+				if !app.IsCode(err, app.ECONFLICT) {
+					t.Errorf("refund overdrawing the match account: %v, want conflict", err)
+				}
+				after, err := fw.s.FindPool(context.Background(), fw.pool.ID)
+				fw.must(err)
+				if after.Available != before.Available {
+					t.Errorf("pool available %d → %d after a refused refund", before.Available, after.Available)
+				}
+			}
+			fw.checkInvariants()
+		})
+	}
+}
