@@ -370,6 +370,17 @@ func (a *App) ApplyPaymentEvent(ctx context.Context, provider string, ev funds.P
 			outcome = "not a card contribution"
 			return record()
 		}
+		// The contribution id comes from metadata; an event about another checkout session or
+		// payment intent than the one the contribution records is not its payment.
+		if (ev.SessionID != "" && c.SessionID != nil && *c.SessionID != ev.SessionID) ||
+			(ev.PaymentIntentID != "" && c.PaymentIntentID != nil && *c.PaymentIntentID != ev.PaymentIntentID) {
+			outcome = "held for review: the event names another payment"
+			if err := record(); err != nil {
+				return err
+			}
+			a.log.Warn("payment event held for review", "event", ev.ID, "contribution", c.ID, "session", ev.SessionID, "payment_intent", ev.PaymentIntentID)
+			return a.audit(ctx, "contribution.payment_mismatch", "contribution", c.ID, 0, map[string]any{"event": ev.ID, "error": outcome})
+		}
 		state := funds.PaymentState{Status: funds.ContributionStatus(c.Status),
 			Amount: funds.Money{Amount: c.Amount, Currency: funds.Currency(c.Currency)}, Refunded: c.Refunded}
 		eff, err := funds.ApplyPaymentEvent(state, ev)

@@ -82,3 +82,44 @@ func TestRefundAfterPayoutCannotOverdrawMatch(t *testing.T) {
 		})
 	}
 }
+
+// An event names its contribution by metadata; when the contribution already knows its
+// checkout session or payment intent, an event about another one (a session of another
+// deployment on the same Stripe account, a reused id) must not move its money.
+func TestPaymentEventForAnotherPaymentIsHeld(t *testing.T) {
+	for _, tc := range []struct {
+		name          string
+		session, pi   string
+		wantSucceeded bool
+	}{
+		{"same session and payment intent", "cs_own", "", true},
+		{"another session", "cs_other", "", false},
+		{"another payment intent", "cs_own", "pi_other", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fw := newFundsWorld(t, app.RuleInput{Ratio: "1:1"}, 100000)
+			camp := fw.campaign(10000, "keep_what_you_raise", true)
+			c := fw.pending(camp, "user:a", 5000)
+			sid := "cs_own"
+			c.SessionID = &sid
+			fw.must(fw.s.UpdateContribution(context.Background(), c))
+			ev := paid(c, "evt_"+tc.session+tc.pi)
+			ev.SessionID = tc.session
+			if tc.pi != "" {
+				ev.PaymentIntentID = tc.pi
+			}
+			if _, err := fw.a.ApplyPaymentEvent(context.Background(), "stripe", ev); err != nil {
+				t.Fatal(err)
+			}
+			got, err := fw.s.FindContribution(context.Background(), c.ID)
+			fw.must(err)
+			if (got.Status == "succeeded") != tc.wantSucceeded {
+				t.Errorf("status %s, want succeeded=%v", got.Status, tc.wantSucceeded)
+			}
+			if !tc.wantSucceeded && (got.PaymentIntentID == nil || *got.PaymentIntentID != *c.PaymentIntentID) {
+				t.Errorf("payment intent changed to %v", got.PaymentIntentID)
+			}
+			fw.checkInvariants()
+		})
+	}
+}
