@@ -1,0 +1,75 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// A disbursement request with bad input re-renders the fund page's form with 422, the error
+// next to the field in the user's language and what was typed kept.
+func TestDisbursementFormBadInputRerenders(t *testing.T) {
+	h := newHarness(t)
+	s := h.sides()[0]
+	camp := h.paidCampaign(s)
+	for _, tc := range []struct {
+		name, lang, amount, want string
+	}{
+		{"zero amount, English", "en", "0", "must be more than zero"},
+		{"too many decimals, Chinese", "zh-CN", "1.234", "f-amount"},
+		{"amount missing, English", "en", "", "f-amount"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := h.browser("community_worker")
+			b.lang = tc.lang
+			form := url.Values{"campaign_id": {id(camp.ID)}, "payee_organization_id": {id(h.org(s).ID)}, "amount": {tc.amount}, "purpose": {"购买油漆和刷子"}}
+			st, page, _ := b.post("/funds/"+id(camp.FundID)+"/disbursements", form)
+			if st != http.StatusUnprocessableEntity {
+				t.Fatalf("status %d, want 422", st)
+			}
+			if !strings.Contains(page, `id="e-amount"`) || !strings.Contains(page, tc.want) {
+				t.Errorf("no error at the amount field (%q)", tc.want)
+			}
+			if !strings.Contains(page, "购买油漆和刷子") {
+				t.Errorf("the purpose typed was lost")
+			}
+			if tc.lang == "en" && !strings.Contains(page, `lang="en"`) {
+				t.Errorf("page not in English")
+			}
+		})
+	}
+}
+
+// A rejection without a reason and a payment without evidence re-render the disbursement page
+// with 422 and the error in the user's language, instead of a redirect that drops the status.
+func TestDisbursementPageBadInputRerenders(t *testing.T) {
+	h := newHarness(t)
+	s := h.sides()[0]
+	for _, tc := range []struct {
+		name, user, path string
+		form             url.Values
+		approved         bool
+		want             string
+	}{
+		{"rejection without a reason", "civil_affairs_officer", "/vote", url.Values{"approve": {"false"}}, false, "Give a reason when rejecting"},
+		{"payment without evidence", "community_worker", "/pay", nil, true, "evidence is required before payment"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			status := "requested"
+			if tc.approved {
+				status = "approved"
+			}
+			d := h.disbursement(s, status, tc.approved, false)
+			b := h.browser(tc.user)
+			b.lang = "en"
+			st, page, _ := b.post("/disbursements/"+id(d.ID)+tc.path, tc.form)
+			if st != http.StatusUnprocessableEntity {
+				t.Fatalf("status %d, want 422", st)
+			}
+			if !strings.Contains(page, tc.want) || !strings.Contains(page, "购买油漆") {
+				t.Errorf("page without the error %q or the disbursement", tc.want)
+			}
+		})
+	}
+}
