@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -69,6 +70,37 @@ func TestDisbursementPageBadInputRerenders(t *testing.T) {
 			}
 			if !strings.Contains(page, tc.want) || !strings.Contains(page, "购买油漆") {
 				t.Errorf("page without the error %q or the disbursement", tc.want)
+			}
+		})
+	}
+}
+
+// Finalizing a quadratic-funding round is irreversible: settings that do not parse are refused
+// with 422 naming the field, not read as "no cap" or the default.
+func TestQFFinalizeBadSettingsRefused(t *testing.T) {
+	h := newHarness(t)
+	s := h.sides()[0]
+	for _, tc := range []struct {
+		name, field, value string
+	}{
+		{"fractional cap", "cap_percent", "12.5"},
+		{"cap not a number", "cap_percent", "ten"},
+		{"min contributors not a number", "min_contributors", "two"},
+		{"min amount negative", "min_amount", "-5"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := h.qfPool(s)
+			b := h.browser("civil_affairs_officer")
+			b.lang = "en"
+			st, page, _ := b.post("/pools/"+id(p.ID)+"/finalize", url.Values{tc.field: {tc.value}, "mode": {"standard"}})
+			if st != http.StatusUnprocessableEntity {
+				t.Fatalf("status %d, want 422", st)
+			}
+			if !strings.Contains(page, `href="#f-`+tc.field+`"`) {
+				t.Errorf("the error does not name %s", tc.field)
+			}
+			if got, _ := h.store.FindPool(context.Background(), p.ID); got.FinalizedAt != nil {
+				t.Errorf("round finalized with %s=%q", tc.field, tc.value)
 			}
 		})
 	}
