@@ -494,17 +494,29 @@ func (s *Server) ledgerXLSX(c echo.Context) error {
 	}
 	for i, r := range rows {
 		cells := make([]any, len(r))
+		var amounts []int
 		for j, v := range r {
 			cells[j] = v
-			if i > 0 && (j == 0 || j == 6 || j == 7) && v != "" {
-				if f, err := strconv.ParseFloat(v, 64); err == nil {
-					cells[j] = f // numbers for spreadsheet sums; the CSV keeps exact decimals
+			if i > 0 && j == 0 {
+				if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+					cells[j] = n
 				}
+			}
+			if i > 0 && (j == 6 || j == 7) && v != "" {
+				amounts = append(amounts, j)
 			}
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, i+1)
 		if err := x.SetSheetRow(sheet, cell, &cells); err != nil {
 			return err
+		}
+		// Amounts are numeric cells written as their exact decimal text, never through a
+		// float64 (which rounds amounts beyond 2^53 fen).
+		for _, j := range amounts {
+			cell, _ := excelize.CoordinatesToCellName(j+1, i+1)
+			if err := x.SetCellDefault(sheet, cell, r[j]); err != nil {
+				return err
+			}
 		}
 	}
 	var buf bytes.Buffer

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // A disbursement request with bad input re-renders the fund page's form with 422, the error
@@ -103,5 +105,45 @@ func TestQFFinalizeBadSettingsRefused(t *testing.T) {
 				t.Errorf("round finalized with %s=%q", tc.field, tc.value)
 			}
 		})
+	}
+}
+
+// The XLSX export writes amounts as exact decimals (numeric cells), never through float64,
+// which rounds amounts beyond 2^53 fen.
+func TestLedgerXLSXAmountsExact(t *testing.T) {
+	h := newHarness(t)
+	fx := h.funds(h.sides()[0])
+	for _, tc := range []struct {
+		fen  int64
+		want string
+	}{
+		{1230050, "12300.50"},
+		{9007199254740993, "90071992547409.93"},
+	} {
+		if st, body := h.api(http.MethodPost, "/api/v1/pools/"+id(fx.pool.ID)+"/deposits", "admin", map[string]any{"amount": tc.fen}); st != http.StatusCreated {
+			t.Fatalf("deposit: %d %v", st, body)
+		}
+		resp, err := http.Get(h.srv.URL + "/funds/" + id(fx.fund.ID) + "/ledger.xlsx")
+		h.must(err)
+		x, err := excelize.OpenReader(resp.Body)
+		resp.Body.Close()
+		h.must(err)
+		rows, err := x.GetRows("Ledger", excelize.Options{RawCellValue: true})
+		h.must(err)
+		found := false
+		for _, r := range rows[1:] {
+			for _, v := range r {
+				if v == tc.want {
+					found = true
+				}
+			}
+		}
+		if !found {
+			t.Errorf("no cell %s for a deposit of %d fen: %v", tc.want, tc.fen, rows[len(rows)-1])
+		}
+		typ, _ := x.GetCellType("Ledger", "G2")
+		if typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
+			t.Errorf("amount cell is text (%v), want a number", typ)
+		}
 	}
 }
