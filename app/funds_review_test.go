@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -120,6 +121,35 @@ func TestPaymentEventForAnotherPaymentIsHeld(t *testing.T) {
 				t.Errorf("payment intent changed to %v", got.PaymentIntentID)
 			}
 			fw.checkInvariants()
+		})
+	}
+}
+
+// Bad fund settings are refused naming the input's own field, as in JSON and forms.
+func TestCreateFundBadPolicyNamesField(t *testing.T) {
+	fw := newFundsWorld(t, app.RuleInput{Ratio: "1:1"}, 0)
+	officer := fw.w.As(t, fw.a, "civil_affairs_officer")
+	neg := int64(-1)
+	for _, tc := range []struct {
+		name  string
+		in    app.FundInput
+		field string
+	}{
+		{"negative threshold", app.FundInput{ApprovalThreshold: &neg}, "approval_threshold"},
+		{"one handler", app.FundInput{HandlerApprovals: 1}, "handler_approvals"},
+		{"quorum above committee", app.FundInput{CommitteeSize: 3, CommitteeQuorum: 4}, "committee_quorum"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := tc.in
+			in.CommunityID, in.Name = fw.w.A.Community.ID, "基金"+tc.name
+			_, err := fw.a.CreateFund(officer, in)
+			var ae *app.Error
+			if !errors.As(err, &ae) || ae.Code != app.EINVALID {
+				t.Fatalf("err %v, want invalid", err)
+			}
+			if _, ok := ae.Fields[tc.field]; !ok {
+				t.Errorf("fields %v do not name %s", ae.Fields, tc.field)
+			}
 		})
 	}
 }
