@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -24,6 +25,13 @@ func (fw *fundsWorld) offlineGift(camp *app.Campaign, name string, amount int64)
 // payOut requests, approves, evidences and pays a disbursement from a closed campaign.
 func (fw *fundsWorld) payOut(camp *app.Campaign, amount int64) {
 	fw.t.Helper()
+	_, err := fw.a.PayDisbursement(fw.w.As(fw.t, fw.a, "community_worker"), fw.approvedDisbursement(camp, amount))
+	fw.must(err)
+}
+
+// approvedDisbursement requests, approves and evidences a disbursement, ready to pay.
+func (fw *fundsWorld) approvedDisbursement(camp *app.Campaign, amount int64) int64 {
+	fw.t.Helper()
 	ctx := context.Background()
 	orgs, _, _ := fw.s.FindOrganizations(ctx, app.OrganizationFilter{Page: app.Page{Page: 1, PerPage: 1}})
 	worker := fw.w.As(fw.t, fw.a, "community_worker")
@@ -36,8 +44,7 @@ func (fw *fundsWorld) payOut(camp *app.Campaign, amount int64) {
 	}
 	_, err = fw.a.AddEvidence(worker, d.ID, app.EvidenceInput{FileName: "收据.png", Data: pngBytes})
 	fw.must(err)
-	_, err = fw.a.PayDisbursement(worker, d.ID)
-	fw.must(err)
+	return d.ID
 }
 
 // A refund after a payout must not claw back more matched money than the campaign's match
@@ -149,6 +156,58 @@ func TestCreateFundBadPolicyNamesField(t *testing.T) {
 			}
 			if _, ok := ae.Fields[tc.field]; !ok {
 				t.Errorf("fields %v do not name %s", ae.Fields, tc.field)
+			}
+		})
+	}
+}
+
+// Payments from two campaigns of one fund at once must not both spend the same bank money:
+// each tops up the bank from the Stripe and offline cash it sees, so they take turns.
+func TestConcurrentPaymentsDoNotOverdrawCash(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		trials int
+		amount int64
+	}{
+		{"bank holds one payment", 8, 10000},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fw := newFundsWorld(t, app.RuleInput{Ratio: "1:1"}, 0)
+			var pairs [][2]*app.Campaign
+			for i := 0; i < tc.trials; i++ {
+				x, y := fw.campaign(tc.amount, "keep_what_you_raise", false), fw.campaign(tc.amount, "keep_what_you_raise", false)
+				fw.offlineGift(x, "甲", tc.amount+int64(2*i))
+				fw.offlineGift(y, "乙", tc.amount+int64(2*i+1))
+				pairs = append(pairs, [2]*app.Campaign{x, y})
+			}
+			fw.clock.Advance(31 * 24 * time.Hour)
+			_, _, err := fw.a.CloseCampaigns(context.Background())
+			fw.must(err)
+			officer := fw.w.As(t, fw.a, "civil_affairs_officer")
+			for _, pair := range pairs {
+				// The bank holds the pool's money: enough for one of the two payments.
+				_, err := fw.a.DepositToPool(officer, fw.pool.ID, app.DepositInput{Amount: tc.amount})
+				fw.must(err)
+				ids := []int64{fw.approvedDisbursement(pair[0], tc.amount), fw.approvedDisbursement(pair[1], tc.amount)}
+				worker := fw.w.As(t, fw.a, "community_worker")
+				var wg sync.WaitGroup
+				start := make(chan struct{})
+				for _, id := range ids {
+					wg.Add(1)
+					go func(id int64) {
+						defer wg.Done()
+						<-start
+						if _, err := fw.a.PayDisbursement(worker, id); err != nil {
+							t.Errorf("pay %d: %v", id, err)
+						}
+					}(id)
+				}
+				close(start)
+				wg.Wait()
+				fw.checkInvariants()
+				if t.Failed() {
+					return
+				}
 			}
 		})
 	}
