@@ -468,11 +468,19 @@ func (a *App) RefundContribution(ctx context.Context, id int64, in RefundInput) 
 	if c.Status != string(funds.ContributionStatusSucceeded) {
 		return nil, Errorf(ECONFLICT, "error.bad_transition", "from", c.Status, "action", "refund")
 	}
+	if err := a.checkRefundHeld(ctx, c, in.Amount, funds.RefundReason(in.Reason)); err != nil {
+		return nil, err
+	}
+	return a.refundOne(ctx, c, in.Amount, funds.RefundReason(in.Reason), true)
+}
+
+// checkRefundHeld refuses a worker's refund of money the campaign no longer holds.
+func (a *App) checkRefundHeld(ctx context.Context, c *Contribution, amount int64, why funds.RefundReason) error {
 	// Money already paid out cannot be given back from the campaign: refuse rather than
 	// overdraw its account (the fund would have to cover it by a decision of its own).
 	hs, _, err := a.campaignHoldings(ctx, c.FundID, c.CampaignID)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	held := int64(0)
 	for _, h := range hs {
@@ -480,19 +488,19 @@ func (a *App) RefundContribution(ctx context.Context, id int64, in RefundInput) 
 			held = h.Amount
 		}
 	}
-	if held < in.Amount {
-		return nil, Errorf(ECONFLICT, "funds.error.refund_spent", "held", funds.Money{Amount: held, Currency: funds.Currency(c.Currency)}.String())
+	if held < amount {
+		return Errorf(ECONFLICT, "funds.error.refund_spent", "held", funds.Money{Amount: held, Currency: funds.Currency(c.Currency)}.String())
 	}
 	// A committed match is clawed back from the campaign's match account: refuse too when
 	// that account no longer holds the share to release, or the pool would get back money
 	// that was already paid out (and could promise it again).
 	if m, err := a.store.FindMatchByContribution(ctx, c.ID); err != nil && !IsCode(err, ENOTFOUND) {
-		return nil, err
+		return err
 	} else if m != nil && m.Status == string(funds.MatchStatusCommitted) {
 		imp, err := funds.RefundMatch(funds.MatchRecord{Status: funds.MatchStatus(m.Status), Counted: m.Counted, Amount: m.Amount},
-			c.Amount, c.Refunded, in.Amount, funds.RefundReason(in.Reason))
+			c.Amount, c.Refunded, amount, why)
 		if err != nil {
-			return nil, fundsInvalid(err)
+			return fundsInvalid(err)
 		}
 		matchHeld := int64(0)
 		for _, h := range hs {
@@ -501,15 +509,17 @@ func (a *App) RefundContribution(ctx context.Context, id int64, in RefundInput) 
 			}
 		}
 		if imp.Release > matchHeld {
-			return nil, Errorf(ECONFLICT, "funds.error.refund_spent", "held", funds.Money{Amount: held, Currency: funds.Currency(c.Currency)}.String())
+			return Errorf(ECONFLICT, "funds.error.refund_spent", "held", funds.Money{Amount: held, Currency: funds.Currency(c.Currency)}.String())
 		}
 	}
-	return a.refundOne(ctx, c, in.Amount, funds.RefundReason(in.Reason))
+	return nil
 }
 
 // refundOne refunds through the provider (card gifts) and then records the refund under the
-// campaign's lock, unless another refund got there first.
-func (a *App) refundOne(ctx context.Context, c *Contribution, amount int64, why funds.RefundReason) (*Contribution, error) {
+// campaign's lock, unless the provider's event recorded it first. An offline refund is
+// checked again under the lock (checkHeld: a worker's refund), so a concurrent refund or
+// payment is never silently taken for this one.
+func (a *App) refundOne(ctx context.Context, c *Contribution, amount int64, why funds.RefundReason, checkHeld bool) (*Contribution, error) {
 	seq := c.Refunds + 1
 	if c.Channel == string(funds.ChannelStripe) {
 		if a.payments == nil || c.PaymentIntentID == nil {
@@ -529,8 +539,14 @@ func (a *App) refundOne(ctx context.Context, c *Contribution, amount int64, why 
 		if out, err = a.store.LockContribution(ctx, c.ID); err != nil {
 			return err
 		}
-		if out.Refunds >= seq || out.Status != string(funds.ContributionStatusSucceeded) {
-			return nil // the provider's event recorded this refund already
+		if out.Channel == string(funds.ChannelStripe) || !checkHeld {
+			if out.Refunds >= seq || out.Status != string(funds.ContributionStatusSucceeded) {
+				return nil // the provider's event (or a worker) recorded a refund meanwhile
+			}
+		} else {
+			if err := a.checkRefundHeld(ctx, out, amount, why); err != nil {
+				return err
+			}
 		}
 		if err := a.refund(ctx, camp, out, amount, why); err != nil {
 			return err
@@ -668,7 +684,7 @@ func (a *App) refundFailedCampaign(ctx context.Context, id int64) (int, error) {
 		}
 		progress := false
 		for _, c := range cs {
-			if _, err := a.refundOne(ctx, c, c.Amount-c.Refunded, funds.RefundCampaignFailed); err != nil {
+			if _, err := a.refundOne(ctx, c, c.Amount-c.Refunded, funds.RefundCampaignFailed, false); err != nil {
 				errs = append(errs, fmt.Errorf("contribution %d: %w", c.ID, err))
 				continue
 			}

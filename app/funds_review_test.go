@@ -212,3 +212,54 @@ func TestConcurrentPaymentsDoNotOverdrawCash(t *testing.T) {
 		})
 	}
 }
+
+// Two workers refunding the same offline gift at once: each refund either is recorded or
+// fails; none reports success without being recorded (the worker has handed cash back).
+func TestConcurrentOfflineRefundsAreRecordedOrRefused(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		amounts []int64
+	}{
+		{"two partial refunds that fit", []int64{3000, 4000}},
+		{"two partial refunds that do not both fit", []int64{6000, 6000}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fw := newFundsWorld(t, app.RuleInput{Ratio: "1:1"}, 100000)
+			camp := fw.campaign(10000, "keep_what_you_raise", true)
+			var gifts []*app.Contribution
+			for i := 0; i < 5; i++ {
+				gifts = append(gifts, fw.offlineGift(camp, "甲", 10000+int64(i)))
+			}
+			for _, g := range gifts {
+				var wg sync.WaitGroup
+				var mu sync.Mutex
+				var ok []int64
+				start := make(chan struct{})
+				for i, amt := range tc.amounts {
+					wg.Add(1)
+					go func(who string, amt int64) {
+						defer wg.Done()
+						<-start
+						if _, err := fw.a.RefundContribution(fw.w.As(t, fw.a, who), g.ID, app.RefundInput{Amount: amt, Reason: "administrative"}); err == nil {
+							mu.Lock()
+							ok = append(ok, amt)
+							mu.Unlock()
+						}
+					}([]string{"community_worker", "admin"}[i], amt)
+				}
+				close(start)
+				wg.Wait()
+				got, err := fw.s.FindContribution(context.Background(), g.ID)
+				fw.must(err)
+				var sum int64
+				for _, a := range ok {
+					sum += a
+				}
+				if got.Refunds != len(ok) || got.Refunded != sum {
+					t.Fatalf("gift %d: %d refunds reported done (%d fen), %d recorded (%d fen)", g.ID, len(ok), sum, got.Refunds, got.Refunded)
+				}
+			}
+			fw.checkInvariants()
+		})
+	}
+}
