@@ -476,6 +476,11 @@ func (a *App) RefundContribution(ctx context.Context, id int64, in RefundInput) 
 
 // checkRefundHeld refuses a worker's refund of money the campaign no longer holds.
 func (a *App) checkRefundHeld(ctx context.Context, c *Contribution, amount int64, why funds.RefundReason) error {
+	if amount <= 0 || amount > c.Amount-c.Refunded {
+		fe := FieldErrors{}
+		fe.Add("amount", "funds.error.refund_amount", "max", funds.Money{Amount: c.Amount - c.Refunded, Currency: funds.Currency(c.Currency)}.String())
+		return fe.Err()
+	}
 	// Money already paid out cannot be given back from the campaign: refuse rather than
 	// overdraw its account (the fund would have to cover it by a decision of its own).
 	hs, _, err := a.campaignHoldings(ctx, c.FundID, c.CampaignID)
