@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/wushe/wushe/app"
+	"github.com/wushe/wushe/funds"
 )
 
 // offlineGift records and confirms an offline gift (a worker records, the admin confirms).
@@ -258,6 +259,42 @@ func TestConcurrentOfflineRefundsAreRecordedOrRefused(t *testing.T) {
 				if got.Refunds != len(ok) || got.Refunded != sum {
 					t.Fatalf("gift %d: %d refunds reported done (%d fen), %d recorded (%d fen)", g.ID, len(ok), sum, got.Refunds, got.Refunded)
 				}
+			}
+			fw.checkInvariants()
+		})
+	}
+}
+
+// Reconciling a session before its asynchronous payment arrived, then again after, repairs the
+// contribution the second time (the webhooks having been missed).
+func TestReconcileRepairsAfterAsyncPayment(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		steps []bool // the session's Paid at each reconciliation
+		want  string
+	}{
+		{"paid at once", []bool{true}, "succeeded"},
+		{"unpaid, then paid", []bool{false, true}, "succeeded"},
+		{"unpaid twice", []bool{false, false}, "pending"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fw := newFundsWorld(t, app.RuleInput{Ratio: "1:1"}, 100000)
+			camp := fw.campaign(10000, "keep_what_you_raise", true)
+			c := fw.pending(camp, "user:a", 5000)
+			for _, paid := range tc.steps {
+				ev, ok := funds.ReconcileEvent(funds.CheckoutSession{ID: "cs_async", ContributionID: c.ID, PaymentIntentID: *c.PaymentIntentID,
+					Status: funds.SessionComplete, Paid: paid, Amount: funds.Fen(c.Amount)})
+				if !ok {
+					t.Fatal("no event")
+				}
+				if _, err := fw.a.ApplyPaymentEvent(context.Background(), "stripe-reconcile", ev); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got, err := fw.s.FindContribution(context.Background(), c.ID)
+			fw.must(err)
+			if got.Status != tc.want {
+				t.Errorf("status %s, want %s", got.Status, tc.want)
 			}
 			fw.checkInvariants()
 		})
