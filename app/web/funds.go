@@ -692,15 +692,22 @@ func (s *Server) contributionRefund(c echo.Context) error {
 		return err
 	}
 	in := app.RefundInput{Reason: c.FormValue("reason")}
+	fe := app.FieldErrors{}
 	if v := c.FormValue("amount"); v != "" {
-		fe := app.FieldErrors{}
 		in.Amount = parseYuan(fe, "amount", v)
-		if err := fe.Err(); err != nil {
-			return err
-		}
 	}
-	ct, err := s.app.RefundContribution(c.Request().Context(), id, in)
+	err = fe.Err()
+	var ct *app.Contribution
+	if err == nil {
+		ct, err = s.app.RefundContribution(c.Request().Context(), id, in)
+	}
 	if err != nil {
+		if app.IsCode(err, app.EINVALID) {
+			// Back to the campaign page the form is on, with the errors.
+			if g, gerr := s.app.Store().FindContribution(c.Request().Context(), id); gerr == nil {
+				return s.campaignFormError(c, g.CampaignID, err, &campaignPageData{})
+			}
+		}
 		return err
 	}
 	return s.done(c, "/campaigns/"+strconv.FormatInt(ct.CampaignID, 10), "funds.refunded")

@@ -147,3 +147,33 @@ func TestLedgerXLSXAmountsExact(t *testing.T) {
 		}
 	}
 }
+
+// A refund with bad input re-renders the campaign page with 422 and the error in the user's
+// language, like the page's other forms.
+func TestRefundFormBadInputRerenders(t *testing.T) {
+	h := newHarness(t)
+	s := h.sides()[0]
+	for _, tc := range []struct {
+		name string
+		form url.Values
+	}{
+		{"unknown reason", url.Values{"reason": {"because"}}},
+		{"amount not a number", url.Values{"reason": {"administrative"}, "amount": {"abc"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g := h.succeededGift(s)
+			b := h.browser("community_worker")
+			b.lang = "en"
+			st, page, _ := b.post("/contributions/"+id(g.ID)+"/refund", tc.form)
+			if st != http.StatusUnprocessableEntity {
+				t.Fatalf("status %d, want 422", st)
+			}
+			if !strings.Contains(page, `id="error-summary"`) || !strings.Contains(page, "/campaigns/"+id(g.CampaignID)+"/donate") && !strings.Contains(page, "/campaigns/"+id(g.CampaignID)+"/offline") {
+				t.Errorf("not the campaign page with its errors")
+			}
+			if got, _ := h.store.FindContribution(context.Background(), g.ID); got.Refunded != 0 {
+				t.Errorf("refunded %d", got.Refunded)
+			}
+		})
+	}
+}
