@@ -302,6 +302,9 @@ type FundStore interface {
 	CreateFund(ctx context.Context, f *Fund) error
 	UpdateFund(ctx context.Context, f *Fund) error
 	FindFund(ctx context.Context, id int64) (*Fund, error)
+	// LockFund locks a fund's row until the transaction ends, so movements that lower its
+	// cash accounts (payments, refunds) take turns.
+	LockFund(ctx context.Context, id int64) (*Fund, error)
 	FindFunds(ctx context.Context, communityID *int64) ([]*Fund, error)
 
 	CreatePool(ctx context.Context, p *FundPool) error

@@ -87,6 +87,10 @@ func (a *App) CreateFund(ctx context.Context, in FundInput) (*Fund, error) {
 	fe := FieldErrors{}
 	a.validate.Into(fe, in)
 	addFundsErrors(fe, in.policy().Validate())
+	if m, ok := fe["threshold"]; ok { // the engine's name; the input's is approval_threshold
+		delete(fe, "threshold")
+		fe["approval_threshold"] = m
+	}
 	var t Target
 	if in.CommunityID != 0 {
 		var err error

@@ -370,6 +370,17 @@ func (a *App) ApplyPaymentEvent(ctx context.Context, provider string, ev funds.P
 			outcome = "not a card contribution"
 			return record()
 		}
+		// The contribution id comes from metadata; an event about another checkout session or
+		// payment intent than the one the contribution records is not its payment.
+		if (ev.SessionID != "" && c.SessionID != nil && *c.SessionID != ev.SessionID) ||
+			(ev.PaymentIntentID != "" && c.PaymentIntentID != nil && *c.PaymentIntentID != ev.PaymentIntentID) {
+			outcome = "held for review: the event names another payment"
+			if err := record(); err != nil {
+				return err
+			}
+			a.log.Warn("payment event held for review", "event", ev.ID, "contribution", c.ID, "session", ev.SessionID, "payment_intent", ev.PaymentIntentID)
+			return a.audit(ctx, "contribution.payment_mismatch", "contribution", c.ID, 0, map[string]any{"event": ev.ID, "error": outcome})
+		}
 		state := funds.PaymentState{Status: funds.ContributionStatus(c.Status),
 			Amount: funds.Money{Amount: c.Amount, Currency: funds.Currency(c.Currency)}, Refunded: c.Refunded}
 		eff, err := funds.ApplyPaymentEvent(state, ev)
@@ -457,11 +468,24 @@ func (a *App) RefundContribution(ctx context.Context, id int64, in RefundInput) 
 	if c.Status != string(funds.ContributionStatusSucceeded) {
 		return nil, Errorf(ECONFLICT, "error.bad_transition", "from", c.Status, "action", "refund")
 	}
+	if err := a.checkRefundHeld(ctx, c, in.Amount, funds.RefundReason(in.Reason)); err != nil {
+		return nil, err
+	}
+	return a.refundOne(ctx, c, in.Amount, funds.RefundReason(in.Reason), true)
+}
+
+// checkRefundHeld refuses a worker's refund of money the campaign no longer holds.
+func (a *App) checkRefundHeld(ctx context.Context, c *Contribution, amount int64, why funds.RefundReason) error {
+	if amount <= 0 || amount > c.Amount-c.Refunded {
+		fe := FieldErrors{}
+		fe.Add("amount", "funds.error.refund_amount", "max", funds.Money{Amount: c.Amount - c.Refunded, Currency: funds.Currency(c.Currency)}.String())
+		return fe.Err()
+	}
 	// Money already paid out cannot be given back from the campaign: refuse rather than
 	// overdraw its account (the fund would have to cover it by a decision of its own).
 	hs, _, err := a.campaignHoldings(ctx, c.FundID, c.CampaignID)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	held := int64(0)
 	for _, h := range hs {
@@ -469,15 +493,38 @@ func (a *App) RefundContribution(ctx context.Context, id int64, in RefundInput) 
 			held = h.Amount
 		}
 	}
-	if held < in.Amount {
-		return nil, Errorf(ECONFLICT, "funds.error.refund_spent", "held", funds.Money{Amount: held, Currency: funds.Currency(c.Currency)}.String())
+	if held < amount {
+		return Errorf(ECONFLICT, "funds.error.refund_spent", "held", funds.Money{Amount: held, Currency: funds.Currency(c.Currency)}.String())
 	}
-	return a.refundOne(ctx, c, in.Amount, funds.RefundReason(in.Reason))
+	// A committed match is clawed back from the campaign's match account: refuse too when
+	// that account no longer holds the share to release, or the pool would get back money
+	// that was already paid out (and could promise it again).
+	if m, err := a.store.FindMatchByContribution(ctx, c.ID); err != nil && !IsCode(err, ENOTFOUND) {
+		return err
+	} else if m != nil && m.Status == string(funds.MatchStatusCommitted) {
+		imp, err := funds.RefundMatch(funds.MatchRecord{Status: funds.MatchStatus(m.Status), Counted: m.Counted, Amount: m.Amount},
+			c.Amount, c.Refunded, amount, why)
+		if err != nil {
+			return fundsInvalid(err)
+		}
+		matchHeld := int64(0)
+		for _, h := range hs {
+			if h.Account == funds.MatchAccount(c.CampaignID, m.PoolID) {
+				matchHeld = h.Amount
+			}
+		}
+		if imp.Release > matchHeld {
+			return Errorf(ECONFLICT, "funds.error.refund_spent", "held", funds.Money{Amount: held, Currency: funds.Currency(c.Currency)}.String())
+		}
+	}
+	return nil
 }
 
 // refundOne refunds through the provider (card gifts) and then records the refund under the
-// campaign's lock, unless another refund got there first.
-func (a *App) refundOne(ctx context.Context, c *Contribution, amount int64, why funds.RefundReason) (*Contribution, error) {
+// campaign's lock, unless the provider's event recorded it first. An offline refund is
+// checked again under the lock (checkHeld: a worker's refund), so a concurrent refund or
+// payment is never silently taken for this one.
+func (a *App) refundOne(ctx context.Context, c *Contribution, amount int64, why funds.RefundReason, checkHeld bool) (*Contribution, error) {
 	seq := c.Refunds + 1
 	if c.Channel == string(funds.ChannelStripe) {
 		if a.payments == nil || c.PaymentIntentID == nil {
@@ -497,8 +544,14 @@ func (a *App) refundOne(ctx context.Context, c *Contribution, amount int64, why 
 		if out, err = a.store.LockContribution(ctx, c.ID); err != nil {
 			return err
 		}
-		if out.Refunds >= seq || out.Status != string(funds.ContributionStatusSucceeded) {
-			return nil // the provider's event recorded this refund already
+		if out.Channel == string(funds.ChannelStripe) || !checkHeld {
+			if out.Refunds >= seq || out.Status != string(funds.ContributionStatusSucceeded) {
+				return nil // the provider's event (or a worker) recorded a refund meanwhile
+			}
+		} else {
+			if err := a.checkRefundHeld(ctx, out, amount, why); err != nil {
+				return err
+			}
 		}
 		if err := a.refund(ctx, camp, out, amount, why); err != nil {
 			return err
@@ -636,7 +689,7 @@ func (a *App) refundFailedCampaign(ctx context.Context, id int64) (int, error) {
 		}
 		progress := false
 		for _, c := range cs {
-			if _, err := a.refundOne(ctx, c, c.Amount-c.Refunded, funds.RefundCampaignFailed); err != nil {
+			if _, err := a.refundOne(ctx, c, c.Amount-c.Refunded, funds.RefundCampaignFailed, false); err != nil {
 				errs = append(errs, fmt.Errorf("contribution %d: %w", c.ID, err))
 				continue
 			}

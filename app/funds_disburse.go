@@ -407,6 +407,11 @@ func (a *App) PayDisbursement(ctx context.Context, id int64) (*DisbursementView,
 		if _, err := a.store.LockCampaign(ctx, d.CampaignID); err != nil {
 			return err
 		}
+		// Serialize with payments and refunds of the fund's other campaigns: the bank top-up
+		// below reads the fund's cash balances.
+		if _, err := a.store.LockFund(ctx, f.ID); err != nil {
+			return err
+		}
 		votes, err := a.store.FindDisbursementVotes(ctx, d.ID)
 		if err != nil {
 			return err

@@ -336,6 +336,11 @@ func (a *App) refund(ctx context.Context, camp *Campaign, c *Contribution, amoun
 		fe.Add("amount", "funds.error.refund_amount", "max", funds.Money{Amount: c.Amount - c.Refunded, Currency: funds.Currency(c.Currency)}.String())
 		return fe.Err()
 	}
+	// Money leaves the fund's cash: take turns with payments of its other campaigns, which
+	// read the cash balances (the caller holds the campaign's lock; the fund's is taken last).
+	if _, err := a.store.LockFund(ctx, camp.FundID); err != nil {
+		return err
+	}
 	now := a.Now()
 	seq := c.Refunds + 1
 	t, err := funds.ContributionRefunded(contributionPosting(c), seq, funds.Money{Amount: amount, Currency: funds.Currency(c.Currency)})

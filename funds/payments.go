@@ -276,7 +276,8 @@ func ApplyPaymentEvent(s PaymentState, ev PaymentEvent) (PaymentEffect, error) {
 // webhook would have carried, so reconciliation goes through ApplyPaymentEvent like everything
 // else. Its ID is "reconcile:<session id>"; applying it after the real event, or twice, is a
 // no-op because the effect is computed from the recorded state. ok is false for sessions that
-// are still open or were not created by Wushe.
+// are still open or were not created by Wushe. A complete session whose payment has not arrived
+// yet gets the ID "reconcile:<session id>:unpaid", so reconciling it again once paid is applied.
 func ReconcileEvent(s CheckoutSession) (ev PaymentEvent, ok bool) {
 	if s.ContributionID == 0 {
 		return PaymentEvent{}, false
@@ -286,6 +287,11 @@ func ReconcileEvent(s CheckoutSession) (ev PaymentEvent, ok bool) {
 	switch s.Status {
 	case SessionComplete:
 		ev.Type, ev.ProviderType = EventCheckoutCompleted, "checkout.session.completed"
+		if !s.Paid {
+			// A session complete before its (asynchronous) payment arrived is reconciled again
+			// once paid: that later event must not share this one's id.
+			ev.ID += ":unpaid"
+		}
 	case SessionExpired:
 		ev.Type, ev.ProviderType = EventCheckoutExpired, "checkout.session.expired"
 	default:

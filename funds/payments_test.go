@@ -223,3 +223,27 @@ func TestReconcileEvent(t *testing.T) {
 		}
 	}
 }
+
+// A session reconciled while its (asynchronous) payment was still on its way must be
+// reconciled again once paid: the two events need different ids, or the unique index takes
+// the paid one for a duplicate and the contribution is never repaired.
+func TestReconcileEventIDsByPaymentState(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		status SessionStatus
+		paid   bool
+		id     string
+	}{
+		{"complete and paid", SessionComplete, true, "reconcile:cs_1"},
+		{"complete, payment on its way", SessionComplete, false, "reconcile:cs_1:unpaid"},
+		{"expired", SessionExpired, false, "reconcile:cs_1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ev, ok := ReconcileEvent(CheckoutSession{ID: "cs_1", ContributionID: 42, Status: tc.status, Paid: tc.paid, Amount: Yuan(50)})
+			if !ok || ev.ID != tc.id {
+				t.Errorf("id %q (ok %v), want %q", ev.ID, ok, tc.id)
+			}
+		})
+	}
+}

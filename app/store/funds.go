@@ -42,6 +42,15 @@ func (s *Store) FindFund(ctx context.Context, id int64) (*app.Fund, error) {
 	return &f, nil
 }
 
+// LockFund loads a fund and locks its row (PostgreSQL; SQLite's single writer serializes).
+func (s *Store) LockFund(ctx context.Context, id int64) (*app.Fund, error) {
+	var f app.Fund
+	if err := s.forUpdate(s.db(ctx)).First(&f, id).Error; err != nil {
+		return nil, translate(err, "fund")
+	}
+	return &f, nil
+}
+
 // FindFunds lists funds, optionally of one community.
 func (s *Store) FindFunds(ctx context.Context, communityID *int64) ([]*app.Fund, error) {
 	out := []*app.Fund{}

@@ -494,17 +494,29 @@ func (s *Server) ledgerXLSX(c echo.Context) error {
 	}
 	for i, r := range rows {
 		cells := make([]any, len(r))
+		var amounts []int
 		for j, v := range r {
 			cells[j] = v
-			if i > 0 && (j == 0 || j == 6 || j == 7) && v != "" {
-				if f, err := strconv.ParseFloat(v, 64); err == nil {
-					cells[j] = f // numbers for spreadsheet sums; the CSV keeps exact decimals
+			if i > 0 && j == 0 {
+				if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+					cells[j] = n
 				}
+			}
+			if i > 0 && (j == 6 || j == 7) && v != "" {
+				amounts = append(amounts, j)
 			}
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, i+1)
 		if err := x.SetSheetRow(sheet, cell, &cells); err != nil {
 			return err
+		}
+		// Amounts are numeric cells written as their exact decimal text, never through a
+		// float64 (which rounds amounts beyond 2^53 fen).
+		for _, j := range amounts {
+			cell, _ := excelize.CoordinatesToCellName(j+1, i+1)
+			if err := x.SetCellDefault(sheet, cell, r[j]); err != nil {
+				return err
+			}
 		}
 	}
 	var buf bytes.Buffer
@@ -680,15 +692,22 @@ func (s *Server) contributionRefund(c echo.Context) error {
 		return err
 	}
 	in := app.RefundInput{Reason: c.FormValue("reason")}
+	fe := app.FieldErrors{}
 	if v := c.FormValue("amount"); v != "" {
-		fe := app.FieldErrors{}
 		in.Amount = parseYuan(fe, "amount", v)
-		if err := fe.Err(); err != nil {
-			return err
-		}
 	}
-	ct, err := s.app.RefundContribution(c.Request().Context(), id, in)
+	err = fe.Err()
+	var ct *app.Contribution
+	if err == nil {
+		ct, err = s.app.RefundContribution(c.Request().Context(), id, in)
+	}
 	if err != nil {
+		if app.IsCode(err, app.EINVALID) {
+			// Back to the campaign page the form is on, with the errors.
+			if g, gerr := s.app.Store().FindContribution(c.Request().Context(), id); gerr == nil {
+				return s.campaignFormError(c, g.CampaignID, err, &campaignPageData{})
+			}
+		}
 		return err
 	}
 	return s.done(c, "/campaigns/"+strconv.FormatInt(ct.CampaignID, 10), "funds.refunded")

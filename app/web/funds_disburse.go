@@ -45,13 +45,22 @@ func (s *Server) disbursementPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d, err := s.app.Disbursement(c.Request().Context(), id)
-	if err != nil {
-		return err
+	return s.renderDisbursement(c, id, http.StatusOK, nil)
+}
+
+// renderDisbursement renders the disbursement page; err (a validation error) is shown with
+// the form it came from.
+func (s *Server) renderDisbursement(c echo.Context, id int64, status int, err error) error {
+	d, derr := s.app.Disbursement(c.Request().Context(), id)
+	if derr != nil {
+		return derr
 	}
 	v := s.newView(c, d.Purpose, "funds")
+	if err != nil {
+		s.applyErrors(v, err)
+	}
 	v.Data = d
-	return s.renderPage(c, http.StatusOK, "disbursement_show", v)
+	return s.renderPage(c, status, "disbursement_show", v)
 }
 
 func (s *Server) disbursementCreate(c echo.Context) error {
@@ -72,8 +81,7 @@ func (s *Server) disbursementCreate(c echo.Context) error {
 	}
 	if err != nil {
 		if app.IsCode(err, app.EINVALID) {
-			s.sessions.Put(c.Request().Context(), "flash", s.errorSummary(c, err))
-			return c.Redirect(http.StatusSeeOther, "/funds/"+strconv.FormatInt(id, 10)+"#disburse")
+			return s.renderFund(c, id, http.StatusUnprocessableEntity, err, formMap(c, "campaign_id", "payee_organization_id", "amount", "purpose"))
 		}
 		return err
 	}
@@ -98,8 +106,7 @@ func (s *Server) disbursementVote(c echo.Context) error {
 	in := app.VoteInput{Approve: c.FormValue("approve") == "true", Reason: c.FormValue("reason")}
 	if _, err := s.app.VoteDisbursement(c.Request().Context(), id, in); err != nil {
 		if app.IsCode(err, app.EINVALID) {
-			s.sessions.Put(c.Request().Context(), "flash", s.errorSummary(c, err))
-			return c.Redirect(http.StatusSeeOther, "/disbursements/"+strconv.FormatInt(id, 10))
+			return s.renderDisbursement(c, id, http.StatusUnprocessableEntity, err)
 		}
 		return err
 	}
@@ -144,8 +151,7 @@ func (s *Server) disbursementEvidence(c echo.Context) error {
 	}
 	if err != nil {
 		if app.IsCode(err, app.EINVALID) {
-			s.sessions.Put(c.Request().Context(), "flash", s.errorSummary(c, err))
-			return c.Redirect(http.StatusSeeOther, "/disbursements/"+strconv.FormatInt(id, 10))
+			return s.renderDisbursement(c, id, http.StatusUnprocessableEntity, err)
 		}
 		return err
 	}
@@ -159,8 +165,7 @@ func (s *Server) disbursementPay(c echo.Context) error {
 	}
 	if _, err := s.app.PayDisbursement(c.Request().Context(), id); err != nil {
 		if app.IsCode(err, app.EINVALID) {
-			s.sessions.Put(c.Request().Context(), "flash", s.errorSummary(c, err))
-			return c.Redirect(http.StatusSeeOther, "/disbursements/"+strconv.FormatInt(id, 10))
+			return s.renderDisbursement(c, id, http.StatusUnprocessableEntity, err)
 		}
 		return err
 	}

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -83,14 +84,36 @@ func (s *Server) qfFinalize(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// Finalizing cannot be undone: a setting that does not parse is an error, never "no cap"
+	// or the default.
 	in := app.QFSimInput{Mode: c.FormValue("mode")}
-	in.CapPercent, _ = strconv.ParseInt(c.FormValue("cap_percent"), 10, 64)
-	n, _ := strconv.Atoi(c.FormValue("min_contributors"))
-	in.MinContributors = n
-	if _, err := s.app.FinalizeQF(c.Request().Context(), id, in); err != nil {
+	fe := app.FieldErrors{}
+	for _, f := range []struct {
+		name string
+		dst  *int64
+	}{{"cap_percent", &in.CapPercent}, {"min_contributors", nil}, {"min_amount", &in.MinAmount}} {
+		v := strings.TrimSpace(c.FormValue(f.name))
+		if v == "" {
+			continue
+		}
+		n, perr := strconv.ParseInt(v, 10, 64)
+		if perr != nil || n < 0 {
+			fe.Add(f.name, "error.wrong_type", "want", "integer")
+			continue
+		}
+		if f.dst != nil {
+			*f.dst = n
+		} else {
+			in.MinContributors = int(n)
+		}
+	}
+	err = fe.Err()
+	if err == nil {
+		_, err = s.app.FinalizeQF(c.Request().Context(), id, in)
+	}
+	if err != nil {
 		if app.IsCode(err, app.EINVALID) {
-			s.sessions.Put(c.Request().Context(), "flash", s.errorSummary(c, err))
-			return c.Redirect(http.StatusSeeOther, "/pools/"+strconv.FormatInt(id, 10))
+			return s.renderPool(c, id, http.StatusUnprocessableEntity, err, nil)
 		}
 		return err
 	}

@@ -115,7 +115,12 @@ func TestStripeCheckoutAndWebhooks(t *testing.T) {
 	now := time.Now()
 	meta := map[string]string{"contribution_id": id(cid), "campaign_id": id(fx.campaign.ID)}
 	pi := fmt.Sprintf("pi_test_%d", cid)
-	completed, sigC := stripeEvent(t, "evt_completed_"+id(cid), "checkout.session.completed", map[string]any{"id": "cs_x", "object": "checkout.session",
+	// The session is the one the checkout created (an event about another is held for review).
+	sess := "cs_x"
+	if got, err := h.store.FindContribution(ctx, cid); err == nil && got.SessionID != nil {
+		sess = *got.SessionID
+	}
+	completed, sigC := stripeEvent(t, "evt_completed_"+id(cid), "checkout.session.completed", map[string]any{"id": sess, "object": "checkout.session",
 		"payment_intent": pi, "payment_status": "paid", "status": "complete", "amount_total": 5000, "currency": "cny", "metadata": meta}, now, "2023-10-16")
 	succeeded, sigS := stripeEvent(t, "evt_pi_"+id(cid), "payment_intent.succeeded", map[string]any{"id": pi, "object": "payment_intent",
 		"amount": 5000, "amount_received": 5000, "currency": "cny", "metadata": meta}, now, "2023-10-16")
@@ -185,7 +190,11 @@ func TestStripeCheckoutAndWebhooks(t *testing.T) {
 	cid2 := int64(body["id"].(float64))
 	pi2 := fmt.Sprintf("pi_test_%d", cid2)
 	meta2 := map[string]string{"contribution_id": id(cid2), "campaign_id": id(fx.campaign.ID)}
-	paid2, sigP2 := stripeEvent(t, "evt_completed_"+id(cid2), "checkout.session.completed", map[string]any{"id": "cs_z", "object": "checkout.session",
+	sess2 := "cs_z"
+	if got, err := h.store.FindContribution(ctx, cid2); err == nil && got.SessionID != nil {
+		sess2 = *got.SessionID
+	}
+	paid2, sigP2 := stripeEvent(t, "evt_completed_"+id(cid2), "checkout.session.completed", map[string]any{"id": sess2, "object": "checkout.session",
 		"payment_intent": pi2, "payment_status": "paid", "status": "complete", "amount_total": 3000, "currency": "cny", "metadata": meta2}, now, "2023-10-16")
 	if st, body := postWebhook(t, h, paid2, sigP2); st != http.StatusOK {
 		t.Fatalf("paid2: %d %v", st, body)
