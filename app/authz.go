@@ -79,6 +79,8 @@ const (
 	ActDisbursementRequest Action = "disbursement.request" // ask to pay a payee from a campaign
 	ActDisbursementDecide  Action = "disbursement.decide"  // vote (funds.ApprovalPolicy decides the tier)
 	ActDisbursementPay     Action = "disbursement.pay"     // mark an approved request paid
+	ActDisbursementProve   Action = "disbursement.prove"   // attach evidence: the requester or a payer
+	ActDisbursementFiles   Action = "disbursement.files"   // open evidence files: the requester or a decider
 )
 
 // rule says who may take an action.
@@ -149,6 +151,8 @@ var policy = map[Action]rule{
 	ActDisbursementRequest: {roles: append([]Role{RoleOrgMember}, managers...)},
 	ActDisbursementDecide:  {roles: []Role{RoleCommunityWorker, RoleCommittee, RoleCivilAffairs, RoleAdmin}},
 	ActDisbursementPay:     {roles: managers},
+	ActDisbursementProve:   {owner: true, roles: managers},
+	ActDisbursementFiles:   {owner: true, roles: []Role{RoleCommunityWorker, RoleCommittee, RoleCivilAffairs, RoleAdmin}},
 }
 
 // Target says where an action applies: the place chain of the record and who owns it.

@@ -208,8 +208,8 @@ func (a *App) viewDisbursement(ctx context.Context, d *Disbursement) (*Disbursem
 			pol.CheckVote(disbursementRequest(d, len(ev)), fv, funds.Vote{Approver: keyOf("user", p.User.ID), Roles: memberRoles(p, t), Approve: true}) == nil
 		v.CanPay = d.Status == string(funds.DisbursementStatusApproved) && len(ev) > 0 && Can(p, ActDisbursementPay, t)
 		v.CanEvidence = d.Status != string(funds.DisbursementStatusRejected) && d.Status != string(funds.DisbursementStatusPaid) &&
-			(d.RequestedBy == p.User.ID || Can(p, ActDisbursementPay, t))
-		v.CanSeeFiles = d.RequestedBy == p.User.ID || Can(p, ActDisbursementDecide, t)
+			Can(p, ActDisbursementProve, t)
+		v.CanSeeFiles = Can(p, ActDisbursementFiles, t)
 	}
 	return v, nil
 }
@@ -323,13 +323,8 @@ func (a *App) AddEvidence(ctx context.Context, id int64, in EvidenceInput) (*Dis
 	if err != nil {
 		return nil, err
 	}
-	if !p.Authenticated() {
-		return nil, Unauthorized()
-	}
-	if d.RequestedBy != p.User.ID {
-		if err := Authorize(p, ActDisbursementPay, t); err != nil {
-			return nil, err
-		}
+	if err := Authorize(p, ActDisbursementProve, t); err != nil {
+		return nil, err
 	}
 	fe := FieldErrors{}
 	ct := http.DetectContentType(in.Data)
@@ -377,11 +372,8 @@ func (a *App) Evidence(ctx context.Context, id int64) (*DisbursementEvidence, er
 	if err != nil {
 		return nil, err
 	}
-	p := PrincipalFrom(ctx)
-	if p.UserID() != d.RequestedBy || !p.Authenticated() {
-		if err := Authorize(p, ActDisbursementDecide, t); err != nil {
-			return nil, err
-		}
+	if err := Authorize(PrincipalFrom(ctx), ActDisbursementFiles, t); err != nil {
+		return nil, err
 	}
 	return e, nil
 }
