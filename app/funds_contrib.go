@@ -706,11 +706,6 @@ func (a *App) refundFailedCampaign(ctx context.Context, id int64) (int, error) {
 // CancelCampaign stops an open campaign early: gifts go back and matches return to the pool.
 func (a *App) CancelCampaign(ctx context.Context, id int64, reason string) (*Campaign, error) {
 	p := PrincipalFrom(ctx)
-	if reason == "" {
-		fe := FieldErrors{}
-		fe.Add("reason", "error.reason_required")
-		return nil, fe.Err()
-	}
 	var camp *Campaign
 	err := a.store.InTx(ctx, func(ctx context.Context) error {
 		var err error
@@ -723,6 +718,12 @@ func (a *App) CancelCampaign(ctx context.Context, id int64, reason string) (*Cam
 		}
 		if err := Authorize(p, ActCampaignManage, t); err != nil {
 			return err
+		}
+		// The reason is checked after the permission, so someone without it learns nothing.
+		if reason == "" {
+			fe := FieldErrors{}
+			fe.Add("reason", "error.reason_required")
+			return fe.Err()
 		}
 		fc := funds.Campaign{Status: funds.CampaignStatus(camp.Status)}
 		out, err := fc.Cancel()

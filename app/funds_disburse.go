@@ -238,14 +238,6 @@ func (a *App) Disbursements(ctx context.Context, fundID int64, statuses []string
 // the threshold, the committee above it; nobody approves their own request; one vote each.
 func (a *App) VoteDisbursement(ctx context.Context, id int64, in VoteInput) (*DisbursementView, error) {
 	p := PrincipalFrom(ctx)
-	fe := FieldErrors{}
-	a.validate.Into(fe, in)
-	if !in.Approve && in.Reason == "" {
-		fe.Add("reason", "error.reason_required")
-	}
-	if err := fe.Err(); err != nil {
-		return nil, err
-	}
 	err := a.store.InTx(ctx, func(ctx context.Context) error {
 		d, err := a.store.LockDisbursement(ctx, id)
 		if err != nil {
@@ -256,6 +248,15 @@ func (a *App) VoteDisbursement(ctx context.Context, id int64, in VoteInput) (*Di
 			return err
 		}
 		if err := Authorize(p, ActDisbursementDecide, t); err != nil {
+			return err
+		}
+		// The vote is checked after the permission, so someone without it learns nothing.
+		fe := FieldErrors{}
+		a.validate.Into(fe, in)
+		if !in.Approve && in.Reason == "" {
+			fe.Add("reason", "error.reason_required")
+		}
+		if err := fe.Err(); err != nil {
 			return err
 		}
 		votes, err := a.store.FindDisbursementVotes(ctx, d.ID)

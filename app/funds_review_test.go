@@ -300,3 +300,33 @@ func TestReconcileRepairsAfterAsyncPayment(t *testing.T) {
 		})
 	}
 }
+
+// TestOutsidersLearnNothingFromBadInput: someone of another community who votes on a
+// disbursement or cancels a campaign with an empty reason is refused for who they are (403),
+// not told what is wrong with the input (422).
+func TestOutsidersLearnNothingFromBadInput(t *testing.T) {
+	t.Parallel()
+	fw := newFundsWorld(t, app.RuleInput{Ratio: "1:1"}, 1_000_000)
+	camp := fw.campaign(10000, "keep_what_you_raise", true)
+	open := fw.campaign(10000, "keep_what_you_raise", true)
+	fw.offlineGift(camp, "甲", 10000)
+	fw.clock.Advance(31 * 24 * time.Hour)
+	ctx := context.Background()
+	_, _, err := fw.a.CloseCampaigns(ctx)
+	fw.must(err)
+	orgs, _, _ := fw.s.FindOrganizations(ctx, app.OrganizationFilter{Page: app.Page{Page: 1, PerPage: 1}})
+	d, err := fw.a.RequestDisbursement(fw.w.As(t, fw.a, "community_worker"), fw.fund.ID, app.DisbursementInput{CampaignID: camp.ID,
+		PayeeOrganizationID: orgs[0].ID, Amount: 1000, Purpose: "材料费"})
+	fw.must(err)
+	outsider := fw.w.As(t, fw.a, "worker_b")
+	if _, err := fw.a.VoteDisbursement(outsider, d.ID, app.VoteInput{Approve: false}); !app.IsCode(err, app.EFORBIDDEN) {
+		t.Errorf("outsider's rejection without a reason = %v, want forbidden", err)
+	}
+	if _, err := fw.a.CancelCampaign(outsider, open.ID, ""); !app.IsCode(err, app.EFORBIDDEN) {
+		t.Errorf("outsider's cancel without a reason = %v, want forbidden", err)
+	}
+	// Someone allowed still gets the field error.
+	if _, err := fw.a.CancelCampaign(fw.w.As(t, fw.a, "community_worker"), open.ID, ""); !app.IsCode(err, app.EINVALID) {
+		t.Errorf("worker's cancel without a reason = %v, want invalid", err)
+	}
+}
