@@ -811,7 +811,9 @@ func (a *App) ConfirmAssignment(ctx context.Context, communityID int64, pairs []
 				return Errorf(ECONFLICT, "task.error.shift_closed")
 			}
 			v, err := a.store.FindVolunteer(ctx, pr.VolunteerID)
-			if IsCode(err, ENOTFOUND) {
+			if IsCode(err, ENOTFOUND) || (err == nil && v.CommunityID != c.ID) {
+				// Only the community's own volunteers are proposed; another community's are
+				// not the worker's to sign up (nor to learn of).
 				return FieldErrors{field: Msg("error.unknown_ref")}.Err()
 			} else if err != nil {
 				return err
