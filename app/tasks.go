@@ -1139,12 +1139,15 @@ func (a *App) AddHours(ctx context.Context, in HoursInput) (*HoursEntry, error) 
 	if strings.TrimSpace(in.Reason) == "" {
 		fe.Add("reason", "error.reason_required")
 	}
+	var v *Volunteer
 	if in.VolunteerID == 0 {
 		fe.Add("volunteer_id", "error.required")
-	} else if _, err := a.store.FindVolunteer(ctx, in.VolunteerID); IsCode(err, ENOTFOUND) {
+	} else if found, err := a.store.FindVolunteer(ctx, in.VolunteerID); IsCode(err, ENOTFOUND) {
 		fe.Add("volunteer_id", "error.unknown_ref")
 	} else if err != nil {
 		return nil, err
+	} else {
+		v = found
 	}
 	if t != nil {
 		tg, err := a.taskTarget(ctx, t)
@@ -1153,6 +1156,17 @@ func (a *App) AddHours(ctx context.Context, in HoursInput) (*HoursEntry, error) 
 		}
 		if err := Authorize(p, ActTaskManage, tg); err != nil {
 			return nil, err
+		}
+		// The task's coordinators credit their community's volunteers, or a volunteer from
+		// elsewhere who was put on the task; never the ledger of just any volunteer.
+		if v != nil && v.CommunityID != t.CommunityID {
+			on, err := a.store.FindSignups(ctx, SignupFilter{TaskID: &t.ID, VolunteerID: &v.ID})
+			if err != nil {
+				return nil, err
+			}
+			if len(on) == 0 {
+				fe.Add("volunteer_id", "error.unknown_ref")
+			}
 		}
 	}
 	if err := fe.Err(); err != nil {
