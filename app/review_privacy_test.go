@@ -1,0 +1,125 @@
+package app_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/wushe/wushe/app"
+)
+
+// otherVolunteer writes a volunteer of community B, kept by B's workers.
+func (tw *taskWorld) otherVolunteer(t *testing.T) *app.Volunteer {
+	t.Helper()
+	gid := tw.w.B.Grids[0].ID
+	v := &app.Volunteer{Name: "西林寺志愿者", CommunityID: tw.w.B.Community.ID, GridID: &gid, MaxHoursPerWeek: 4, Active: true, Skills: []string{"delivery"}}
+	if err := tw.store.CreateVolunteer(context.Background(), v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// A community worker of A must not put a volunteer of B on A's shifts through batch
+// assignment by naming the volunteer's id in the body: the proposal only ever holds A's
+// volunteers, and B's volunteer never agreed to anything.
+func TestConfirmAssignmentRefusesOtherCommunitysVolunteer(t *testing.T) {
+	t.Parallel()
+	tw := newTaskWorld(t)
+	_, shifts := tw.mealTask(t)
+	other := tw.otherVolunteer(t)
+	var future *app.Shift
+	for _, sh := range shifts {
+		if sh.StartsAt.After(tw.clock.Now()) {
+			future = sh
+			break
+		}
+	}
+	wctx := tw.as(t, "community_worker")
+	_, err := tw.a.ConfirmAssignment(wctx, tw.w.A.Community.ID, []app.AssignmentPair{{ShiftID: future.ID, VolunteerID: other.ID}})
+	if err == nil {
+		t.Fatalf("confirming B's volunteer on A's shift succeeded")
+	}
+	if !app.IsCode(err, app.EINVALID) {
+		t.Errorf("confirming B's volunteer = %v, want an unknown_ref field error", err)
+	}
+	sus, err := tw.store.FindSignups(context.Background(), app.SignupFilter{VolunteerID: &other.ID})
+	if err != nil || len(sus) != 0 {
+		t.Errorf("B's volunteer has %d sign-ups (%v), want none", len(sus), err)
+	}
+	// A's own volunteer still goes through.
+	if sus, err := tw.a.ConfirmAssignment(wctx, tw.w.A.Community.ID, []app.AssignmentPair{{ShiftID: future.ID, VolunteerID: tw.vol.ID}}); err != nil || len(sus) != 1 {
+		t.Errorf("confirming A's volunteer = %d, %v", len(sus), err)
+	}
+}
+
+// A coordinator of A's task must not write hours into the ledger of a volunteer of another
+// community who was never on the task: the ledger backs certificates.
+func TestAddHoursRefusesVolunteerOffTheTask(t *testing.T) {
+	t.Parallel()
+	tw := newTaskWorld(t)
+	task, shifts := tw.mealTask(t)
+	other := tw.otherVolunteer(t)
+	gctx := tw.as(t, "grid_worker")
+	in := app.HoursInput{VolunteerID: other.ID, TaskID: task.ID, Date: "2026-11-30", Minutes: 600, Reason: "补录"}
+	if _, err := tw.a.AddHours(gctx, in); err == nil {
+		t.Fatalf("adding hours for B's volunteer on A's task succeeded")
+	} else if fieldOf(err)["volunteer_id"].ID == "" {
+		t.Errorf("adding hours for B's volunteer = %v, want a volunteer_id field error", err)
+	}
+	hs, err := tw.store.FindHoursEntries(context.Background(), app.HoursFilter{VolunteerID: &other.ID})
+	if err != nil || len(hs) != 0 {
+		t.Errorf("B's volunteer has %d hours entries (%v), want none", len(hs), err)
+	}
+	// A's own volunteer (not signed up) and a volunteer of B invited to the task still can be credited.
+	in.VolunteerID, in.Minutes = tw.vol.ID, 30
+	if _, err := tw.a.AddHours(gctx, in); err != nil {
+		t.Errorf("adding hours for A's volunteer: %v", err)
+	}
+	if _, err := tw.a.Invite(gctx, task.ID, app.InviteInput{ShiftID: shifts[0].ID, VolunteerIDs: []int64{other.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	in.VolunteerID = other.ID
+	if _, err := tw.a.AddHours(gctx, in); err != nil {
+		t.Errorf("adding hours for B's volunteer invited to the task: %v", err)
+	}
+}
+
+// A tender cancelled before its deadline never opened its bids: the publishing office and the
+// evaluators must not see the prices and plans of bids that were still sealed.
+func TestCancelledTenderKeepsSealedBidsSealed(t *testing.T) {
+	t.Parallel()
+	tw := newTenderWorld(t)
+	tender := tw.published(tw.input())
+	tw.bid(tender, 0, 20000000)
+	tw.bid(tender, 1, 25000000)
+	if _, err := tw.a.CancelTender(tw.as("community_worker"), tender.ID, app.TenderCancel{Reason: "需求变化"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, who := range []string{"community_worker", "committee_member", "civil_affairs_officer"} {
+		bv, err := tw.a.TenderBids(tw.as(who), tender.ID)
+		if err != nil {
+			t.Fatalf("TenderBids as %s: %v", who, err)
+		}
+		if len(bv.Bids) != 0 {
+			t.Errorf("%s sees %d bids of a tender cancelled before its deadline, want none", who, len(bv.Bids))
+		}
+	}
+	// The bidder still sees its own.
+	if bv, err := tw.a.TenderBids(tw.as("member_0"), tender.ID); err != nil || len(bv.Bids) != 1 {
+		t.Errorf("bidder sees %d bids (%v), want its own", len(bv.Bids), err)
+	}
+	// Cancelled after the deadline, the bids were open to the office already.
+	late := tw.published(tw.input())
+	tw.bid(late, 0, 20000000)
+	tw.clock.Advance(8 * 24 * time.Hour)
+	if _, err := tw.a.CancelTender(tw.as("community_worker"), late.ID, app.TenderCancel{Reason: "无合格投标"}); err != nil {
+		t.Fatal(err)
+	}
+	if bv, err := tw.a.TenderBids(tw.as("community_worker"), late.ID); err != nil || len(bv.Bids) != 1 {
+		t.Errorf("office sees %d bids of a tender cancelled after its deadline (%v), want 1", len(bv.Bids), err)
+	}
+	// The first tender's deadline has passed by now, but it was cancelled before: still sealed.
+	if bv, err := tw.a.TenderBids(tw.as("community_worker"), tender.ID); err != nil || len(bv.Bids) != 0 {
+		t.Errorf("office sees %d bids of a tender cancelled before its deadline, once the deadline passed (%v), want none", len(bv.Bids), err)
+	}
+}
