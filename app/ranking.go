@@ -307,6 +307,16 @@ func (a *App) subject(ctx context.Context, kind string, id int64) (*rankSubject,
 	return s, nil
 }
 
+// maskVolunteers masks the names of the volunteers the principal may not see privately (a
+// grid worker's view of the community's other grids), as their public profiles do.
+func (p *pool) maskVolunteers(pr *Principal, community Target) {
+	for id, v := range p.vols {
+		if !Can(pr, ActVolunteerViewPrivate, volunteerTarget(v, community)) {
+			p.names[matching.KindVolunteer][id] = MaskName(v.Name)
+		}
+	}
+}
+
 func (p *pool) candidates(k matching.CandidateKind, ms []matching.Match) []Candidate {
 	out := make([]Candidate, 0, len(ms))
 	for _, m := range ms {
@@ -362,6 +372,7 @@ func (a *App) RankCandidates(ctx context.Context, subject string, id int64, kind
 	if err != nil {
 		return nil, fmt.Errorf("rank %s %d: %w", subject, id, err)
 	}
+	p.maskVolunteers(PrincipalFrom(ctx), Target{StreetID: s.community.StreetID, CommunityID: s.community.ID})
 	return &CandidateRanking{Subject: subject, SubjectID: id, Title: s.title, CommunityID: s.community.ID, Profile: prof, Custom: custom,
 		Volunteers:    p.candidates(matching.KindVolunteer, r.Volunteers),
 		Organizations: p.candidates(matching.KindOrganization, r.Organizations),

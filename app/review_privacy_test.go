@@ -123,3 +123,41 @@ func TestCancelledTenderKeepsSealedBidsSealed(t *testing.T) {
 		t.Errorf("office sees %d bids of a tender cancelled before its deadline, once the deadline passed (%v), want none", len(bv.Bids), err)
 	}
 }
+
+// A grid worker ranks candidates for work in their grid, but the volunteers of the
+// community's other grids are not theirs to know by name (volunteer.view_private is scoped
+// to the grid): the ranking shows those names masked, as the volunteer's public page does.
+func TestCandidateNamesFollowVolunteerPrivacy(t *testing.T) {
+	t.Parallel()
+	tw := newTaskWorld(t)
+	gid := tw.w.A.Grids[1].ID
+	far := &app.Volunteer{Name: "远志愿", CommunityID: tw.w.A.Community.ID, GridID: &gid, MaxHoursPerWeek: 4, Active: true, Skills: []string{"delivery"}}
+	if err := tw.store.CreateVolunteer(context.Background(), far); err != nil {
+		t.Fatal(err)
+	}
+	n, err := tw.a.CreateNeed(tw.as(t, "resident"), app.NeedInput{GridID: tw.w.A.Grids[0].ID, Category: "meal_delivery", Tier: app.TierMinor, Title: "送午饭"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := func(who string) map[int64]string {
+		r, err := tw.a.RankCandidates(tw.as(t, who), app.SubjectNeed, n.ID, []string{"volunteer"}, 0)
+		if err != nil {
+			t.Fatalf("RankCandidates as %s: %v", who, err)
+		}
+		out := map[int64]string{}
+		for _, c := range r.Volunteers {
+			out[c.ID] = c.Name
+		}
+		return out
+	}
+	g := names("grid_worker")
+	if g[tw.vol.ID] != "王志愿" {
+		t.Errorf("grid worker sees their grid's volunteer as %q, want the full name", g[tw.vol.ID])
+	}
+	if g[far.ID] != "远**" {
+		t.Errorf("grid worker sees another grid's volunteer as %q, want 远**", g[far.ID])
+	}
+	if c := names("community_worker"); c[far.ID] != "远志愿" {
+		t.Errorf("community worker sees %q, want the full name", c[far.ID])
+	}
+}
