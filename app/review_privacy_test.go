@@ -161,3 +161,41 @@ func TestCandidateNamesFollowVolunteerPrivacy(t *testing.T) {
 		t.Errorf("community worker sees %q, want the full name", c[far.ID])
 	}
 }
+
+// A coordinator may invite a volunteer of another community, but inviting an id must not
+// reveal who that is: until the volunteer accepts, the task page shows the name masked.
+func TestInvitingAnotherCommunitysVolunteerRevealsNoName(t *testing.T) {
+	t.Parallel()
+	tw := newTaskWorld(t)
+	task, shifts := tw.mealTask(t)
+	other := tw.otherVolunteer(t)
+	gctx := tw.as(t, "grid_worker")
+	if _, err := tw.a.Invite(gctx, task.ID, app.InviteInput{ShiftID: shifts[0].ID, VolunteerIDs: []int64{other.ID, tw.vol.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, who := range []string{"grid_worker", "community_worker"} {
+		v, err := tw.a.TaskDetail(tw.as(t, who), task.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[int64]string{}
+		for _, s := range v.Signups {
+			got[s.VolunteerID] = s.VolunteerName
+		}
+		if got[other.ID] != "西*****" {
+			t.Errorf("%s sees the invited volunteer of B as %q, want 西*****", who, got[other.ID])
+		}
+		if got[tw.vol.ID] != "王志愿" {
+			t.Errorf("%s sees the community's own invited volunteer as %q, want the full name", who, got[tw.vol.ID])
+		}
+	}
+	v, err := tw.a.TaskDetail(tw.as(t, "admin"), task.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range v.Signups {
+		if s.VolunteerID == other.ID && s.VolunteerName != other.Name {
+			t.Errorf("admin sees %q, want the full name", s.VolunteerName)
+		}
+	}
+}

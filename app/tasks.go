@@ -642,13 +642,40 @@ func (a *App) TaskDetail(ctx context.Context, id int64) (*TaskView, error) {
 			return nil, err
 		}
 		for _, s := range ss {
-			v.Signups = append(v.Signups, &SignupView{Signup: s, VolunteerName: names[s.VolunteerID]})
+			name := names[s.VolunteerID]
+			if s.Status == SignupInvited || s.Status == SignupCancelled {
+				// Inviting a volunteer of another community by id must not tell who that is:
+				// until they accept, their name shows as their public profile shows it.
+				if hide, err := a.hiddenOutsider(ctx, p, t, s.VolunteerID); err != nil {
+					return nil, err
+				} else if hide {
+					name = MaskName(name)
+				}
+			}
+			v.Signups = append(v.Signups, &SignupView{Signup: s, VolunteerName: name})
 		}
 		if v.Pending, err = a.store.FindHoursEntries(ctx, HoursFilter{TaskIDs: []int64{t.ID}, Status: ptr(HoursPending)}); err != nil {
 			return nil, err
 		}
 	}
 	return v, nil
+}
+
+// hiddenOutsider reports whether a volunteer belongs to another community than the task's and
+// the principal may not see their private profile.
+func (a *App) hiddenOutsider(ctx context.Context, p *Principal, t *Task, volunteerID int64) (bool, error) {
+	vol, err := a.store.FindVolunteer(ctx, volunteerID)
+	if err != nil {
+		return false, err
+	}
+	if vol.CommunityID == t.CommunityID {
+		return false, nil
+	}
+	vt, err := a.communityTarget(ctx, vol.CommunityID)
+	if err != nil {
+		return false, err
+	}
+	return !Can(p, ActVolunteerViewPrivate, volunteerTarget(vol, vt)), nil
 }
 
 func signupVolunteers(ss []*Signup) []int64 {
