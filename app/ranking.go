@@ -634,7 +634,7 @@ func (a *App) ProposeAssignment(ctx context.Context, communityID int64, req Assi
 	if err != nil {
 		return nil, err
 	}
-	if err := Authorize(PrincipalFrom(ctx), ActMatchView, Target{StreetID: c.StreetID, CommunityID: c.ID}); err != nil {
+	if err := Authorize(PrincipalFrom(ctx), ActMatchTune, Target{StreetID: c.StreetID, CommunityID: c.ID}); err != nil {
 		return nil, err
 	}
 	now := a.Now()
@@ -795,7 +795,7 @@ func (a *App) ConfirmAssignment(ctx context.Context, communityID int64, pairs []
 		return nil, err
 	}
 	p := PrincipalFrom(ctx)
-	if err := Authorize(p, ActMatchView, Target{StreetID: c.StreetID, CommunityID: c.ID}); err != nil {
+	if err := Authorize(p, ActMatchTune, Target{StreetID: c.StreetID, CommunityID: c.ID}); err != nil {
 		return nil, err
 	}
 	var out []*Signup

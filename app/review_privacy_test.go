@@ -199,3 +199,33 @@ func TestInvitingAnotherCommunitysVolunteerRevealsNoName(t *testing.T) {
 		}
 	}
 }
+
+// Batch assignment signs volunteers up across the whole community: the policy gives it to
+// match.tune (community managers), not to everyone who may look at a ranking. A grid worker
+// holding a community-wide membership sees rankings but does not run the batch.
+func TestBatchAssignmentIsForManagers(t *testing.T) {
+	t.Parallel()
+	tw := newTaskWorld(t)
+	_, shifts := tw.mealTask(t)
+	ctx := context.Background()
+	email := "grid_worker_c@test.wushe"
+	u := &app.User{Email: &email, Name: "社区网格员", PasswordHash: "x", Locale: "zh-CN"}
+	if err := tw.store.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	ca := tw.w.A.Community.ID
+	if err := tw.store.CreateMembership(ctx, &app.Membership{UserID: u.ID, Role: app.RoleGridWorker, CommunityID: &ca}); err != nil {
+		t.Fatal(err)
+	}
+	tw.w.Users["grid_worker_c"] = u
+	gctx := tw.as(t, "grid_worker_c")
+	if _, err := tw.a.ProposeAssignment(gctx, ca, app.AssignmentRequest{From: tw.clock.Now(), Days: 7}); !app.IsCode(err, app.EFORBIDDEN) {
+		t.Errorf("a grid worker proposing the community's batch = %v, want forbidden", err)
+	}
+	if _, err := tw.a.ConfirmAssignment(gctx, ca, []app.AssignmentPair{{ShiftID: shifts[0].ID, VolunteerID: tw.vol.ID}}); !app.IsCode(err, app.EFORBIDDEN) {
+		t.Errorf("a grid worker confirming the community's batch = %v, want forbidden", err)
+	}
+	if _, err := tw.a.ProposeAssignment(tw.as(t, "community_worker"), ca, app.AssignmentRequest{From: tw.clock.Now(), Days: 7}); err != nil {
+		t.Errorf("community worker proposing: %v", err)
+	}
+}
