@@ -229,3 +229,43 @@ func TestBatchAssignmentIsForManagers(t *testing.T) {
 		t.Errorf("community worker proposing: %v", err)
 	}
 }
+
+// Residents rate the volunteers serving their community. Naming a task of one's own community
+// must not let a resident rate a volunteer of another community who never was on that task.
+func TestEvaluationThroughAnUnrelatedTaskIsRefused(t *testing.T) {
+	t.Parallel()
+	tw := newTaskWorld(t)
+	task, shifts := tw.mealTask(t)
+	other := tw.otherVolunteer(t)
+	ctx := context.Background()
+	rctx := tw.as(t, "resident")
+	if _, err := tw.a.Evaluate(rctx, app.EvaluationInput{SubjectKind: "volunteer", SubjectID: other.ID, TaskID: &task.ID, Stars: 1}); err == nil {
+		t.Fatalf("rating B's volunteer through an unrelated task of A succeeded")
+	} else if fieldOf(err)["task_id"].ID == "" {
+		t.Errorf("rating through an unrelated task = %v, want a task_id field error", err)
+	}
+	st, err := tw.store.EvaluationStats(ctx, "volunteer", []int64{other.ID})
+	if err != nil || st[other.ID].Count != 0 {
+		t.Errorf("B's volunteer has %d evaluations (%v), want none", st[other.ID].Count, err)
+	}
+	// An invitation the volunteer never accepted is not service.
+	if _, err := tw.a.Invite(tw.as(t, "grid_worker"), task.ID, app.InviteInput{ShiftID: shifts[0].ID, VolunteerIDs: []int64{other.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tw.a.Evaluate(rctx, app.EvaluationInput{SubjectKind: "volunteer", SubjectID: other.ID, TaskID: &task.ID, Stars: 1}); fieldOf(err)["task_id"].ID == "" {
+		t.Errorf("rating a volunteer only invited to the task = %v, want a task_id field error", err)
+	}
+	// Once the volunteer served on the task, the task's residents may rate them.
+	now := tw.clock.Now()
+	if err := tw.store.CreateSignup(ctx, &app.Signup{ShiftID: shifts[1].ID, TaskID: task.ID, VolunteerID: other.ID, Status: app.SignupAttended,
+		Source: app.SourceInvited, CreatedAt: now, UpdatedAt: now}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tw.a.Evaluate(rctx, app.EvaluationInput{SubjectKind: "volunteer", SubjectID: other.ID, TaskID: &task.ID, Stars: 5}); err != nil {
+		t.Errorf("rating a volunteer who was on the task: %v", err)
+	}
+	// The community's own volunteer may be rated with any of its tasks.
+	if _, err := tw.a.Evaluate(rctx, app.EvaluationInput{SubjectKind: "volunteer", SubjectID: tw.vol.ID, TaskID: &task.ID, Stars: 5}); err != nil {
+		t.Errorf("rating the community's volunteer with a task: %v", err)
+	}
+}

@@ -1419,6 +1419,7 @@ func (a *App) Evaluate(ctx context.Context, in EvaluationInput) (*Evaluation, er
 		return nil, err
 	}
 	var communityID, ownerID int64
+	var areas []int64
 	switch in.SubjectKind {
 	case "volunteer":
 		v, err := a.store.FindVolunteer(ctx, in.SubjectID)
@@ -1442,6 +1443,7 @@ func (a *App) Evaluate(ctx context.Context, in EvaluationInput) (*Evaluation, er
 			return nil, Errorf(ECONFLICT, "task.error.no_community")
 		}
 		communityID = *o.CommunityID
+		areas = o.AreaCommunityIDs
 	}
 	if in.TaskID != nil {
 		t, err := a.store.FindTask(ctx, *in.TaskID)
@@ -1449,6 +1451,20 @@ func (a *App) Evaluate(ctx context.Context, in EvaluationInput) (*Evaluation, er
 			return nil, FieldErrors{"task_id": Msg("error.unknown_ref")}.Err()
 		} else if err != nil {
 			return nil, err
+		}
+		// A task lets the residents of its community rate whoever served on it, not any
+		// volunteer or organization of another community.
+		related := t.CommunityID == communityID || slices.Contains(areas, t.CommunityID)
+		if !related && in.SubjectKind == "volunteer" {
+			on, err := a.store.FindSignups(ctx, SignupFilter{TaskID: &t.ID, VolunteerID: &in.SubjectID,
+				Statuses: []string{SignupSignedUp, SignupAttended, SignupNoShow}})
+			if err != nil {
+				return nil, err
+			}
+			related = len(on) > 0
+		}
+		if !related {
+			return nil, FieldErrors{"task_id": Msg("error.unknown_ref")}.Err()
 		}
 		communityID = t.CommunityID
 	}
