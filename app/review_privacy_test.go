@@ -269,3 +269,26 @@ func TestEvaluationThroughAnUnrelatedTaskIsRefused(t *testing.T) {
 		t.Errorf("rating the community's volunteer with a task: %v", err)
 	}
 }
+
+// An invitation is not a commitment (invited → signed_up → attended | no_show): a coordinator
+// must not mark a volunteer who never accepted as a no-show, which would lower the
+// reliability of any volunteer, of any community, whose id the coordinator typed.
+func TestNoShowNeedsAnAcceptedSignup(t *testing.T) {
+	t.Parallel()
+	tw := newTaskWorld(t)
+	task, shifts := tw.mealTask(t)
+	other := tw.otherVolunteer(t)
+	gctx := tw.as(t, "grid_worker")
+	inv, err := tw.a.Invite(gctx, task.ID, app.InviteInput{ShiftID: shifts[0].ID, VolunteerIDs: []int64{other.ID}})
+	if err != nil || len(inv) != 1 {
+		t.Fatalf("Invite = %v, %v", inv, err)
+	}
+	tw.clock.Set(shifts[0].StartsAt.Add(time.Minute))
+	if _, err := tw.a.MarkNoShow(gctx, inv[0].ID); !app.IsCode(err, app.ECONFLICT) {
+		t.Errorf("marking an unaccepted invitation a no-show = %v, want conflict", err)
+	}
+	st, err := tw.store.ShowStats(context.Background(), []int64{other.ID})
+	if err != nil || st[other.ID].NoShows != 0 {
+		t.Errorf("B's volunteer has %d no-shows (%v), want none", st[other.ID].NoShows, err)
+	}
+}

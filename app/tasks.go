@@ -1106,7 +1106,9 @@ func (a *App) MarkNoShow(ctx context.Context, signupID int64) (*Signup, error) {
 		if err := Authorize(p, ActTaskManage, c.tg); err != nil {
 			return err
 		}
-		if (c.s.Status != SignupSignedUp && c.s.Status != SignupInvited) || c.s.CheckedInAt != nil {
+		// Only an accepted sign-up can be missed: an invitation nobody accepted is no
+		// commitment, and marking it would lower the reliability of whoever was invited.
+		if c.s.Status != SignupSignedUp || c.s.CheckedInAt != nil {
 			return Errorf(ECONFLICT, "error.bad_transition", "from", c.s.Status, "action", "no_show")
 		}
 		if c.sh.StartsAt.After(a.Now()) {
