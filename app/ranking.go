@@ -307,6 +307,16 @@ func (a *App) subject(ctx context.Context, kind string, id int64) (*rankSubject,
 	return s, nil
 }
 
+// maskVolunteers masks the names of the volunteers the principal may not see privately (a
+// grid worker's view of the community's other grids), as their public profiles do.
+func (p *pool) maskVolunteers(pr *Principal, community Target) {
+	for id, v := range p.vols {
+		if !Can(pr, ActVolunteerViewPrivate, volunteerTarget(v, community)) {
+			p.names[matching.KindVolunteer][id] = MaskName(v.Name)
+		}
+	}
+}
+
 func (p *pool) candidates(k matching.CandidateKind, ms []matching.Match) []Candidate {
 	out := make([]Candidate, 0, len(ms))
 	for _, m := range ms {
@@ -362,6 +372,7 @@ func (a *App) RankCandidates(ctx context.Context, subject string, id int64, kind
 	if err != nil {
 		return nil, fmt.Errorf("rank %s %d: %w", subject, id, err)
 	}
+	p.maskVolunteers(PrincipalFrom(ctx), Target{StreetID: s.community.StreetID, CommunityID: s.community.ID})
 	return &CandidateRanking{Subject: subject, SubjectID: id, Title: s.title, CommunityID: s.community.ID, Profile: prof, Custom: custom,
 		Volunteers:    p.candidates(matching.KindVolunteer, r.Volunteers),
 		Organizations: p.candidates(matching.KindOrganization, r.Organizations),
@@ -623,7 +634,7 @@ func (a *App) ProposeAssignment(ctx context.Context, communityID int64, req Assi
 	if err != nil {
 		return nil, err
 	}
-	if err := Authorize(PrincipalFrom(ctx), ActMatchView, Target{StreetID: c.StreetID, CommunityID: c.ID}); err != nil {
+	if err := Authorize(PrincipalFrom(ctx), ActMatchTune, Target{StreetID: c.StreetID, CommunityID: c.ID}); err != nil {
 		return nil, err
 	}
 	now := a.Now()
@@ -784,7 +795,7 @@ func (a *App) ConfirmAssignment(ctx context.Context, communityID int64, pairs []
 		return nil, err
 	}
 	p := PrincipalFrom(ctx)
-	if err := Authorize(p, ActMatchView, Target{StreetID: c.StreetID, CommunityID: c.ID}); err != nil {
+	if err := Authorize(p, ActMatchTune, Target{StreetID: c.StreetID, CommunityID: c.ID}); err != nil {
 		return nil, err
 	}
 	var out []*Signup
@@ -811,7 +822,9 @@ func (a *App) ConfirmAssignment(ctx context.Context, communityID int64, pairs []
 				return Errorf(ECONFLICT, "task.error.shift_closed")
 			}
 			v, err := a.store.FindVolunteer(ctx, pr.VolunteerID)
-			if IsCode(err, ENOTFOUND) {
+			if IsCode(err, ENOTFOUND) || (err == nil && v.CommunityID != c.ID) {
+				// Only the community's own volunteers are proposed; another community's are
+				// not the worker's to sign up (nor to learn of).
 				return FieldErrors{field: Msg("error.unknown_ref")}.Err()
 			} else if err != nil {
 				return err

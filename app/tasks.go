@@ -642,13 +642,40 @@ func (a *App) TaskDetail(ctx context.Context, id int64) (*TaskView, error) {
 			return nil, err
 		}
 		for _, s := range ss {
-			v.Signups = append(v.Signups, &SignupView{Signup: s, VolunteerName: names[s.VolunteerID]})
+			name := names[s.VolunteerID]
+			if s.Status == SignupInvited || s.Status == SignupCancelled {
+				// Inviting a volunteer of another community by id must not tell who that is:
+				// until they accept, their name shows as their public profile shows it.
+				if hide, err := a.hiddenOutsider(ctx, p, t, s.VolunteerID); err != nil {
+					return nil, err
+				} else if hide {
+					name = MaskName(name)
+				}
+			}
+			v.Signups = append(v.Signups, &SignupView{Signup: s, VolunteerName: name})
 		}
 		if v.Pending, err = a.store.FindHoursEntries(ctx, HoursFilter{TaskIDs: []int64{t.ID}, Status: ptr(HoursPending)}); err != nil {
 			return nil, err
 		}
 	}
 	return v, nil
+}
+
+// hiddenOutsider reports whether a volunteer belongs to another community than the task's and
+// the principal may not see their private profile.
+func (a *App) hiddenOutsider(ctx context.Context, p *Principal, t *Task, volunteerID int64) (bool, error) {
+	vol, err := a.store.FindVolunteer(ctx, volunteerID)
+	if err != nil {
+		return false, err
+	}
+	if vol.CommunityID == t.CommunityID {
+		return false, nil
+	}
+	vt, err := a.communityTarget(ctx, vol.CommunityID)
+	if err != nil {
+		return false, err
+	}
+	return !Can(p, ActVolunteerViewPrivate, volunteerTarget(vol, vt)), nil
 }
 
 func signupVolunteers(ss []*Signup) []int64 {
@@ -1079,7 +1106,9 @@ func (a *App) MarkNoShow(ctx context.Context, signupID int64) (*Signup, error) {
 		if err := Authorize(p, ActTaskManage, c.tg); err != nil {
 			return err
 		}
-		if (c.s.Status != SignupSignedUp && c.s.Status != SignupInvited) || c.s.CheckedInAt != nil {
+		// Only an accepted sign-up can be missed: an invitation nobody accepted is no
+		// commitment, and marking it would lower the reliability of whoever was invited.
+		if c.s.Status != SignupSignedUp || c.s.CheckedInAt != nil {
 			return Errorf(ECONFLICT, "error.bad_transition", "from", c.s.Status, "action", "no_show")
 		}
 		if c.sh.StartsAt.After(a.Now()) {
@@ -1139,12 +1168,15 @@ func (a *App) AddHours(ctx context.Context, in HoursInput) (*HoursEntry, error) 
 	if strings.TrimSpace(in.Reason) == "" {
 		fe.Add("reason", "error.reason_required")
 	}
+	var v *Volunteer
 	if in.VolunteerID == 0 {
 		fe.Add("volunteer_id", "error.required")
-	} else if _, err := a.store.FindVolunteer(ctx, in.VolunteerID); IsCode(err, ENOTFOUND) {
+	} else if found, err := a.store.FindVolunteer(ctx, in.VolunteerID); IsCode(err, ENOTFOUND) {
 		fe.Add("volunteer_id", "error.unknown_ref")
 	} else if err != nil {
 		return nil, err
+	} else {
+		v = found
 	}
 	if t != nil {
 		tg, err := a.taskTarget(ctx, t)
@@ -1153,6 +1185,17 @@ func (a *App) AddHours(ctx context.Context, in HoursInput) (*HoursEntry, error) 
 		}
 		if err := Authorize(p, ActTaskManage, tg); err != nil {
 			return nil, err
+		}
+		// The task's coordinators credit their community's volunteers, or a volunteer from
+		// elsewhere who was put on the task; never the ledger of just any volunteer.
+		if v != nil && v.CommunityID != t.CommunityID {
+			on, err := a.store.FindSignups(ctx, SignupFilter{TaskID: &t.ID, VolunteerID: &v.ID})
+			if err != nil {
+				return nil, err
+			}
+			if len(on) == 0 {
+				fe.Add("volunteer_id", "error.unknown_ref")
+			}
 		}
 	}
 	if err := fe.Err(); err != nil {
@@ -1378,6 +1421,7 @@ func (a *App) Evaluate(ctx context.Context, in EvaluationInput) (*Evaluation, er
 		return nil, err
 	}
 	var communityID, ownerID int64
+	var areas []int64
 	switch in.SubjectKind {
 	case "volunteer":
 		v, err := a.store.FindVolunteer(ctx, in.SubjectID)
@@ -1401,6 +1445,7 @@ func (a *App) Evaluate(ctx context.Context, in EvaluationInput) (*Evaluation, er
 			return nil, Errorf(ECONFLICT, "task.error.no_community")
 		}
 		communityID = *o.CommunityID
+		areas = o.AreaCommunityIDs
 	}
 	if in.TaskID != nil {
 		t, err := a.store.FindTask(ctx, *in.TaskID)
@@ -1408,6 +1453,20 @@ func (a *App) Evaluate(ctx context.Context, in EvaluationInput) (*Evaluation, er
 			return nil, FieldErrors{"task_id": Msg("error.unknown_ref")}.Err()
 		} else if err != nil {
 			return nil, err
+		}
+		// A task lets the residents of its community rate whoever served on it, not any
+		// volunteer or organization of another community.
+		related := t.CommunityID == communityID || slices.Contains(areas, t.CommunityID)
+		if !related && in.SubjectKind == "volunteer" {
+			on, err := a.store.FindSignups(ctx, SignupFilter{TaskID: &t.ID, VolunteerID: &in.SubjectID,
+				Statuses: []string{SignupSignedUp, SignupAttended, SignupNoShow}})
+			if err != nil {
+				return nil, err
+			}
+			related = len(on) > 0
+		}
+		if !related {
+			return nil, FieldErrors{"task_id": Msg("error.unknown_ref")}.Err()
 		}
 		communityID = t.CommunityID
 	}

@@ -166,8 +166,11 @@ func (a *App) TenderBids(ctx context.Context, id int64) (*TenderBidsView, error)
 	out := &TenderBidsView{Tender: tv}
 	insider := Can(p, ActTenderManage, target) || Can(p, ActTenderEvaluate, target)
 	out.Evaluator = Can(p, ActTenderEvaluate, target)
-	all := t.Status == TenderAwarded || (insider && (t.Status == TenderClosed || t.Status == TenderCancelled))
-	out.Sealed = t.Status == TenderPublished
+	// A tender cancelled before its deadline never opened its bids: they stay sealed, or the
+	// office could read the rivals' prices and re-tender.
+	opened := t.Status == TenderClosed || (t.Status == TenderCancelled && t.CancelledAt != nil && !t.CancelledAt.Before(t.BidDeadline))
+	all := t.Status == TenderAwarded || (insider && opened)
+	out.Sealed = t.Status == TenderPublished || (t.Status == TenderCancelled && !opened)
 	bids, err := a.store.FindTenderBids(ctx, t.ID)
 	if err != nil {
 		return nil, err

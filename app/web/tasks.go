@@ -557,7 +557,8 @@ func (s *Server) after(c echo.Context, to string, err error, okMsg string, kv ..
 
 // back is where a sign-up action returns: the form's "next" if it is a local path, else the task.
 func back(c echo.Context, fallback string) string {
-	if n := c.FormValue("next"); strings.HasPrefix(n, "/") && !strings.HasPrefix(n, "//") {
+	// safeNext also refuses /\host, which browsers read as //host.
+	if n := c.FormValue("next"); n != "" && safeNext(n) == n {
 		return n
 	}
 	return fallback
