@@ -90,6 +90,33 @@ func latLng(lat, lng *float64) *matching.LatLng {
 	return &matching.LatLng{Lat: *lat, Lng: *lng}
 }
 
+// volunteerPlaces says where ranking puts a volunteer of the community: the centre of their
+// home grid, or the community's when the grid has none — never their home. Rankings and their
+// distances are shown to workers who may not see a volunteer's address, and ranking a few
+// tasks at chosen points would otherwise pin an exact home down. A grid is a few hundred
+// households, so distances lose little.
+func (a *App) volunteerPlaces(ctx context.Context, communityID int64) (func(*Volunteer) *matching.LatLng, error) {
+	c, err := a.store.FindCommunity(ctx, communityID)
+	if err != nil {
+		return nil, err
+	}
+	gs, _, err := a.store.FindGrids(ctx, GridFilter{CommunityID: &communityID}) // unpaged: no count
+	if err != nil {
+		return nil, err
+	}
+	grids := make(map[int64]*matching.LatLng, len(gs))
+	for _, g := range gs {
+		grids[g.ID] = latLng(g.Lat, g.Lng)
+	}
+	centre := latLng(c.Lat, c.Lng)
+	return func(v *Volunteer) *matching.LatLng {
+		if v.GridID != nil && grids[*v.GridID] != nil {
+			return grids[*v.GridID]
+		}
+		return centre
+	}, nil
+}
+
 // loadPool reads the candidates for ranking work in a community: the community's active
 // volunteers (with their load over the coming week, show-up record and evaluations), every
 // organization (with approved projects as load) and every donor.
@@ -131,12 +158,16 @@ func (a *App) loadPool(ctx context.Context, communityID int64) (*pool, error) {
 	if err != nil {
 		return nil, err
 	}
+	home, err := a.volunteerPlaces(ctx, communityID)
+	if err != nil {
+		return nil, err
+	}
 	p := &pool{vols: map[int64]*Volunteer{}}
 	for i := range p.names {
 		p.names[i] = map[int64]string{}
 	}
 	for _, v := range vs {
-		mv := matching.Volunteer{ID: v.ID, Skills: v.Skills, Availability: matching.Week(v.Availability), Home: latLng(v.Lat, v.Lng),
+		mv := matching.Volunteer{ID: v.ID, Skills: v.Skills, Availability: matching.Week(v.Availability), Home: home(v),
 			CommunityID: v.CommunityID, Load: loads[v.ID], MaxLoad: float64(v.MaxHoursPerWeek),
 			Shows: shows[v.ID].Shows, NoShows: shows[v.ID].NoShows,
 			Evaluations: matching.Evaluations{Count: vEval[v.ID].Count, Mean: vEval[v.ID].Mean}}

@@ -29,20 +29,27 @@ func TestCandidatesPageExplainsEachRanking(t *testing.T) {
 	n := h.need(a)
 	n.Category = "meal_delivery"
 	h.must(h.store.UpdateNeed(context.Background(), n))
-	// 0.8 km north of the community centre, holding 2 of the 2 meal skills, rated 4.7 by 32 people.
+	// Living in a grid whose centre is 0.8 km north of the community centre (ranking places a
+	// volunteer at their grid's centre, never their home), holding 2 of the 2 meal skills,
+	// rated 4.7 by 32 people.
 	lat, lng := 30.70+800.0/111195, 121.01
-	gid := a.place.Grids[0].ID
-	v := &app.Volunteer{Name: "陈送餐", CommunityID: a.place.Community.ID, GridID: &gid, Lat: &lat, Lng: &lng, MaxHoursPerWeek: 4, Active: true, Skills: []string{"cooking", "delivery"}}
+	g := a.place.Grids[1]
+	g.Lat, g.Lng = &lat, &lng
+	h.must(h.store.UpdateGrid(context.Background(), g))
+	home := 30.70 + 1500.0/111195 // the exact home, 1.5 km north, must not be used
+	v := &app.Volunteer{Name: "陈送餐", CommunityID: a.place.Community.ID, GridID: &g.ID, Lat: &home, Lng: &lng, MaxHoursPerWeek: 4, Active: true, Skills: []string{"cooking", "delivery"}}
 	h.must(h.store.CreateVolunteer(context.Background(), v))
 	h.rated(v, 24, 5)
 	h.rated(v, 8, 4)        // (24×5 + 8×4)/32 = 4.75
 	owned := h.volunteer(a) // the resident's own profile, with an account
-	b := h.browser("grid_worker")
+	// The community worker may see every volunteer of the community by name (a grid worker
+	// sees other grids' volunteers masked).
+	b := h.browser("community_worker")
 	status, body, _ := b.get(fmt.Sprintf("/needs/%d/candidates", n.ID))
 	if status != http.StatusOK {
 		t.Fatalf("candidates page = %d", status)
 	}
-	for _, want := range []string{"陈送餐", "距离 0.8 公里", "技能匹配 2/2", "满意度 4.8 (32 条评价)", "同网格", "东湖社区志愿者协会"} {
+	for _, want := range []string{"陈送餐", "距离 0.8 公里", "技能匹配 2/2", "满意度 4.8 (32 条评价)", "同社区", "东湖社区志愿者协会"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("candidates page lacks %q", want)
 		}
@@ -57,7 +64,7 @@ func TestCandidatesPageExplainsEachRanking(t *testing.T) {
 		t.Errorf("English candidates page lacks the explanation")
 	}
 	// The API gives the same ranking with each feature's value and contribution.
-	status, out := h.api(http.MethodGet, fmt.Sprintf("/api/v1/needs/%d/candidates?kind=volunteer", n.ID), "grid_worker", nil)
+	status, out := h.api(http.MethodGet, fmt.Sprintf("/api/v1/needs/%d/candidates?kind=volunteer", n.ID), "community_worker", nil)
 	if status != http.StatusOK {
 		t.Fatalf("API candidates = %d %v", status, out)
 	}
