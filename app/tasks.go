@@ -923,7 +923,11 @@ func (a *App) Invite(ctx context.Context, taskID int64, in InviteInput) ([]*Sign
 		}
 		taken, now := counts[sh.ID], a.Now()
 		for _, vid := range dedupe(in.VolunteerIDs) {
-			if _, err := a.store.FindVolunteer(ctx, vid); IsCode(err, ENOTFOUND) {
+			// Only the task's community's volunteers: they alone may accept (SignUp), and an
+			// invitation counts against a volunteer's weekly load, so inviting another
+			// community's volunteers would only push them down their own community's rankings.
+			v, err := a.store.FindVolunteer(ctx, vid)
+			if IsCode(err, ENOTFOUND) || (err == nil && v.CommunityID != t.CommunityID) {
 				return FieldErrors{"volunteer_ids": Msg("error.unknown_ref")}.Err()
 			} else if err != nil {
 				return err

@@ -566,7 +566,7 @@ func TestTaskStatusAndCommunityRule(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A volunteer of another community cannot sign up here (but may be invited).
+	// A volunteer of another community can neither sign up here nor be invited.
 	ub, _ := newMember(t, tw, "外社区")
 	vb := &app.Volunteer{UserID: &ub.ID, Name: "外社区", CommunityID: tw.w.B.Community.ID, Active: true, MaxHoursPerWeek: 4}
 	if err := tw.store.CreateVolunteer(context.Background(), vb); err != nil {
@@ -576,8 +576,8 @@ func TestTaskStatusAndCommunityRule(t *testing.T) {
 	if _, err := tw.a.SignUp(app.WithPrincipal(context.Background(), pb), shifts[2].ID); !app.IsCode(err, app.EFORBIDDEN) {
 		t.Errorf("sign-up from another community = %v, want forbidden", err)
 	}
-	if _, err := tw.a.Invite(gctx, task.ID, app.InviteInput{ShiftID: shifts[2].ID, VolunteerIDs: []int64{vb.ID}}); err != nil {
-		t.Errorf("inviting a volunteer of another community: %v", err)
+	if _, err := tw.a.Invite(gctx, task.ID, app.InviteInput{ShiftID: shifts[2].ID, VolunteerIDs: []int64{vb.ID}}); fieldOf(err)["volunteer_ids"].ID == "" {
+		t.Errorf("inviting a volunteer of another community = %v, want a volunteer_ids field error", err)
 	}
 	if _, err := tw.a.SetTaskStatus(vctx, task.ID, app.TaskStatusInput{Status: app.TaskClosed}); !app.IsCode(err, app.EFORBIDDEN) {
 		t.Errorf("a volunteer closing the task = %v", err)
