@@ -62,3 +62,24 @@ func TestCloseDueTenders(t *testing.T) {
 		t.Errorf("second run closed %d, %v; want 0", n, err)
 	}
 }
+
+// TestBidCountSealedWhileOpen: how many organizations bid is not disclosed before the deadline,
+// to anyone; after it, it is.
+func TestBidCountSealedWhileOpen(t *testing.T) {
+	t.Parallel()
+	tw := newTenderWorld(t)
+	tender := tw.published(tw.input())
+	tw.bid(tender, 0, 20000000)
+	tw.bid(tender, 1, 25000000)
+	for _, who := range []string{"community_worker", "member_0", "resident"} {
+		v, err := tw.a.Tender(tw.as(who), tender.ID)
+		if err != nil || !v.BidsSealed || v.BidCount != 0 {
+			t.Errorf("%s sees the open tender's bids as sealed=%v count=%d (%v), want sealed", who, v.BidsSealed, v.BidCount, err)
+		}
+	}
+	tw.clock.Set(tender.BidDeadline)
+	v, err := tw.a.Tender(context.Background(), tender.ID)
+	if err != nil || v.BidsSealed || v.BidCount != 2 {
+		t.Errorf("after the deadline: sealed=%v count=%d (%v), want 2 disclosed", v.BidsSealed, v.BidCount, err)
+	}
+}

@@ -10,8 +10,12 @@ import (
 type TenderView struct {
 	*Tender
 	// Open: bids are accepted now.
-	Open        bool
+	Open bool
+	// BidCount is how many organizations bid; while bids are open it is sealed (zero, and
+	// BidsSealed set), since disclosing the number of bidders before the deadline is not
+	// allowed in public tendering.
 	BidCount    int
+	BidsSealed  bool
 	CanEdit     bool
 	CanPublish  bool
 	CanCancel   bool
@@ -31,6 +35,9 @@ func (a *App) viewTender(p *Principal, t *Tender, bidCount int) (*TenderView, er
 	c := *t
 	c.Status = t.effectiveStatus(now)
 	v := &TenderView{Tender: &c, BidCount: bidCount, Open: c.Status == TenderPublished}
+	if v.Open {
+		v.BidCount, v.BidsSealed = 0, true
+	}
 	v.CanEdit = manage && c.Status == TenderDraft
 	v.CanPublish = v.CanEdit
 	v.CanCancel = manage && c.Status != TenderAwarded && c.Status != TenderCancelled

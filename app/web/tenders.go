@@ -81,7 +81,8 @@ func (s *Server) tenderRoutes() {
 type tenderOut struct {
 	*app.Tender
 	Open        bool `json:"open"`
-	BidCount    int  `json:"bid_count"`
+	BidCount    *int `json:"bid_count"` // null while bids are sealed
+	BidsSealed  bool `json:"bids_sealed"`
 	CanEdit     bool `json:"can_edit"`
 	CanPublish  bool `json:"can_publish"`
 	CanCancel   bool `json:"can_cancel"`
@@ -91,8 +92,12 @@ type tenderOut struct {
 }
 
 func toTenderOut(v *app.TenderView) tenderOut {
-	return tenderOut{Tender: v.Tender, Open: v.Open, BidCount: v.BidCount, CanEdit: v.CanEdit, CanPublish: v.CanPublish,
+	out := tenderOut{Tender: v.Tender, Open: v.Open, BidsSealed: v.BidsSealed, CanEdit: v.CanEdit, CanPublish: v.CanPublish,
 		CanCancel: v.CanCancel, CanEvaluate: v.CanEvaluate, CanAward: v.CanAward, CanBid: v.CanBid}
+	if !v.BidsSealed {
+		out.BidCount = &v.BidCount
+	}
+	return out
 }
 
 type teamMemberOut struct {
