@@ -209,7 +209,7 @@ func TestVolunteerFlowAndCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(rows[0], ",") != "姓名,证件号(脱敏),所属组织,活动,日期,时长(小时),记录方式" {
+	if strings.Join(rows[0], ",") != "姓名,身份标识(手机号脱敏),所属组织,活动,日期,时长(小时),记录方式" {
 		t.Errorf("CSV header %v", rows[0])
 	}
 	if len(rows) != 3 { // approved only: check-in and coordinator; the self-report is pending
