@@ -6,10 +6,6 @@ import (
 	"github.com/wushe/wushe/search"
 )
 
-func init() {
-	RegisterSearchSource(NewSearchSource(search.TypeCampaign, "/campaigns/", func(c *Campaign) int64 { return c.ID }, campaignDocuments))
-}
-
 // campaignDocuments indexes crowdfunding campaigns with their project's description, category
 // and place, the goal and the deadline; never who gave. A draft campaign is not public.
 func campaignDocuments(ctx context.Context, sc *SearchContext, cs []*Campaign) ([]search.Document, error) {

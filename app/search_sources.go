@@ -5,14 +5,13 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/wushe/wushe/search"
 )
 
 // SearchSource is one record type that is indexed: how to read its records and turn them into
-// public documents. Adding a type (tenders, campaigns) is one file that calls
-// RegisterSearchSource from init with NewSearchSource, plus its fallback columns in the store.
+// public documents. Adding a type is one file with its documents function and one line in
+// searchSourceList, plus its fallback columns in the store.
 type SearchSource struct {
 	Type search.Type
 	// Load reads the records with these ids, or when ids is nil up to limit records with
@@ -25,10 +24,16 @@ type SearchSource struct {
 	Path string
 }
 
-var (
-	searchSourcesMu sync.RWMutex
-	searchSources   = map[search.Type]*SearchSource{}
-)
+// searchSourceList is every indexed record type, in search.Types order. It is built once and
+// never changed.
+var searchSourceList = []*SearchSource{
+	NewSearchSource(search.TypeNeed, "/needs/", func(n *Need) int64 { return n.ID }, needDocuments),
+	NewSearchSource(search.TypeProject, "/projects/", func(p *Project) int64 { return p.ID }, projectDocuments),
+	NewSearchSource(search.TypeOrganization, "/organizations/", func(o *Organization) int64 { return o.ID }, organizationDocuments),
+	NewSearchSource(search.TypeVolunteer, "/volunteers/", func(v *Volunteer) int64 { return v.ID }, volunteerDocuments),
+	NewSearchSource(search.TypeTender, "/tenders/", func(t *Tender) int64 { return t.ID }, tenderDocuments),
+	NewSearchSource(search.TypeCampaign, "/campaigns/", func(c *Campaign) int64 { return c.ID }, campaignDocuments),
+}
 
 // SearchBatch is what a source read: the documents, how many records, the largest id.
 type SearchBatch struct {
@@ -37,40 +42,23 @@ type SearchBatch struct {
 	Last int64
 }
 
-// RegisterSearchSource adds a record type to the index. It panics on a duplicate, at start-up.
-func RegisterSearchSource(s SearchSource) {
-	searchSourcesMu.Lock()
-	defer searchSourcesMu.Unlock()
-	if _, dup := searchSources[s.Type]; dup {
-		panic(fmt.Sprintf("search source %q registered twice", s.Type))
-	}
-	searchSources[s.Type] = &s
-}
-
-// SearchSources lists the registered sources in search.Types order.
-func SearchSources() []*SearchSource {
-	searchSourcesMu.RLock()
-	defer searchSourcesMu.RUnlock()
-	var out []*SearchSource
-	for _, t := range search.Types {
-		if s, ok := searchSources[t]; ok {
-			out = append(out, s)
-		}
-	}
-	return out
-}
+// SearchSources lists the indexed record types in search.Types order.
+func SearchSources() []*SearchSource { return slices.Clone(searchSourceList) }
 
 // SearchSourceFor returns the source of a type, or nil.
 func SearchSourceFor(t search.Type) *SearchSource {
-	searchSourcesMu.RLock()
-	defer searchSourcesMu.RUnlock()
-	return searchSources[t]
+	for _, s := range searchSourceList {
+		if s.Type == t {
+			return s
+		}
+	}
+	return nil
 }
 
 // SearchTypes lists the types that are indexed, in display order.
 func SearchTypes() []search.Type {
 	var out []search.Type
-	for _, s := range SearchSources() {
+	for _, s := range searchSourceList {
 		out = append(out, s.Type)
 	}
 	return out
@@ -78,8 +66,8 @@ func SearchTypes() []search.Type {
 
 // NewSearchSource builds a source from a record type T stored in its own table: id reads a
 // record's id; docs turns a batch of records into documents (leaving out the private ones).
-func NewSearchSource[T any](typ search.Type, path string, id func(*T) int64, docs func(ctx context.Context, sc *SearchContext, recs []*T) ([]search.Document, error)) SearchSource {
-	return SearchSource{
+func NewSearchSource[T any](typ search.Type, path string, id func(*T) int64, docs func(ctx context.Context, sc *SearchContext, recs []*T) ([]search.Document, error)) *SearchSource {
+	return &SearchSource{
 		Type: typ,
 		Path: path,
 		Load: func(ctx context.Context, a *App, ids []int64, after int64, limit int) (SearchBatch, error) {
@@ -241,13 +229,6 @@ func point(lat, lng *float64) *search.GeoPoint {
 		return nil
 	}
 	return &p
-}
-
-func init() {
-	RegisterSearchSource(NewSearchSource(search.TypeNeed, "/needs/", func(n *Need) int64 { return n.ID }, needDocuments))
-	RegisterSearchSource(NewSearchSource(search.TypeProject, "/projects/", func(p *Project) int64 { return p.ID }, projectDocuments))
-	RegisterSearchSource(NewSearchSource(search.TypeOrganization, "/organizations/", func(o *Organization) int64 { return o.ID }, organizationDocuments))
-	RegisterSearchSource(NewSearchSource(search.TypeVolunteer, "/volunteers/", func(v *Volunteer) int64 { return v.ID }, volunteerDocuments))
 }
 
 // needDocuments is a need's public summary: the title, category, tier, status and place, the

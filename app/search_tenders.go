@@ -6,10 +6,6 @@ import (
 	"github.com/wushe/wushe/search"
 )
 
-func init() {
-	RegisterSearchSource(NewSearchSource(search.TypeTender, "/tenders/", func(t *Tender) int64 { return t.ID }, tenderDocuments))
-}
-
 // tenderDocuments indexes published tenders (drafts are the office's own): title, description,
 // category, the covered communities' names, the budget ceiling and the bid deadline. A tender
 // of one community carries that community for filters; a street tender covering several

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -477,5 +478,19 @@ func TestGridMoveReindexesItsRecords(t *testing.T) {
 	}
 	if res.Total != 1 || res.Hits[0].Doc.ID != n.ID {
 		t.Errorf("need near the grid's new position: %+v", res)
+	}
+}
+
+// TestEveryTypeHasASource: each record type the search package knows is indexed, in its
+// display order, and each source names its own type.
+func TestEveryTypeHasASource(t *testing.T) {
+	t.Parallel()
+	if got := app.SearchTypes(); !slices.Equal(got, search.Types) {
+		t.Errorf("indexed types %v, want %v", got, search.Types)
+	}
+	for _, typ := range search.Types {
+		if s := app.SearchSourceFor(typ); s == nil || s.Type != typ || s.Load == nil || s.Count == nil || s.Path == "" {
+			t.Errorf("source for %s: %+v", typ, s)
+		}
 	}
 }
