@@ -203,15 +203,7 @@ func (s *Server) apiMemberships(c echo.Context) error {
 }
 
 func (s *Server) apiMembershipCreate(c echo.Context) error {
-	var in app.MembershipInput
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	m, err := s.app.GrantMembership(c.Request().Context(), in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, m)
+	return apiNew(c, http.StatusCreated, s.app.GrantMembership)
 }
 
 func (s *Server) apiMembershipDelete(c echo.Context) error {

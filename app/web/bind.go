@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -291,4 +292,36 @@ func listOf[T any](items []T, total int, pg app.Page) list[T] {
 		items = []T{}
 	}
 	return list[T]{Items: items, Total: total, Page: pg.Page, PerPage: pg.PerPage}
+}
+
+// apiAct answers a JSON call on the record named in the path: bind the body into In, run the
+// use case, and answer what it returns with status.
+func apiAct[In, Out any](c echo.Context, status int, run func(context.Context, int64, In) (Out, error)) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in In
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	out, err := run(c.Request().Context(), id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(status, out)
+}
+
+// apiNew answers a JSON call that creates a record: bind the body into In, run the use case,
+// and answer what it returns with status.
+func apiNew[In, Out any](c echo.Context, status int, run func(context.Context, In) (Out, error)) error {
+	var in In
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	out, err := run(c.Request().Context(), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(status, out)
 }

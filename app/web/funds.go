@@ -978,19 +978,7 @@ func (s *Server) apiPreview(c echo.Context) error {
 }
 
 func (s *Server) apiOffline(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	var in app.OfflineInput
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	ct, err := s.app.RecordOffline(c.Request().Context(), id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, ct)
+	return apiAct(c, http.StatusCreated, s.app.RecordOffline)
 }
 
 func (s *Server) apiCampaignCancel(c echo.Context) error {
@@ -1021,19 +1009,7 @@ func (s *Server) apiConfirm(c echo.Context) error {
 }
 
 func (s *Server) apiRefund(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	var in app.RefundInput
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	ct, err := s.app.RefundContribution(c.Request().Context(), id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, ct)
+	return apiAct(c, http.StatusOK, s.app.RefundContribution)
 }
 
 func (s *Server) apiCheckout(c echo.Context) error {

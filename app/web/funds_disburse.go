@@ -231,19 +231,7 @@ func (s *Server) apiDisbursementCreate(c echo.Context) error {
 }
 
 func (s *Server) apiDisbursementVote(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	var in app.VoteInput
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	d, err := s.app.VoteDisbursement(c.Request().Context(), id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, d)
+	return apiAct(c, http.StatusOK, s.app.VoteDisbursement)
 }
 
 func (s *Server) apiDisbursementEvidence(c echo.Context) error {

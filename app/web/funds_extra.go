@@ -121,19 +121,7 @@ func (s *Server) qfFinalize(c echo.Context) error {
 }
 
 func (s *Server) apiQFFinalize(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	var in app.QFSimInput
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	r, err := s.app.FinalizeQF(c.Request().Context(), id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, r)
+	return apiAct(c, http.StatusOK, s.app.FinalizeQF)
 }
 
 // qfParams reads a round's simulation settings from the query.

@@ -166,31 +166,11 @@ func (s *Server) apiStreet(c echo.Context) error {
 }
 
 func (s *Server) apiStreetCreate(c echo.Context) error {
-	var in app.StreetInput
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	st, err := s.app.CreateStreet(c.Request().Context(), in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, st)
+	return apiNew(c, http.StatusCreated, s.app.CreateStreet)
 }
 
 func (s *Server) apiStreetUpdate(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	var in app.StreetInput
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	st, err := s.app.UpdateStreet(c.Request().Context(), id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, st)
+	return apiAct(c, http.StatusOK, s.app.UpdateStreet)
 }
 
 // --- communities
@@ -412,31 +392,11 @@ func (s *Server) apiCommunity(c echo.Context) error {
 }
 
 func (s *Server) apiCommunityCreate(c echo.Context) error {
-	var in app.CommunityInput
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	cm, err := s.app.CreateCommunity(c.Request().Context(), in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, cm)
+	return apiNew(c, http.StatusCreated, s.app.CreateCommunity)
 }
 
 func (s *Server) apiCommunityUpdate(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	var in app.CommunityInput
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	cm, err := s.app.UpdateCommunity(c.Request().Context(), id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, cm)
+	return apiAct(c, http.StatusOK, s.app.UpdateCommunity)
 }
 
 // --- grids
@@ -641,31 +601,11 @@ func (s *Server) apiGrid(c echo.Context) error {
 }
 
 func (s *Server) apiGridCreate(c echo.Context) error {
-	var in app.GridInput
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	g, err := s.app.CreateGrid(c.Request().Context(), in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, g)
+	return apiNew(c, http.StatusCreated, s.app.CreateGrid)
 }
 
 func (s *Server) apiGridUpdate(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	var in app.GridInput
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	g, err := s.app.UpdateGrid(c.Request().Context(), id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, g)
+	return apiAct(c, http.StatusOK, s.app.UpdateGrid)
 }
 
 // --- taxonomies

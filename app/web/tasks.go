@@ -402,19 +402,7 @@ func (s *Server) taskUpdate(c echo.Context) error {
 }
 
 func (s *Server) apiTaskUpdate(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	var in app.TaskUpdateInput
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	t, err := s.app.UpdateTask(c.Request().Context(), id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, t)
+	return apiAct(c, http.StatusOK, s.app.UpdateTask)
 }
 
 func (s *Server) taskPage(c echo.Context) error {
@@ -487,19 +475,7 @@ func (s *Server) taskStatus(c echo.Context) error {
 }
 
 func (s *Server) apiTaskStatus(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	var in app.TaskStatusInput
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	t, err := s.app.SetTaskStatus(c.Request().Context(), id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, t)
+	return apiAct(c, http.StatusOK, s.app.SetTaskStatus)
 }
 
 func (s *Server) taskInvite(c echo.Context) error {
@@ -1118,15 +1094,7 @@ func (s *Server) apiTasks(c echo.Context) error {
 }
 
 func (s *Server) apiTaskCreate(c echo.Context) error {
-	var in app.TaskInput
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	t, err := s.app.CreateTask(c.Request().Context(), in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, t)
+	return apiNew(c, http.StatusCreated, s.app.CreateTask)
 }
 
 func (s *Server) apiTask(c echo.Context) error {
@@ -1277,19 +1245,7 @@ func (s *Server) apiNoShow(c echo.Context) error {
 }
 
 func (s *Server) apiHoursDecide(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	var in app.HoursDecision
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	h, err := s.app.DecideHours(c.Request().Context(), id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, h)
+	return apiAct(c, http.StatusOK, s.app.DecideHours)
 }
 
 func (s *Server) apiTasksForMe(c echo.Context) error {
@@ -1303,15 +1259,7 @@ func (s *Server) apiTasksForMe(c echo.Context) error {
 }
 
 func (s *Server) apiHoursReport(c echo.Context) error {
-	var in app.HoursInput
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	h, err := s.app.ReportHours(c.Request().Context(), in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, h)
+	return apiNew(c, http.StatusCreated, s.app.ReportHours)
 }
 
 func (s *Server) apiHours(c echo.Context) error {
@@ -1374,19 +1322,7 @@ func (s *Server) apiProfilePreview(c echo.Context) error {
 }
 
 func (s *Server) apiAssignmentPropose(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	var in app.AssignmentRequest
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	p, err := s.app.ProposeAssignment(c.Request().Context(), id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, p)
+	return apiAct(c, http.StatusOK, s.app.ProposeAssignment)
 }
 
 func (s *Server) apiAssignmentConfirm(c echo.Context) error {
@@ -1406,15 +1342,7 @@ func (s *Server) apiAssignmentConfirm(c echo.Context) error {
 }
 
 func (s *Server) apiEvaluate(c echo.Context) error {
-	var in app.EvaluationInput
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	e, err := s.app.Evaluate(c.Request().Context(), in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, e)
+	return apiNew(c, http.StatusCreated, s.app.Evaluate)
 }
 
 // HasInt reports whether a list of ints holds the number written in s (for checkboxes).

@@ -933,19 +933,7 @@ func (s *Server) apiTenderBid(c echo.Context) error {
 }
 
 func (s *Server) apiTenderDeclare(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	var in app.DeclarationInput
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	d, err := s.app.Declare(c.Request().Context(), id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, d)
+	return apiAct(c, http.StatusCreated, s.app.Declare)
 }
 
 func (s *Server) apiTenderScore(c echo.Context) error {
