@@ -325,3 +325,17 @@ func apiNew[In, Out any](c echo.Context, status int, run func(context.Context, I
 	}
 	return c.JSON(status, out)
 }
+
+// apiOn answers a JSON call about the record named in the path: run the use case with its id
+// and answer what it returns with status.
+func apiOn[Out any](c echo.Context, status int, run func(context.Context, int64) (Out, error)) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	out, err := run(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(status, out)
+}

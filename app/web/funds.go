@@ -779,15 +779,7 @@ func (s *Server) apiFunds(c echo.Context) error {
 }
 
 func (s *Server) apiFund(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	f, err := s.app.Fund(c.Request().Context(), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, f)
+	return apiOn(c, http.StatusOK, s.app.Fund)
 }
 
 func (s *Server) apiFundCreate(c echo.Context) error {
@@ -997,15 +989,7 @@ func (s *Server) apiCampaignCancel(c echo.Context) error {
 }
 
 func (s *Server) apiConfirm(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	ct, err := s.app.ConfirmOffline(c.Request().Context(), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, ct)
+	return apiOn(c, http.StatusOK, s.app.ConfirmOffline)
 }
 
 func (s *Server) apiRefund(c echo.Context) error {

@@ -199,15 +199,7 @@ func (s *Server) apiDisbursements(c echo.Context) error {
 }
 
 func (s *Server) apiDisbursement(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	d, err := s.app.Disbursement(c.Request().Context(), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, d)
+	return apiOn(c, http.StatusOK, s.app.Disbursement)
 }
 
 func (s *Server) apiDisbursementCreate(c echo.Context) error {
@@ -252,15 +244,7 @@ func (s *Server) apiDisbursementEvidence(c echo.Context) error {
 }
 
 func (s *Server) apiDisbursementPay(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	d, err := s.app.PayDisbursement(c.Request().Context(), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, d)
+	return apiOn(c, http.StatusOK, s.app.PayDisbursement)
 }
 
 func (s *Server) disbursementQueuePage(c echo.Context) error {

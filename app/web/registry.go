@@ -154,15 +154,7 @@ func (s *Server) apiStreets(c echo.Context) error {
 }
 
 func (s *Server) apiStreet(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	st, err := s.app.Street(c.Request().Context(), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, st)
+	return apiOn(c, http.StatusOK, s.app.Street)
 }
 
 func (s *Server) apiStreetCreate(c echo.Context) error {
@@ -380,15 +372,7 @@ func (s *Server) apiCommunities(c echo.Context) error {
 }
 
 func (s *Server) apiCommunity(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	cm, err := s.app.Community(c.Request().Context(), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, cm)
+	return apiOn(c, http.StatusOK, s.app.Community)
 }
 
 func (s *Server) apiCommunityCreate(c echo.Context) error {
@@ -589,15 +573,7 @@ func (s *Server) apiGrids(c echo.Context) error {
 }
 
 func (s *Server) apiGrid(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	g, err := s.app.Grid(c.Request().Context(), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, g)
+	return apiOn(c, http.StatusOK, s.app.Grid)
 }
 
 func (s *Server) apiGridCreate(c echo.Context) error {

@@ -1098,15 +1098,7 @@ func (s *Server) apiTaskCreate(c echo.Context) error {
 }
 
 func (s *Server) apiTask(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	t, err := s.app.TaskDetail(c.Request().Context(), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, t)
+	return apiOn(c, http.StatusOK, s.app.TaskDetail)
 }
 
 func (s *Server) apiShiftsAdd(c echo.Context) error {
@@ -1177,15 +1169,7 @@ func (s *Server) apiCandidates(subject string) echo.HandlerFunc {
 }
 
 func (s *Server) apiSignup(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	su, err := s.app.SignUp(c.Request().Context(), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, su)
+	return apiOn(c, http.StatusCreated, s.app.SignUp)
 }
 
 func (s *Server) apiCheckIn(c echo.Context) error {
@@ -1221,27 +1205,11 @@ func (s *Server) apiCheckOut(c echo.Context) error {
 }
 
 func (s *Server) apiSignupCancel(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	su, err := s.app.CancelSignup(c.Request().Context(), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, su)
+	return apiOn(c, http.StatusOK, s.app.CancelSignup)
 }
 
 func (s *Server) apiNoShow(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	su, err := s.app.MarkNoShow(c.Request().Context(), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, su)
+	return apiOn(c, http.StatusOK, s.app.MarkNoShow)
 }
 
 func (s *Server) apiHoursDecide(c echo.Context) error {
@@ -1263,43 +1231,15 @@ func (s *Server) apiHoursReport(c echo.Context) error {
 }
 
 func (s *Server) apiHours(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	l, err := s.app.HoursLedger(c.Request().Context(), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, l)
+	return apiOn(c, http.StatusOK, s.app.HoursLedger)
 }
 
 func (s *Server) apiProfile(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	p, err := s.app.CommunityProfile(c.Request().Context(), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, p)
+	return apiOn(c, http.StatusOK, s.app.CommunityProfile)
 }
 
 func (s *Server) apiProfileSave(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	var in matching.Profile
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	p, err := s.app.SaveCommunityProfile(c.Request().Context(), id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, p)
+	return apiAct(c, http.StatusOK, s.app.SaveCommunityProfile)
 }
 
 func (s *Server) apiProfilePreview(c echo.Context) error {
