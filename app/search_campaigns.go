@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 
+	"github.com/wushe/wushe/funds"
 	"github.com/wushe/wushe/search"
 )
 
@@ -33,7 +34,7 @@ func campaignDocuments(ctx context.Context, sc *SearchContext, cs []*Campaign) (
 	out := make([]search.Document, 0, len(cs))
 	for _, c := range cs {
 		p := projects[c.ProjectID]
-		if c.Status == "draft" || p == nil {
+		if c.Status == string(funds.CampaignDraft) || p == nil {
 			continue
 		}
 		tags, err := sc.CategoryTags(ctx, p.Category)

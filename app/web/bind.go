@@ -339,3 +339,20 @@ func apiOn[Out any](c echo.Context, status int, run func(context.Context, int64)
 	}
 	return c.JSON(status, out)
 }
+
+// apiActShow answers a JSON call that changes the record named in the path: bind the body,
+// run the use case, then answer with the record's full view as show renders it.
+func apiActShow[In, Out any](c echo.Context, status int, run func(context.Context, int64, In) (Out, error), show func(echo.Context, int, int64) error) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in In
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	if _, err := run(c.Request().Context(), id, in); err != nil {
+		return err
+	}
+	return show(c, status, id)
+}

@@ -874,33 +874,11 @@ func (s *Server) apiPool(c echo.Context) error {
 }
 
 func (s *Server) apiPoolRule(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	var in app.RuleInput
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	if _, err := s.app.ChangePoolRule(c.Request().Context(), id, in); err != nil {
-		return err
-	}
-	return s.poolResponse(c, http.StatusCreated, id)
+	return apiActShow(c, http.StatusCreated, s.app.ChangePoolRule, s.poolResponse)
 }
 
 func (s *Server) apiPoolDeposit(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	var in app.DepositInput
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	if _, err := s.app.DepositToPool(c.Request().Context(), id, in); err != nil {
-		return err
-	}
-	return s.poolResponse(c, http.StatusCreated, id)
+	return apiActShow(c, http.StatusCreated, s.app.DepositToPool, s.poolResponse)
 }
 
 func (s *Server) apiCampaignCreate(c echo.Context) error {

@@ -280,18 +280,7 @@ func (s *Server) apiOrganizationCreate(c echo.Context) error {
 }
 
 func (s *Server) apiOrganizationUpdate(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	var in app.OrganizationInput
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	if _, err := s.app.UpdateOrganization(c.Request().Context(), id, in); err != nil {
-		return err
-	}
-	return s.orgResponse(c, http.StatusOK, id)
+	return apiActShow(c, http.StatusOK, s.app.UpdateOrganization, s.orgResponse)
 }
 
 type verifyIn struct {
@@ -495,16 +484,5 @@ func (s *Server) apiSocialWorkerCreate(c echo.Context) error {
 }
 
 func (s *Server) apiSocialWorkerUpdate(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	var in app.SocialWorkerInput
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	if _, err := s.app.UpdateSocialWorker(c.Request().Context(), id, in); err != nil {
-		return err
-	}
-	return s.socialWorkerResponse(c, http.StatusOK, id)
+	return apiActShow(c, http.StatusOK, s.app.UpdateSocialWorker, s.socialWorkerResponse)
 }

@@ -312,18 +312,7 @@ func (s *Server) apiProjectCreate(c echo.Context) error {
 }
 
 func (s *Server) apiProjectUpdate(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	var in app.ProjectInput
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	if _, err := s.app.UpdateProject(c.Request().Context(), id, in); err != nil {
-		return err
-	}
-	return s.projectResponse(c, http.StatusOK, id)
+	return apiActShow(c, http.StatusOK, s.app.UpdateProject, s.projectResponse)
 }
 
 func (s *Server) apiProjectSubmit(c echo.Context) error {
@@ -338,16 +327,5 @@ func (s *Server) apiProjectSubmit(c echo.Context) error {
 }
 
 func (s *Server) apiProjectDecide(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	var in app.ProjectDecision
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	if _, err := s.app.DecideProject(c.Request().Context(), id, in); err != nil {
-		return err
-	}
-	return s.projectResponse(c, http.StatusOK, id)
+	return apiActShow(c, http.StatusOK, s.app.DecideProject, s.projectResponse)
 }

@@ -850,18 +850,7 @@ func (s *Server) apiTenderCreate(c echo.Context) error {
 }
 
 func (s *Server) apiTenderUpdate(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	var in app.TenderInput
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	if _, err := s.app.UpdateTender(c.Request().Context(), id, in); err != nil {
-		return err
-	}
-	return s.tenderResponse(c, http.StatusOK, id)
+	return apiActShow(c, http.StatusOK, s.app.UpdateTender, s.tenderResponse)
 }
 
 func (s *Server) apiTenderPublish(c echo.Context) error {
@@ -876,18 +865,7 @@ func (s *Server) apiTenderPublish(c echo.Context) error {
 }
 
 func (s *Server) apiTenderCancel(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	var in app.TenderCancel
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	if _, err := s.app.CancelTender(c.Request().Context(), id, in); err != nil {
-		return err
-	}
-	return s.tenderResponse(c, http.StatusOK, id)
+	return apiActShow(c, http.StatusOK, s.app.CancelTender, s.tenderResponse)
 }
 
 func (s *Server) apiTenderBids(c echo.Context) error {

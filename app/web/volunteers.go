@@ -278,18 +278,7 @@ func (s *Server) apiVolunteerCreate(c echo.Context) error {
 }
 
 func (s *Server) apiVolunteerUpdate(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	var in app.VolunteerInput
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	if _, err := s.app.UpdateVolunteer(c.Request().Context(), id, in); err != nil {
-		return err
-	}
-	return s.volunteerResponse(c, http.StatusOK, id)
+	return apiActShow(c, http.StatusOK, s.app.UpdateVolunteer, s.volunteerResponse)
 }
 
 // --- donors
@@ -476,16 +465,5 @@ func (s *Server) apiDonorCreate(c echo.Context) error {
 }
 
 func (s *Server) apiDonorUpdate(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	var in app.DonorInput
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	if _, err := s.app.UpdateDonor(c.Request().Context(), id, in); err != nil {
-		return err
-	}
-	return s.donorResponse(c, http.StatusOK, id)
+	return apiActShow(c, http.StatusOK, s.app.UpdateDonor, s.donorResponse)
 }
