@@ -154,10 +154,8 @@ func (a *App) CreateOrganization(ctx context.Context, in OrganizationInput) (*Or
 		if err := a.store.CreateOrganization(ctx, o); err != nil {
 			return err
 		}
-		m := &Membership{UserID: p.User.ID, Role: RoleOrgMember, OrganizationID: ptr(o.ID), CommunityID: o.CommunityID, CreatedAt: a.Now()}
-		if m.CommunityID == nil {
-			m.StreetID = o.StreetID
-		}
+		street, community := orgMembershipPlace(o)
+		m := &Membership{UserID: p.User.ID, Role: RoleOrgMember, OrganizationID: ptr(o.ID), StreetID: street, CommunityID: community, CreatedAt: a.Now()}
 		if err := a.store.CreateMembership(ctx, m); err != nil {
 			return fmt.Errorf("make registrant a member: %w", err)
 		}
@@ -194,6 +192,21 @@ func (a *App) UpdateOrganization(ctx context.Context, id int64, in OrganizationI
 		applyOrganization(o, in)
 		if identityChanged && o.Verified && !Can(p, ActOrgVerify, t) {
 			o.Verified, o.VerifiedAt, o.VerifiedBy = false, nil, nil
+		}
+		nt, err := a.places().orgTarget(ctx, o)
+		if err != nil {
+			return err
+		}
+		if nt.StreetID != t.StreetID || nt.CommunityID != t.CommunityID {
+			// Moving an organization needs rights at the destination too, and its members'
+			// scope moves with it: a member's scope is always the organization's place.
+			if err := Authorize(p, ActOrgUpdate, nt); err != nil {
+				return err
+			}
+			street, community := orgMembershipPlace(o)
+			if err := a.store.MoveOrgMemberships(ctx, o.ID, street, community); err != nil {
+				return fmt.Errorf("move members of organization %d: %w", o.ID, err)
+			}
 		}
 		if err := a.store.UpdateOrganization(ctx, o); err != nil {
 			return err

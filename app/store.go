@@ -235,6 +235,9 @@ type AccountStore interface {
 	FindMembership(ctx context.Context, id int64) (*Membership, error)
 	FindMemberships(ctx context.Context, f MembershipFilter) ([]*Membership, int, error)
 	UserMemberships(ctx context.Context, userID int64) ([]Membership, error)
+	// MoveOrgMemberships gives every org_member membership of the organization the given
+	// place (a street or a community, at most one), when the organization moves.
+	MoveOrgMemberships(ctx context.Context, orgID int64, streetID, communityID *int64) error
 
 	CreateAPIToken(ctx context.Context, t *APIToken) error
 	// FindAPIToken finds an unexpired token by hash; ENOTFOUND otherwise.

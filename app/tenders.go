@@ -606,7 +606,11 @@ func (a *App) SubmitBid(ctx context.Context, tenderID int64, in BidInput) (*Tend
 			}
 		}
 		if org != nil {
-			if err := Authorize(p, ActTenderBid, Target{OrganizationID: org.ID}); err != nil {
+			ot, err := a.places().orgTarget(ctx, org) // the organization's own place, not the input's
+			if err != nil {
+				return err
+			}
+			if err := Authorize(p, ActTenderBid, ot); err != nil {
 				return err
 			}
 		} else if !p.HasRole(RoleOrgMember) {
