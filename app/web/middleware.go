@@ -65,6 +65,7 @@ func (s *Server) middleware(reg *prometheus.Registry) {
 	e.Use(s.language)
 	e.Use(s.withSessions)
 	e.Use(s.authenticate)
+	e.Use(s.requireSignIn)
 	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
 		Skipper:        func(c echo.Context) bool { return machinePath(c.Request().URL.Path) },
 		TokenLookup:    "form:_csrf,header:X-CSRF-Token",

@@ -62,6 +62,10 @@ type Server struct {
 	registry *prometheus.Registry
 	// apiRoutes describe the JSON API for the OpenAPI document.
 	apiRoutes []apiRoute
+	// apiAuth says, by "METHOD path", which JSON operations need a signed-in caller.
+	apiAuth map[string]bool
+	// routeSet holds every registered "METHOD path", to tell a matched route from a 404.
+	routeSet map[string]bool
 	// pages lists every page template the routes use; New parses them all at start-up.
 	pages []string
 
@@ -101,6 +105,8 @@ func New(cfg Config, d Deps) (*Server, error) {
 		metrics:  newMetrics(d.Registry),
 		limiter:  newLoginLimiter(cfg.LoginPerMinute),
 		registry: d.Registry,
+		apiAuth:  map[string]bool{},
+		routeSet: map[string]bool{},
 	}
 	s.sessions = scs.New()
 	s.sessions.Store = d.Sessions
@@ -118,6 +124,9 @@ func New(cfg Config, d Deps) (*Server, error) {
 	s.e.Renderer = nil
 	s.middleware(d.Registry)
 	s.routes()
+	for _, r := range s.e.Routes() {
+		s.routeSet[r.Method+" "+r.Path] = true
+	}
 	s.render, err = newRenderer(s, s.pages)
 	if err != nil {
 		return nil, err
