@@ -105,11 +105,22 @@ func (s *Server) describe(err error, l string, status int) apiErrorBody {
 }
 
 // handleError is the one error handler: it logs server errors, then answers in JSON for the
-// API and with an HTML page for people (sending anonymous visitors to the login page).
+// API, in plain text for static files and with an HTML page for people (sending anonymous
+// visitors to the login page). It reads no middleware state that may be missing (the session,
+// the language, the CSRF token): an error can come from before or outside those middlewares
+// (a missing static file, a body over the limit), and a panic here would drop the connection.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
+	defer func() {
+		if r := recover(); r != nil {
+			s.log.Error("error handler panicked", "panic", r, "err", err, "path", c.Request().URL.Path)
+			if !c.Response().Committed {
+				_ = c.String(http.StatusInternalServerError, http.StatusText(http.StatusInternalServerError))
+			}
+		}
+	}()
 	status := statusOf(err)
 	if status >= 500 {
 		s.log.Error("request failed", "err", err, "method", c.Request().Method, "path", c.Request().URL.Path,
@@ -118,7 +129,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if status == 499 {
 		return
 	}
-	l := lang(c)
+	l, ok := c.Get(ctxLang).(string)
+	if !ok {
+		l = s.i18n.pick(c.Request())
+	}
 	body := s.describe(err, l, status)
 	if status == http.StatusTooManyRequests {
 		wait := 60
@@ -132,11 +146,15 @@ func (s *Server) handleError(err error, c echo.Context) {
 		_ = c.JSON(status, apiError{Error: body})
 		return
 	}
+	if machinePath(c.Request().URL.Path) { // static files, metrics: no page around the answer
+		_ = c.String(status, body.Message)
+		return
+	}
 	if status == http.StatusUnauthorized && c.Request().Method == http.MethodGet {
 		_ = c.Redirect(http.StatusSeeOther, "/login?next="+c.Request().URL.RequestURI())
 		return
 	}
-	v := s.newView(c, body.Message, "")
+	v := s.errorView(c, l, body.Message)
 	v.Data = map[string]any{"Status": status, "Message": body.Message, "Code": body.Code}
 	if rerr := s.renderPage(c, status, "error", v); rerr != nil {
 		s.log.Error("render error page", "err", rerr)

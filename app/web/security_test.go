@@ -1,13 +1,20 @@
 package web_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/wushe/wushe/app/web"
 )
 
 // publicAPIWrites are the JSON operations that change state and take anonymous callers: a
@@ -108,4 +115,90 @@ func TestEveryAPIRouteIsInTheTable(t *testing.T) {
 			t.Errorf("%s is registered outside the apiRoute table", r)
 		}
 	}
+}
+
+// syncBuffer is a log sink safe for the server's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// TestErrorPagesNeedNoMiddlewareState requests errors under /static, /api and pages, some
+// raised before the session, language or CSRF middlewares ran (a missing static file, a body
+// over the limit): each gets a whole, well-formed answer of the right kind, and nothing
+// panics (issue 9, defect 3: a missing static file dropped the connection).
+func TestErrorPagesNeedNoMiddlewareState(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	logs := &syncBuffer{}
+	ws, err := web.New(web.Config{Version: "test", Logger: slog.New(slog.NewTextHandler(logs, nil))},
+		web.Deps{App: h.app, Sessions: h.store.Sessions(), Ready: h.store.Ping, Registry: prometheus.NewRegistry()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := newServer(t, ws)
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	big := strings.Repeat("x", 2<<20)
+	for _, tc := range []struct {
+		method, path, lang, body string
+		status                   int
+		kind                     string // json, text or html
+		want                     string
+	}{
+		{"GET", "/static/nonexistent.css", "", "", 404, "text", "页面不存在"},
+		{"GET", "/static/nonexistent.css", "en", "", 404, "text", "not found"},
+		{"GET", "/static/", "", "", 404, "text", "页面不存在"},
+		{"GET", "/static/../go.mod", "", "", 404, "text", ""},
+		{"GET", "/api/v1/nonexistent", "", "", 404, "json", `"code":"not_found"`},
+		{"GET", "/api/v1/needs/987654", "en", "", 404, "json", `"code":"not_found"`},
+		{"GET", "/nonexistent", "", "", 404, "html", "页面不存在"},
+		{"GET", "/nonexistent", "en", "", 404, "html", "not found"},
+		{"GET", "/needs/987654", "", "", 404, "html", "</html>"},
+		{"GET", "/logout", "", "", 405, "html", "</html>"},
+		{"POST", "/login", "", big, 413, "html", "</html>"},
+		{"POST", "/static/wushe.css", "", "", 405, "text", ""},
+	} {
+		req, _ := http.NewRequest(tc.method, srv.URL+tc.path, strings.NewReader(tc.body))
+		if tc.lang != "" {
+			req.Header.Set("Accept-Language", tc.lang)
+		}
+		if tc.body != "" {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Errorf("%s %s: no answer: %v", tc.method, tc.path, err)
+			continue
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			t.Errorf("%s %s: body cut: %v", tc.method, tc.path, err)
+		}
+		ct := resp.Header.Get("Content-Type")
+		wantCT := map[string]string{"json": "application/json", "text": "text/plain", "html": "text/html"}[tc.kind]
+		if resp.StatusCode != tc.status || !strings.HasPrefix(ct, wantCT) || len(b) == 0 || !strings.Contains(strings.ToLower(string(b)), strings.ToLower(tc.want)) {
+			t.Errorf("%s %s (%s) = %d %s %q, want %d %s containing %q", tc.method, tc.path, tc.lang, resp.StatusCode, ct, trim(b), tc.status, wantCT, tc.want)
+		}
+		if tc.kind == "json" && !json.Valid(b) {
+			t.Errorf("%s %s: invalid JSON %q", tc.method, tc.path, b)
+		}
+	}
+	if strings.Contains(logs.String(), "panic") {
+		t.Errorf("the server panicked:\n%s", logs.String())
+	}
+}
+
+func trim(b []byte) string {
+	if len(b) > 200 {
+		return string(b[:200]) + "…"
+	}
+	return string(b)
 }

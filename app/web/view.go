@@ -385,6 +385,19 @@ func (s *Server) categoryName(ctx context.Context, lang, code string) string {
 }
 
 // newView starts a page view for a request.
+// errorView is a view for the error page that reads no session (it may not be loaded): no
+// flash message, and the user and CSRF token only if the middlewares set them.
+func (s *Server) errorView(c echo.Context, l, title string) *View {
+	v := &View{Lang: l, Title: title, CSRF: csrfToken(c), AssetVersion: s.cfg.Version, Errors: map[string]string{},
+		s: s, url: c.Request().URL, ctx: c.Request().Context()}
+	if p := principal(c); p.Authenticated() {
+		v.User = p.User
+		v.IsAdmin = p.HasRole(app.RoleAdmin)
+		v.CanQueue = app.Can(p, app.ActNeedQueue, app.Target{})
+	}
+	return v
+}
+
 func (s *Server) newView(c echo.Context, title, section string) *View {
 	p := principal(c)
 	v := &View{
