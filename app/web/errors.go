@@ -37,6 +37,10 @@ func newBadRequest(field, msgID string, kv ...any) error {
 func (b *badRequest) Unwrap() error { return b.err }
 
 func statusOf(err error) int {
+	var ce *csrfError
+	if errors.As(err, &ce) {
+		return http.StatusForbidden
+	}
 	var br *badRequest
 	if errors.As(err, &br) {
 		return http.StatusBadRequest
@@ -69,7 +73,10 @@ type apiErrorBody struct {
 func (s *Server) describe(err error, l string, status int) apiErrorBody {
 	var ae *app.Error
 	var he *echo.HTTPError
+	var ce *csrfError
 	switch {
+	case errors.As(err, &ce):
+		return apiErrorBody{Code: "csrf", Message: s.i18n.T(l, "error.csrf")}
 	case errors.As(err, &ae):
 		b := apiErrorBody{Code: string(ae.Code), Message: s.i18n.Msg(l, ae.Message)}
 		if ae.Code == app.EINTERNAL {
@@ -95,11 +102,7 @@ func (s *Server) describe(err error, l string, status int) apiErrorBody {
 		if code == "" {
 			code = "http_" + http.StatusText(he.Code)
 		}
-		msg := s.i18n.T(l, "http."+code)
-		if he.Message == "invalid csrf token" || he.Message == "missing csrf token" {
-			code, msg = "csrf", s.i18n.T(l, "error.csrf")
-		}
-		return apiErrorBody{Code: code, Message: msg}
+		return apiErrorBody{Code: code, Message: s.i18n.T(l, "http."+code)}
 	}
 	return apiErrorBody{Code: string(app.EINTERNAL), Message: s.i18n.T(l, "error.internal")}
 }

@@ -66,7 +66,7 @@ func (s *Server) middleware(reg *prometheus.Registry) {
 	e.Use(s.withSessions)
 	e.Use(s.authenticate)
 	e.Use(s.requireSignIn)
-	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
+	e.Use(csrfRefusals(middleware.CSRFWithConfig(middleware.CSRFConfig{
 		Skipper:        func(c echo.Context) bool { return machinePath(c.Request().URL.Path) },
 		TokenLookup:    "form:_csrf,header:X-CSRF-Token",
 		CookieName:     "wushe_csrf",
@@ -75,8 +75,35 @@ func (s *Server) middleware(reg *prometheus.Registry) {
 		CookieSecure:   s.cfg.SecureCookies,
 		CookieSameSite: http.SameSiteLaxMode,
 		CookieMaxAge:   86400,
-	}))
+	})))
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+}
+
+// csrfError is a request the CSRF middleware refused: a token missing or wrong, or a
+// cross-site form. It is told apart by where it came from, not by Echo's message text.
+type csrfError struct{ err error }
+
+func (e *csrfError) Error() string { return "csrf: " + e.err.Error() }
+func (e *csrfError) Unwrap() error { return e.err }
+
+const ctxCSRFPassed = "csrf_passed"
+
+// csrfRefusals marks every error the CSRF middleware itself returns as a csrfError; errors
+// from the handlers after it pass through unchanged.
+func csrfRefusals(mw echo.MiddlewareFunc) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		h := mw(func(c echo.Context) error {
+			c.Set(ctxCSRFPassed, true)
+			return next(c)
+		})
+		return func(c echo.Context) error {
+			err := h(c)
+			if err != nil && c.Get(ctxCSRFPassed) == nil {
+				return &csrfError{err: err}
+			}
+			return err
+		}
+	}
 }
 
 // language picks the request's language and remembers an explicit choice in a cookie.

@@ -202,3 +202,39 @@ func trim(b []byte) string {
 	}
 	return string(b)
 }
+
+// TestFormWithoutCSRFTokenGetsTheCSRFMessage: a form posted without a token, with a wrong
+// one, or from another site gets 403 and the CSRF message in the user's language (issue 9,
+// defect 7: it got a generic 400 once Echo reworded its error).
+func TestFormWithoutCSRFTokenGetsTheCSRFMessage(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	for _, tc := range []struct {
+		name, lang, want string
+		form             url.Values
+		header           map[string]string
+	}{
+		{"no token", "zh-CN", "页面已过期", url.Values{"login": {"a@b.c"}}, nil},
+		{"no token", "en", "This page has expired", url.Values{"login": {"a@b.c"}}, nil},
+		{"wrong token", "en", "This page has expired", url.Values{"_csrf": {"not-the-token"}}, nil},
+		{"cross-site", "zh-CN", "页面已过期", url.Values{}, map[string]string{"Sec-Fetch-Site": "cross-site"}},
+	} {
+		for _, user := range []string{"", "resident"} {
+			b := h.browser(user)
+			path := "/needs" // anonymous visitors meet sign-in first, so they post a public form
+			if user == "" {
+				path = "/login"
+			}
+			req, _ := http.NewRequest(http.MethodPost, h.srv.URL+path, strings.NewReader(tc.form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Accept-Language", tc.lang)
+			for k, v := range tc.header {
+				req.Header.Set(k, v)
+			}
+			status, body, _ := b.do(req)
+			if status != http.StatusForbidden || !strings.Contains(body, tc.want) {
+				t.Errorf("%s (%s, user %q) = %d, want 403 with %q", tc.name, tc.lang, user, status, tc.want)
+			}
+		}
+	}
+}
