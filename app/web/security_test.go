@@ -2,10 +2,14 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -14,6 +18,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/wushe/wushe/app"
 	"github.com/wushe/wushe/app/web"
 )
 
@@ -138,12 +143,7 @@ func TestErrorPagesNeedNoMiddlewareState(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	logs := &syncBuffer{}
-	ws, err := web.New(web.Config{Version: "test", Logger: slog.New(slog.NewTextHandler(logs, nil))},
-		web.Deps{App: h.app, Sessions: h.store.Sessions(), Ready: h.store.Ping, Registry: prometheus.NewRegistry()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := newServer(t, ws)
+	srv := h.serverWith(web.Config{Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	big := strings.Repeat("x", 2<<20)
 	for _, tc := range []struct {
@@ -236,5 +236,92 @@ func TestFormWithoutCSRFTokenGetsTheCSRFMessage(t *testing.T) {
 				t.Errorf("%s (%s, user %q) = %d, want 403 with %q", tc.name, tc.lang, user, status, tc.want)
 			}
 		}
+	}
+}
+
+// serverWith starts another web server over the harness's app and database.
+func (h *harness) serverWith(cfg web.Config) *httptest.Server {
+	h.t.Helper()
+	cfg.Version = "test"
+	if cfg.Logger == nil {
+		cfg.Logger = discard()
+	}
+	ws, err := web.New(cfg, web.Deps{App: h.app, Sessions: h.store.Sessions(), Ready: h.store.Ping, Registry: prometheus.NewRegistry()})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return newServer(h.t, ws)
+}
+
+// TestClientAddressBehindProxies: the login rate limit and the audit log's address come from
+// the socket unless WUSHE_TRUSTED_PROXIES names the proxy; a rotating X-Forwarded-For from an
+// untrusted peer changes nothing (issue 9, defect 4: 40 sprayed logins went unthrottled).
+func TestClientAddressBehindProxies(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	_, loopback, _ := net.ParseCIDR("127.0.0.0/8")
+	post := func(srv *httptest.Server, path, xff string, body any) int {
+		b, _ := json.Marshal(body)
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+path, bytes.NewReader(b))
+		req.Header.Set("Content-Type", "application/json")
+		if xff != "" {
+			req.Header.Set("X-Forwarded-For", xff)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	// Failed logins, each for another account (so only the per-address limit can apply),
+	// each with another forwarded address.
+	spray := func(srv *httptest.Server, n int) (limited int) {
+		for i := range n {
+			login := map[string]any{"email": fmt.Sprintf("nobody%d-%d@test.wushe", i, next()), "password": "wrong password"}
+			if post(srv, "/api/v1/auth/tokens", fmt.Sprintf("203.0.113.%d", i+1), login) == http.StatusTooManyRequests {
+				limited++
+			}
+		}
+		return limited
+	}
+	direct := h.serverWith(web.Config{LoginPerMinute: 5})
+	if limited := spray(direct, 12); limited != 7 {
+		t.Errorf("without trusted proxies: %d of 12 sprayed logins limited, want 7 (the header is ignored)", limited)
+	}
+	proxied := h.serverWith(web.Config{LoginPerMinute: 5, TrustedProxies: []*net.IPNet{loopback}})
+	if limited := spray(proxied, 12); limited != 0 {
+		t.Errorf("behind a trusted proxy: %d of 12 logins from 12 clients limited, want 0", limited)
+	}
+
+	// The audit log's address: registering writes an audit event.
+	register := func(srv *httptest.Server, xff string) string {
+		email := fmt.Sprintf("ip%d@test.wushe", next())
+		body := map[string]any{"name": "新居民", "email": email, "password": "Ginkgo-lantern-47", "community_id": h.world.A.Community.ID}
+		if status := post(srv, "/api/v1/users", xff, body); status != http.StatusCreated {
+			t.Fatalf("register = %d", status)
+		}
+		u, err := h.store.FindUserByLogin(context.Background(), email)
+		h.must(err)
+		typ := "user"
+		evs, _, err := h.store.FindAuditEvents(context.Background(), app.AuditFilter{SubjectType: &typ, SubjectID: &u.ID, Page: app.Page{Page: 1, PerPage: 5}})
+		h.must(err)
+		if len(evs) == 0 {
+			t.Fatal("no audit event for the registration")
+		}
+		return evs[0].IP
+	}
+	if ip := register(direct, "<script>"); ip != "127.0.0.1" {
+		t.Errorf("audit address without trusted proxies = %q, want the socket's 127.0.0.1", ip)
+	}
+	if ip := register(proxied, "198.51.100.7"); ip != "198.51.100.7" {
+		t.Errorf("audit address behind a trusted proxy = %q, want the forwarded 198.51.100.7", ip)
+	}
+	// A client cannot prepend its own entries: the nearest untrusted address counts.
+	if ip := register(proxied, "10.1.2.3, 198.51.100.8"); ip != "198.51.100.8" {
+		t.Errorf("audit address with a forged prefix = %q, want 198.51.100.8", ip)
+	}
+	if ip := register(proxied, "not an address"); ip != "127.0.0.1" {
+		t.Errorf("audit address with a malformed header = %q, want the proxy's 127.0.0.1", ip)
 	}
 }

@@ -207,6 +207,12 @@ func TestConfig(t *testing.T) {
 		{"short admin password", map[string]string{"WUSHE_ADMIN_PASSWORD": "short"}, nil, nil, "WUSHE_ADMIN_PASSWORD"},
 		{"stripe key without webhook secret", map[string]string{"STRIPE_SECRET_KEY": "sk_test_x"}, nil, nil, "STRIPE_WEBHOOK_SECRET"},
 		{"bad log level", nil, []string{"--log-level", "loud"}, nil, "log level"},
+		{"no trusted proxies", nil, nil, func(c *Config) bool { return len(c.TrustedProxies) == 0 }, ""},
+		{"trusted proxies", map[string]string{"WUSHE_TRUSTED_PROXIES": "10.0.0.0/8, 127.0.0.1,::1"}, nil, func(c *Config) bool {
+			return len(c.TrustedProxies) == 3 && c.TrustedProxies[0].String() == "10.0.0.0/8" &&
+				c.TrustedProxies[1].String() == "127.0.0.1/32" && c.TrustedProxies[2].String() == "::1/128"
+		}, ""},
+		{"bad trusted proxy", map[string]string{"WUSHE_TRUSTED_PROXIES": "10.0.0.0/8,nginx"}, nil, nil, "WUSHE_TRUSTED_PROXIES"},
 		{"stray argument", nil, []string{"extra"}, nil, "unexpected argument"},
 	}
 	for _, tt := range tests {

@@ -76,7 +76,7 @@ func (m *Main) Open(ctx context.Context) error {
 			return err
 		}
 	}
-	m.Web, err = web.New(web.Config{SecureCookies: m.Config.SecureCookies, Version: version, Logger: m.Log},
+	m.Web, err = web.New(web.Config{SecureCookies: m.Config.SecureCookies, TrustedProxies: m.Config.TrustedProxies, Version: version, Logger: m.Log},
 		web.Deps{App: m.App, Sessions: m.Store.Sessions(), Ready: m.Store.Ping, Registry: prometheus.NewRegistry()})
 	if err != nil {
 		return fmt.Errorf("build web server: %w", err)
