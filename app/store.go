@@ -243,6 +243,8 @@ type AccountStore interface {
 	// FindAPIToken finds an unexpired token by hash; ENOTFOUND otherwise.
 	FindAPIToken(ctx context.Context, hash string, now time.Time) (*APIToken, error)
 	TouchAPIToken(ctx context.Context, id int64, at time.Time) error
+	// DeleteUserAPITokens revokes every token of a user and says how many there were.
+	DeleteUserAPITokens(ctx context.Context, userID int64) (int64, error)
 }
 
 // AuditFilter selects audit events.

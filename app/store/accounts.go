@@ -161,3 +161,9 @@ func (s *Store) FindAuditEvents(ctx context.Context, f app.AuditFilter) ([]*app.
 	}
 	return findPage[app.AuditEvent](ctx, s.rdb, scope, "id DESC", f.Page, "audit_event")
 }
+
+// DeleteUserAPITokens revokes every API token of a user.
+func (s *Store) DeleteUserAPITokens(ctx context.Context, userID int64) (int64, error) {
+	res := s.db(ctx).Where("user_id = ?", userID).Delete(&app.APIToken{})
+	return res.RowsAffected, translate(res.Error, "api_token")
+}

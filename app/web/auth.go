@@ -29,6 +29,7 @@ func (s *Server) authRoutes() {
 		Status: http.StatusCreated, H: s.apiRegister})
 	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/me", Op: "me", Tag: "auth", Auth: true,
 		Summary: "The signed-in user and their memberships", Resp: meOut{}, H: s.apiMe})
+	s.passwordRoutes()
 }
 
 // safeNext keeps post-login redirects on this site.
@@ -84,6 +85,7 @@ func (s *Server) login(c echo.Context) error {
 		return err
 	}
 	s.sessions.Put(ctx, "user_id", u.ID)
+	s.sessions.Put(ctx, sessionStamp, passwordStamp(u))
 	s.sessions.Put(ctx, "flash", s.i18n.T(v.Lang, "login.welcome", "name", u.Name))
 	return c.Redirect(http.StatusSeeOther, next)
 }
@@ -154,6 +156,7 @@ func (s *Server) register(c echo.Context) error {
 		return err
 	}
 	s.sessions.Put(ctx, "user_id", u.ID)
+	s.sessions.Put(ctx, sessionStamp, passwordStamp(u))
 	s.sessions.Put(ctx, "flash", s.i18n.T(v.Lang, "register.done", "name", u.Name))
 	return c.Redirect(http.StatusSeeOther, "/me")
 }

@@ -157,7 +157,8 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 					_ = s.sessions.Destroy(ctx)
 				case err != nil:
 					return err
-				case loaded.User.Disabled:
+				case loaded.User.Disabled, s.sessions.GetString(ctx, sessionStamp) != passwordStamp(loaded.User):
+					// Disabled, or the password changed since this session signed in.
 					_ = s.sessions.Destroy(ctx)
 				default:
 					p = loaded

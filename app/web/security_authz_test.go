@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -105,5 +106,20 @@ func TestOrganizationMoveMovesItsMembers(t *testing.T) {
 	}
 	if status, out := h.api(http.MethodPut, "/api/v1/organizations/"+id(o.ID), "org_member", body(b.place.Community.ID)); status != http.StatusOK {
 		t.Errorf("member edits the moved organization = %d %v", status, out)
+	}
+}
+
+func init() { authCaseSets = append(authCaseSets, securityAuthCases) }
+
+// securityAuthCases covers the password change routes. The bodies name a wrong current
+// password, so the walk never changes a world user's password (422 counts as allowed).
+func securityAuthCases() map[string]authCase {
+	wrong := map[string]any{"current_password": "not the password", "new_password": "Ginkgo-lantern-47"}
+	return map[string]authCase{
+		"GET /me/password": {allow: []string{"user"}, build: fixed("/me/password")},
+		"POST /me/password": {allow: []string{"user"}, build: func(h *harness, s side) (string, any) {
+			return "/me/password", url.Values{"current_password": {"not the password"}, "new_password": {"Ginkgo-lantern-47"}}
+		}},
+		"PUT /api/v1/me/password": {allow: []string{"user"}, build: func(h *harness, s side) (string, any) { return "/api/v1/me/password", wrong }},
 	}
 }

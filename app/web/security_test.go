@@ -325,3 +325,73 @@ func TestClientAddressBehindProxies(t *testing.T) {
 		t.Errorf("audit address with a malformed header = %q, want the proxy's 127.0.0.1", ip)
 	}
 }
+
+// TestWeakPasswordsRefused: registration and password change refuse the probe's weak
+// passwords with a message in the user's language (issue 9, defect 5); a changed password
+// signs out other sessions and revokes API tokens.
+func TestWeakPasswordsRefused(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	cid := h.world.A.Community.ID
+	for _, pw := range []string{"12345678", "password", "aaaaaaaa"} {
+		for _, tc := range []struct{ lang, want string }{{"zh-CN", "太常见"}, {"en", "too common"}} {
+			body := map[string]any{"name": "新居民", "email": fmt.Sprintf("weak%d@test.wushe", next()), "password": pw, "community_id": cid}
+			req, _ := http.NewRequest(http.MethodPost, h.srv.URL+"/api/v1/users", strings.NewReader(mustJSON(body)))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Accept-Language", tc.lang)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(b), `"password"`) || !strings.Contains(string(b), tc.want) {
+				t.Errorf("API registration with %q (%s) = %d %s", pw, tc.lang, resp.StatusCode, b)
+			}
+			br := h.browser("")
+			br.lang = tc.lang
+			status, page, _ := br.post("/register", url.Values{"name": {"新居民"}, "email": {fmt.Sprintf("weak%d@test.wushe", next())}, "password": {pw}, "community_id": {id(cid)}})
+			if status != http.StatusUnprocessableEntity || !strings.Contains(page, tc.want) {
+				t.Errorf("form registration with %q (%s) = %d", pw, tc.lang, status)
+			}
+		}
+	}
+
+	// Changing a password: through the form, with the API token and another browser of the
+	// same user signed out afterwards.
+	other := h.browser("resident")
+	tok := h.token("resident")
+	me := h.browser("resident")
+	status, page, _ := me.post("/me/password", url.Values{"current_password": {h.world.Password}, "new_password": {"aaaaaaaa"}})
+	if status != http.StatusUnprocessableEntity || !strings.Contains(page, "太常见") {
+		t.Errorf("form change to a weak password = %d", status)
+	}
+	if status, out := h.api(http.MethodPut, "/api/v1/me/password", "resident", map[string]any{"current_password": "wrong", "new_password": "Ginkgo-lantern-47"}); status != http.StatusUnprocessableEntity || !strings.Contains(fmt.Sprint(out), "current_password") {
+		t.Errorf("API change with a wrong current password = %d %v", status, out)
+	}
+	status, _, loc := me.post("/me/password", url.Values{"current_password": {h.world.Password}, "new_password": {"Ginkgo-lantern-47"}})
+	if status != http.StatusSeeOther || loc != "/me" {
+		t.Fatalf("form change = %d %s", status, loc)
+	}
+	if status, _, _ := me.get("/me"); status != http.StatusOK {
+		t.Errorf("the browser that changed the password was signed out: %d", status)
+	}
+	if status, _, loc := other.get("/me"); status != http.StatusSeeOther || !strings.HasPrefix(loc, "/login") {
+		t.Errorf("another browser after the change = %d %s, want signed out", status, loc)
+	}
+	req, _ := http.NewRequest(http.MethodGet, h.srv.URL+"/api/v1/me", nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("a token from before the change: %v %v, want 401", resp.StatusCode, err)
+	} else {
+		resp.Body.Close()
+	}
+}
+
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
