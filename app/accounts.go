@@ -41,7 +41,7 @@ func (a *App) Register(ctx context.Context, in RegisterInput) (*User, error) {
 	in.Email, in.Mobile = NormalizeLogin(in.Email), NormalizeLogin(in.Mobile)
 	fe := FieldErrors{}
 	a.validate.Into(fe, in)
-	checkPassword(fe, "password", in.Password, in.Name, in.Email, in.Mobile)
+	a.checkPassword(fe, "password", in.Password, in.Name, in.Email, in.Mobile)
 	if in.Email == "" && in.Mobile == "" {
 		fe.Add("email", "error.email_or_mobile")
 	}

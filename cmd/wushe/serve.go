@@ -120,7 +120,7 @@ func (m *Main) loadDemo(ctx context.Context) error {
 			return err
 		}
 		password = base64.RawURLEncoding.EncodeToString(b[:])
-	} else if problem := app.PasswordProblem(password); problem != "" {
+	} else if problem := passwd.Problem(password); problem != "" {
 		// The demo accounts keep the chosen password (demos must work), but say it is weak:
 		// the same password opens the administrator account.
 		m.Log.Warn("WUSHE_ADMIN_PASSWORD is easy to guess; choose a stronger one before exposing this demo", "problem", problem)
