@@ -27,7 +27,7 @@ import (
 
 // schemaVersion changes whenever the tables or the tokenization change; EnsureIndex then drops
 // the old index and reports it fresh, so the application rebuilds it from the database.
-const schemaVersion = "4"
+const schemaVersion = "5"
 
 // Config configures the embedded engine.
 type Config struct {
@@ -121,6 +121,13 @@ var schema = []string{
 		title, body, tags, title_end, body_end, tags_end,
 		content='', contentless_delete=1, tokenize='ascii', prefix='3'
 	)`,
+	// How the Chinese text sounds (tokenize.go, pinyinText): reading pairs "xi0hu" and initial
+	// pairs "xh" of title, tags and body together. A table of its own, without a prefix index:
+	// prefix='3' would index every pinyin token a second time, and the one prefix query made
+	// here ("hu0" *) is cheap enough from the term list.
+	`CREATE VIRTUAL TABLE docs_py USING fts5(
+		py, ini, content='', contentless_delete=1, tokenize='ascii'
+	)`,
 }
 
 // EnsureIndex creates the tables, or recreates them when they were made by another schema
@@ -136,7 +143,7 @@ func (e *Engine) EnsureIndex(ctx context.Context) (fresh bool, err error) {
 		}
 		// No meta table yet, or another version: start over.
 		fresh = true
-		for _, table := range []string{"docs_fts", "doc_tags", "docs", "meta"} {
+		for _, table := range []string{"docs_fts", "docs_py", "doc_tags", "docs", "meta"} {
 			if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS `+table); err != nil {
 				return err
 			}
@@ -273,7 +280,7 @@ func (e *Engine) Upsert(ctx context.Context, docs []search.Document) error {
 	}
 	// Tokenizing is pure Go and the slow part of preparing a row: do it before taking the
 	// write lock.
-	type tokens struct{ title, body, tags, titleEnd, bodyEnd, tagsEnd, tagsJSON any }
+	type tokens struct{ title, body, tags, titleEnd, bodyEnd, tagsEnd, py, ini, tagsJSON any }
 	toks := make([]tokens, len(docs))
 	for i, d := range docs {
 		t := &toks[i]
@@ -283,6 +290,8 @@ func (e *Engine) Upsert(ctx context.Context, docs []search.Document) error {
 		bm, be = indexText(d.Body)
 		gm, ge = indexText(strings.Join(tags, " "))
 		t.title, t.body, t.tags, t.titleEnd, t.bodyEnd, t.tagsEnd = tm, bm, gm, te, be, ge
+		// Newlines keep character pairs from spanning two fields.
+		t.py, t.ini = pinyinText(d.Title + "\n" + strings.Join(tags, "\n") + "\n" + d.Body)
 		if len(tags) > 0 {
 			b, err := json.Marshal(tags)
 			if err != nil {
@@ -359,6 +368,16 @@ func (e *Engine) Upsert(ctx context.Context, docs []search.Document) error {
 			if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO docs_fts
 				(rowid, title, body, tags, title_end, body_end, tags_end) VALUES `+valueRows(to-from, 7), args...); err != nil {
 				return fmt.Errorf("index text: %w", err)
+			}
+		}
+		for from := 0; from < len(docs); from += docsPerStatement {
+			to := min(from+docsPerStatement, len(docs))
+			args := make([]any, 0, (to-from)*3)
+			for i := from; i < to; i++ {
+				args = append(args, rowids[i], toks[i].py, toks[i].ini)
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO docs_py (rowid, py, ini) VALUES `+valueRows(to-from, 3), args...); err != nil {
+				return fmt.Errorf("index pinyin: %w", err)
 			}
 		}
 		return nil
@@ -445,8 +464,10 @@ func (e *Engine) Delete(ctx context.Context, refs []search.Ref) error {
 				continue
 			}
 			marks := strings.TrimSuffix(strings.Repeat("?, ", len(del)), ", ")
-			if _, err := tx.ExecContext(ctx, `DELETE FROM docs_fts WHERE rowid IN (`+marks+`)`, del...); err != nil {
-				return err
+			for _, table := range []string{"docs_fts", "docs_py"} {
+				if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE rowid IN (`+marks+`)`, del...); err != nil {
+					return err
+				}
 			}
 		}
 		return nil
@@ -467,6 +488,7 @@ func (e *Engine) Reset(ctx context.Context) error {
 		for _, stmt := range []string{
 			`DELETE FROM docs`,
 			`INSERT INTO docs_fts (docs_fts) VALUES ('delete-all')`,
+			`INSERT INTO docs_py (docs_py) VALUES ('delete-all')`,
 		} {
 			if _, err := tx.ExecContext(ctx, stmt); err != nil {
 				return err

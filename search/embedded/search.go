@@ -85,23 +85,16 @@ func (e *Engine) search(ctx context.Context, q search.Query) (*search.Result, er
 	}
 	defer tx.Rollback() //nolint:errcheck // read-only
 
-	terms := parseTerms(q.Text)
-	var matched []int64
-	if len(terms) > 0 {
-		// One row with every rowid: a quarter faster than a row per match through
-		// database/sql when a term is in most documents.
-		var list sql.NullString
-		err := tx.QueryRowContext(ctx, `SELECT group_concat(rowid) FROM docs_fts WHERE docs_fts MATCH ?`, matchExpr(terms)).Scan(&list)
-		if err != nil {
-			return nil, fmt.Errorf("match: %w", err)
-		}
-		if matched, err = parseRowids(list.String); err != nil {
+	qts := compileTerms(parseTerms(q.Text))
+	var m matches
+	if len(qts) > 0 {
+		if m, err = match(ctx, tx, qts); err != nil {
 			return nil, fmt.Errorf("match: %w", err)
 		}
 	}
 
 	e.mu.RLock()
-	page, res := e.st.query(q, terms, matched)
+	page, res := e.st.query(q, qts, m)
 	e.mu.RUnlock()
 	if len(page) == 0 {
 		return res, nil
@@ -123,8 +116,8 @@ func (e *Engine) search(ctx context.Context, q search.Query) (*search.Result, er
 			h.DistanceM = &dist
 		}
 		if hl := q.Highlight; hl != nil {
-			h.Title = highlightTitle(d.Title, terms, hl.PreTag, hl.PostTag)
-			h.Snippet = snippet(d.Body, terms, hl.SnippetRunes, hl.PreTag, hl.PostTag)
+			h.Title = highlightTitle(d.Title, qts, hl.PreTag, hl.PostTag)
+			h.Snippet = snippet(d.Body, qts, hl.SnippetRunes, hl.PreTag, hl.PostTag)
 		}
 		res.Hits = append(res.Hits, h)
 	}
@@ -151,6 +144,127 @@ func parseRowids(s string) ([]int64, error) {
 		n = n*10 + int64(c-'0')
 	}
 	return out, nil
+}
+
+// matches are the documents the text matched. Without Latin terms all is the answer, from
+// one FTS5 query; otherwise kinds holds, per term, how each document matched it (matchExact,
+// matchPinyin, matchInitials bits), from a few queries per term on the two tables.
+type matches struct {
+	all   []int64
+	kinds []map[int64]uint8
+}
+
+// How a document matched a term, best first: the characters or word as typed (or a synonym),
+// its pinyin, its initials.
+const (
+	matchExact uint8 = 1 << iota
+	matchPinyin
+	matchInitials
+)
+
+func match(ctx context.Context, tx *sql.Tx, qts []qterm) (matches, error) {
+	if !hasSound(qts) {
+		exprs := make([]string, len(qts))
+		for i, qt := range qts {
+			exprs[i] = qt.exactExpr()
+		}
+		all, err := rowids(ctx, tx, "docs_fts", strings.Join(exprs, " AND "))
+		return matches{all: all}, err
+	}
+	var m matches
+	for _, qt := range qts {
+		kinds, err := matchTerm(ctx, tx, qt)
+		if err != nil {
+			return m, err
+		}
+		m.kinds = append(m.kinds, kinds)
+	}
+	// The documents matching every term, from the smallest set.
+	small := 0
+	for i, k := range m.kinds {
+		if len(k) < len(m.kinds[small]) {
+			small = i
+		}
+	}
+	for rowid := range m.kinds[small] {
+		all := true
+		for _, k := range m.kinds {
+			if k[rowid] == 0 {
+				all = false
+				break
+			}
+		}
+		if all {
+			m.all = append(m.all, rowid)
+		}
+	}
+	slices.Sort(m.all)
+	return m, nil
+}
+
+// matchTerm returns how each document matches one term.
+func matchTerm(ctx context.Context, tx *sql.Tx, qt qterm) (map[int64]uint8, error) {
+	kinds := map[int64]uint8{}
+	mark := func(table, expr string, kind uint8) error {
+		if expr == "" {
+			return nil
+		}
+		ids, err := rowids(ctx, tx, table, expr)
+		for _, id := range ids {
+			kinds[id] |= kind
+		}
+		return err
+	}
+	if err := mark("docs_fts", qt.exactExpr(), matchExact); err != nil {
+		return nil, err
+	}
+	if err := mark("docs_py", qt.sound.pinyinExpr(), matchPinyin); err != nil {
+		return nil, err
+	}
+	if err := mark("docs_py", qt.sound.initialsExpr(), matchInitials); err != nil {
+		return nil, err
+	}
+	if len(qt.split) > 0 {
+		// 西湖jz: every run matched on its own (the characters as typed, the letters by sound),
+		// not necessarily next to each other.
+		var both map[int64]uint8
+		for _, part := range qt.split {
+			k, err := matchTerm(ctx, tx, part)
+			if err != nil {
+				return nil, err
+			}
+			if both == nil {
+				both = k
+				continue
+			}
+			for id, v := range both {
+				if k[id] == 0 {
+					delete(both, id)
+				} else {
+					both[id] = v | k[id]
+				}
+			}
+		}
+		for id, v := range both {
+			if v&^matchExact != 0 {
+				kinds[id] |= v &^ matchExact
+			} else {
+				kinds[id] |= matchExact
+			}
+		}
+	}
+	return kinds, nil
+}
+
+// rowids lists the documents of an FTS5 table matching expr, as one group_concat row: a
+// quarter faster than a row per match through database/sql when a term is in most documents.
+func rowids(ctx context.Context, tx *sql.Tx, table, expr string) ([]int64, error) {
+	var list sql.NullString
+	err := tx.QueryRowContext(ctx, `SELECT group_concat(rowid) FROM `+table+` WHERE `+table+` MATCH ?`, expr).Scan(&list)
+	if err != nil {
+		return nil, err
+	}
+	return parseRowids(list.String)
 }
 
 // readTx begins a read transaction whose snapshot the in-memory columns reflect, reloading
@@ -243,13 +357,13 @@ func less(x, y *ranked) int {
 // query filters the candidates (the matched rowids, or every document without text),
 // counts them, computes the facets and returns the requested page in order. Called under the
 // read lock.
-func (s *store) query(q search.Query, terms []term, matched []int64) ([]ranked, *search.Result) {
+func (s *store) query(q search.Query, qts []qterm, m matches) ([]ranked, *search.Result) {
 	res := &search.Result{Page: q.Page, PageSize: q.PageSize, Hits: []search.Hit{}}
 	keep := s.compile(q.Filter)
 	fc := s.newFacets(q.Facets)
 	k := q.Page * q.PageSize // the page ends at the k-th hit
 	top := newTopK(k)
-	key := s.keyer(q, terms)
+	key := s.keyer(q, qts, m)
 	visit := func(i int) {
 		if !s.alive[i] || !keep(i) {
 			return
@@ -260,8 +374,8 @@ func (s *store) query(q search.Query, terms []term, matched []int64) ([]ranked, 
 		key(i, &r)
 		top.push(r)
 	}
-	if len(terms) > 0 {
-		for _, rowid := range matched {
+	if len(qts) > 0 {
+		for _, rowid := range m.all {
 			if rowid < int64(len(s.alive)) {
 				visit(int(rowid))
 			}
@@ -281,7 +395,7 @@ func (s *store) query(q search.Query, terms []term, matched []int64) ([]ranked, 
 }
 
 // keyer returns the function filling a candidate's sort keys for the query's order.
-func (s *store) keyer(q search.Query, terms []term) func(int, *ranked) {
+func (s *store) keyer(q search.Query, qts []qterm, m matches) func(int, *ranked) {
 	switch srt := q.Sort; {
 	case srt.Near != nil:
 		c := *srt.Near
@@ -305,23 +419,49 @@ func (s *store) keyer(q search.Query, terms []term) func(int, *ranked) {
 			}
 			r.a = sign * float64(col[i])
 		}
-	case len(terms) > 0:
+	case len(qts) > 0:
 		// Relevance: every term counts 4 when it is in the title, 2 in the tags, 1 in the body
 		// only; equal scores go newest first. Like Meilisearch's ranking rules this is a
 		// bucket order, not BM25: at 100,000 documents FTS5's bm25() cost 127 ms for a term
-		// in 89,000 of them, and community records are short.
-		needles := termNeedles(terms)
-		full := 4 * float64(len(terms)) // every term in the title
+		// in 89,000 of them, and community records are short. A synonym counts as the word.
+		// A term matched only by sound counts less than any match of the characters: its
+		// pinyin 0.75 in the title, 0.5 elsewhere; its initials 0.35 and 0.25.
+		type scorer struct {
+			needles []needle
+			snd     *sound
+		}
+		scorers := make([]scorer, len(qts))
+		for k, qt := range qts {
+			scorers[k] = scorer{needles: termNeedles(append([]term{qt.term}, qt.variants...)), snd: qt.sound}
+		}
+		full := 4 * float64(len(qts)) // every term in the title
 		return func(i int, r *ranked) {
 			score := 0.0
-			for _, t := range needles {
+			for k, sc := range scorers {
+				kind := matchExact
+				if m.kinds != nil {
+					kind = m.kinds[k][int64(i)]
+				}
 				switch {
-				case t.maybeIn(&s.titleSig[i]) && t.in(s.title[i]):
-					score += 4
-				case t.maybeIn(&s.tagSig[i]) && t.in(s.tagText[i]):
-					score += 2
+				case kind&matchExact != 0:
+					switch {
+					case anyIn(sc.needles, &s.titleSig[i], s.title[i]):
+						score += 4
+					case anyIn(sc.needles, &s.tagSig[i], s.tagText[i]):
+						score += 2
+					default:
+						score++
+					}
+				case kind&matchPinyin != 0:
+					score += 0.5
+					if sc.snd != nil && soundIn(s.title[i], sc.snd, 'p') {
+						score += 0.25
+					}
 				default:
-					score++
+					score += 0.25
+					if sc.snd != nil && soundIn(s.title[i], sc.snd, 'i') {
+						score += 0.1
+					}
 				}
 			}
 			r.score = score / full
@@ -360,6 +500,16 @@ func termNeedles(terms []term) []needle {
 		}
 	}
 	return out
+}
+
+// anyIn reports whether the field holds one of the needles (a term or one of its synonyms).
+func anyIn(ns []needle, sig *bloom, field string) bool {
+	for _, n := range ns {
+		if n.maybeIn(sig) && n.in(field) {
+			return true
+		}
+	}
+	return false
 }
 
 // maybeIn is the bloom test: false means the field cannot contain the term.

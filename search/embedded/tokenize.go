@@ -3,6 +3,8 @@ package embedded
 import (
 	"strings"
 	"unicode"
+
+	"github.com/wushe/wushe/search/textfold"
 )
 
 // Chinese is written without spaces and no word segmenter is exact, so the embedded engine
@@ -16,7 +18,13 @@ import (
 // query X*, which matches every bigram starting with X plus every run ending with X — that is,
 // every occurrence of X.
 //
-// Other letters and digits form words, lower-cased; full-width ASCII (ＡＢＣ３) folds to ASCII.
+// Other letters and digits form words, lower-cased; full-width ASCII (ＡＢＣ３) folds to ASCII,
+// and traditional characters to simplified (textfold.Fold), so 建築 and 建筑 are one text.
+//
+// Chinese characters are also indexed by sound, in a second FTS5 table (pinyinText): for every
+// pair of neighbouring characters, the pair of their readings ("xi0hu" for 西湖) and of their
+// initials ("xh"), every combination of a polyphone's readings (银行 yin0hang and yin0xing).
+// A Latin query term is looked up there as well as as a word (see latin.go).
 
 // class is a rune's role in tokenization.
 type class int
@@ -32,15 +40,7 @@ const maxWordRunes = 64
 
 // fold maps a rune to its indexed form, one rune to one rune so positions in the folded text
 // are positions in the original (highlighting relies on it).
-func fold(r rune) rune {
-	switch {
-	case r >= 0xFF01 && r <= 0xFF5E: // full-width ASCII
-		r -= 0xFEE0
-	case r == 0x3000: // ideographic space
-		r = ' '
-	}
-	return unicode.ToLower(r)
-}
+func fold(r rune) rune { return textfold.Fold(r) }
 
 func classify(r rune) class {
 	switch {
@@ -173,4 +173,58 @@ func (t term) expr() string {
 		}
 	}
 	return `"` + strings.Join(toks, " ") + `"`
+}
+
+// maxReadings bounds the readings of one character that are indexed (the most common first):
+// a few characters have five or six, most of them archaic.
+const maxReadings = 3
+
+// pinyinText returns the sound tokens of a text for the docs_py table: py holds, for each pair
+// of neighbouring Chinese characters, "<reading>0<reading>" for every combination of their
+// readings, and "<reading>0" for the last character of each run, so a one-syllable query is
+// the prefix query "hu0" *; ini holds the pairs of their initials ("xh"). The digit 0 keeps
+// syllable boundaries: hu0* is not huang.
+func pinyinText(s string) (py, ini string) {
+	var p, in strings.Builder
+	add := func(b *strings.Builder, parts ...string) {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		for _, x := range parts {
+			b.WriteString(x)
+		}
+	}
+	for _, r := range runs(foldString(s)) {
+		if r.class != cjk {
+			continue
+		}
+		var prev []string
+		var prevIni []byte
+		for i, c := range r.runes {
+			cur := textfold.Readings(c)
+			if len(cur) > maxReadings {
+				cur = cur[:maxReadings]
+			}
+			curIni := textfold.Initials(c)
+			if i > 0 {
+				for _, a := range prev {
+					for _, b := range cur {
+						add(&p, a, "0", b)
+					}
+				}
+				for _, a := range prevIni {
+					for _, b := range curIni {
+						add(&in, string([]byte{a, b}))
+					}
+				}
+			}
+			if i == len(r.runes)-1 {
+				for _, a := range cur {
+					add(&p, a, "0")
+				}
+			}
+			prev, prevIni = cur, curIni
+		}
+	}
+	return p.String(), in.String()
 }
