@@ -299,13 +299,36 @@ func (s *Server) searchFacets(c echo.Context, v *View, res *app.SearchResults, n
 	return out
 }
 
-// SearchStatus labels a record's status; a type may word a status its own way (a campaign
-// that is "open" is raising money, a need that is "open" waits for a worker).
+// statusWords names the messages the record pages use for each type's statuses, so the
+// results page says 待受理 where the needs list does (one source for both).
+var statusWords = map[search.Type]string{
+	search.TypeNeed:         "status",
+	search.TypeProject:      "project_status",
+	search.TypeTender:       "tender_status",
+	search.TypeCampaign:     "funds.status",
+	search.TypeOrganization: "organization",
+	search.TypeVolunteer:    "volunteer",
+}
+
+// SearchStatus labels a record's status in the words of its own pages. Without a type (the
+// status facet over every type) the needs' words come first, then the other types'.
+// search.status.* holds only the words no record page has (a volunteer who is serving).
 func (v *View) SearchStatus(typ search.Type, status string) string {
-	if id := searchKey("status", string(typ)+"."+status); typ != "" && v.s.i18n.Has(v.Lang, id) {
+	groups := []string{statusWords[typ]}
+	if typ == "" {
+		for _, t := range search.Types {
+			groups = append(groups, statusWords[t])
+		}
+	}
+	for _, g := range groups {
+		if id := g + "." + status; g != "" && v.s.i18n.Has(v.Lang, id) {
+			return v.T(id)
+		}
+	}
+	if id := searchKey("status", status); v.s.i18n.Has(v.Lang, id) {
 		return v.T(id)
 	}
-	return v.T(searchKey("status", status))
+	return status
 }
 
 // searchKey is the message id of a search label, e.g. search.type.need.

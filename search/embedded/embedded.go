@@ -27,7 +27,7 @@ import (
 
 // schemaVersion changes whenever the tables or the tokenization change; EnsureIndex then drops
 // the old index and reports it fresh, so the application rebuilds it from the database.
-const schemaVersion = "5"
+const schemaVersion = "6"
 
 // Config configures the embedded engine.
 type Config struct {
@@ -122,11 +122,11 @@ var schema = []string{
 		content='', contentless_delete=1, tokenize='ascii', prefix='3'
 	)`,
 	// How the Chinese text sounds (tokenize.go, pinyinText): reading pairs "xi0hu" and initial
-	// pairs "xh" of title, tags and body together. A table of its own, without a prefix index:
-	// prefix='3' would index every pinyin token a second time, and the one prefix query made
-	// here ("hu0" *) is cheap enough from the term list.
+	// pairs "xh" of title, tags and body, each once per document. A table of its own with
+	// detail=none (rowids only: no positions or columns, which sound matching does not use)
+	// and no prefix index, so it costs a fraction of the text index.
 	`CREATE VIRTUAL TABLE docs_py USING fts5(
-		py, ini, content='', contentless_delete=1, tokenize='ascii'
+		t, content='', contentless_delete=1, tokenize='ascii', detail=none
 	)`,
 }
 
@@ -280,7 +280,7 @@ func (e *Engine) Upsert(ctx context.Context, docs []search.Document) error {
 	}
 	// Tokenizing is pure Go and the slow part of preparing a row: do it before taking the
 	// write lock.
-	type tokens struct{ title, body, tags, titleEnd, bodyEnd, tagsEnd, py, ini, tagsJSON any }
+	type tokens struct{ title, body, tags, titleEnd, bodyEnd, tagsEnd, py, tagsJSON any }
 	toks := make([]tokens, len(docs))
 	for i, d := range docs {
 		t := &toks[i]
@@ -291,7 +291,7 @@ func (e *Engine) Upsert(ctx context.Context, docs []search.Document) error {
 		gm, ge = indexText(strings.Join(tags, " "))
 		t.title, t.body, t.tags, t.titleEnd, t.bodyEnd, t.tagsEnd = tm, bm, gm, te, be, ge
 		// Newlines keep character pairs from spanning two fields.
-		t.py, t.ini = pinyinText(d.Title + "\n" + strings.Join(tags, "\n") + "\n" + d.Body)
+		t.py = pinyinText(d.Title + "\n" + strings.Join(tags, "\n") + "\n" + d.Body)
 		if len(tags) > 0 {
 			b, err := json.Marshal(tags)
 			if err != nil {
@@ -372,11 +372,11 @@ func (e *Engine) Upsert(ctx context.Context, docs []search.Document) error {
 		}
 		for from := 0; from < len(docs); from += docsPerStatement {
 			to := min(from+docsPerStatement, len(docs))
-			args := make([]any, 0, (to-from)*3)
+			args := make([]any, 0, (to-from)*2)
 			for i := from; i < to; i++ {
-				args = append(args, rowids[i], toks[i].py, toks[i].ini)
+				args = append(args, rowids[i], toks[i].py)
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO docs_py (rowid, py, ini) VALUES `+valueRows(to-from, 3), args...); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO docs_py (rowid, t) VALUES `+valueRows(to-from, 2), args...); err != nil {
 				return fmt.Errorf("index pinyin: %w", err)
 			}
 		}

@@ -435,6 +435,9 @@ func (s *store) keyer(q search.Query, qts []qterm, m matches) func(int, *ranked)
 			scorers[k] = scorer{needles: termNeedles(append([]term{qt.term}, qt.variants...)), snd: qt.sound}
 		}
 		full := 4 * float64(len(qts)) // every term in the title
+		// Reading a title's characters costs about a microsecond; past soundTitleLimit
+		// matches (shequ in most documents) sound matches are not told apart by title.
+		titleSound := len(m.all) <= soundTitleLimit
 		return func(i int, r *ranked) {
 			score := 0.0
 			for k, sc := range scorers {
@@ -454,12 +457,12 @@ func (s *store) keyer(q search.Query, qts []qterm, m matches) func(int, *ranked)
 					}
 				case kind&matchPinyin != 0:
 					score += 0.5
-					if sc.snd != nil && soundIn(s.title[i], sc.snd, 'p') {
+					if titleSound && sc.snd != nil && soundIn(s.title[i], sc.snd, 'p') {
 						score += 0.25
 					}
 				default:
 					score += 0.25
-					if sc.snd != nil && soundIn(s.title[i], sc.snd, 'i') {
+					if titleSound && sc.snd != nil && soundIn(s.title[i], sc.snd, 'i') {
 						score += 0.1
 					}
 				}
@@ -501,6 +504,10 @@ func termNeedles(terms []term) []needle {
 	}
 	return out
 }
+
+// soundTitleLimit bounds the matches whose titles are read to rank pinyin and initials
+// matches in the title above those elsewhere.
+const soundTitleLimit = 3000
 
 // anyIn reports whether the field holds one of the needles (a term or one of its synonyms).
 func anyIn(ns []needle, sig *bloom, field string) bool {

@@ -125,7 +125,7 @@ func (s *sound) pinyinExpr() string {
 		}
 		alts = append(alts, "("+strings.Join(pairs, " AND ")+")")
 	}
-	return "py : (" + strings.Join(alts, " OR ") + ")"
+	return "(" + strings.Join(alts, " OR ") + ")"
 }
 
 // initialsExpr is the FTS5 expression on docs_py for the initials reading, "" when none.
@@ -140,7 +140,7 @@ func (s *sound) initialsExpr() string {
 			pairs = append(pairs, p)
 		}
 	}
-	return "ini : (" + strings.Join(pairs, " AND ") + ")"
+	return "(" + strings.Join(pairs, " AND ") + ")"
 }
 
 // soundSpans finds where folded text reads as the sound: a run of Chinese characters whose

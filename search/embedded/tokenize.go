@@ -24,7 +24,7 @@ import (
 // Chinese characters are also indexed by sound, in a second FTS5 table (pinyinText): for every
 // pair of neighbouring characters, the pair of their readings ("xi0hu" for 西湖) and of their
 // initials ("xh"), every combination of a polyphone's readings (银行 yin0hang and yin0xing).
-// A Latin query term is looked up there as well as as a word (see latin.go).
+// A Latin query term is looked up there as well as as a word (sound.go).
 
 // class is a rune's role in tokenization.
 type class int
@@ -175,24 +175,28 @@ func (t term) expr() string {
 	return `"` + strings.Join(toks, " ") + `"`
 }
 
-// maxReadings bounds the readings of one character that are indexed (the most common first):
-// a few characters have five or six, most of them archaic.
-const maxReadings = 3
+// maxReadings bounds the readings of one character that are indexed, the most common first:
+// the third and later readings of a polyphone are nearly all archaic or dialect (和 huo, hu;
+// 重 tong), and every reading kept multiplies the pairs around it.
+const maxReadings = 2
 
-// pinyinText returns the sound tokens of a text for the docs_py table: py holds, for each pair
-// of neighbouring Chinese characters, "<reading>0<reading>" for every combination of their
-// readings, and "<reading>0" for the last character of each run, so a one-syllable query is
-// the prefix query "hu0" *; ini holds the pairs of their initials ("xh"). The digit 0 keeps
-// syllable boundaries: hu0* is not huang.
-func pinyinText(s string) (py, ini string) {
-	var p, in strings.Builder
-	add := func(b *strings.Builder, parts ...string) {
+// pinyinText returns the sound tokens of a text for the docs_py table, each once: for each
+// pair of neighbouring Chinese characters "<reading>0<reading>" for every combination of
+// their readings and the pair of their initials ("xh"), and "<reading>0" for the last
+// character of each run, so a one-syllable query is the prefix query "hu0" *. The digit 0
+// keeps syllable boundaries (hu0* is not huang) and tells pinyin tokens from initials.
+func pinyinText(s string) string {
+	var b strings.Builder
+	seen := map[string]bool{}
+	add := func(tok string) {
+		if seen[tok] {
+			return
+		}
+		seen[tok] = true
 		if b.Len() > 0 {
 			b.WriteByte(' ')
 		}
-		for _, x := range parts {
-			b.WriteString(x)
-		}
+		b.WriteString(tok)
 	}
 	for _, r := range runs(foldString(s)) {
 		if r.class != cjk {
@@ -209,22 +213,22 @@ func pinyinText(s string) (py, ini string) {
 			if i > 0 {
 				for _, a := range prev {
 					for _, b := range cur {
-						add(&p, a, "0", b)
+						add(a + "0" + b)
 					}
 				}
 				for _, a := range prevIni {
 					for _, b := range curIni {
-						add(&in, string([]byte{a, b}))
+						add(string([]byte{a, b}))
 					}
 				}
 			}
 			if i == len(r.runes)-1 {
 				for _, a := range cur {
-					add(&p, a, "0")
+					add(a + "0")
 				}
 			}
 			prev, prevIni = cur, curIni
 		}
 	}
-	return p.String(), in.String()
+	return b.String()
 }
