@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -279,26 +280,42 @@ func (e *Engine) Upsert(ctx context.Context, docs []search.Document) error {
 		return nil
 	}
 	// Tokenizing is pure Go and the slow part of preparing a row: do it before taking the
-	// write lock.
-	type tokens struct{ title, body, tags, titleEnd, bodyEnd, tagsEnd, py, tagsJSON any }
+	// write lock, on every core.
+	type tokens struct {
+		title, body, tags, titleEnd, bodyEnd, tagsEnd, py string
+		tagsJSON                                          any
+	}
 	toks := make([]tokens, len(docs))
-	for i, d := range docs {
-		t := &toks[i]
-		tags := cleanTags(d.Tags)
-		var tm, te, bm, be, gm, ge string
-		tm, te = indexText(d.Title)
-		bm, be = indexText(d.Body)
-		gm, ge = indexText(strings.Join(tags, " "))
-		t.title, t.body, t.tags, t.titleEnd, t.bodyEnd, t.tagsEnd = tm, bm, gm, te, be, ge
-		// Newlines keep character pairs from spanning two fields.
-		t.py = pinyinText(d.Title + "\n" + strings.Join(tags, "\n") + "\n" + d.Body)
-		if len(tags) > 0 {
-			b, err := json.Marshal(tags)
-			if err != nil {
-				return fmt.Errorf("embedded search upsert: %w", err)
+	workers := min(runtime.GOMAXPROCS(0), (len(docs)+99)/100)
+	var wg sync.WaitGroup
+	errs := make([]error, workers)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var sw soundWriter
+			for i := w; i < len(docs); i += workers {
+				d, t := docs[i], &toks[i]
+				tags := cleanTags(d.Tags)
+				t.title, t.titleEnd = indexText(d.Title)
+				t.body, t.bodyEnd = indexText(d.Body)
+				t.tags, t.tagsEnd = indexText(strings.Join(tags, " "))
+				// Newlines keep character pairs from spanning two fields.
+				t.py = sw.text(d.Title + "\n" + strings.Join(tags, "\n") + "\n" + d.Body)
+				if len(tags) > 0 {
+					b, err := json.Marshal(tags)
+					if err != nil {
+						errs[w] = err
+						return
+					}
+					t.tagsJSON = string(b)
+				}
 			}
-			t.tagsJSON = string(b)
-		}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("embedded search upsert: %w", err)
 	}
 	rowids := make([]int64, len(docs))
 	err := e.write(ctx, func(tx *sql.Tx) error {
@@ -358,27 +375,35 @@ func (e *Engine) Upsert(ctx context.Context, docs []search.Document) error {
 				rowids[from+k] = rowid
 			}
 		}
-		for from := 0; from < len(docs); from += docsPerStatement {
-			to := min(from+docsPerStatement, len(docs))
-			args := make([]any, 0, (to-from)*7)
-			for i := from; i < to; i++ {
-				t := toks[i]
-				args = append(args, rowids[i], t.title, t.body, t.tags, t.titleEnd, t.bodyEnd, t.tagsEnd)
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO docs_fts
-				(rowid, title, body, tags, title_end, body_end, tags_end) VALUES `+valueRows(to-from, 7), args...); err != nil {
-				return fmt.Errorf("index text: %w", err)
-			}
+		// The FTS rows of the whole batch go in one statement per table, as one JSON
+		// parameter read by json_each: each statement opens a savepoint at which FTS5 writes
+		// its pending terms to a new segment, and the driver binds positional parameters in
+		// quadratic time, so neither many small statements nor one with thousands of
+		// parameters is cheap.
+		fts := make([][7]any, len(docs))
+		py := make([][2]any, len(docs))
+		for i := range docs {
+			t := toks[i]
+			fts[i] = [7]any{rowids[i], t.title, t.body, t.tags, t.titleEnd, t.bodyEnd, t.tagsEnd}
+			py[i] = [2]any{rowids[i], t.py}
 		}
-		for from := 0; from < len(docs); from += docsPerStatement {
-			to := min(from+docsPerStatement, len(docs))
-			args := make([]any, 0, (to-from)*2)
-			for i := from; i < to; i++ {
-				args = append(args, rowids[i], toks[i].py)
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO docs_py (rowid, t) VALUES `+valueRows(to-from, 2), args...); err != nil {
-				return fmt.Errorf("index pinyin: %w", err)
-			}
+		ftsJSON, err := json.Marshal(fts)
+		if err != nil {
+			return err
+		}
+		pyJSON, err := json.Marshal(py)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO docs_fts
+			(rowid, title, body, tags, title_end, body_end, tags_end)
+			SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6
+			FROM json_each(?)`, string(ftsJSON)); err != nil {
+			return fmt.Errorf("index text: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO docs_py (rowid, t)
+			SELECT value ->> 0, value ->> 1 FROM json_each(?)`, string(pyJSON)); err != nil {
+			return fmt.Errorf("index pinyin: %w", err)
 		}
 		return nil
 	}, func(st *store) {

@@ -147,11 +147,23 @@ func parseRowids(s string) ([]int64, error) {
 }
 
 // matches are the documents the text matched. Without Latin terms all is the answer, from
-// one FTS5 query; otherwise kinds holds, per term, how each document matched it (matchExact,
-// matchPinyin, matchInitials bits), from a few queries per term on the two tables.
+// one FTS5 query; otherwise kinds holds, per term and indexed by rowid, how each document
+// matched it (matchExact, matchPinyin, matchInitials bits), from a few queries per term on the
+// two tables.
 type matches struct {
 	all   []int64
-	kinds []map[int64]uint8
+	kinds [][]uint8
+}
+
+// kind returns how document i matched term k.
+func (m matches) kind(k, i int) uint8 {
+	if m.kinds == nil {
+		return matchExact
+	}
+	if i < len(m.kinds[k]) {
+		return m.kinds[k][i]
+	}
+	return 0
 }
 
 // How a document matched a term, best first: the characters or word as typed (or a synonym),
@@ -179,78 +191,92 @@ func match(ctx context.Context, tx *sql.Tx, qts []qterm) (matches, error) {
 		}
 		m.kinds = append(m.kinds, kinds)
 	}
-	// The documents matching every term, from the smallest set.
+	// The documents matching every term.
 	small := 0
-	for i, k := range m.kinds {
-		if len(k) < len(m.kinds[small]) {
-			small = i
+	for k, kinds := range m.kinds {
+		if len(kinds) < len(m.kinds[small]) {
+			small = k
 		}
 	}
-	for rowid := range m.kinds[small] {
+	for i, v := range m.kinds[small] {
+		if v == 0 {
+			continue
+		}
 		all := true
-		for _, k := range m.kinds {
-			if k[rowid] == 0 {
+		for k := range m.kinds {
+			if m.kind(k, i) == 0 {
 				all = false
 				break
 			}
 		}
 		if all {
-			m.all = append(m.all, rowid)
+			m.all = append(m.all, int64(i))
 		}
 	}
-	slices.Sort(m.all)
 	return m, nil
 }
 
-// matchTerm returns how each document matches one term.
-func matchTerm(ctx context.Context, tx *sql.Tx, qt qterm) (map[int64]uint8, error) {
-	kinds := map[int64]uint8{}
-	mark := func(table, expr string, kind uint8) error {
-		if expr == "" {
-			return nil
-		}
-		ids, err := rowids(ctx, tx, table, expr)
+// matchTerm returns how each document matches one term, indexed by rowid.
+func matchTerm(ctx context.Context, tx *sql.Tx, qt qterm) ([]uint8, error) {
+	var kinds []uint8
+	mark := func(ids []int64, kind uint8) {
 		for _, id := range ids {
+			if int(id) >= len(kinds) {
+				kinds = slices.Grow(kinds, int(id)+1-len(kinds))[:int(id)+1]
+			}
 			kinds[id] |= kind
 		}
-		return err
 	}
-	if err := mark("docs_fts", qt.exactExpr(), matchExact); err != nil {
-		return nil, err
-	}
-	if err := mark("docs_py", qt.sound.pinyinExpr(), matchPinyin); err != nil {
-		return nil, err
-	}
-	if err := mark("docs_py", qt.sound.initialsExpr(), matchInitials); err != nil {
-		return nil, err
+	for _, q := range []struct {
+		table, expr string
+		kind        uint8
+	}{
+		{"docs_fts", qt.exactExpr(), matchExact},
+		{"docs_py", qt.sound.pinyinExpr(), matchPinyin},
+		{"docs_py", qt.sound.initialsExpr(), matchInitials},
+	} {
+		if q.expr == "" {
+			continue
+		}
+		ids, err := rowids(ctx, tx, q.table, q.expr)
+		if err != nil {
+			return nil, err
+		}
+		mark(ids, q.kind)
 	}
 	if len(qt.split) > 0 {
 		// 西湖jz: every run matched on its own (the characters as typed, the letters by sound),
-		// not necessarily next to each other.
-		var both map[int64]uint8
-		for _, part := range qt.split {
+		// not necessarily next to each other; counted as a sound match.
+		var both []uint8
+		for n, part := range qt.split {
 			k, err := matchTerm(ctx, tx, part)
 			if err != nil {
 				return nil, err
 			}
-			if both == nil {
+			if n == 0 {
 				both = k
 				continue
 			}
-			for id, v := range both {
-				if k[id] == 0 {
-					delete(both, id)
+			both = both[:min(len(both), len(k))]
+			for i := range both {
+				if k[i] == 0 {
+					both[i] = 0
 				} else {
-					both[id] = v | k[id]
+					both[i] |= k[i]
 				}
 			}
 		}
-		for id, v := range both {
-			if v&^matchExact != 0 {
-				kinds[id] |= v &^ matchExact
-			} else {
-				kinds[id] |= matchExact
+		for i, v := range both {
+			if v == 0 {
+				continue
 			}
+			if v&^matchExact != 0 {
+				v &^= matchExact
+			}
+			if i >= len(kinds) {
+				kinds = slices.Grow(kinds, i+1-len(kinds))[:i+1]
+			}
+			kinds[i] |= v
 		}
 	}
 	return kinds, nil
@@ -441,10 +467,7 @@ func (s *store) keyer(q search.Query, qts []qterm, m matches) func(int, *ranked)
 		return func(i int, r *ranked) {
 			score := 0.0
 			for k, sc := range scorers {
-				kind := matchExact
-				if m.kinds != nil {
-					kind = m.kinds[k][int64(i)]
-				}
+				kind := m.kind(k, i)
 				switch {
 				case kind&matchExact != 0:
 					switch {
@@ -507,7 +530,7 @@ func termNeedles(terms []term) []needle {
 
 // soundTitleLimit bounds the matches whose titles are read to rank pinyin and initials
 // matches in the title above those elsewhere.
-const soundTitleLimit = 3000
+const soundTitleLimit = 1000
 
 // anyIn reports whether the field holds one of the needles (a term or one of its synonyms).
 func anyIn(ns []needle, sig *bloom, field string) bool {

@@ -201,7 +201,8 @@ func readsAs(chars []rune, seg []string) bool {
 
 func initialsAre(chars []rune, inits string) bool {
 	for k, c := range chars {
-		if !slices.Contains(textfold.Initials(c), inits[k]) {
+		cs := textfold.SoundOf(c)
+		if cs == nil || strings.IndexByte(initialsOf(cs), inits[k]) < 0 {
 			return false
 		}
 	}

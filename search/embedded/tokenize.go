@@ -181,54 +181,80 @@ func (t term) expr() string {
 const maxReadings = 2
 
 // pinyinText returns the sound tokens of a text for the docs_py table, each once: for each
-// pair of neighbouring Chinese characters "<reading>0<reading>" for every combination of
-// their readings and the pair of their initials ("xh"), and "<reading>0" for the last
-// character of each run, so a one-syllable query is the prefix query "hu0" *. The digit 0
-// keeps syllable boundaries (hu0* is not huang) and tells pinyin tokens from initials.
+// pair of neighbouring Chinese characters "<reading>0<reading>" for every combination of their
+// readings and the pair of their initials ("xh"), and "<reading>0" for the last character of
+// each run, so a one-syllable query is the prefix query "hu0" *. The digit 0 keeps syllable
+// boundaries (hu0* is not huang) and tells pinyin tokens from initials.
 func pinyinText(s string) string {
-	var b strings.Builder
-	seen := map[string]bool{}
-	add := func(tok string) {
-		if seen[tok] {
+	var w soundWriter
+	return w.text(s)
+}
+
+// soundWriter makes pinyinText's tokens; its buffers are reused from one text to the next.
+type soundWriter struct {
+	b    strings.Builder
+	seen map[uint32]struct{} // tokens written: pairs of syllable ids, ends, initial pairs
+}
+
+func (w *soundWriter) text(s string) string {
+	w.b.Reset()
+	if w.seen == nil {
+		w.seen = make(map[uint32]struct{}, 256)
+	}
+	clear(w.seen)
+	write := func(key uint32, parts ...string) {
+		if _, ok := w.seen[key]; ok {
 			return
 		}
-		seen[tok] = true
-		if b.Len() > 0 {
-			b.WriteByte(' ')
+		w.seen[key] = struct{}{}
+		if w.b.Len() > 0 {
+			w.b.WriteByte(' ')
 		}
-		b.WriteString(tok)
+		for _, p := range parts {
+			w.b.WriteString(p)
+		}
 	}
+	const end, initials = 1 << 30, 1 << 31
 	for _, r := range runs(foldString(s)) {
 		if r.class != cjk {
 			continue
 		}
-		var prev []string
-		var prevIni []byte
+		var prev *textfold.CharSound
 		for i, c := range r.runes {
-			cur := textfold.Readings(c)
-			if len(cur) > maxReadings {
-				cur = cur[:maxReadings]
-			}
-			curIni := textfold.Initials(c)
-			if i > 0 {
-				for _, a := range prev {
-					for _, b := range cur {
-						add(a + "0" + b)
+			cur := textfold.SoundOf(c)
+			if cur != nil && prev != nil {
+				for k, a := range prev.Readings[:min(len(prev.Readings), maxReadings)] {
+					for j, z := range cur.Readings[:min(len(cur.Readings), maxReadings)] {
+						write(uint32(prev.IDs[k])<<16|uint32(cur.IDs[j]), a, "0", z)
 					}
 				}
-				for _, a := range prevIni {
-					for _, b := range curIni {
-						add(string([]byte{a, b}))
+				pi, ci := initialsOf(prev), initialsOf(cur)
+				for k := 0; k < len(pi); k++ {
+					for j := 0; j < len(ci); j++ {
+						a, z := pi[k:k+1], ci[j:j+1]
+						write(initials|uint32(a[0])<<8|uint32(z[0]), a, z)
 					}
 				}
 			}
-			if i == len(r.runes)-1 {
-				for _, a := range cur {
-					add(a + "0")
+			if cur != nil && i == len(r.runes)-1 {
+				for k, a := range cur.Readings[:min(len(cur.Readings), maxReadings)] {
+					write(end|uint32(cur.IDs[k]), a, "0")
 				}
 			}
-			prev, prevIni = cur, curIni
+			prev = cur
 		}
 	}
-	return b.String()
+	return w.b.String()
+}
+
+// initialsOf returns the distinct initials of the readings that are indexed (maxReadings).
+func initialsOf(cs *textfold.CharSound) string {
+	if len(cs.Readings) <= maxReadings || len(cs.Initials) == 1 {
+		return cs.Initials
+	}
+	a, b := cs.Readings[0][0], cs.Readings[1][0]
+	if a == b {
+		return cs.Initials[:1]
+	}
+	return string([]byte{a, b})
 }

@@ -50,7 +50,7 @@ func pinyinFields(texts ...string) (py, ini string) {
 					rs = rs[:maxReadings]
 				}
 				readings[i] = rs
-				for _, b := range textfold.Initials(c) {
+				for _, b := range []byte(textfold.Initials(c)) {
 					inits[i] = append(inits[i], string(b))
 				}
 			}

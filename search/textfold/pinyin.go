@@ -16,12 +16,26 @@ import (
 // syllables that occur.
 type pinyinTable struct {
 	readings  map[rune][]string
+	initials  map[rune]string
+	sounds    map[rune]*CharSound
 	syllables map[string]bool
+	ids       map[string]uint16
 	maxLen    int
 }
 
+// CharSound is how one character may be read: its readings (the most common first), their
+// ids (a number per syllable, for compact keys), and the distinct initials.
+type CharSound struct {
+	Readings []string
+	IDs      []uint16
+	Initials string
+}
+
 var table = sync.OnceValue(func() *pinyinTable {
-	t := &pinyinTable{readings: make(map[rune][]string, len(pinyin.PinyinDict)), syllables: map[string]bool{}}
+	t := &pinyinTable{readings: make(map[rune][]string, len(pinyin.PinyinDict)),
+		initials: make(map[rune]string, len(pinyin.PinyinDict)), syllables: map[string]bool{}}
+	t.sounds = make(map[rune]*CharSound, len(pinyin.PinyinDict))
+	t.ids = map[string]uint16{}
 	for code, list := range pinyin.PinyinDict {
 		var rs []string
 		for _, p := range strings.Split(list, ",") {
@@ -37,10 +51,25 @@ var table = sync.OnceValue(func() *pinyinTable {
 			continue
 		}
 		t.readings[rune(code)] = rs
+		var ini []byte
+		for _, s := range rs {
+			if !containsByte(ini, s[0]) {
+				ini = append(ini, s[0])
+			}
+		}
+		t.initials[rune(code)] = string(ini)
+		cs := &CharSound{Readings: rs, Initials: string(ini)}
 		for _, s := range rs {
 			t.syllables[s] = true
 			t.maxLen = max(t.maxLen, len(s))
+			id, ok := t.ids[s]
+			if !ok {
+				id = uint16(len(t.ids) + 1)
+				t.ids[s] = id
+			}
+			cs.IDs = append(cs.IDs, id)
 		}
+		t.sounds[rune(code)] = cs
 	}
 	return t
 })
@@ -101,20 +130,22 @@ func Readings(r rune) []string {
 	return table().readings[r]
 }
 
-// Initials returns the distinct first letters of a character's readings (长 → c, z; 西 → x):
-// how pinyin initials are typed (中国 → zg, not zhg).
-func Initials(r rune) []byte {
-	rs := Readings(r)
-	if len(rs) == 0 {
+// SoundOf returns how a character may be read, or nil for anything that is not a Chinese
+// character in the dictionary: Readings and Initials in one lookup, for indexing.
+func SoundOf(r rune) *CharSound {
+	if r < 0x3000 {
 		return nil
 	}
-	out := make([]byte, 0, 2)
-	for _, s := range rs {
-		if c := s[0]; !containsByte(out, c) {
-			out = append(out, c)
-		}
+	return table().sounds[r]
+}
+
+// Initials returns the distinct first letters of a character's readings (长 → "cz"; 西 →
+// "x"): how pinyin initials are typed (中国 → zg, not zhg). "" for anything else.
+func Initials(r rune) string {
+	if r < 0x3000 {
+		return ""
 	}
-	return out
+	return table().initials[r]
 }
 
 func containsByte(bs []byte, c byte) bool {

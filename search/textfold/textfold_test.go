@@ -66,7 +66,7 @@ func TestReadings(t *testing.T) {
 			}
 		}
 		for _, i := range []byte(c.initials) {
-			if !slices.Contains(Initials(c.r), i) {
+			if !strings.ContainsRune(Initials(c.r), rune(i)) {
 				t.Errorf("Initials(%c) = %s, want %c among them", c.r, Initials(c.r), i)
 			}
 		}
