@@ -176,6 +176,19 @@ func TestSearchBadParameters(t *testing.T) {
 	if code, _, _ := h.browser("").get("/search?near=abc"); code != http.StatusBadRequest {
 		t.Errorf("page with a bad point: %d, want 400", code)
 	}
+	// Whatever a resident types, an answer (or a 400 naming q), never a 5xx.
+	for _, text := range []string{"西湖xihu 建築!!", "ｘｉｈｕ", "😀", "！？。，", `" OR * -x`, strings.Repeat("xihu", 50),
+		strings.Repeat("x", 200), strings.Repeat("zhuang", 34), "\u200b", "%00"} {
+		status, out := h.api(http.MethodGet, "/api/v1/search?q="+q(text), "", nil)
+		e, _ := out["error"].(map[string]any)
+		fields, _ := e["fields"].(map[string]any)
+		if status != http.StatusOK && (status != http.StatusBadRequest || fields["q"] == nil) {
+			t.Errorf("q=%.30q: %d %v, want 200 or a 400 naming q", text, status, out)
+		}
+		if code, _, _ := h.browser("").get("/search?q=" + q(text)); code != http.StatusOK && code != http.StatusBadRequest {
+			t.Errorf("page q=%.30q: %d", text, code)
+		}
+	}
 }
 
 // TestSearchFallbackNotice: without a working engine the page and the API answer from the
