@@ -543,7 +543,7 @@ func decodeHit(raw meilisearch.Hit, q search.Query, center search.GeoPoint, hasC
 				return h, fmt.Errorf("decode %s highlight: %w", d.Key, err)
 			}
 		}
-		h.Title, h.Snippet = f.Title, f.Body
+		h.Title, h.Snippet = localHighlight(f.Title, f.Body, d, q.Text, q.Highlight.SnippetRunes, q.Highlight.PreTag, q.Highlight.PostTag)
 	}
 	return h, nil
 }

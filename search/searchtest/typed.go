@@ -31,6 +31,8 @@ var Typed = []search.Document{
 		Body: "居民轮流值守。", CommunityID: 2, Status: "do", CreatedAt: day("2025-04-07")},
 	{Type: search.TypeProject, ID: 108, Title: "爬山健步活动",
 		Body: "周末组织居民爬山。", CommunityID: 2, Status: "do", CreatedAt: day("2025-04-08")},
+	{Type: search.TypeNeed, ID: 109, Title: "舊樓建築外牆檢查",
+		Body: "外牆瓷磚鬆動，颱風天怕掉落傷人。", CommunityID: 2, Status: "open", CreatedAt: day("2025-04-09")},
 }
 
 func typedRef(id int64) search.Ref {
@@ -61,7 +63,8 @@ func typedCases() []typedCase {
 	}
 	return []typedCase{
 		// Traditional ↔ simplified, both ways; highlights mark the record's own characters.
-		{text: "建築", want: []int64{101}, exact: true},
+		{text: "建築", want: []int64{101, 109}, exact: true},
+		{text: "建筑 外墙", want: []int64{109}, exact: true, check: marked("建築", "外牆")},
 		{text: "西湖 建築", want: []int64{101}, exact: true},
 		{text: "长者食堂", want: []int64{102}, exact: true, check: func(t *testing.T, res *search.Result) {
 			if !strings.Contains(strings.ReplaceAll(res.Hits[0].Title, "]"+"[", ""), "[長者食堂]") {
@@ -70,7 +73,7 @@ func typedCases() []typedCase {
 		}},
 		{text: "銀行", want: []int64{103}, exact: true},
 		// Full pinyin, with or without spaces or tones, and full-width letters.
-		{text: "xihu", want: []int64{101}, exact: true},
+		{text: "xihu", want: []int64{101}, exact: true, check: marked("西湖")},
 		{text: "xihu jianzhu", want: []int64{101}, exact: true},
 		{text: "XīHú", want: []int64{101}, exact: true},
 		{text: "xi1hu2", want: []int64{101}, exact: true},
@@ -84,7 +87,7 @@ func typedCases() []typedCase {
 		{text: "changcheng", want: []int64{105}, exact: true},
 		{text: "zhangzhe", want: []int64{102}, exact: true},
 		// Initials, and a mix of characters and initials.
-		{text: "xh jz", want: []int64{101}}, // 询和 and 金查 (查 zha) in 103 read xh and jz too
+		{text: "xh jz", want: []int64{101}, check: marked("西湖", "建筑")}, // 询和, 金查 (查 zha) in 103 read xh, jz too
 		{text: "xhjz", want: []int64{101}, exact: true},
 		{text: "cq yh", want: []int64{103}, exact: true},
 		{text: "西湖jz", want: []int64{101}, exact: true},
@@ -93,6 +96,18 @@ func typedCases() []typedCase {
 		// Ranking: the word as typed, then pinyin, then initials.
 		{text: "ping", want: []int64{106, 107}, check: first(106, 107)},
 		{text: "pa", want: []int64{107, 108}, check: first(108, 107)},
+	}
+}
+
+// marked checks that the first hit's title marks each of words, in the record's characters.
+func marked(words ...string) func(*testing.T, *search.Result) {
+	return func(t *testing.T, res *search.Result) {
+		title := strings.ReplaceAll(res.Hits[0].Title, "][", "")
+		for _, w := range words {
+			if !strings.Contains(title, "["+w) && !strings.Contains(title, w+"]") {
+				t.Errorf("title %q: want %s marked", res.Hits[0].Title, w)
+			}
+		}
 	}
 }
 
