@@ -128,19 +128,25 @@ func (s *sound) pinyinExpr() string {
 	return "(" + strings.Join(alts, " OR ") + ")"
 }
 
-// initialsExpr is the FTS5 expression on docs_py for the initials reading, "" when none.
-func (s *sound) initialsExpr() string {
+// initialsExpr is the FTS5 expression on docs_py for the initials reading, "" when there is
+// none or no pair in the index reads so: for each two neighbouring letters, any reading pair
+// with those initials (xh: "xi0hu" OR "xian0hui" OR …), AND-ed.
+func (s *sound) initialsExpr(pairs func(a, b byte) []string) string {
 	if s == nil || s.inits == "" {
 		return ""
 	}
-	var pairs []string
+	var groups []string
 	for i := 0; i+1 < len(s.inits); i++ {
-		p := `"` + s.inits[i:i+2] + `"`
-		if !slices.Contains(pairs, p) {
-			pairs = append(pairs, p)
+		toks := pairs(s.inits[i], s.inits[i+1])
+		if len(toks) == 0 {
+			return ""
+		}
+		g := `("` + strings.Join(toks, `" OR "`) + `")`
+		if !slices.Contains(groups, g) {
+			groups = append(groups, g)
 		}
 	}
-	return "(" + strings.Join(pairs, " AND ") + ")"
+	return strings.Join(groups, " AND ")
 }
 
 // soundSpans finds where folded text reads as the sound: a run of Chinese characters whose
@@ -201,10 +207,23 @@ func readsAs(chars []rune, seg []string) bool {
 
 func initialsAre(chars []rune, inits string) bool {
 	for k, c := range chars {
-		cs := textfold.SoundOf(c)
-		if cs == nil || strings.IndexByte(initialsOf(cs), inits[k]) < 0 {
+		if !readsWithInitial(c, inits[k]) {
 			return false
 		}
 	}
 	return true
+}
+
+// readsWithInitial reports whether one of the character's indexed readings starts with b.
+func readsWithInitial(c rune, b byte) bool {
+	cs := textfold.SoundOf(c)
+	if cs == nil {
+		return false
+	}
+	for _, r := range cs.Readings[:min(len(cs.Readings), maxReadings)] {
+		if r[0] == b {
+			return true
+		}
+	}
+	return false
 }

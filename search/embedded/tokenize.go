@@ -182,27 +182,31 @@ const maxReadings = 2
 
 // pinyinText returns the sound tokens of a text for the docs_py table, each once: for each
 // pair of neighbouring Chinese characters "<reading>0<reading>" for every combination of their
-// readings and the pair of their initials ("xh"), and "<reading>0" for the last character of
-// each run, so a one-syllable query is the prefix query "hu0" *. The digit 0 keeps syllable
-// boundaries (hu0* is not huang) and tells pinyin tokens from initials.
+// readings (the first maxReadings), and "<reading>0" for the last character of each run, so a
+// one-syllable query is the prefix query "hu0" *. The digit 0 keeps syllable boundaries (hu0*
+// is not huang). Initials are not indexed: the pairs present in the index are kept in memory
+// by their initials (store.pairs), and "xh" is looked up as every pair that reads x… h….
 func pinyinText(s string) string {
 	var w soundWriter
 	return w.text(s)
 }
 
-// soundWriter makes pinyinText's tokens; its buffers are reused from one text to the next.
+// soundWriter makes pinyinText's tokens; its buffers are reused from one text to the next, and
+// pairs collects every pair token it made.
 type soundWriter struct {
-	b    strings.Builder
-	seen map[uint32]struct{} // tokens written: pairs of syllable ids, ends, initial pairs
+	b     strings.Builder
+	seen  map[uint32]struct{} // tokens written to this text: pairs of syllable ids, ends
+	pairs map[string]struct{}
 }
 
 func (w *soundWriter) text(s string) string {
 	w.b.Reset()
 	if w.seen == nil {
 		w.seen = make(map[uint32]struct{}, 256)
+		w.pairs = map[string]struct{}{}
 	}
 	clear(w.seen)
-	write := func(key uint32, parts ...string) {
+	write := func(key uint32, pair bool, parts ...string) {
 		if _, ok := w.seen[key]; ok {
 			return
 		}
@@ -210,11 +214,17 @@ func (w *soundWriter) text(s string) string {
 		if w.b.Len() > 0 {
 			w.b.WriteByte(' ')
 		}
+		start := w.b.Len()
 		for _, p := range parts {
 			w.b.WriteString(p)
 		}
+		if pair {
+			if tok := w.b.String()[start:]; !hasKey(w.pairs, tok) {
+				w.pairs[strings.Clone(tok)] = struct{}{}
+			}
+		}
 	}
-	const end, initials = 1 << 30, 1 << 31
+	const end = 1 << 30
 	for _, r := range runs(foldString(s)) {
 		if r.class != cjk {
 			continue
@@ -225,20 +235,13 @@ func (w *soundWriter) text(s string) string {
 			if cur != nil && prev != nil {
 				for k, a := range prev.Readings[:min(len(prev.Readings), maxReadings)] {
 					for j, z := range cur.Readings[:min(len(cur.Readings), maxReadings)] {
-						write(uint32(prev.IDs[k])<<16|uint32(cur.IDs[j]), a, "0", z)
-					}
-				}
-				pi, ci := initialsOf(prev), initialsOf(cur)
-				for k := 0; k < len(pi); k++ {
-					for j := 0; j < len(ci); j++ {
-						a, z := pi[k:k+1], ci[j:j+1]
-						write(initials|uint32(a[0])<<8|uint32(z[0]), a, z)
+						write(uint32(prev.IDs[k])<<16|uint32(cur.IDs[j]), true, a, "0", z)
 					}
 				}
 			}
 			if cur != nil && i == len(r.runes)-1 {
 				for k, a := range cur.Readings[:min(len(cur.Readings), maxReadings)] {
-					write(end|uint32(cur.IDs[k]), a, "0")
+					write(end|uint32(cur.IDs[k]), false, a, "0")
 				}
 			}
 			prev = cur
@@ -247,14 +250,17 @@ func (w *soundWriter) text(s string) string {
 	return w.b.String()
 }
 
-// initialsOf returns the distinct initials of the readings that are indexed (maxReadings).
-func initialsOf(cs *textfold.CharSound) string {
-	if len(cs.Readings) <= maxReadings || len(cs.Initials) == 1 {
-		return cs.Initials
+func hasKey(m map[string]struct{}, k string) bool {
+	_, ok := m[k]
+	return ok
+}
+
+// pairInitials returns the initials key of a pair token ("xi0hu" → 'x'<<8|'h'), false for
+// other tokens.
+func pairInitials(tok string) (uint16, bool) {
+	i := strings.IndexByte(tok, '0')
+	if i <= 0 || i == len(tok)-1 {
+		return 0, false
 	}
-	a, b := cs.Readings[0][0], cs.Readings[1][0]
-	if a == b {
-		return cs.Initials[:1]
-	}
-	return string([]byte{a, b})
+	return uint16(tok[0])<<8 | uint16(tok[i+1]), true
 }
