@@ -20,6 +20,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -103,6 +104,7 @@ func measure(t *testing.T, idx search.Index, n, batch int, headlines []string, m
 		t.Fatal(err)
 	}
 	var indexing time.Duration
+	cpu0 := cpuTime()
 	start := time.Now()
 	err := searchtest.PerfCorpus(n, batch, headlines, func(docs []search.Document) error {
 		s := time.Now()
@@ -118,7 +120,8 @@ func measure(t *testing.T, idx search.Index, n, batch int, headlines []string, m
 		t.Fatal(err)
 	}
 	indexing += time.Since(s)
-	t.Logf("indexing: %d documents in %.2f s (batches of %d; %.2f s wall with generation)", n, indexing.Seconds(), batch, time.Since(start).Seconds())
+	t.Logf("indexing: %d documents in %.2f s (batches of %d; %.2f s wall with generation; %.2f s CPU in this process)",
+		n, indexing.Seconds(), batch, time.Since(start).Seconds(), (cpuTime() - cpu0).Seconds())
 	runtime.GC()
 	debug.FreeOSMemory()
 	t.Logf("memory after indexing: %s", memory())
@@ -159,6 +162,16 @@ func measure(t *testing.T, idx search.Index, n, batch int, headlines []string, m
 		ms(pct(textOnly, 50)), ms(pct(textOnly, 95)))
 	t.Logf("memory after queries: %s", memory())
 	t.Logf("per query (ms):\n| query | total hits | median | max |\n|---|---:|---:|---:|\n%s", strings.Join(lines, "\n"))
+}
+
+// cpuTime is the CPU time (user + system) this process has used: less sensitive than wall time
+// to other work on a shared machine.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func pct(sorted []time.Duration, p int) time.Duration {
