@@ -28,7 +28,7 @@ import (
 
 // schemaVersion changes whenever the tables or the tokenization change; EnsureIndex then drops
 // the old index and reports it fresh, so the application rebuilds it from the database.
-const schemaVersion = "7"
+const schemaVersion = "8"
 
 // Config configures the embedded engine.
 type Config struct {
@@ -122,15 +122,13 @@ var schema = []string{
 		title, body, tags, title_end, body_end, tags_end,
 		content='', contentless_delete=1, tokenize='ascii', prefix='3'
 	)`,
-	// How the Chinese text sounds (tokenize.go, pinyinText): reading pairs "xi0hu" of title,
-	// tags and body, each once per document. A table of its own with
+	// How the Chinese text sounds (tokenize.go, pinyinText): readings "1xi" and reading pairs
+	// "xhi0u" of title, tags and body, each once per document. A table of its own with
 	// detail=none (rowids only: no positions or columns, which sound matching does not use)
 	// and no prefix index, so it costs a fraction of the text index.
 	`CREATE VIRTUAL TABLE docs_py USING fts5(
-		t, content='', contentless_delete=1, tokenize='ascii', detail=none
+		t, content='', contentless_delete=1, tokenize='ascii', detail=none, prefix='2'
 	)`,
-	// Its term list, read at start-up to know which reading pairs exist (store.pairs).
-	`CREATE VIRTUAL TABLE docs_py_terms USING fts5vocab(docs_py, 'row')`,
 }
 
 // EnsureIndex creates the tables, or recreates them when they were made by another schema
@@ -254,21 +252,6 @@ func (e *Engine) reload(ctx context.Context, force bool) error {
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("load columns: %w", err)
 	}
-	terms, err := tx.QueryContext(ctx, `SELECT term FROM docs_py_terms`)
-	if err != nil {
-		return fmt.Errorf("load reading pairs: %w", err)
-	}
-	defer terms.Close()
-	for terms.Next() {
-		var tok string
-		if err := terms.Scan(&tok); err != nil {
-			return fmt.Errorf("load reading pairs: %w", err)
-		}
-		st.addPair(tok)
-	}
-	if err := terms.Err(); err != nil {
-		return fmt.Errorf("load reading pairs: %w", err)
-	}
 	e.mu.Lock()
 	e.st, e.gen = st, gen
 	e.mu.Unlock()
@@ -306,13 +289,11 @@ func (e *Engine) Upsert(ctx context.Context, docs []search.Document) error {
 	workers := min(runtime.GOMAXPROCS(0), (len(docs)+99)/100)
 	var wg sync.WaitGroup
 	errs := make([]error, workers)
-	pairs := make([]map[string]struct{}, workers)
 	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			var sw soundWriter
-			defer func() { pairs[w] = sw.pairs }()
 			for i := w; i < len(docs); i += workers {
 				d, t := docs[i], &toks[i]
 				tags := cleanTags(d.Tags)
@@ -428,11 +409,6 @@ func (e *Engine) Upsert(ctx context.Context, docs []search.Document) error {
 	}, func(st *store) {
 		for i, d := range docs {
 			st.put(rowids[i], d)
-		}
-		for _, ps := range pairs {
-			for tok := range ps {
-				st.addPair(tok)
-			}
 		}
 	})
 	if err != nil {

@@ -88,7 +88,7 @@ func (e *Engine) search(ctx context.Context, q search.Query) (*search.Result, er
 	qts := compileTerms(parseTerms(q.Text))
 	var m matches
 	if len(qts) > 0 {
-		if m, err = match(ctx, tx, qts, e.pairsReading); err != nil {
+		if m, err = match(ctx, tx, qts); err != nil {
 			return nil, fmt.Errorf("match: %w", err)
 		}
 	}
@@ -174,7 +174,7 @@ const (
 	matchInitials
 )
 
-func match(ctx context.Context, tx *sql.Tx, qts []qterm, pairs func(a, b byte) []string) (matches, error) {
+func match(ctx context.Context, tx *sql.Tx, qts []qterm) (matches, error) {
 	if !hasSound(qts) {
 		exprs := make([]string, len(qts))
 		for i, qt := range qts {
@@ -185,7 +185,7 @@ func match(ctx context.Context, tx *sql.Tx, qts []qterm, pairs func(a, b byte) [
 	}
 	var m matches
 	for _, qt := range qts {
-		kinds, err := matchTerm(ctx, tx, qt, pairs)
+		kinds, err := matchTerm(ctx, tx, qt)
 		if err != nil {
 			return m, err
 		}
@@ -217,7 +217,7 @@ func match(ctx context.Context, tx *sql.Tx, qts []qterm, pairs func(a, b byte) [
 }
 
 // matchTerm returns how each document matches one term, indexed by rowid.
-func matchTerm(ctx context.Context, tx *sql.Tx, qt qterm, pairs func(a, b byte) []string) ([]uint8, error) {
+func matchTerm(ctx context.Context, tx *sql.Tx, qt qterm) ([]uint8, error) {
 	var kinds []uint8
 	mark := func(ids []int64, kind uint8) {
 		for _, id := range ids {
@@ -233,7 +233,7 @@ func matchTerm(ctx context.Context, tx *sql.Tx, qt qterm, pairs func(a, b byte) 
 	}{
 		{"docs_fts", qt.exactExpr(), matchExact},
 		{"docs_py", qt.sound.pinyinExpr(), matchPinyin},
-		{"docs_py", qt.sound.initialsExpr(pairs), matchInitials},
+		{"docs_py", qt.sound.initialsExpr(), matchInitials},
 	} {
 		if q.expr == "" {
 			continue
@@ -249,7 +249,7 @@ func matchTerm(ctx context.Context, tx *sql.Tx, qt qterm, pairs func(a, b byte) 
 		// not necessarily next to each other; counted as a sound match.
 		var both []uint8
 		for n, part := range qt.split {
-			k, err := matchTerm(ctx, tx, part, pairs)
+			k, err := matchTerm(ctx, tx, part)
 			if err != nil {
 				return nil, err
 			}
@@ -280,13 +280,6 @@ func matchTerm(ctx context.Context, tx *sql.Tx, qt qterm, pairs func(a, b byte) 
 		}
 	}
 	return kinds, nil
-}
-
-// pairsReading returns the reading-pair tokens in the index with initials a then b.
-func (e *Engine) pairsReading(a, b byte) []string {
-	e.mu.RLock()
-	defer e.mu.RUnlock()
-	return e.st.pairsReading(a, b)
 }
 
 // rowids lists the documents of an FTS5 table matching expr, as one group_concat row: a

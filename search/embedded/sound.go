@@ -70,7 +70,9 @@ func soundOf(r run) *sound {
 	}
 	letters := textfold.StripTones(string(r.runes))
 	s := &sound{segs: textfold.Syllabify(letters, textfold.MaxSegmentations)}
-	if textfold.MayBeInitials(letters) {
+	// Letters that read as pinyin are not also tried as initials: laoren means 老人, and
+	// l-a-o-r-e-n as six initials would only add noise (and cost).
+	if len(s.segs) == 0 && textfold.MayBeInitials(letters) {
 		s.inits = letters
 	}
 	if len(s.segs) == 0 && s.inits == "" {
@@ -102,10 +104,10 @@ func (qt qterm) exactExpr() string {
 }
 
 // pinyinExpr is the FTS5 expression on docs_py for the pinyin reading, "" when there is none.
-// A syllable is the prefix query "xi0" * (every pair starting with it, and the last character
-// of every run); several syllables are their pairs, AND-ed: "xi0hu" AND "hu0jian" AND
-// "jian0zhu". The pairs must all be in the document, not necessarily in one place: FTS5 has
-// no phrases over the several tokens a polyphone puts at one position.
+// A syllable is its token "1xi"; several syllables are their pairs, AND-ed: "xhi0u" AND
+// "hju0ian" AND "jzian0hu". The pairs must all be in the document, not necessarily in one
+// place: FTS5 has no phrases over the several tokens a polyphone puts at one position, and
+// with overlapping pairs a false match needs every pair elsewhere in the same record.
 func (s *sound) pinyinExpr() string {
 	if s == nil || len(s.segs) == 0 {
 		return ""
@@ -113,12 +115,12 @@ func (s *sound) pinyinExpr() string {
 	var alts []string
 	for _, seg := range s.segs {
 		if len(seg) == 1 {
-			alts = append(alts, `"`+seg[0]+`0" *`)
+			alts = append(alts, `"1`+seg[0]+`"`)
 			continue
 		}
 		var pairs []string
 		for i := 0; i+1 < len(seg); i++ {
-			p := `"` + seg[i] + "0" + seg[i+1] + `"`
+			p := `"` + pairToken(seg[i], seg[i+1]) + `"`
 			if !slices.Contains(pairs, p) {
 				pairs = append(pairs, p)
 			}
@@ -129,24 +131,19 @@ func (s *sound) pinyinExpr() string {
 }
 
 // initialsExpr is the FTS5 expression on docs_py for the initials reading, "" when there is
-// none or no pair in the index reads so: for each two neighbouring letters, any reading pair
-// with those initials (xh: "xi0hu" OR "xian0hui" OR …), AND-ed.
-func (s *sound) initialsExpr(pairs func(a, b byte) []string) string {
+// none: every two neighbouring letters are the start of a pair token ("xh" *), AND-ed.
+func (s *sound) initialsExpr() string {
 	if s == nil || s.inits == "" {
 		return ""
 	}
-	var groups []string
+	var pairs []string
 	for i := 0; i+1 < len(s.inits); i++ {
-		toks := pairs(s.inits[i], s.inits[i+1])
-		if len(toks) == 0 {
-			return ""
-		}
-		g := `("` + strings.Join(toks, `" OR "`) + `")`
-		if !slices.Contains(groups, g) {
-			groups = append(groups, g)
+		p := `"` + s.inits[i:i+2] + `" *`
+		if !slices.Contains(pairs, p) {
+			pairs = append(pairs, p)
 		}
 	}
-	return strings.Join(groups, " AND ")
+	return "(" + strings.Join(pairs, " AND ") + ")"
 }
 
 // soundSpans finds where folded text reads as the sound: a run of Chinese characters whose

@@ -42,34 +42,12 @@ type store struct {
 	dict  map[string]uint32 // category, status, kind and tag values; 0 means absent
 	names []string          // dict ids back to values
 
-	// pairs holds every reading-pair token of docs_py ("xi0hu") by the initials it reads as
-	// ('x'<<8|'h'), so initials are matched without indexing them: about 60,000 tokens at
-	// 100,000 documents. Tokens of deleted documents stay; they then match nothing.
-	pairs    map[uint16][]string
-	pairSeen map[string]struct{}
 }
-
-// addPair records a reading-pair token.
-func (s *store) addPair(tok string) {
-	if _, ok := s.pairSeen[tok]; ok {
-		return
-	}
-	key, ok := pairInitials(tok)
-	if !ok {
-		return
-	}
-	s.pairSeen[tok] = struct{}{}
-	s.pairs[key] = append(s.pairs[key], tok)
-}
-
-// pairsReading returns the pair tokens whose characters read with initials a then b.
-func (s *store) pairsReading(a, b byte) []string { return s.pairs[uint16(a)<<8|uint16(b)] }
 
 const noTime = math.MinInt64
 
 func newStore() *store {
-	return &store{dict: map[string]uint32{}, names: []string{""}, ints: map[int64]uint32{}, intVals: []int64{0},
-		pairs: map[uint16][]string{}, pairSeen: map[string]struct{}{}}
+	return &store{dict: map[string]uint32{}, names: []string{""}, ints: map[int64]uint32{}, intVals: []int64{0}}
 }
 
 // internInt returns the dense index of a community or grid id; 0 is absent.

@@ -21,10 +21,11 @@ import (
 // Other letters and digits form words, lower-cased; full-width ASCII (ＡＢＣ３) folds to ASCII,
 // and traditional characters to simplified (textfold.Fold), so 建築 and 建筑 are one text.
 //
-// Chinese characters are also indexed by sound, in a second FTS5 table (pinyinText): for every
-// pair of neighbouring characters, the pair of their readings ("xi0hu" for 西湖) and of their
-// initials ("xh"), every combination of a polyphone's readings (银行 yin0hang and yin0xing).
-// A Latin query term is looked up there as well as as a word (sound.go).
+// Chinese characters are also indexed by sound, in a second FTS5 table (pinyinText): every
+// reading of every character, and for every pair of neighbouring characters the pair of their
+// readings led by their initials ("xhi0u" for 西湖), every combination of a polyphone's
+// readings (银行: yhin0ang and yxin0ing). A Latin query term is looked up there as well as as a
+// word (sound.go).
 
 // class is a rune's role in tokenization.
 type class int
@@ -180,68 +181,70 @@ func (t term) expr() string {
 // 重 tong), and every reading kept multiplies the pairs around it.
 const maxReadings = 2
 
-// pinyinText returns the sound tokens of a text for the docs_py table, each once: for each
-// pair of neighbouring Chinese characters "<reading>0<reading>" for every combination of their
-// readings (the first maxReadings), and "<reading>0" for the last character of each run, so a
-// one-syllable query is the prefix query "hu0" *. The digit 0 keeps syllable boundaries (hu0*
-// is not huang). Initials are not indexed: the pairs present in the index are kept in memory
-// by their initials (store.pairs), and "xh" is looked up as every pair that reads x… h….
+// pinyinText returns the sound tokens of a text for the docs_py table, each once:
+//
+//   - "1<reading>" for every reading of every Chinese character ("1xi", "1hu"): a one-syllable
+//     query is that token;
+//   - for every two neighbouring characters and every combination of their readings, the two
+//     initials first, then the rest of each reading: 西湖 (xi, hu) → "xhi0u", 银行 → "yhin0ang"
+//     and "yxin0ing". Pinyin of several syllables is its pairs; initials are a prefix of a
+//     pair, so xh is the prefix query "xh" *, and need no tokens of their own.
+//
+// Only the first maxReadings readings of a character are indexed. The digits keep the pieces
+// apart: no pair token starts with 1, and 0 ends the first syllable.
 func pinyinText(s string) string {
 	var w soundWriter
 	return w.text(s)
 }
 
-// soundWriter makes pinyinText's tokens; its buffers are reused from one text to the next, and
-// pairs collects every pair token it made.
+// soundWriter makes pinyinText's tokens; its buffers are reused from one text to the next.
 type soundWriter struct {
-	b     strings.Builder
-	seen  map[uint32]struct{} // tokens written to this text: pairs of syllable ids, ends
-	pairs map[string]struct{}
+	b    strings.Builder
+	seen map[uint32]struct{} // tokens written to this text: syllable ids, pairs of them
 }
 
 func (w *soundWriter) text(s string) string {
 	w.b.Reset()
 	if w.seen == nil {
 		w.seen = make(map[uint32]struct{}, 256)
-		w.pairs = map[string]struct{}{}
 	}
 	clear(w.seen)
-	write := func(key uint32, pair bool, parts ...string) {
+	first := func(key uint32) bool {
 		if _, ok := w.seen[key]; ok {
-			return
+			return false
 		}
 		w.seen[key] = struct{}{}
 		if w.b.Len() > 0 {
 			w.b.WriteByte(' ')
 		}
-		start := w.b.Len()
-		for _, p := range parts {
-			w.b.WriteString(p)
-		}
-		if pair {
-			if tok := w.b.String()[start:]; !hasKey(w.pairs, tok) {
-				w.pairs[strings.Clone(tok)] = struct{}{}
-			}
-		}
+		return true
 	}
-	const end = 1 << 30
+	const unigram = 1 << 30
 	for _, r := range runs(foldString(s)) {
 		if r.class != cjk {
 			continue
 		}
 		var prev *textfold.CharSound
-		for i, c := range r.runes {
+		for _, c := range r.runes {
 			cur := textfold.SoundOf(c)
-			if cur != nil && prev != nil {
-				for k, a := range prev.Readings[:min(len(prev.Readings), maxReadings)] {
-					for j, z := range cur.Readings[:min(len(cur.Readings), maxReadings)] {
-						write(uint32(prev.IDs[k])<<16|uint32(cur.IDs[j]), true, a, "0", z)
-					}
+			if cur == nil {
+				prev = nil
+				continue
+			}
+			cr := cur.Readings[:min(len(cur.Readings), maxReadings)]
+			for j, z := range cr {
+				if first(unigram | uint32(cur.IDs[j])) {
+					w.b.WriteByte('1')
+					w.b.WriteString(z)
 				}
 			}
-			if cur != nil && i == len(r.runes)-1 {
-				for k, a := range cur.Readings[:min(len(cur.Readings), maxReadings)] {
-					write(end|uint32(cur.IDs[k]), false, a, "0")
+			if prev != nil {
+				for k, a := range prev.Readings[:min(len(prev.Readings), maxReadings)] {
+					for j, z := range cr {
+						if first(uint32(prev.IDs[k])<<16 | uint32(cur.IDs[j])) {
+							writePair(&w.b, a, z)
+						}
+					}
 				}
 			}
 			prev = cur
@@ -250,17 +253,19 @@ func (w *soundWriter) text(s string) string {
 	return w.b.String()
 }
 
-func hasKey(m map[string]struct{}, k string) bool {
-	_, ok := m[k]
-	return ok
+// writePair writes the pair token of two readings: both initials, then the rest of each with
+// 0 between (xi, hu → xhi0u).
+func writePair(b *strings.Builder, a, z string) {
+	b.WriteByte(a[0])
+	b.WriteByte(z[0])
+	b.WriteString(a[1:])
+	b.WriteByte('0')
+	b.WriteString(z[1:])
 }
 
-// pairInitials returns the initials key of a pair token ("xi0hu" → 'x'<<8|'h'), false for
-// other tokens.
-func pairInitials(tok string) (uint16, bool) {
-	i := strings.IndexByte(tok, '0')
-	if i <= 0 || i == len(tok)-1 {
-		return 0, false
-	}
-	return uint16(tok[0])<<8 | uint16(tok[i+1]), true
+// pairToken returns the pair token of two readings.
+func pairToken(a, z string) string {
+	var b strings.Builder
+	writePair(&b, a, z)
+	return b.String()
 }
