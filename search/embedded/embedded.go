@@ -28,7 +28,7 @@ import (
 
 // schemaVersion changes whenever the tables or the tokenization change; EnsureIndex then drops
 // the old index and reports it fresh, so the application rebuilds it from the database.
-const schemaVersion = "8"
+const schemaVersion = "9"
 
 // Config configures the embedded engine.
 type Config struct {
@@ -122,7 +122,7 @@ var schema = []string{
 		title, body, tags, title_end, body_end, tags_end,
 		content='', contentless_delete=1, tokenize='ascii', prefix='3'
 	)`,
-	// How the Chinese text sounds (tokenize.go, pinyinText): readings "1xi" and reading pairs
+	// How the Chinese text sounds (tokenize.go, pinyinText): readings "00xi" and reading pairs
 	// "xhi0u" of title, tags and body, each once per document. A table of its own with
 	// detail=none (rowids only: no positions or columns, which sound matching does not use)
 	// and no prefix index, so it costs a fraction of the text index.

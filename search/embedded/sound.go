@@ -104,7 +104,7 @@ func (qt qterm) exactExpr() string {
 }
 
 // pinyinExpr is the FTS5 expression on docs_py for the pinyin reading, "" when there is none.
-// A syllable is its token "1xi"; several syllables are their pairs, AND-ed: "xhi0u" AND
+// A syllable is its token "00xi"; several syllables are their pairs, AND-ed: "xhi0u" AND
 // "hju0ian" AND "jzian0hu". The pairs must all be in the document, not necessarily in one
 // place: FTS5 has no phrases over the several tokens a polyphone puts at one position, and
 // with overlapping pairs a false match needs every pair elsewhere in the same record.
@@ -115,7 +115,7 @@ func (s *sound) pinyinExpr() string {
 	var alts []string
 	for _, seg := range s.segs {
 		if len(seg) == 1 {
-			alts = append(alts, `"1`+seg[0]+`"`)
+			alts = append(alts, `"00`+seg[0]+`"`)
 			continue
 		}
 		var pairs []string

@@ -183,15 +183,16 @@ const maxReadings = 2
 
 // pinyinText returns the sound tokens of a text for the docs_py table, each once:
 //
-//   - "1<reading>" for every reading of every Chinese character ("1xi", "1hu"): a one-syllable
-//     query is that token;
+//   - "00<reading>" for every reading of every Chinese character ("00xi", "00hu"): a
+//     one-syllable query is that token (the shared "00" costs the two-character prefix index
+//     one entry per document, not one per syllable);
 //   - for every two neighbouring characters and every combination of their readings, the two
 //     initials first, then the rest of each reading: 西湖 (xi, hu) → "xhi0u", 银行 → "yhin0ang"
 //     and "yxin0ing". Pinyin of several syllables is its pairs; initials are a prefix of a
 //     pair, so xh is the prefix query "xh" *, and need no tokens of their own.
 //
 // Only the first maxReadings readings of a character are indexed. The digits keep the pieces
-// apart: no pair token starts with 1, and 0 ends the first syllable.
+// apart: no pair token starts with a digit, and 0 ends the first syllable.
 func pinyinText(s string) string {
 	var w soundWriter
 	return w.text(s)
@@ -234,7 +235,7 @@ func (w *soundWriter) text(s string) string {
 			cr := cur.Readings[:min(len(cur.Readings), maxReadings)]
 			for j, z := range cr {
 				if first(unigram | uint32(cur.IDs[j])) {
-					w.b.WriteByte('1')
+					w.b.WriteString("00")
 					w.b.WriteString(z)
 				}
 			}

@@ -114,7 +114,8 @@ func readsAs(chars []rune, seg []string) bool {
 
 func initialsAre(chars []rune, inits string) bool {
 	for k, c := range chars {
-		if !strings.ContainsRune(textfold.Initials(c), rune(inits[k])) {
+		rs := textfold.Readings(c)
+		if !slices.ContainsFunc(rs[:min(len(rs), maxReadings)], func(r string) bool { return r[0] == inits[k] }) {
 			return false
 		}
 	}

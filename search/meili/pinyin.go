@@ -1,6 +1,7 @@
 package meili
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
@@ -19,8 +20,9 @@ import (
 // A Latin query word then matches one of these words as it is typed. Longer words are cut
 // into overlapping pieces the index holds (queryText).
 
-// maxReadings bounds the readings of one character (the most common first).
-const maxReadings = 3
+// maxReadings bounds the readings of one character (the most common first), as in the
+// embedded engine: later readings of a polyphone are nearly all archaic (和 huo, hu; 重 tong).
+const maxReadings = 2
 
 // maxGram is the most characters whose readings are joined into one word: a query word of
 // up to four syllables (an English word such as medicine reads as me-di-ci-ne) is matched as
@@ -50,8 +52,10 @@ func pinyinFields(texts ...string) (py, ini string) {
 					rs = rs[:maxReadings]
 				}
 				readings[i] = rs
-				for _, b := range []byte(textfold.Initials(c)) {
-					inits[i] = append(inits[i], string(b))
+				for _, r := range rs {
+					if !slices.Contains(inits[i], r[:1]) {
+						inits[i] = append(inits[i], r[:1])
+					}
 				}
 			}
 			for i := range run {
