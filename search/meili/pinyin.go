@@ -12,25 +12,23 @@ import (
 // charabia) but knows no pinyin. So each document also carries how its Chinese text sounds,
 // as Latin words in two searchable attributes after the text ones:
 //
-//   - py: for every Chinese character its readings (xi, hu), and for every two to four
-//     neighbouring characters their readings joined (xihu, xihujian), every combination of a
-//     polyphone's readings (银行: yinhang, yinxing);
-//   - ini: the initials of every two, three and four neighbouring characters (xh, xhj, xhjz).
+//   - py: every reading of every Chinese character (xi, hu) and, for every two neighbouring
+//     characters, their readings joined (xihu), every combination of a polyphone's readings
+//     (银行: yinhang, yinxing);
+//   - ini: the initials of every two neighbouring characters (xh).
 //
-// A Latin query word then matches one of these words as it is typed. Longer words are cut
-// into overlapping pieces the index holds (queryText).
+// A Latin query word then matches one of these words as typed; longer ones are cut into the
+// pairs the index holds (queryText), which Meilisearch requires all of and ranks closer
+// together first. Only pairs are indexed: joined words of three and four characters made the
+// index a hundred times larger (every one is a distinct word) and indexing 100,000 documents
+// took over ten minutes.
 
 // maxReadings bounds the readings of one character (the most common first), as in the
 // embedded engine: later readings of a polyphone are nearly all archaic (和 huo, hu; 重 tong).
 const maxReadings = 2
 
-// maxGram is the most characters whose readings are joined into one word: a query word of
-// up to four syllables (an English word such as medicine reads as me-di-ci-ne) is matched as
-// typed, longer pinyin is cut into pieces of four.
-const maxGram = 4
-
-// maxCombos bounds the words made for one window of characters with several polyphones.
-const maxCombos = 8
+// maxCombos bounds the words made for two neighbouring polyphones.
+const maxCombos = 4
 
 // pinyinFields returns the py and ini attributes of a document's text.
 func pinyinFields(texts ...string) (py, ini string) {
@@ -59,13 +57,13 @@ func pinyinFields(texts ...string) (py, ini string) {
 				}
 			}
 			for i := range run {
-				for n := 1; n <= maxGram && i+n <= len(run); n++ {
+				for n := 1; n <= 2 && i+n <= len(run); n++ {
 					for _, w := range joins(readings[i : i+n]) {
 						add(&p, seenP, w)
 					}
 				}
-				for n := 2; n <= 4 && i+n <= len(run); n++ {
-					for _, w := range joins(inits[i : i+n]) {
+				if i+2 <= len(run) {
+					for _, w := range joins(inits[i : i+2]) {
 						add(&in, seenI, w)
 					}
 				}
@@ -119,8 +117,8 @@ func hanRuns(s string) [][]rune {
 // queryText prepares what a resident typed for Meilisearch: full-width letters and digits
 // folded (ｘｉｈｕ), tones dropped (xī hú, xi1hu2), Latin letters glued to Chinese split off
 // (西湖jz → 西湖 jz), traditional characters folded to simplified as in the documents' folded
-// copies, and a Latin word longer than the index's pieces cut into overlapping ones: pinyin of
-// five or more syllables into fours (shequfuwuzhan → shequfuwu qufuwuzhan).
+// copies, and a Latin word longer than the index's pairs cut into overlapping pairs:
+// shequfuwu → shequ qufu fuwu, xhjz → xh hj jz.
 func queryText(text string) string {
 	var words []string
 	var cur []rune
@@ -156,21 +154,31 @@ func queryText(text string) string {
 	return strings.Join(strings.Fields(strings.Join(words, " ")), " ")
 }
 
-// latinWord folds one Latin word and cuts long pinyin or initials into indexed pieces.
+// latinWord folds one Latin word and cuts long pinyin or initials into the indexed pairs. A
+// word that could be English stays whole: one of the English words of the synonyms (canteen,
+// medicine read as pinyin too), or letters with a vowel that are not pinyin (elderly, care).
 func latinWord(w string) []string {
 	letters := textfold.StripTones(w)
-	if strings.Trim(letters, "abcdefghijklmnopqrstuvwxyz") != "" {
-		return []string{w} // digits or other scripts: as typed
+	if strings.Trim(letters, "abcdefghijklmnopqrstuvwxyz") != "" || textfold.Synonyms(letters) != nil {
+		return []string{w} // digits, other scripts, or a known English word: as typed
 	}
-	if segs := textfold.Syllabify(letters, 1); len(segs) == 1 && len(segs[0]) > maxGram {
+	if segs := textfold.Syllabify(letters, 1); len(segs) == 1 {
 		seg := segs[0]
+		if len(seg) <= 2 {
+			return []string{letters}
+		}
 		var out []string
-		for i := 0; i+maxGram <= len(seg); i++ {
-			out = append(out, strings.Join(seg[i:i+maxGram], ""))
+		for i := 0; i+2 <= len(seg); i++ {
+			out = append(out, seg[i]+seg[i+1])
 		}
 		return out
 	}
-	// Initials are not cut: an English word (elderly) is also a run of possible initials, and
-	// must reach the index whole. Initials of up to four characters are indexed.
+	if textfold.MayBeInitials(letters) && len(letters) > 2 && !strings.ContainsAny(letters, "aeo") {
+		var out []string
+		for i := 0; i+2 <= len(letters); i++ {
+			out = append(out, letters[i:i+2])
+		}
+		return out
+	}
 	return []string{letters}
 }

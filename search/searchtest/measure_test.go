@@ -93,7 +93,7 @@ func TestMeasure(t *testing.T) {
 			if pid != "" {
 				server = procMemory(pid)
 			}
-			return fmt.Sprintf("Meilisearch server %s; database %s; Go client process %s", server, size, procMemory("self"))
+			return fmt.Sprintf("Meilisearch server %s, %s CPU so far; database %s; Go client process %s", server, procCPU(pid), size, procMemory("self"))
 		})
 	})
 }
@@ -196,6 +196,22 @@ func procMemory(pid string) string {
 		}
 	}
 	return fmt.Sprintf("RSS %s (peak %s; anonymous %s, file %s)", v["VmRSS"], v["VmHWM"], v["RssAnon"], v["RssFile"])
+}
+
+// procCPU reads the CPU time (user + system) a process has used from /proc/<pid>/stat.
+func procCPU(pid string) string {
+	b, err := os.ReadFile("/proc/" + pid + "/stat")
+	if err != nil || pid == "" {
+		return "unknown"
+	}
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+2:]) // fields from the 3rd (state) on
+	if len(f) < 13 {
+		return "unknown"
+	}
+	utime, _ := strconv.ParseFloat(f[11], 64)
+	stime, _ := strconv.ParseFloat(f[12], 64)
+	return fmt.Sprintf("%.1f s", (utime+stime)/100) // clock ticks: 100 per second on Linux
 }
 
 func kbToMB(v string) string {

@@ -50,6 +50,9 @@ type typedCase struct {
 	want  []int64
 	exact bool                                   // want is the whole result
 	check func(t *testing.T, res *search.Result) // extra assertions
+	// differs: an engine's own exact result where it differs by design (docs/search.md).
+	differs map[string][]int64
+	why     string
 }
 
 func typedCases() []typedCase {
@@ -103,7 +106,10 @@ func typedCases() []typedCase {
 				t.Errorf("%v: want %s first", Refs(res), typedRef(108))
 			}
 		}},
-		{text: "pasq", want: []int64{107}, exact: true, check: marked("平安社区")},
+		{text: "pasq", want: []int64{107}, exact: true, check: marked("平安社区"),
+			differs: map[string][]int64{"meili": nil},
+			why: "Meilisearch holds initials as pairs; a longer word with a, e or o could be English " +
+				"(care, dance) and is sent whole, so only consonant initials (xhjz) are cut into pairs"},
 	}
 }
 
@@ -126,6 +132,16 @@ func testTyped(t *testing.T, e Engine) {
 			t.Parallel()
 			res := mustSearch(t, idx, search.Query{Text: c.text, PageSize: search.MaxPageSize, Highlight: &search.Highlight{PreTag: "[", PostTag: "]"}})
 			got := Refs(res)
+			if own, ok := c.differs[e.Name]; ok {
+				var want []search.Ref
+				for _, id := range own {
+					want = append(want, typedRef(id))
+				}
+				if !slices.Equal(sortedRefs(got), sortedRefs(want)) {
+					t.Errorf("%q on %s: hits %v, want %v\nwhy it differs: %s", c.text, e.Name, got, want, c.why)
+				}
+				return
+			}
 			var want []search.Ref
 			for _, id := range c.want {
 				want = append(want, typedRef(id))
