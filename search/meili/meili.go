@@ -290,8 +290,8 @@ type doc struct {
 	Geo         *geo     `json:"_geo,omitempty"`
 	TitleS      string   `json:"title_s,omitempty"` // folded to simplified, when that changes it
 	BodyS       string   `json:"body_s,omitempty"`
-	Py          string   `json:"py,omitempty"`  // how the Chinese text sounds: pinyin words
-	Ini         string   `json:"ini,omitempty"` // and initials (pinyin.go)
+	Py          []string `json:"py,omitempty"`  // how the Chinese text sounds: pinyin words
+	Ini         []string `json:"ini,omitempty"` // and initials (pinyin.go)
 }
 
 type geo struct {
