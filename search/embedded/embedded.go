@@ -279,16 +279,23 @@ func (e *Engine) Upsert(ctx context.Context, docs []search.Document) error {
 	if len(docs) == 0 {
 		return nil
 	}
-	// Tokenizing is pure Go and the slow part of preparing a row: do it before taking the
-	// write lock, on every core.
-	type tokens struct {
-		title, body, tags, titleEnd, bodyEnd, tagsEnd, py string
-		tagsJSON                                          any
-	}
+	// Tokenizing is pure Go and the slow part of preparing a row: it runs on every core while
+	// the docs rows are written (which need no tokens), and the FTS rows wait for it.
+	type tokens struct{ title, body, tags, titleEnd, bodyEnd, tagsEnd, py string }
 	toks := make([]tokens, len(docs))
+	// The docs rows need the tags as JSON before the tokenizers are done: made here.
+	tagsJSON := make([]any, len(docs))
+	for i, d := range docs {
+		if tags := cleanTags(d.Tags); len(tags) > 0 {
+			b, err := json.Marshal(tags)
+			if err != nil {
+				return fmt.Errorf("embedded search upsert: %w", err)
+			}
+			tagsJSON[i] = string(b)
+		}
+	}
 	workers := min(runtime.GOMAXPROCS(0), (len(docs)+99)/100)
 	var wg sync.WaitGroup
-	errs := make([]error, workers)
 	for w := range workers {
 		wg.Add(1)
 		go func() {
@@ -302,21 +309,10 @@ func (e *Engine) Upsert(ctx context.Context, docs []search.Document) error {
 				t.tags, t.tagsEnd = indexText(strings.Join(tags, " "))
 				// Newlines keep character pairs from spanning two fields.
 				t.py = sw.text(d.Title + "\n" + strings.Join(tags, "\n") + "\n" + d.Body)
-				if len(tags) > 0 {
-					b, err := json.Marshal(tags)
-					if err != nil {
-						errs[w] = err
-						return
-					}
-					t.tagsJSON = string(b)
-				}
 			}
 		}()
 	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("embedded search upsert: %w", err)
-	}
+	defer wg.Wait() // never leave tokenizers running past a failed write
 	rowids := make([]int64, len(docs))
 	err := e.write(ctx, func(tx *sql.Tx) error {
 		// The driver parses a statement again at every execution, so rows go in multi-row
@@ -335,7 +331,7 @@ func (e *Engine) Upsert(ctx context.Context, docs []search.Document) error {
 				if !d.EndsAt.IsZero() {
 					endsAt = d.EndsAt.UnixMilli()
 				}
-				args = append(args, string(d.Type), d.ID, d.Title, d.Body, toks[from+k].tagsJSON,
+				args = append(args, string(d.Type), d.ID, d.Title, d.Body, tagsJSON[from+k],
 					nullInt(d.CommunityID), nullInt(d.GridID), nullStr(d.Category), nullStr(d.Status), nullStr(d.Kind),
 					d.CreatedAt.UnixMilli(), endsAt, d.Amount, lat, lng)
 			}
@@ -375,6 +371,7 @@ func (e *Engine) Upsert(ctx context.Context, docs []search.Document) error {
 				rowids[from+k] = rowid
 			}
 		}
+		wg.Wait()
 		// The FTS rows of the whole batch go in one statement per table, as one JSON
 		// parameter read by json_each: each statement opens a savepoint at which FTS5 writes
 		// its pending terms to a new segment, and the driver binds positional parameters in
