@@ -21,9 +21,9 @@ func (s *Server) searchRoutes() {
 	s.usePages("search")
 	s.e.GET("/search", s.searchPage)
 	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/search", Op: "search", Tag: "search",
-		Summary: "Full-text search over public needs, projects, organizations and volunteers (Chinese as typed: 养老, 独居老人); answers from the database with fallback=true when the engine is down",
+		Summary: "Full-text search over public needs, projects, organizations and volunteers (Chinese as typed: 养老, 独居老人, 建築, xihu, xh jz, 长者); answers from the database with fallback=true when the engine is down",
 		Query: []queryParam{
-			{Name: "q", Type: "string", Desc: "text, at most 200 characters; words separated by spaces are AND-ed"},
+			{Name: "q", Type: "string", Desc: "text, at most 200 characters; words separated by spaces are AND-ed; simplified or traditional characters, full pinyin with or without tones (xihu, xī hú), initials (xh) and everyday synonyms (老人 / 长者 / elderly) all match"},
 			{Name: "type", Type: "string", Desc: "record types, comma-separated: " + joinSearchTypes()},
 			{Name: "community", Type: "integer", Desc: "community id"},
 			{Name: "category", Type: "string", Desc: "category code"},
