@@ -21,9 +21,9 @@ func (s *Server) searchRoutes() {
 	s.usePages("search")
 	s.e.GET("/search", s.searchPage)
 	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/search", Op: "search", Tag: "search",
-		Summary: "Full-text search over public needs, projects, organizations and volunteers (Chinese as typed: 养老, 独居老人); answers from the database with fallback=true when the engine is down",
+		Summary: "Full-text search over public needs, projects, organizations and volunteers (Chinese as typed: 养老, 独居老人, 建築, xihu, xh jz, 长者); answers from the database with fallback=true when the engine is down",
 		Query: []queryParam{
-			{Name: "q", Type: "string", Desc: "text, at most 200 characters; words separated by spaces are AND-ed"},
+			{Name: "q", Type: "string", Desc: "text, at most 200 characters; words separated by spaces are AND-ed; simplified or traditional characters, full pinyin with or without tones (xihu, xī hú), initials (xh) and everyday synonyms (老人 / 长者 / elderly) all match"},
 			{Name: "type", Type: "string", Desc: "record types, comma-separated: " + joinSearchTypes()},
 			{Name: "community", Type: "integer", Desc: "community id"},
 			{Name: "category", Type: "string", Desc: "category code"},
@@ -299,13 +299,36 @@ func (s *Server) searchFacets(c echo.Context, v *View, res *app.SearchResults, n
 	return out
 }
 
-// SearchStatus labels a record's status; a type may word a status its own way (a campaign
-// that is "open" is raising money, a need that is "open" waits for a worker).
+// statusWords names the messages the record pages use for each type's statuses, so the
+// results page says 待受理 where the needs list does (one source for both).
+var statusWords = map[search.Type]string{
+	search.TypeNeed:         "status",
+	search.TypeProject:      "project_status",
+	search.TypeTender:       "tender_status",
+	search.TypeCampaign:     "funds.status",
+	search.TypeOrganization: "organization",
+	search.TypeVolunteer:    "volunteer",
+}
+
+// SearchStatus labels a record's status in the words of its own pages. Without a type (the
+// status facet over every type) the needs' words come first, then the other types'.
+// search.status.* holds only the words no record page has (a volunteer who is serving).
 func (v *View) SearchStatus(typ search.Type, status string) string {
-	if id := searchKey("status", string(typ)+"."+status); typ != "" && v.s.i18n.Has(v.Lang, id) {
+	groups := []string{statusWords[typ]}
+	if typ == "" {
+		for _, t := range search.Types {
+			groups = append(groups, statusWords[t])
+		}
+	}
+	for _, g := range groups {
+		if id := g + "." + status; g != "" && v.s.i18n.Has(v.Lang, id) {
+			return v.T(id)
+		}
+	}
+	if id := searchKey("status", status); v.s.i18n.Has(v.Lang, id) {
 		return v.T(id)
 	}
-	return v.T(searchKey("status", status))
+	return status
 }
 
 // searchKey is the message id of a search label, e.g. search.type.need.

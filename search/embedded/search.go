@@ -85,23 +85,16 @@ func (e *Engine) search(ctx context.Context, q search.Query) (*search.Result, er
 	}
 	defer tx.Rollback() //nolint:errcheck // read-only
 
-	terms := parseTerms(q.Text)
-	var matched []int64
-	if len(terms) > 0 {
-		// One row with every rowid: a quarter faster than a row per match through
-		// database/sql when a term is in most documents.
-		var list sql.NullString
-		err := tx.QueryRowContext(ctx, `SELECT group_concat(rowid) FROM docs_fts WHERE docs_fts MATCH ?`, matchExpr(terms)).Scan(&list)
-		if err != nil {
-			return nil, fmt.Errorf("match: %w", err)
-		}
-		if matched, err = parseRowids(list.String); err != nil {
+	qts := compileTerms(parseTerms(q.Text))
+	var m matches
+	if len(qts) > 0 {
+		if m, err = match(ctx, tx, qts); err != nil {
 			return nil, fmt.Errorf("match: %w", err)
 		}
 	}
 
 	e.mu.RLock()
-	page, res := e.st.query(q, terms, matched)
+	page, res := e.st.query(q, qts, m)
 	e.mu.RUnlock()
 	if len(page) == 0 {
 		return res, nil
@@ -123,8 +116,8 @@ func (e *Engine) search(ctx context.Context, q search.Query) (*search.Result, er
 			h.DistanceM = &dist
 		}
 		if hl := q.Highlight; hl != nil {
-			h.Title = highlightTitle(d.Title, terms, hl.PreTag, hl.PostTag)
-			h.Snippet = snippet(d.Body, terms, hl.SnippetRunes, hl.PreTag, hl.PostTag)
+			h.Title = highlightTitle(d.Title, qts, hl.PreTag, hl.PostTag)
+			h.Snippet = snippet(d.Body, qts, hl.SnippetRunes, hl.PreTag, hl.PostTag)
 		}
 		res.Hits = append(res.Hits, h)
 	}
@@ -151,6 +144,153 @@ func parseRowids(s string) ([]int64, error) {
 		n = n*10 + int64(c-'0')
 	}
 	return out, nil
+}
+
+// matches are the documents the text matched. Without Latin terms all is the answer, from
+// one FTS5 query; otherwise kinds holds, per term and indexed by rowid, how each document
+// matched it (matchExact, matchPinyin, matchInitials bits), from a few queries per term on the
+// two tables.
+type matches struct {
+	all   []int64
+	kinds [][]uint8
+}
+
+// kind returns how document i matched term k.
+func (m matches) kind(k, i int) uint8 {
+	if m.kinds == nil {
+		return matchExact
+	}
+	if i < len(m.kinds[k]) {
+		return m.kinds[k][i]
+	}
+	return 0
+}
+
+// How a document matched a term, best first: the characters or word as typed (or a synonym),
+// its pinyin, its initials.
+const (
+	matchExact uint8 = 1 << iota
+	matchPinyin
+	matchInitials
+)
+
+func match(ctx context.Context, tx *sql.Tx, qts []qterm) (matches, error) {
+	if !hasSound(qts) {
+		exprs := make([]string, len(qts))
+		for i, qt := range qts {
+			exprs[i] = qt.exactExpr()
+		}
+		all, err := rowids(ctx, tx, "docs_fts", strings.Join(exprs, " AND "))
+		return matches{all: all}, err
+	}
+	var m matches
+	for _, qt := range qts {
+		kinds, err := matchTerm(ctx, tx, qt)
+		if err != nil {
+			return m, err
+		}
+		m.kinds = append(m.kinds, kinds)
+	}
+	// The documents matching every term.
+	small := 0
+	for k, kinds := range m.kinds {
+		if len(kinds) < len(m.kinds[small]) {
+			small = k
+		}
+	}
+	for i, v := range m.kinds[small] {
+		if v == 0 {
+			continue
+		}
+		all := true
+		for k := range m.kinds {
+			if m.kind(k, i) == 0 {
+				all = false
+				break
+			}
+		}
+		if all {
+			m.all = append(m.all, int64(i))
+		}
+	}
+	return m, nil
+}
+
+// matchTerm returns how each document matches one term, indexed by rowid.
+func matchTerm(ctx context.Context, tx *sql.Tx, qt qterm) ([]uint8, error) {
+	var kinds []uint8
+	mark := func(ids []int64, kind uint8) {
+		for _, id := range ids {
+			if int(id) >= len(kinds) {
+				kinds = slices.Grow(kinds, int(id)+1-len(kinds))[:int(id)+1]
+			}
+			kinds[id] |= kind
+		}
+	}
+	for _, q := range []struct {
+		table, expr string
+		kind        uint8
+	}{
+		{"docs_fts", qt.exactExpr(), matchExact},
+		{"docs_py", qt.sound.pinyinExpr(), matchPinyin},
+		{"docs_py", qt.sound.initialsExpr(), matchInitials},
+	} {
+		if q.expr == "" {
+			continue
+		}
+		ids, err := rowids(ctx, tx, q.table, q.expr)
+		if err != nil {
+			return nil, err
+		}
+		mark(ids, q.kind)
+	}
+	if len(qt.split) > 0 {
+		// 西湖jz: every run matched on its own (the characters as typed, the letters by sound),
+		// not necessarily next to each other; counted as a sound match.
+		var both []uint8
+		for n, part := range qt.split {
+			k, err := matchTerm(ctx, tx, part)
+			if err != nil {
+				return nil, err
+			}
+			if n == 0 {
+				both = k
+				continue
+			}
+			both = both[:min(len(both), len(k))]
+			for i := range both {
+				if k[i] == 0 {
+					both[i] = 0
+				} else {
+					both[i] |= k[i]
+				}
+			}
+		}
+		for i, v := range both {
+			if v == 0 {
+				continue
+			}
+			if v&^matchExact != 0 {
+				v &^= matchExact
+			}
+			if i >= len(kinds) {
+				kinds = slices.Grow(kinds, i+1-len(kinds))[:i+1]
+			}
+			kinds[i] |= v
+		}
+	}
+	return kinds, nil
+}
+
+// rowids lists the documents of an FTS5 table matching expr, as one group_concat row: a
+// quarter faster than a row per match through database/sql when a term is in most documents.
+func rowids(ctx context.Context, tx *sql.Tx, table, expr string) ([]int64, error) {
+	var list sql.NullString
+	err := tx.QueryRowContext(ctx, `SELECT group_concat(rowid) FROM `+table+` WHERE `+table+` MATCH ?`, expr).Scan(&list)
+	if err != nil {
+		return nil, err
+	}
+	return parseRowids(list.String)
 }
 
 // readTx begins a read transaction whose snapshot the in-memory columns reflect, reloading
@@ -243,13 +383,13 @@ func less(x, y *ranked) int {
 // query filters the candidates (the matched rowids, or every document without text),
 // counts them, computes the facets and returns the requested page in order. Called under the
 // read lock.
-func (s *store) query(q search.Query, terms []term, matched []int64) ([]ranked, *search.Result) {
+func (s *store) query(q search.Query, qts []qterm, m matches) ([]ranked, *search.Result) {
 	res := &search.Result{Page: q.Page, PageSize: q.PageSize, Hits: []search.Hit{}}
 	keep := s.compile(q.Filter)
 	fc := s.newFacets(q.Facets)
 	k := q.Page * q.PageSize // the page ends at the k-th hit
 	top := newTopK(k)
-	key := s.keyer(q, terms)
+	key := s.keyer(q, qts, m)
 	visit := func(i int) {
 		if !s.alive[i] || !keep(i) {
 			return
@@ -260,8 +400,8 @@ func (s *store) query(q search.Query, terms []term, matched []int64) ([]ranked, 
 		key(i, &r)
 		top.push(r)
 	}
-	if len(terms) > 0 {
-		for _, rowid := range matched {
+	if len(qts) > 0 {
+		for _, rowid := range m.all {
 			if rowid < int64(len(s.alive)) {
 				visit(int(rowid))
 			}
@@ -281,7 +421,7 @@ func (s *store) query(q search.Query, terms []term, matched []int64) ([]ranked, 
 }
 
 // keyer returns the function filling a candidate's sort keys for the query's order.
-func (s *store) keyer(q search.Query, terms []term) func(int, *ranked) {
+func (s *store) keyer(q search.Query, qts []qterm, m matches) func(int, *ranked) {
 	switch srt := q.Sort; {
 	case srt.Near != nil:
 		c := *srt.Near
@@ -305,23 +445,54 @@ func (s *store) keyer(q search.Query, terms []term) func(int, *ranked) {
 			}
 			r.a = sign * float64(col[i])
 		}
-	case len(terms) > 0:
+	case len(qts) > 0:
 		// Relevance: every term counts 4 when it is in the title, 2 in the tags, 1 in the body
 		// only; equal scores go newest first. Like Meilisearch's ranking rules this is a
 		// bucket order, not BM25: at 100,000 documents FTS5's bm25() cost 127 ms for a term
-		// in 89,000 of them, and community records are short.
-		needles := termNeedles(terms)
-		full := 4 * float64(len(terms)) // every term in the title
+		// in 89,000 of them, and community records are short. A synonym counts a little less
+		// than the word as typed (3 in the title, 1.5 in the tags).
+		// A term matched only by sound counts less than any match of the characters: its
+		// pinyin 0.75 in the title, 0.5 elsewhere; its initials 0.35 and 0.25.
+		type scorer struct {
+			typed, synonyms []needle
+			snd             *sound
+		}
+		scorers := make([]scorer, len(qts))
+		for k, qt := range qts {
+			scorers[k] = scorer{typed: termNeedles([]term{qt.term}), synonyms: termNeedles(qt.variants), snd: qt.sound}
+		}
+		full := 4 * float64(len(qts)) // every term in the title
+		// Reading a title's characters costs about a microsecond; past soundTitleLimit
+		// matches (shequ in most documents) sound matches are not told apart by title.
+		titleSound := len(m.all) <= soundTitleLimit
 		return func(i int, r *ranked) {
 			score := 0.0
-			for _, t := range needles {
+			for k, sc := range scorers {
+				kind := m.kind(k, i)
 				switch {
-				case t.maybeIn(&s.titleSig[i]) && t.in(s.title[i]):
-					score += 4
-				case t.maybeIn(&s.tagSig[i]) && t.in(s.tagText[i]):
-					score += 2
+				case kind&matchExact != 0:
+					switch {
+					case anyIn(sc.typed, &s.titleSig[i], s.title[i]):
+						score += 4
+					case anyIn(sc.synonyms, &s.titleSig[i], s.title[i]):
+						score += 3
+					case anyIn(sc.typed, &s.tagSig[i], s.tagText[i]):
+						score += 2
+					case anyIn(sc.synonyms, &s.tagSig[i], s.tagText[i]):
+						score += 1.5
+					default:
+						score++
+					}
+				case kind&matchPinyin != 0:
+					score += 0.5
+					if titleSound && sc.snd != nil && soundIn(s.title[i], sc.snd, 'p') {
+						score += 0.25
+					}
 				default:
-					score++
+					score += 0.25
+					if titleSound && sc.snd != nil && soundIn(s.title[i], sc.snd, 'i') {
+						score += 0.1
+					}
 				}
 			}
 			r.score = score / full
@@ -360,6 +531,20 @@ func termNeedles(terms []term) []needle {
 		}
 	}
 	return out
+}
+
+// soundTitleLimit bounds the matches whose titles are read to rank pinyin and initials
+// matches in the title above those elsewhere.
+const soundTitleLimit = 1000
+
+// anyIn reports whether the field holds one of the needles (a term or one of its synonyms).
+func anyIn(ns []needle, sig *bloom, field string) bool {
+	for _, n := range ns {
+		if n.maybeIn(sig) && n.in(field) {
+			return true
+		}
+	}
+	return false
 }
 
 // maybeIn is the bloom test: false means the field cannot contain the term.
