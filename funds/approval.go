@@ -53,8 +53,8 @@ func (p ApprovalPolicy) Validate() error {
 	if !p.Currency.Valid() {
 		es.add("currency", fmt.Errorf("%w %q", ErrUnknownCurrency, p.Currency))
 	}
-	if p.Threshold < 0 {
-		es.add("threshold", ErrNegativeAmount)
+	if err := CheckLimit(p.Threshold); err != nil {
+		es.add("threshold", err)
 	}
 	if p.HandlerApprovals < 2 {
 		es.addf("handler_approvals", "must be at least 2: nobody spends alone")
@@ -154,8 +154,8 @@ func (p ApprovalPolicy) checkRequest(req DisbursementRequest) error {
 	if req.Amount.Currency != p.Currency {
 		return fieldErr("amount", fmt.Errorf("%w: request in %s, fund in %s", ErrCurrencyMismatch, req.Amount.Currency, p.Currency))
 	}
-	if req.Amount.Amount <= 0 {
-		return fieldErr("amount", ErrZeroAmount)
+	if err := CheckAmount(req.Amount.Amount); err != nil {
+		return fieldErr("amount", err)
 	}
 	if req.RequestedBy == "" {
 		return fieldErr("requested_by", errors.New("required"))

@@ -77,12 +77,18 @@ func (r Rule) Validate() error {
 	}
 	if r.DonorCap < 0 {
 		es.addf("donor_cap", "must not be negative (0 means no cap)")
+	} else if err := CheckLimit(r.DonorCap); err != nil {
+		es.add("donor_cap", err)
 	}
 	if r.CampaignCap < 0 {
 		es.addf("campaign_cap", "must not be negative (0 means no cap)")
+	} else if err := CheckLimit(r.CampaignCap); err != nil {
+		es.add("campaign_cap", err)
 	}
 	if r.MinContribution < 0 {
 		es.addf("min_contribution", "must not be negative")
+	} else if err := CheckLimit(r.MinContribution); err != nil {
+		es.add("min_contribution", err)
 	}
 	for _, cat := range sortedKeys(r.CategoryMultipliers) {
 		if cat == "" {
