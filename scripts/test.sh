@@ -36,6 +36,8 @@ go vet ./...
 start_meilisearch
 start_stripe_mock
 start_postgres
+# A second PostgreSQL that cmd/wushe's fault-injection test stops and restarts mid-load.
+start_postgres_fault
 
 # The first run uses the embedded default (SQLite); the second repeats every test on PostgreSQL.
 # Go's test cache replays packages that never read TEST_DATABASE_URL.
@@ -45,4 +47,8 @@ log "go test -race (SQLite)"
 go test -race "$@" ./...
 log "go test -race (PostgreSQL)"
 TEST_DATABASE_URL=$pg_url go test -race "$@" ./...
+# Every fuzz target for a few seconds on top of its committed corpus, which the runs above
+# already replayed as ordinary tests; scripts/fuzz.sh DURATION runs them long.
+log "fuzzing each target for ${WUSHE_FUZZ_TIME:-2s}"
+WUSHE_FUZZ_MINIMIZE=${WUSHE_FUZZ_MINIMIZE:-1s} ./scripts/fuzz.sh "${WUSHE_FUZZ_TIME:-2s}"
 log "all tests passed"
