@@ -70,10 +70,10 @@ func needFault(t *testing.T, name string) string {
 
 const (
 	faultWebhookSecret = "whsec_fault_injection"
-	faultCardGifts     = 40
-	faultOfflineGifts  = 20
-	faultGift          = 10000  // ¥100 each: ¥6,000 in all
-	faultPool          = 400000 // ¥4,000: the pool runs out under concurrency
+	faultCardGifts     = 30
+	faultOfflineGifts  = 10
+	faultGift          = 10000  // ¥100 each: ¥4,000 in all
+	faultPool          = 300000 // ¥3,000: the pool runs out under concurrency
 )
 
 // faultWorld is the fund the load runs against, written before the server starts.
@@ -83,8 +83,8 @@ type faultWorld struct {
 	adminToken         string
 }
 
-// prepareFault migrates an empty database and writes a fund with a 1:1 pool of ¥4,000, an
-// open campaign, 40 pending card gifts (as StartCheckout leaves them) and 20 recorded offline
+// prepareFault migrates an empty database and writes a fund with a 1:1 pool of ¥3,000, an
+// open campaign, 30 pending card gifts (as StartCheckout leaves them) and 10 recorded offline
 // gifts, and a token for the administrator who confirms them.
 func prepareFault(t *testing.T, cfg store.Config) *faultWorld {
 	t.Helper()
