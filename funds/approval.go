@@ -58,6 +58,8 @@ func (p ApprovalPolicy) Validate() error {
 	}
 	if p.HandlerApprovals < 2 {
 		es.addf("handler_approvals", "must be at least 2: nobody spends alone")
+	} else if p.HandlerApprovals > MaxPeople {
+		es.addf("handler_approvals", fmt.Sprintf("must be at most %d", MaxPeople))
 	}
 	if len(p.HandlerRoles) == 0 {
 		es.addf("handler_roles", "at least one role must be able to approve")
@@ -67,8 +69,8 @@ func (p ApprovalPolicy) Validate() error {
 			es.addf(fmt.Sprintf("handler_roles[%d]", i), "unknown role "+string(r))
 		}
 	}
-	if p.CommitteeSize < 1 {
-		es.addf("committee_size", "must be at least 1")
+	if p.CommitteeSize < 1 || p.CommitteeSize > MaxPeople {
+		es.addf("committee_size", fmt.Sprintf("must be between 1 and %d", MaxPeople))
 	}
 	if p.CommitteeQuorum < 0 || p.CommitteeQuorum > p.CommitteeSize {
 		es.addf("committee_quorum", "must be between 1 and the committee size (0 for a majority)")

@@ -30,6 +30,12 @@ const (
 	MaxTotal int64 = 100_000_000_000_000
 )
 
+// MaxPeople bounds the counts of people a rule or policy names — approvals needed, committee
+// size and quorum, donors needed to unlock a match: far above any community's, and far below
+// the 32-bit integer columns that store them (a count past 2^31 was a PostgreSQL
+// "integer out of range", a 500).
+const MaxPeople = 100_000
+
 // ErrOutOfRange is returned for amounts outside [MinAmount, MaxAmount] (or [0, MaxTotal] for
 // totals); it wraps ErrAmountOverflow when the amount is too large, so callers that show
 // "too large" keep working.

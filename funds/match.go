@@ -72,8 +72,8 @@ func (r Rule) Validate() error {
 	if r.UnlockShareBP < 0 || r.UnlockShareBP > 10000 {
 		es.addf("unlock_share_bp", "must be between 0 and 10000 basis points")
 	}
-	if r.UnlockDonors < 0 {
-		es.addf("unlock_donors", "must not be negative")
+	if r.UnlockDonors < 0 || r.UnlockDonors > MaxPeople {
+		es.addf("unlock_donors", fmt.Sprintf("must be between 0 and %d", MaxPeople))
 	}
 	if r.DonorCap < 0 {
 		es.addf("donor_cap", "must not be negative (0 means no cap)")

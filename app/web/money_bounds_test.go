@@ -51,6 +51,11 @@ func TestMoneyBoundsOverHTTP(t *testing.T) {
 		{"donor cap of 2^63-1", pool + "/rules", "admin", map[string]any{"ratio": "1:1", "donor_cap": int64(math.MaxInt64)}, "donor_cap"},
 		{"fund threshold of 2^63-1", "/api/v1/funds", "admin",
 			map[string]any{"community_id": a.place.Community.ID, "name": "大额基金", "approval_threshold": int64(math.MaxInt64)}, "approval_threshold"},
+		{"committee of 3,000,000,000 (a 32-bit column)", "/api/v1/funds", "admin",
+			map[string]any{"community_id": a.place.Community.ID, "name": "大委员会基金", "committee_size": 3000000000}, "committee_size"},
+		{"handler approvals of 3,000,000,000", "/api/v1/funds", "admin",
+			map[string]any{"community_id": a.place.Community.ID, "name": "多人审批基金", "handler_approvals": 3000000000}, "handler_approvals"},
+		{"unlock donors of 3,000,000,000", pool + "/rules", "admin", map[string]any{"ratio": "1:1", "unlock_donors": 3000000000}, "unlock_donors"},
 		{"disbursement of 2^63-1", "/api/v1/funds/" + id(fx.fund.ID) + "/disbursements", "community_worker",
 			map[string]any{"campaign_id": fx.campaign.ID, "payee_organization_id": h.org(a).ID, "amount": int64(math.MaxInt64), "purpose": "采购"}, "amount"},
 	} {
