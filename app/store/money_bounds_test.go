@@ -119,6 +119,16 @@ func TestMoneyBoundsMigration(t *testing.T) {
 		t.Errorf("float budget reads as %d, want the saturated %d", pool.Budget, int64(math.MaxInt64))
 	}
 
+	if s.Dialect() == migrations.SQLite {
+		var dangling []map[string]any
+		if err := s.DB(ctx).Raw("PRAGMA foreign_key_check").Scan(&dangling).Error; err != nil || len(dangling) > 0 {
+			t.Errorf("foreign key check after the rebuild: %v %v", dangling, err)
+		}
+		var ok string
+		if err := s.DB(ctx).Raw("PRAGMA integrity_check").Scan(&ok).Error; err != nil || ok != "ok" {
+			t.Errorf("integrity check after the rebuild: %q %v", ok, err)
+		}
+	}
 	// The ledger is still append-only.
 	for _, q := range []string{"UPDATE ledger_entries SET amount = 1", "DELETE FROM ledger_entries", "UPDATE ledger_transactions SET memo = 'x'", "DELETE FROM ledger_transactions"} {
 		if err := s.DB(ctx).Exec(q).Error; err == nil || !strings.Contains(err.Error(), "append-only") {
