@@ -196,6 +196,9 @@ type faultLoad struct {
 	fw     *faultWorld
 	server atomic.Pointer[faultServer]
 	client *http.Client
+
+	mu       sync.Mutex
+	answered map[int]int // failed attempts by status (0: no answer)
 }
 
 func (l *faultLoad) event(i int) []byte {
@@ -279,6 +282,9 @@ func (l *faultLoad) run(fault func()) (failed int64) {
 						break
 					}
 					failures.Add(1)
+					l.mu.Lock()
+					l.answered[st]++
+					l.mu.Unlock()
 					if time.Now().After(deadline) {
 						l.t.Errorf("job %d never succeeded (last status %d, %v)", j, st, err)
 						break
@@ -374,7 +380,7 @@ func faultScenario(t *testing.T, cfg store.Config, env map[string]string, fault 
 	for k, v := range env {
 		envList = append(envList, k+"="+v)
 	}
-	l := &faultLoad{t: t, fw: fw, client: &http.Client{Timeout: 10 * time.Second}}
+	l := &faultLoad{t: t, fw: fw, client: &http.Client{Timeout: 10 * time.Second}, answered: map[int]int{}}
 	srv, err := startFaultServer(t, envList)
 	if err != nil {
 		t.Fatal(err)
@@ -389,7 +395,8 @@ func faultScenario(t *testing.T, cfg store.Config, env map[string]string, fault 
 	l.resend()
 	l.server.Load().kill()
 	verifyFault(t, cfg, fw, env)
-	t.Logf("%d gifts under the fault in %v; %d attempts failed while it lasted and were retried", len(fw.cards)+len(fw.offline), took.Round(time.Millisecond), failed)
+	t.Logf("%d gifts under the fault in %v; %d attempts failed while it lasted and were retried (by status, 0 = no answer: %v)",
+		len(fw.cards)+len(fw.offline), took.Round(time.Millisecond), failed, l.answered)
 }
 
 // faultDatabase is a fresh database for a fault test: a schema in the PostgreSQL at base, or a
