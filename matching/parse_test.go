@@ -71,6 +71,7 @@ func TestParseProblemRejects(t *testing.T) {
 		{"array at top", `[]`, "json", `want '{'`},
 		{"trailing comma", `{"objective":"max_score",}`, "json", "want a field name"},
 		{"trailing data", `{"objective":"max_score"} x`, "json", "unexpected data"},
+		{"trailing NUL byte (found by FuzzParseProblem)", "{\"objective\":\"max_score\"}\x00", "json", "unexpected data"},
 		{"unknown top field", `{"objective":"max_score","budget":5}`, "budget", "unknown field"},
 		{"repeated field", `{"objective":"max_score","objective":"max_coverage"}`, "problem", `"objective" appears twice`},
 		{"missing objective", `{"workers":[]}`, "objective", "missing"},
