@@ -43,6 +43,10 @@ for dir in $(printf '%s\n' "${!targets[@]}" | sort); do
     last=$(grep -E '^fuzz: elapsed' "$out" | tail -n 1 || true)
     execs=$(sed -nE 's/.*execs: ([0-9]+).*/\1/p' <<<"$last")
     fresh=$(sed -nE 's/.*new interesting: ([0-9]+) \(total: ([0-9]+)\).*/\1 new, \2 in corpus/p' <<<"$last")
+    if [ "$status" != ok ]; then
+      input=$(sed -nE 's/.*Failing input written to (.*)/\1/p' "$out" | head -n 1)
+      status="FAILED ($(grep -m1 -E '^\s+[a-z_]+_test\.go:[0-9]+:' "$out" | sed -E 's/^\s+//' || true); input $dir/${input:-?})"
+    fi
     line="$dir $name: ${execs:-0} executions in $dur, ${fresh:-no coverage report}, $status"
     summary+=("$line")
     if [ "$status" != ok ]; then
