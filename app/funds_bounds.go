@@ -57,8 +57,8 @@ func addTotal(total, amount int64, field string) (int64, error) {
 	return s, nil
 }
 
-// storedAmountProblem says why a stored amount (which may predate the bounds) cannot be used
-// for arithmetic, or "" when it is within 0 … MaxTotal.
+// storedOutOfRange reports whether a stored amount (which may predate the bounds) lies outside
+// 0 … funds.MaxTotal, so arithmetic on it could overflow.
 func storedOutOfRange(n int64) bool { return funds.CheckTotal(n) != nil }
 
 // ErrMoneyData marks stored money Wushe cannot compute with: an amount outside the bounds
