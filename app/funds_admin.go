@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"sort"
 	"time"
 
@@ -290,14 +291,25 @@ func (a *App) DepositToPool(ctx context.Context, poolID int64, in DepositInput) 
 	}
 	fe := FieldErrors{}
 	a.validate.Into(fe, in)
-	if in.Amount <= 0 {
-		fe.Add("amount", "funds.error.amount_positive")
-	}
+	checkAmountField(fe, "amount", in.Amount)
 	if err := fe.Err(); err != nil {
 		return nil, err
 	}
 	d := &FundPoolDeposit{PoolID: pool.ID, Amount: in.Amount, Currency: pool.Currency, Note: in.Note, CreatedBy: ptr(p.User.ID), CreatedAt: a.Now()}
 	err = a.store.InTx(ctx, func(ctx context.Context) error {
+		// The pool's totals grow by the deposit: refuse one that would take them past
+		// funds.MaxTotal (a CHECK constraint refuses it too, should two deposits race).
+		now, err := a.store.FindPool(ctx, pool.ID)
+		if err != nil {
+			return err
+		}
+		if storedOutOfRange(now.Budget) || storedOutOfRange(now.Available) {
+			return MoneyDataError(fmt.Errorf("pool %d: budget %d, available %d", now.ID, now.Budget, now.Available))
+		}
+		checkTotalField(fe, "amount", now.Budget, in.Amount)
+		if err := fe.Err(); err != nil {
+			return err
+		}
 		if err := a.store.CreatePoolDeposit(ctx, d); err != nil {
 			return err
 		}

@@ -95,9 +95,8 @@ func (a *App) StartCheckout(ctx context.Context, campaignID int64, in DonateInpu
 	}
 	fe := FieldErrors{}
 	a.validate.Into(fe, in)
-	if in.Amount <= 0 {
-		fe.Add("amount", "funds.error.amount_positive")
-	} else if in.Amount > 99999999 {
+	checkAmountField(fe, "amount", in.Amount)
+	if in.Amount > 99999999 { // Stripe takes at most eight digits
 		fe.Add("amount", "funds.error.too_large")
 	}
 	if err := fe.Err(); err != nil {

@@ -196,6 +196,18 @@ func (a *App) inMatchTx(ctx context.Context, fn func(ctx context.Context) error)
 // the campaign's row lock (LockCampaign) and has checked the contribution is unpaid.
 func (a *App) succeed(ctx context.Context, camp *Campaign, c *Contribution) error {
 	now := a.Now()
+	// A gift recorded before the bounds existed may carry any int64: refuse to count it
+	// rather than let the campaign's and the fund's totals overflow.
+	if err := funds.CheckAmount(c.Amount); err != nil {
+		return fundsInvalid(&funds.FieldError{Field: "amount", Err: err})
+	}
+	if storedOutOfRange(camp.Raised) {
+		return MoneyDataError(fmt.Errorf("campaign %d raised %d", camp.ID, camp.Raised))
+	}
+	raised, err := addTotal(camp.Raised, c.Amount, "amount")
+	if err != nil {
+		return err
+	}
 	t, err := funds.ContributionSucceeded(contributionPosting(c))
 	if err != nil {
 		return err
@@ -204,7 +216,7 @@ func (a *App) succeed(ctx context.Context, camp *Campaign, c *Contribution) erro
 		return err
 	}
 	c.Status, c.SucceededAt, c.UpdatedAt = string(funds.ContributionStatusSucceeded), &now, now
-	camp.Raised += c.Amount
+	camp.Raised = raised
 	cd, err := a.store.FindCampaignDonor(ctx, camp.ID, c.DonorKey)
 	if err != nil {
 		return err
@@ -242,6 +254,9 @@ func (a *App) matchGift(ctx context.Context, camp *Campaign, c *Contribution, cd
 	if err != nil {
 		return err
 	}
+	if storedOutOfRange(pool.Available) || storedOutOfRange(pool.Budget) {
+		return MoneyDataError(fmt.Errorf("pool %d: budget %d, available %d", pool.ID, pool.Budget, pool.Available))
+	}
 	gift := funds.Gift{Donor: c.DonorKey, Amount: c.Amount, DonorCounted: cd.Counted, FirstFromDonor: cd.Eligible == 0}
 	available := pool.Available
 	d, err := rule.Decide(mc, gift, available)
@@ -259,8 +274,12 @@ func (a *App) matchGift(ctx context.Context, camp *Campaign, c *Contribution, cd
 	if !d.Eligible {
 		return nil
 	}
-	cd.Eligible += c.Amount
-	cd.Counted += d.Counted
+	if cd.Eligible, err = addTotal(cd.Eligible, c.Amount, "amount"); err != nil {
+		return err
+	}
+	if cd.Counted, err = addTotal(cd.Counted, d.Counted, "amount"); err != nil {
+		return err
+	}
 	applyMatchState(camp, d.After)
 	if d.Counted == 0 && !d.Unlocks {
 		return nil
@@ -434,13 +453,21 @@ func fundsInvalid(err error) error {
 	var fes funds.FieldErrors
 	var fe1 *funds.FieldError
 	out := FieldErrors{}
+	add := func(f *funds.FieldError) {
+		var re *funds.RangeError
+		if _, done := out[f.Field]; !done && errors.As(f.Err, &re) {
+			out[f.Field] = rangeMessage(re)
+			return
+		}
+		out.Add(f.Field, fundsMsg(f.Err), "detail", f.Err.Error())
+	}
 	switch {
 	case errors.As(err, &fes):
 		for _, f := range fes {
-			out.Add(f.Field, fundsMsg(f.Err), "detail", f.Err.Error())
+			add(f)
 		}
 	case errors.As(err, &fe1):
-		out.Add(fe1.Field, fundsMsg(fe1.Err), "detail", fe1.Err.Error())
+		add(fe1)
 	default:
 		return err
 	}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"sort"
 
 	"github.com/wushe/wushe/funds"
@@ -91,10 +92,16 @@ func (a *App) SimulateRule(ctx context.Context, poolID int64, in RuleInput) (*Ru
 		return gifts[i].ID < gifts[j].ID
 	})
 	available := pool.Budget
+	if storedOutOfRange(available) {
+		return nil, MoneyDataError(fmt.Errorf("pool %d budget %d", pool.ID, available))
+	}
 	for _, g := range gifts {
 		net := g.Amount - g.Refunded
 		if net <= 0 {
 			continue
+		}
+		if funds.CheckAmount(net) != nil { // a gift stored before the bounds: its sums would overflow
+			return nil, MoneyDataError(fmt.Errorf("contribution %d amount %d", g.ID, net))
 		}
 		st := states[g.CampaignID]
 		cd := st.donors[g.DonorKey]

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/big"
 	"sort"
@@ -97,6 +98,9 @@ type PoolView struct {
 	Rules     []RuleView  `json:"rules"`
 	Campaigns []*Campaign `json:"campaigns"`
 	CanManage bool        `json:"can_manage"`
+	// DataError is set when the pool's stored money is outside the bounds (written before
+	// they were enforced) or its ledger sums overflow: the page warns instead of failing.
+	DataError bool `json:"data_error"`
 }
 
 // Pool returns a pool with its rule history and money; pools are public.
@@ -116,10 +120,14 @@ func (a *App) Pool(ctx context.Context, id int64) (*PoolView, error) {
 		_ = json.Unmarshal([]byte(r.KindMultipliers), &rv.KindMultipliers)
 		v.Rules = append(v.Rules, rv)
 	}
+	v.DataError = storedOutOfRange(pool.Budget) || storedOutOfRange(pool.Available)
 	bals, err := a.store.LedgerBalances(ctx, f.ID)
-	if err != nil {
+	if errors.Is(err, ErrMoneyData) {
+		v.DataError, bals = true, nil
+	} else if err != nil {
 		return nil, err
 	}
+	var reserved, committed funds.Accumulator
 	for _, b := range bals {
 		acc, err := funds.ParseAccount(b.Account)
 		if err != nil || acc.Pool != pool.ID {
@@ -127,10 +135,16 @@ func (a *App) Pool(ctx context.Context, id int64) (*PoolView, error) {
 		}
 		switch acc.Kind {
 		case funds.AccountPoolReserved:
-			v.Reserved += b.Credits - b.Debits
+			reserved.Add(b.Credits - b.Debits)
 		case funds.AccountMatch:
-			v.Committed += b.Credits - b.Debits
+			committed.Add(b.Credits - b.Debits)
 		}
+	}
+	var errR, errC error
+	v.Reserved, errR = reserved.Value()
+	v.Committed, errC = committed.Value()
+	if errR != nil || errC != nil || storedOutOfRange(v.Reserved) || storedOutOfRange(v.Committed) {
+		v.DataError = true
 	}
 	cs, _, err := a.store.FindCampaigns(ctx, CampaignFilter{PoolID: &pool.ID, Page: Page{Page: 1, PerPage: 100}})
 	if err != nil {
@@ -155,6 +169,8 @@ type CampaignView struct {
 	CanRefund  bool   `json:"can_refund"`
 	CanGive    bool   `json:"can_give"`
 	CardOnline bool   `json:"card_payments"`
+	// DataError is set when the campaign's stored money is outside the bounds.
+	DataError bool `json:"data_error"`
 }
 
 // Campaign returns a campaign with its progress; campaigns are public.
@@ -207,8 +223,13 @@ func (a *App) viewCampaignWith(ctx context.Context, lk *campaignLookup, c *Campa
 	v := &CampaignView{Campaign: c, FundName: f.Name, ProjectName: pr.Title, DaysLeft: fc.DaysLeft(a.Now()),
 		CanManage: Can(p, ActCampaignManage, t), CanRecord: Can(p, ActContributionRecord, t), CanRefund: Can(p, ActContributionRefund, t),
 		CanGive: c.Status == string(funds.CampaignOpen) && a.Now().Before(c.Deadline), CardOnline: a.payments != nil}
-	if c.Goal > 0 {
-		v.Percent = int(min(100, c.Raised*100/c.Goal))
+	v.DataError = funds.CheckAmount(c.Goal) != nil || storedOutOfRange(c.Raised) || storedOutOfRange(c.Matched)
+	if c.Goal > 0 && c.Raised >= 0 {
+		if pct, ok := funds.MulDiv(c.Raised, 100, c.Goal); ok {
+			v.Percent = int(min(100, pct))
+		} else {
+			v.Percent = 100
+		}
 	}
 	if c.PoolID != nil {
 		pe, ok := lk.pools[*c.PoolID]
@@ -256,9 +277,8 @@ func (a *App) MatchPreview(ctx context.Context, campaignID, amount int64) (funds
 	if err != nil {
 		return funds.Preview{}, err
 	}
-	if amount <= 0 {
-		fe := FieldErrors{}
-		fe.Add("amount", "funds.error.amount_positive")
+	if fe := (FieldErrors{}); funds.CheckAmount(amount) != nil {
+		checkAmountField(fe, "amount", amount)
 		return funds.Preview{}, fe.Err()
 	}
 	none := funds.Preview{Gift: funds.Money{Amount: amount, Currency: funds.Currency(c.Currency)}, Project: funds.Money{Amount: amount, Currency: funds.Currency(c.Currency)},
@@ -384,6 +404,9 @@ type LedgerSummary struct {
 	Sources  []SourceTotal    `json:"sources"`
 	Cash     int64            `json:"cash"`
 	Balanced bool             `json:"balanced"`
+	// DataError is set when stored amounts are outside the bounds or sums overflow; the totals
+	// shown are then incomplete and `wushe funds check` names the transactions.
+	DataError bool `json:"data_error"`
 }
 
 // Ledger returns a page of a fund's public ledger; the ledger is open to everyone.
@@ -429,6 +452,16 @@ func (a *App) FundLedgerSummary(ctx context.Context, fundID int64) (*LedgerSumma
 		}
 		return bySource[s]
 	}
+	// Stored entries may predate the bounds: every total is added with a check, and one that
+	// does not fit marks the summary instead of wrapping around.
+	add := func(dst *int64, v int64) {
+		s, ok := funds.Sum(*dst, v)
+		if !ok {
+			sum.DataError = true
+			return
+		}
+		*dst = s
+	}
 	var ft []funds.Transaction
 	for _, t := range txs {
 		tx := funds.Transaction{Kind: funds.TxKind(t.Kind), Ref: t.Ref}
@@ -445,11 +478,14 @@ func (a *App) FundLedgerSummary(ctx context.Context, fundID int64) (*LedgerSumma
 			switch {
 			case t.Kind == string(funds.TxContributionSucceeded) && acc.Kind == funds.AccountDonations,
 				t.Kind == string(funds.TxPoolDeposit) && acc.Kind == funds.AccountPoolAvailable:
-				get(src).Received += e.Amount
+				add(&get(src).Received, e.Amount)
 			case t.Kind == string(funds.TxContributionRefunded) && acc.Kind == funds.AccountDonations:
-				get(src).Received -= e.Amount
+				add(&get(src).Received, -e.Amount)
 			case t.Kind == string(funds.TxDisbursementPaid) && acc.Kind != funds.AccountCash:
-				get(src).Paid += e.Amount
+				add(&get(src).Paid, e.Amount)
+			}
+			if storedOutOfRange(e.Amount) || e.Amount == 0 {
+				sum.DataError = true
 			}
 		}
 		ft = append(ft, tx)
@@ -458,18 +494,30 @@ func (a *App) FundLedgerSummary(ctx context.Context, fundID int64) (*LedgerSumma
 	if err != nil || bal.Check() != nil {
 		sum.Balanced = false
 	}
+	if errors.Is(err, funds.ErrAmountOverflow) {
+		sum.DataError = true
+	}
 	if bal != nil {
-		for k, v := range bal.HeldBySource(funds.Currency(f.Currency), func(pool int64) funds.SourceKind { return funds.SourceKind(poolSource[pool]) }) {
-			get(string(k)).Held += v
+		held, herr := bal.HeldBySource(funds.Currency(f.Currency), func(pool int64) funds.SourceKind { return funds.SourceKind(poolSource[pool]) })
+		if herr != nil {
+			sum.DataError = true
+		}
+		for k, v := range held {
+			add(&get(string(k)).Held, v)
 		}
 		for k, v := range bal {
 			if k.Account.Kind == funds.AccountCash {
-				sum.Cash += v
+				add(&sum.Cash, v)
 			}
 		}
 	}
-	if sum.Balances, err = a.store.LedgerBalances(ctx, fundID); err != nil {
+	if sum.Balances, err = a.store.LedgerBalances(ctx, fundID); errors.Is(err, ErrMoneyData) {
+		sum.DataError, sum.Balanced, sum.Balances = true, false, []AccountBalance{}
+	} else if err != nil {
 		return nil, err
+	}
+	if sum.DataError {
+		sum.Balanced = false
 	}
 	for _, s := range bySource {
 		sum.Sources = append(sum.Sources, *s)
@@ -530,13 +578,17 @@ func (a *App) CheckLedgers(ctx context.Context) ([]LedgerProblem, error) {
 		if err != nil {
 			return nil, err
 		}
-		var ft []funds.Transaction
+		// Each stored transaction is checked on its own and named by its id and key, so an
+		// operator can find the one that breaks a fund (e.g. an amount written before the
+		// bounds of migration 00008); the balances are built from the valid ones.
+		bal := funds.Balances{}
+		broken := false
 		for _, t := range txs {
 			tx := funds.Transaction{Kind: funds.TxKind(t.Kind), Ref: t.Ref}
 			for _, e := range t.Entries {
 				acc, err := funds.ParseAccount(e.Account)
 				if err != nil {
-					bad("transaction %d: %v", t.ID, err)
+					bad("transaction %d (%s): %v", t.ID, t.TxKey, err)
 					continue
 				}
 				tx.Entries = append(tx.Entries, funds.Entry{Account: acc, Side: funds.Side(e.Side), Amount: funds.Money{Amount: e.Amount, Currency: funds.Currency(e.Currency)}})
@@ -544,18 +596,33 @@ func (a *App) CheckLedgers(ctx context.Context) ([]LedgerProblem, error) {
 			if tx.Key() != t.TxKey {
 				bad("transaction %d: key %q does not match %q", t.ID, t.TxKey, tx.Key())
 			}
-			ft = append(ft, tx)
+			if err := tx.Validate(); err != nil {
+				bad("transaction %d (%s): %v", t.ID, t.TxKey, err)
+				broken = true
+				continue
+			}
+			if err := bal.Apply(tx); err != nil {
+				bad("transaction %d (%s): %v", t.ID, t.TxKey, err)
+				broken = true
+			}
 		}
-		bal, err := funds.ComputeBalances(ft)
-		if err != nil {
+		if err := bal.Check(); err != nil && !broken {
 			bad("%v", err)
-			continue
 		}
-		if err := bal.Check(); err != nil {
-			bad("%v", err)
+		for _, p := range pools(ctx, a, f.ID, bad) {
+			if storedOutOfRange(p.Budget) || storedOutOfRange(p.Available) {
+				bad("pool %d: budget %d or available %d outside 0 … %d", p.ID, p.Budget, p.Available, funds.MaxTotal)
+				broken = true
+			}
+		}
+		if broken {
+			continue // the comparisons below would only repeat the same problem
 		}
 		sums, err := a.store.LedgerBalances(ctx, f.ID)
-		if err != nil {
+		if errors.Is(err, ErrMoneyData) {
+			bad("ledger sums: %v", err)
+			continue
+		} else if err != nil {
 			return nil, err
 		}
 		for _, b := range sums {
@@ -571,15 +638,20 @@ func (a *App) CheckLedgers(ctx context.Context) ([]LedgerProblem, error) {
 				bad("account %s: SQL %d, engine %d", b.Account, want, got)
 			}
 		}
-		pools, err := a.store.FindPools(ctx, f.ID)
-		if err != nil {
-			return nil, err
-		}
-		for _, p := range pools {
+		for _, p := range pools(ctx, a, f.ID, bad) {
 			if got := bal.Get(funds.PoolAvailableAccount(p.ID), funds.Currency(p.Currency)); got != p.Available {
 				bad("pool %d: available %d, ledger %d", p.ID, p.Available, got)
 			}
 		}
 	}
 	return out, nil
+}
+
+// pools lists a fund's pools for CheckLedgers, reporting a failure to read them as a problem.
+func pools(ctx context.Context, a *App, fundID int64, bad func(string, ...any)) []*FundPool {
+	ps, err := a.store.FindPools(ctx, fundID)
+	if err != nil {
+		bad("pools: %v", err)
+	}
+	return ps
 }

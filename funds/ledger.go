@@ -289,6 +289,10 @@ func (t Transaction) Validate() error {
 			es.add(f+".amount", ErrZeroAmount)
 			continue
 		}
+		if e.Amount.Amount > MaxTotal {
+			es.add(f+".amount", &RangeError{Amount: e.Amount.Amount, Min: MinAmount, Max: MaxTotal})
+			continue
+		}
 		d := e.Amount.Amount
 		if e.Side == Credit {
 			d = -d
@@ -474,8 +478,8 @@ var ErrInsufficientFunds = errors.New("insufficient funds")
 // source's money was spent on. Remainders go by largest fraction, then account key, so the
 // split is deterministic. Holdings with nothing are skipped.
 func AllocateDisbursement(holdings []Holding, amount int64) ([]Holding, error) {
-	if amount <= 0 {
-		return nil, fieldErr("amount", ErrZeroAmount)
+	if err := CheckAmount(amount); err != nil {
+		return nil, fieldErr("amount", err)
 	}
 	var total uint64
 	for i, h := range holdings {
@@ -664,18 +668,28 @@ func (b Balances) Check() error {
 
 // HeldBySource totals the money pools and campaigns hold per source kind, for the public
 // ledger page. poolSource says which kind funded each pool (government or foundation).
-func (b Balances) HeldBySource(c Currency, poolSource func(pool int64) SourceKind) map[SourceKind]int64 {
+// A total that does not fit an int64 is left out and reported as ErrAmountOverflow.
+func (b Balances) HeldBySource(c Currency, poolSource func(pool int64) SourceKind) (map[SourceKind]int64, error) {
 	out := map[SourceKind]int64{}
+	var overflow error
+	add := func(k SourceKind, v int64) {
+		s, ok := addInt64(out[k], v)
+		if !ok {
+			overflow = fmt.Errorf("held by %s: %w", k, ErrAmountOverflow)
+			return
+		}
+		out[k] = s
+	}
 	for k, v := range b {
 		if k.Currency != c {
 			continue
 		}
 		switch k.Account.Kind {
 		case AccountDonations:
-			out[k.Account.Source] += v
+			add(k.Account.Source, v)
 		case AccountPoolAvailable, AccountPoolReserved, AccountMatch:
-			out[poolSource(k.Account.Pool)] += v
+			add(poolSource(k.Account.Pool), v)
 		}
 	}
-	return out
+	return out, overflow
 }

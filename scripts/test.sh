@@ -36,6 +36,8 @@ go vet ./...
 start_meilisearch
 start_stripe_mock
 start_postgres
+# A second PostgreSQL that cmd/wushe's fault-injection test stops and restarts mid-load.
+start_postgres_fault
 
 # The first run uses the embedded default (SQLite); the second repeats every test on PostgreSQL.
 # Go's test cache replays packages that never read TEST_DATABASE_URL.
@@ -43,6 +45,24 @@ pg_url=$TEST_DATABASE_URL
 unset TEST_DATABASE_URL
 log "go test -race (SQLite)"
 go test -race "$@" ./...
+# Every fuzz target for a few seconds on top of its committed corpus (which both go test runs
+# replay as ordinary tests); scripts/fuzz.sh DURATION runs them long. It takes about a minute,
+# mostly building three fuzz-instrumented test binaries, so it runs at the lowest priority
+# beside the PostgreSQL pass, which spends much of its time waiting on the database.
+log "fuzzing each target for ${WUSHE_FUZZ_TIME:-2s} in the background (app/web's and the webhook's longer: their corpus replays slowly)"
+fuzz_log=$(mktemp /tmp/wushe-fuzz-log.XXXXXX)
+nice -n 19 env WUSHE_FUZZ_FRESH=1 WUSHE_FUZZ_MINIMIZE="${WUSHE_FUZZ_MINIMIZE:-1s}" \
+  WUSHE_FUZZ_DIR_TIME="${WUSHE_FUZZ_DIR_TIME:-app/web=6s funds/stripepay=4s}" \
+  ./scripts/fuzz.sh "${WUSHE_FUZZ_TIME:-2s}" >"$fuzz_log" 2>&1 &
+fuzz_pid=$!
+on_exit "kill $fuzz_pid 2>/dev/null; rm -f '$fuzz_log'"
 log "go test -race (PostgreSQL)"
 TEST_DATABASE_URL=$pg_url go test -race "$@" ./...
+log "waiting for the fuzzing"
+if ! wait "$fuzz_pid"; then
+  cat "$fuzz_log"
+  log "a fuzz target failed; its input is in the package's testdata/fuzz"
+  exit 1
+fi
+sed -n '/fuzzing summary/,$p' "$fuzz_log"
 log "all tests passed"

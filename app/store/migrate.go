@@ -82,6 +82,19 @@ func (s *Store) MigrateTo(ctx context.Context, version int64) error {
 	return nil
 }
 
+// MigrateDownTo rolls migrations back until version is the newest applied (tests only: a
+// deployment goes forward with a new migration instead).
+func (s *Store) MigrateDownTo(ctx context.Context, version int64) error {
+	p, err := s.provider()
+	if err != nil {
+		return err
+	}
+	if _, err := p.DownTo(ctx, version); err != nil {
+		return fmt.Errorf("migrate down to %d: %w", version, err)
+	}
+	return nil
+}
+
 // MigrationStatus is one migration and whether it has been applied.
 type MigrationStatus struct {
 	Version   int64

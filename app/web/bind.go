@@ -30,7 +30,9 @@ func bindJSON(c echo.Context, v any) error {
 	if err := dec.Decode(v); err != nil {
 		return jsonError(err)
 	}
-	if dec.More() {
+	// Nothing but white space may follow the object. (dec.More() let a stray "}" or "]"
+	// through: FuzzBindJSON bound `{}}`.)
+	if _, err := dec.Token(); err != io.EOF {
 		return newBadRequest("_body", "error.bad_json")
 	}
 	return nil
