@@ -36,15 +36,6 @@ type Task struct {
 	Skills        []string  `json:"skills" gorm:"-"`
 }
 
-// CommunityProfile is a community's override of the default ranking profile of its kind,
-// stored as the JSON of a matching.Profile.
-type CommunityProfile struct {
-	CommunityID int64     `json:"community_id" gorm:"primaryKey"`
-	Profile     string    `json:"profile"`
-	UpdatedBy   int64     `json:"updated_by"`
-	UpdatedAt   time.Time `json:"updated_at"`
-}
-
 // TaskFilter selects tasks.
 type TaskFilter struct {
 	CommunityID *int64
