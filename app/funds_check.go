@@ -62,7 +62,7 @@ func (a *App) CheckLedgers(ctx context.Context) ([]LedgerProblem, error) {
 		if err := bal.Check(); err != nil && !broken {
 			bad("%v", err)
 		}
-		for _, p := range pools(ctx, a, f.ID, bad) {
+		for _, p := range poolsToCheck(ctx, a, f.ID, bad) {
 			if storedOutOfRange(p.Budget) || storedOutOfRange(p.Available) {
 				bad("pool %d: budget %d or available %d outside 0 … %d", p.ID, p.Budget, p.Available, funds.MaxTotal)
 				broken = true
@@ -91,7 +91,7 @@ func (a *App) CheckLedgers(ctx context.Context) ([]LedgerProblem, error) {
 				bad("account %s: SQL %d, engine %d", b.Account, want, got)
 			}
 		}
-		for _, p := range pools(ctx, a, f.ID, bad) {
+		for _, p := range poolsToCheck(ctx, a, f.ID, bad) {
 			if got := bal.Get(funds.PoolAvailableAccount(p.ID), funds.Currency(p.Currency)); got != p.Available {
 				bad("pool %d: available %d, ledger %d", p.ID, p.Available, got)
 			}
@@ -100,8 +100,8 @@ func (a *App) CheckLedgers(ctx context.Context) ([]LedgerProblem, error) {
 	return out, nil
 }
 
-// pools lists a fund's pools for CheckLedgers, reporting a failure to read them as a problem.
-func pools(ctx context.Context, a *App, fundID int64, bad func(string, ...any)) []*FundPool {
+// poolsToCheck lists a fund's pools for CheckLedgers, reporting a failure to read them as a problem.
+func poolsToCheck(ctx context.Context, a *App, fundID int64, bad func(string, ...any)) []*FundPool {
 	ps, err := a.store.FindPools(ctx, fundID)
 	if err != nil {
 		bad("pools: %v", err)

@@ -281,7 +281,7 @@ func (a *App) ConfirmOffline(ctx context.Context, contributionID int64) (*Contri
 			return Errorf(ECONFLICT, "funds.error.campaign_closed")
 		}
 		c.ConfirmedBy = ptr(p.User.ID)
-		if err := a.succeed(ctx, camp, c); err != nil {
+		if err := a.giftSucceeded(ctx, camp, c); err != nil {
 			return err
 		}
 		return a.audit(ctx, "contribution.confirmed", "contribution", c.ID, t.CommunityID, map[string]any{"amount": c.Amount})

@@ -114,7 +114,7 @@ func (a *App) ApplyPaymentEvent(ctx context.Context, provider string, ev funds.P
 			if eff.Succeed {
 				// A payment that arrives after the campaign closed still posts: the money is
 				// in the fund's Stripe balance, and the closing job refunds it.
-				if err := a.succeed(ctx, camp, c); err != nil {
+				if err := a.giftSucceeded(ctx, camp, c); err != nil {
 					return err
 				}
 			}

@@ -221,7 +221,7 @@ func (a *App) RankCandidates(ctx context.Context, subject string, id int64, kind
 	if err != nil {
 		return nil, err
 	}
-	p, err := a.loadPool(ctx, s.community.ID)
+	p, err := a.loadCandidatePool(ctx, s.community.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -89,7 +89,7 @@ func (a *App) ProposeAssignment(ctx context.Context, communityID int64, req Assi
 	if err != nil {
 		return nil, err
 	}
-	p, err := a.loadPool(ctx, c.ID)
+	p, err := a.loadCandidatePool(ctx, c.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -17,8 +17,8 @@ const OrganizationCapacity = 5
 // in the same unit as the volunteer's weekly hours cap.
 const loadHorizon = 7 * 24 * time.Hour
 
-// pool is the candidates loaded from the database for one community, ready to rank.
-type pool struct {
+// candidatePool is the candidates loaded from the database for one community, ready to rank.
+type candidatePool struct {
 	ix    *matching.Index
 	cands matching.Candidates
 	names [3]map[int64]string
@@ -52,10 +52,10 @@ func (a *App) volunteerPlaces(ctx context.Context, communityID int64) (func(*Vol
 	}, nil
 }
 
-// loadPool reads the candidates for ranking work in a community: the community's active
-// volunteers (with their load over the coming week, show-up record and evaluations), every
-// organization (with approved projects as load) and every donor.
-func (a *App) loadPool(ctx context.Context, communityID int64) (*pool, error) {
+// loadCandidatePool reads the candidates for ranking work in a community: the community's
+// active volunteers (with their load over the coming week, show-up record and evaluations),
+// every organization (with approved projects as load) and every donor.
+func (a *App) loadCandidatePool(ctx context.Context, communityID int64) (*candidatePool, error) {
 	now := a.Now()
 	vs, err := a.store.MatchVolunteers(ctx, communityID)
 	if err != nil {
@@ -97,7 +97,7 @@ func (a *App) loadPool(ctx context.Context, communityID int64) (*pool, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &pool{vols: map[int64]*Volunteer{}}
+	p := &candidatePool{vols: map[int64]*Volunteer{}}
 	for i := range p.names {
 		p.names[i] = map[int64]string{}
 	}
@@ -143,7 +143,7 @@ func (a *App) loadPool(ctx context.Context, communityID int64) (*pool, error) {
 
 // maskVolunteers masks the names of the volunteers the principal may not see privately (a
 // grid worker's view of the community's other grids), as their public profiles do.
-func (p *pool) maskVolunteers(pr *Principal, community Target) {
+func (p *candidatePool) maskVolunteers(pr *Principal, community Target) {
 	for id, v := range p.vols {
 		if !Can(pr, ActVolunteerViewPrivate, volunteerTarget(v, community)) {
 			p.names[matching.KindVolunteer][id] = MaskName(v.Name)
@@ -151,7 +151,7 @@ func (p *pool) maskVolunteers(pr *Principal, community Target) {
 	}
 }
 
-func (p *pool) candidates(k matching.CandidateKind, ms []matching.Match) []Candidate {
+func (p *candidatePool) candidates(k matching.CandidateKind, ms []matching.Match) []Candidate {
 	out := make([]Candidate, 0, len(ms))
 	for _, m := range ms {
 		c := Candidate{Kind: k.String(), ID: m.ID, Name: p.names[k][m.ID], Score: m.Score, Explanation: m.Explanation}
