@@ -145,7 +145,7 @@ func (a *App) CreateNeed(ctx context.Context, in NeedInput) (*Need, error) {
 		UpdatedAt:       now,
 	}
 	if n.Privacy == "" {
-		n.Privacy = "private"
+		n.Privacy = NeedPrivate
 	}
 	n.EscalateAt = &n.DueAt
 	if onBehalf {
