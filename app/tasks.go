@@ -167,20 +167,10 @@ func (a *App) checkTask(ctx context.Context, in *TaskInput) (FieldErrors, error)
 	}
 	if in.CommunityID == 0 {
 		fe.Add("community_id", "error.required")
-	} else if _, err := a.store.FindCommunity(ctx, in.CommunityID); IsCode(err, ENOTFOUND) {
-		fe.Add("community_id", "error.unknown_ref")
-	} else if err != nil {
-		return nil, err
 	}
-	if in.GridID != nil {
-		g, err := a.store.FindGrid(ctx, *in.GridID)
-		if IsCode(err, ENOTFOUND) {
-			fe.Add("grid_id", "error.unknown_ref")
-		} else if err != nil {
-			return nil, err
-		} else if g.CommunityID != in.CommunityID {
-			fe.Add("grid_id", "error.grid_not_in_community")
-		}
+	// The target is built from the stored task (taskTarget) once it exists.
+	if _, err := a.places().resolve(ctx, fe, placeRefs{Community: optionalID(in.CommunityID), Grid: in.GridID}); err != nil {
+		return nil, err
 	}
 	if in.Category == "" {
 		fe.Add("category", "error.required")
