@@ -118,14 +118,14 @@ func (s *Server) membershipDelete(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	m, err := s.app.Store().FindMembership(ctx, id)
+	user, err := s.app.UserOfMembership(ctx, id)
 	if err != nil {
 		return err
 	}
 	if err := s.app.RevokeMembership(ctx, id); err != nil {
 		return err
 	}
-	return s.done(c, "/admin/users/"+strconv.FormatInt(m.UserID, 10), "memberships.revoked")
+	return s.done(c, "/admin/users/"+strconv.FormatInt(user, 10), "memberships.revoked")
 }
 
 func auditFilter(c echo.Context) (app.AuditFilter, error) {

@@ -156,16 +156,15 @@ func (s *Server) renderFundsList(c echo.Context, status int, v *View, form map[s
 	if p.err != nil {
 		return p.err
 	}
-	fs, err := s.app.Funds(c.Request().Context(), cid)
+	d, err := s.app.FundsDesk(c.Request().Context(), cid)
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"Funds": fs, "Form": form}
-	pr := principal(c)
-	if pr.HasRole(app.RoleCivilAffairs) || pr.HasRole(app.RoleAdmin) {
-		names, err := s.communityNames(c)
-		if err != nil {
-			return err
+	data := map[string]any{"Funds": d.Funds, "Form": form}
+	if len(d.Communities) > 0 {
+		names := make(map[int64]string, len(d.Communities))
+		for _, cm := range d.Communities {
+			names[cm.ID] = cm.Name
 		}
 		data["CommunityNames"] = names
 	}
@@ -183,82 +182,42 @@ func (s *Server) fundPage(c echo.Context) error {
 
 // renderFund renders the fund page; err (a validation error) and form fill the form it came from.
 func (s *Server) renderFund(c echo.Context, id int64, status int, err error, form map[string]string) error {
-	ctx := c.Request().Context()
-	f, ferr := s.app.Fund(ctx, id)
+	d, ferr := s.app.FundDetail(c.Request().Context(), id)
 	if ferr != nil {
 		return ferr
-	}
-	var pools []*app.PoolView
-	for _, pid := range f.PoolIDs {
-		pv, err := s.app.Pool(ctx, pid)
-		if err != nil {
-			return err
-		}
-		pools = append(pools, pv)
-	}
-	camps, _, cerr := s.app.Campaigns(ctx, app.CampaignFilter{FundID: &f.ID, Page: app.Page{Page: 1, PerPage: 100}})
-	if cerr != nil {
-		return cerr
-	}
-	sum, serr := s.app.FundLedgerSummary(ctx, f.ID)
-	if serr != nil {
-		return serr
 	}
 	if form == nil {
 		form = map[string]string{}
 	}
-	data := map[string]any{"Fund": f, "Pools": pools, "Campaigns": camps, "Summary": sum, "Form": form}
-	if f.CanAudit {
-		flags, err := s.app.DonorFlags(ctx, f.ID)
-		if err != nil {
-			return err
+	data := map[string]any{"Fund": d.Fund, "Pools": d.Pools, "Campaigns": d.Campaigns, "Summary": d.Summary, "Form": form,
+		"Flags": d.Flags, "Disbursements": d.Disbursements}
+	if d.Fund.CanCampaign {
+		projects := []Opt{}
+		for _, pr := range d.CampaignProjects {
+			projects = append(projects, Opt{Value: idString(pr.ID), Label: pr.Title})
 		}
-		data["Flags"] = flags
-	}
-	if f.CanCampaign {
-		opts, err := s.campaignProjectOpts(c, f)
-		if err != nil {
-			return err
+		pools := []Opt{}
+		for _, p := range d.Pools {
+			pools = append(pools, Opt{Value: idString(p.ID), Label: p.Name})
 		}
-		poolOpts := []Opt{}
-		for _, p := range pools {
-			poolOpts = append(poolOpts, Opt{Value: idString(p.ID), Label: p.Name})
+		data["ProjectOpts"], data["PoolOpts"] = projects, pools
+	}
+	if o := d.Disburse; o != nil {
+		camps, payees := []Opt{}, []Opt{}
+		for _, c := range o.Campaigns {
+			camps = append(camps, Opt{Value: idString(c.ID), Label: c.Title})
 		}
-		data["ProjectOpts"], data["PoolOpts"] = opts, poolOpts
+		for _, p := range o.Payees {
+			payees = append(payees, Opt{Value: idString(p.ID), Label: p.Name})
+		}
+		data["DisburseCampaigns"], data["DisburseOrgs"] = camps, payees
 	}
-	extra, xerr := s.fundPageExtra(c, f)
-	if xerr != nil {
-		return xerr
-	}
-	for k, v := range extra {
-		data[k] = v
-	}
-	v := s.newView(c, f.Name, "funds")
+	v := s.newView(c, d.Fund.Name, "funds")
 	if err != nil {
 		s.applyErrors(v, err)
 	}
 	v.Data = data
 	return s.renderPage(c, status, "fund_show", v)
-}
-
-// campaignProjectOpts lists the community's approved projects without an open campaign.
-func (s *Server) campaignProjectOpts(c echo.Context, f *app.FundView) ([]Opt, error) {
-	ctx := c.Request().Context()
-	prs, _, err := s.app.Store().FindProjects(ctx, app.ProjectFilter{CommunityID: &f.CommunityID, Statuses: []string{app.ProjectApproved}, Page: app.Page{Page: 1, PerPage: 100}})
-	if err != nil {
-		return nil, err
-	}
-	out := []Opt{}
-	for _, pr := range prs {
-		cs, _, err := s.app.Store().FindCampaigns(ctx, app.CampaignFilter{ProjectID: &pr.ID, Statuses: []string{"open", "succeeded"}, Page: app.Page{Page: 1, PerPage: 1}})
-		if err != nil {
-			return nil, err
-		}
-		if len(cs) == 0 {
-			out = append(out, Opt{Value: idString(pr.ID), Label: pr.Title})
-		}
-	}
-	return out, nil
 }
 
 func formMap(c echo.Context, names ...string) map[string]string {
@@ -570,45 +529,41 @@ func (s *Server) renderPool(c echo.Context, id int64, status int, err error, for
 	return s.renderPage(c, status, "pool_show", v)
 }
 
+// campaignPageData is the campaign page: what the use case found and what the forms kept.
 type campaignPageData struct {
-	Campaign      *app.CampaignView
-	Gifts         []app.DonorLine
-	Preview       *funds.Preview
+	*app.CampaignPage
 	PreviewText   string
 	Amount        string
 	Offline       app.OfflineInput
 	OfflineAmount string
-	Thanks        *app.Contribution
-	ThanksMatch   int64
 }
 
-func (s *Server) campaignData(c echo.Context, id int64, d *campaignPageData) error {
-	ctx := c.Request().Context()
-	cv, err := s.app.Campaign(ctx, id)
-	if err != nil {
-		return err
-	}
-	d.Campaign = cv
-	gifts, _, err := s.app.CampaignContributions(ctx, id, app.Page{Page: 1, PerPage: 50})
-	if err != nil {
-		return err
-	}
-	d.Gifts = gifts
+// campaignData fills the page from the use case; the preview amount is typed in yuan.
+func (s *Server) campaignData(c echo.Context, id int64, d *campaignPageData, thanks string) error {
 	if d.Amount == "" {
 		d.Amount = "50"
 	}
-	fe := app.FieldErrors{}
-	if amt := parseYuan(fe, "amount", d.Amount); amt > 0 {
-		if pv, err := s.app.MatchPreview(ctx, id, amt); err == nil {
-			d.Preview = &pv
-			l := "zh"
-			if lang(c) == "en" {
-				l = "en"
-			}
-			d.PreviewText = pv.Text(l)
-		}
+	in := app.CampaignPageInput{ThanksSession: thanks}
+	if m, err := funds.ParsePositive(d.Amount, funds.CNY); err == nil {
+		in.Amount = m.Amount
+	}
+	page, err := s.app.CampaignDetail(c.Request().Context(), id, in)
+	if err != nil {
+		return err
+	}
+	d.CampaignPage = page
+	if page.Preview != nil {
+		d.PreviewText = page.Preview.Text(paymentLocale(c))
 	}
 	return nil
+}
+
+// paymentLocale is the language of texts written by the funds engine: "en" or "zh".
+func paymentLocale(c echo.Context) string {
+	if lang(c) == "en" {
+		return "en"
+	}
+	return "zh"
 }
 
 func (s *Server) campaignPage(c echo.Context) error {
@@ -617,17 +572,7 @@ func (s *Server) campaignPage(c echo.Context) error {
 		return err
 	}
 	d := &campaignPageData{Amount: c.QueryParam("amount")}
-	if sid := c.QueryParam("thanks"); sid != "" && principal(c).Authenticated() {
-		// Back from the payment page: show what was actually reserved, to the donor only.
-		if ct, err := s.app.Store().FindContributionByPayment(c.Request().Context(), "", sid); err == nil &&
-			ct.CampaignID == id && ct.UserID != nil && *ct.UserID == principal(c).UserID() {
-			d.Thanks = ct
-			if m, err := s.app.Store().FindMatchByContribution(c.Request().Context(), ct.ID); err == nil {
-				d.ThanksMatch = m.Amount
-			}
-		}
-	}
-	if err := s.campaignData(c, id, d); err != nil {
+	if err := s.campaignData(c, id, d, c.QueryParam("thanks")); err != nil {
 		return err
 	}
 	v := s.newView(c, d.Campaign.Title, "funds")
@@ -639,7 +584,7 @@ func (s *Server) campaignFormError(c echo.Context, id int64, err error, d *campa
 	if !app.IsCode(err, app.EINVALID) {
 		return err
 	}
-	if e2 := s.campaignData(c, id, d); e2 != nil {
+	if e2 := s.campaignData(c, id, d, ""); e2 != nil {
 		return e2
 	}
 	v := s.newView(c, d.Campaign.Title, "funds")
@@ -704,8 +649,8 @@ func (s *Server) contributionRefund(c echo.Context) error {
 	if err != nil {
 		if app.IsCode(err, app.EINVALID) {
 			// Back to the campaign page the form is on, with the errors.
-			if g, gerr := s.app.Store().FindContribution(c.Request().Context(), id); gerr == nil {
-				return s.campaignFormError(c, g.CampaignID, err, &campaignPageData{})
+			if camp, cerr := s.app.CampaignOfContribution(c.Request().Context(), id); cerr == nil {
+				return s.campaignFormError(c, camp, err, &campaignPageData{})
 			}
 		}
 		return err
@@ -739,11 +684,7 @@ func (s *Server) donate(c echo.Context) error {
 func (s *Server) checkoutURLs(c echo.Context, id int64) app.CheckoutURLs {
 	base := c.Scheme() + "://" + c.Request().Host
 	path := "/campaigns/" + strconv.FormatInt(id, 10)
-	l := "zh"
-	if lang(c) == "en" {
-		l = "en"
-	}
-	return app.CheckoutURLs{Success: base + path + "?thanks={CHECKOUT_SESSION_ID}", Cancel: base + path, Locale: l}
+	return app.CheckoutURLs{Success: base + path + "?thanks={CHECKOUT_SESSION_ID}", Cancel: base + path, Locale: paymentLocale(c)}
 }
 
 // stripeWebhook verifies and applies one Stripe event: the body is read raw and
@@ -939,12 +880,8 @@ func (s *Server) apiPreview(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	l := "zh"
-	if lang(c) == "en" {
-		l = "en"
-	}
 	return c.JSON(http.StatusOK, previewOut{Amount: pv.Gift.Amount, Match: pv.Match.Amount, Project: pv.Project.Amount,
-		PoolLeft: pv.PoolLeft.Amount, Locked: pv.Locked, Reason: pv.Reason, Text: pv.Text(l)})
+		PoolLeft: pv.PoolLeft.Amount, Locked: pv.Locked, Reason: pv.Reason, Text: pv.Text(paymentLocale(c))})
 }
 
 func (s *Server) apiOffline(c echo.Context) error {

@@ -256,45 +256,16 @@ func (s *Server) needCreate(c echo.Context) error {
 	return s.done(c, "/needs/"+strconv.FormatInt(n.ID, 10), "needs.filed", "due", s.formatTime(n.DueAt))
 }
 
-type needPageData struct {
-	Need      *app.NeedView
-	Community *app.Community
-	Grid      *app.Grid
-	Events    []*app.AuditEvent
-	Assignee  *app.User
-}
-
 func (s *Server) needPage(c echo.Context) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	n, err := s.app.Need(ctx, id)
+	d, err := s.app.NeedDetail(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
-	d := &needPageData{Need: n}
-	if d.Community, err = s.app.Community(ctx, n.CommunityID); err != nil {
-		return err
-	}
-	if d.Grid, err = s.app.Grid(ctx, n.GridID); err != nil {
-		return err
-	}
-	if n.Private {
-		typ := "need"
-		evs, _, err := s.app.Store().FindAuditEvents(ctx, app.AuditFilter{SubjectType: &typ, SubjectID: &n.ID, Page: app.Page{Page: 1, PerPage: 50}})
-		if err != nil {
-			return err
-		}
-		d.Events = evs
-		if n.AssigneeID != nil {
-			if u, err := s.app.Store().FindUser(ctx, *n.AssigneeID); err == nil {
-				d.Assignee = u
-			}
-		}
-	}
-	v := s.newView(c, n.Title, "needs")
+	v := s.newView(c, d.Need.Title, "needs")
 	v.Data = d
 	return s.renderPage(c, http.StatusOK, "need_show", v)
 }

@@ -94,27 +94,12 @@ func (s *Server) projectPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	pr, err := s.app.Project(ctx, id)
+	d, err := s.app.ProjectDetail(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
-	cm, err := s.app.Community(ctx, pr.CommunityID)
-	if err != nil {
-		return err
-	}
-	var org *app.OrganizationView
-	if pr.OrganizationID != nil {
-		if org, err = s.app.Organization(ctx, *pr.OrganizationID); err != nil {
-			return err
-		}
-	}
-	proposer := ""
-	if u, err := s.app.Store().FindUser(ctx, pr.ProposerID); err == nil {
-		proposer = app.MaskName(u.Name)
-	}
-	v := s.newView(c, pr.Title, "projects")
-	v.Data = map[string]any{"Project": pr, "Community": cm, "Org": org, "Proposer": proposer}
+	v := s.newView(c, d.Project.Title, "projects")
+	v.Data = d
 	return s.renderPage(c, http.StatusOK, "project_show", v)
 }
 

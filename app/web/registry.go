@@ -190,15 +190,14 @@ func (s *Server) communitiesPage(c echo.Context) error {
 	for _, st := range streets {
 		names[st.ID] = st.Name
 	}
+	canCreate, err := s.app.CanCreateCommunities(c.Request().Context())
+	if err != nil {
+		return err
+	}
 	v := s.newView(c, s.i18n.T(lang(c), "communities.title"), "communities")
-	v.Data = map[string]any{"Communities": cs, "Streets": streets, "StreetNames": names,
-		"CanCreate": s.canCreateCommunity(principal(c))}
+	v.Data = map[string]any{"Communities": cs, "Streets": streets, "StreetNames": names, "CanCreate": canCreate}
 	v.Pager = newPager(c, f.Page, total)
 	return s.renderPage(c, http.StatusOK, "communities_list", v)
-}
-
-func (s *Server) canCreateCommunity(p *app.Principal) bool {
-	return p.HasRole(app.RoleAdmin) || p.HasRole(app.RoleCivilAffairs)
 }
 
 type communityPageData struct {
@@ -277,7 +276,9 @@ func (s *Server) communityNewPage(c echo.Context) error {
 	if !p.Authenticated() {
 		return app.Unauthorized()
 	}
-	if !s.canCreateCommunity(p) {
+	if ok, err := s.app.CanCreateCommunities(c.Request().Context()); err != nil {
+		return err
+	} else if !ok {
 		return app.Forbidden()
 	}
 	return s.communityForm(c, http.StatusOK, 0, app.CommunityInput{SLAMajorHours: 24, SLAHardHours: 168},
@@ -445,28 +446,12 @@ func (s *Server) gridPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	g, err := s.app.Grid(ctx, id)
+	d, err := s.app.GridDetail(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
-	cm, err := s.app.Community(ctx, g.CommunityID)
-	if err != nil {
-		return err
-	}
-	needs, total, err := s.app.Needs(ctx, app.NeedFilter{GridID: &id, Statuses: []string{app.NeedOpen, app.NeedInProgress}, Page: app.Page{Page: 1, PerPage: 20}})
-	if err != nil {
-		return err
-	}
-	var worker *app.User
-	if g.WorkerID != nil {
-		if u, err := s.app.Store().FindUser(ctx, *g.WorkerID); err == nil {
-			worker = u
-		}
-	}
-	v := s.newView(c, cm.Name+" · "+g.Name, "communities")
-	v.Data = map[string]any{"Grid": g, "Community": cm, "Needs": needs, "NeedsTotal": total, "Worker": worker,
-		"CanEdit": app.Can(principal(c), app.ActGridManage, app.Target{StreetID: cm.StreetID, CommunityID: cm.ID, GridID: g.ID})}
+	v := s.newView(c, d.Community.Name+" · "+d.Grid.Name, "communities")
+	v.Data = d
 	return s.renderPage(c, http.StatusOK, "grid_show", v)
 }
 

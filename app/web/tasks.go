@@ -108,7 +108,7 @@ func (s *Server) taskRoutes() {
 		Summary: "Save tuned ranking weights (managers); negative, non-finite or all-zero weights are refused", Body: matching.Profile{},
 		Resp: app.ProfileView{}, H: s.apiProfileSave})
 	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/communities/:id/profile/preview", Op: "previewRankingProfile", Tag: "matching", Auth: true,
-		Summary: "How a need's ranking would change under proposed weights, without saving", Body: previewIn{}, Resp: app.ProfilePreview{}, H: s.apiProfilePreview})
+		Summary: "How a need's ranking would change under proposed weights, without saving", Body: app.ProfilePreviewInput{}, Resp: app.ProfilePreview{}, H: s.apiProfilePreview})
 	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/communities/:id/assignment/proposal", Op: "proposeAssignment", Tag: "matching", Auth: true,
 		Summary: "Optimal assignment of volunteers to the community's open shifts (nothing saved)", Body: app.AssignmentRequest{},
 		Resp: app.AssignmentProposal{}, H: s.apiAssignmentPropose})
@@ -132,12 +132,6 @@ func (l items[T]) MarshalJSON() ([]byte, error) {
 	}
 	type plain items[T]
 	return json.Marshal(plain(l))
-}
-
-type previewIn struct {
-	NeedID  int64            `json:"need_id"`
-	Profile matching.Profile `json:"profile"`
-	Limit   int              `json:"limit"`
 }
 
 type confirmIn struct {
@@ -309,29 +303,23 @@ func (s *Server) taskCreate(c echo.Context) error {
 	return s.done(c, "/tasks/"+strconv.FormatInt(t.ID, 10), "tasks.created")
 }
 
-// taskPageData is what the task page shows.
+// taskPageData is the task page: what the use case found and what the forms kept.
 type taskPageData struct {
-	Task        *app.TaskView
-	Community   *app.Community
+	*app.TaskPage
 	Now         time.Time
 	ShiftForm   app.ShiftInput
 	HoursForm   app.HoursInput
 	Weekdays    []int
-	Volunteers  map[int64]string
 	ShiftStarts string
 	ShiftEnds   string
 }
 
 func (s *Server) renderTask(c echo.Context, status int, id int64, v *View, d *taskPageData) error {
-	ctx := c.Request().Context()
-	t, err := s.app.TaskDetail(ctx, id)
+	page, err := s.app.TaskDetailPage(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
-	cm, err := s.app.Community(ctx, t.CommunityID)
-	if err != nil {
-		return err
-	}
+	t := page.Task
 	if v == nil {
 		v = s.newView(c, t.Title, "tasks")
 	}
@@ -339,13 +327,9 @@ func (s *Server) renderTask(c echo.Context, status int, id int64, v *View, d *ta
 	if d == nil {
 		d = &taskPageData{ShiftForm: app.ShiftInput{Capacity: t.Headcount, Weeks: 4, StartTime: "11:00", EndTime: "12:00"}}
 	}
-	d.Task, d.Community, d.Now = t, cm, s.app.Now()
+	d.TaskPage, d.Now = page, s.app.Now()
 	if len(d.Weekdays) == 0 {
 		d.Weekdays = d.ShiftForm.Weekdays
-	}
-	d.Volunteers = map[int64]string{}
-	for _, su := range t.Signups {
-		d.Volunteers[su.VolunteerID] = su.VolunteerName
 	}
 	v.Data = d
 	return s.renderPage(c, status, "task_show", v)
@@ -540,9 +524,11 @@ func back(c echo.Context, fallback string) string {
 	return fallback
 }
 
+// shiftTask is the page of a shift's task, where its sign-up buttons are; /me/tasks if the
+// shift is unknown.
 func (s *Server) shiftTask(c echo.Context, shiftID int64) string {
-	if sh, err := s.app.Store().FindShift(c.Request().Context(), shiftID); err == nil {
-		return "/tasks/" + strconv.FormatInt(sh.TaskID, 10)
+	if task, err := s.app.TaskOfShift(c.Request().Context(), shiftID); err == nil {
+		return "/tasks/" + strconv.FormatInt(task, 10)
 	}
 	return "/me/tasks"
 }
@@ -580,9 +566,10 @@ func (s *Server) shiftCheck(in bool) echo.HandlerFunc {
 	}
 }
 
+// signupTask is the page of a sign-up's task; /me/tasks if the sign-up is unknown.
 func (s *Server) signupTask(c echo.Context, id int64) string {
-	if su, err := s.app.Store().FindSignup(c.Request().Context(), id); err == nil {
-		return "/tasks/" + strconv.FormatInt(su.TaskID, 10)
+	if task, err := s.app.TaskOfSignup(c.Request().Context(), id); err == nil {
+		return "/tasks/" + strconv.FormatInt(task, 10)
 	}
 	return "/me/tasks"
 }
@@ -611,8 +598,8 @@ func (s *Server) hoursDecide(c echo.Context) error {
 		return err
 	}
 	to := "/me/tasks"
-	if h, err := s.app.Store().FindHours(c.Request().Context(), id); err == nil && h.TaskID != nil {
-		to = "/tasks/" + strconv.FormatInt(*h.TaskID, 10)
+	if task, err := s.app.TaskOfHours(c.Request().Context(), id); err == nil && task != 0 {
+		to = "/tasks/" + strconv.FormatInt(task, 10)
 	}
 	d := app.HoursDecision{Approve: c.FormValue("approve") == "true", Note: c.FormValue("note")}
 	_, err = s.app.DecideHours(c.Request().Context(), id, d)
@@ -651,26 +638,13 @@ func (s *Server) candidatesPage(subject string) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		ctx := c.Request().Context()
-		r, err := s.app.RankCandidates(ctx, subject, id, kinds, limit)
+		page, err := s.app.Candidates(c.Request().Context(), subject, id, kinds, limit)
 		if err != nil {
 			return err
 		}
-		data := map[string]any{"R": r, "Back": "/" + subject + "s/" + strconv.FormatInt(id, 10)}
-		if subject == app.SubjectTask {
-			t, err := s.app.TaskDetail(ctx, id)
-			if err != nil {
-				return err
-			}
-			var open []*app.ShiftView
-			for _, sh := range t.Shifts {
-				if sh.StartsAt.After(s.app.Now()) && sh.Taken < sh.Capacity {
-					open = append(open, sh)
-				}
-			}
-			data["Task"], data["OpenShifts"] = t, open
-		}
-		v := s.newView(c, s.i18n.T(lang(c), "match.candidates_for", "title", r.Title), "tasks")
+		data := map[string]any{"R": page.Ranking, "Back": "/" + subject + "s/" + strconv.FormatInt(id, 10),
+			"Task": page.Task, "OpenShifts": page.OpenShifts}
+		v := s.newView(c, s.i18n.T(lang(c), "match.candidates_for", "title", page.Ranking.Title), "tasks")
 		v.Data = data
 		return s.renderPage(c, http.StatusOK, "candidates", v)
 	}
@@ -696,32 +670,11 @@ func (s *Server) myTasksPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	sus, err := s.app.Store().FindSignups(ctx, app.SignupFilter{VolunteerID: &me.ID, Statuses: []string{app.SignupInvited, app.SignupSignedUp}})
+	held, err := s.app.MyCommitments(ctx)
 	if err != nil {
 		return err
 	}
-	type held struct {
-		Signup *app.Signup
-		Shift  *app.Shift
-		Task   *app.Task
-	}
-	var mine []held
-	for _, su := range sus {
-		sh, err := s.app.Store().FindShift(ctx, su.ShiftID)
-		if err != nil {
-			return err
-		}
-		if sh.EndsAt.Before(s.app.Now().Add(-4 * time.Hour)) {
-			continue
-		}
-		t, err := s.app.Store().FindTask(ctx, su.TaskID)
-		if err != nil {
-			return err
-		}
-		mine = append(mine, held{su, sh, t})
-	}
-	slices.SortFunc(mine, func(x, y held) int { return x.Shift.StartsAt.Compare(y.Shift.StartsAt) })
-	data["Volunteer"], data["Matches"], data["Held"] = me, ms, mine
+	data["Volunteer"], data["Matches"], data["Held"] = me, ms, held
 	data["HoursForm"] = app.HoursInput{Date: s.app.Now().In(s.app.Location()).Format("2006-01-02"), Minutes: 60}
 	v.Data = data
 	return s.renderPage(c, http.StatusOK, "tasks_mine", v)
@@ -933,11 +886,7 @@ func (s *Server) weightsPost(c echo.Context) error {
 		}
 		return s.done(c, "/communities/"+strconv.FormatInt(id, 10)+"/weights", "match.weights_saved")
 	}
-	if needID == 0 {
-		v.Errors["need_id"] = s.i18n.T(v.Lang, "error.required")
-		return s.renderWeights(c, http.StatusUnprocessableEntity, id, v, d)
-	}
-	pr, err := s.app.PreviewProfile(ctx, id, needID, form, 10)
+	pr, err := s.app.PreviewWeights(ctx, id, app.ProfilePreviewInput{NeedID: needID, Profile: form, Limit: 10})
 	if err != nil {
 		if app.IsCode(err, app.EINVALID) {
 			s.applyErrors(v, err)
@@ -1247,14 +1196,11 @@ func (s *Server) apiProfilePreview(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var in previewIn
+	var in app.ProfilePreviewInput
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	if in.Limit < 0 || in.Limit > 100 {
-		return app.FieldErrors{"limit": app.Msg("error.between", "min", 0, "max", 100)}.Err()
-	}
-	p, err := s.app.PreviewProfile(c.Request().Context(), id, in.NeedID, in.Profile, in.Limit)
+	p, err := s.app.PreviewWeights(c.Request().Context(), id, in)
 	if err != nil {
 		return err
 	}

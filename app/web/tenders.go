@@ -242,7 +242,8 @@ func (s *Server) tendersPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ts, total, err := s.app.Tenders(c.Request().Context(), f)
+	ctx := c.Request().Context()
+	ts, total, err := s.app.Tenders(ctx, f)
 	if err != nil {
 		return err
 	}
@@ -250,24 +251,12 @@ func (s *Server) tendersPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := s.newView(c, s.i18n.T(lang(c), "tenders.title"), "tenders")
-	p := principal(c)
-	manager := p.HasRole(app.RoleCivilAffairs) || p.HasRole(app.RoleCommunityWorker) || p.HasRole(app.RoleAdmin)
-	var awardable []*app.TenderView
-	if manager {
-		// Tenders past their deadline the user may award, for a joint round.
-		open, _, err := s.app.Tenders(c.Request().Context(), app.TenderFilter{Statuses: []string{app.TenderPublished, app.TenderClosed},
-			Page: app.Page{Page: 1, PerPage: app.MaxPerPage}})
-		if err != nil {
-			return err
-		}
-		for _, t := range open {
-			if t.CanAward {
-				awardable = append(awardable, t)
-			}
-		}
+	desk, err := s.app.MyTenderDesk(ctx)
+	if err != nil {
+		return err
 	}
-	v.Data = map[string]any{"Tenders": ts, "CommunityNames": names, "Statuses": app.TenderStatuses, "CanCreate": manager, "Awardable": awardable}
+	v := s.newView(c, s.i18n.T(lang(c), "tenders.title"), "tenders")
+	v.Data = map[string]any{"Tenders": ts, "CommunityNames": names, "Statuses": app.TenderStatuses, "CanCreate": desk.CanCreate, "Awardable": desk.Awardable}
 	v.Pager = newPager(c, f.Page, total)
 	return s.renderPage(c, http.StatusOK, "tenders_list", v)
 }
@@ -287,11 +276,9 @@ func (s *Server) tenderPage(c echo.Context) error {
 		return err
 	}
 	t := bv.Tender
-	publisher := ""
-	if t.CommunityID != nil {
-		publisher = names[*t.CommunityID]
-	} else if st, err := s.app.Store().FindStreet(ctx, t.StreetID); err == nil {
-		publisher = st.Name
+	publisher, err := s.app.TenderPublisher(ctx, t.Tender)
+	if err != nil {
+		return err
 	}
 	v := s.newView(c, t.Title, "tenders")
 	loc := s.app.Location()
@@ -318,36 +305,20 @@ type tenderFormData struct {
 	Covered                                []string
 }
 
-// tenderScopes lists the offices the user may publish for: streets (civil-affairs officers,
-// admins) and communities (their workers, and officers of the street).
+// tenderScopes lists the offices the user may publish for as choices: streets first ("s12"),
+// then communities ("c34"); and the communities again for the coverage checkboxes.
 func (s *Server) tenderScopes(c echo.Context) ([]Opt, []Opt, error) {
-	ctx := c.Request().Context()
-	p := principal(c)
-	cs, err := s.allCommunities(c)
+	offices, err := s.app.MyTenderOffices(c.Request().Context())
 	if err != nil {
 		return nil, nil, err
 	}
-	streets, err := s.app.Store().ListStreets(ctx)
-	if err != nil {
-		return nil, nil, err
+	var scopes, comms []Opt
+	for _, st := range offices.Streets {
+		scopes = append(scopes, Opt{Value: "s" + idString(st.ID), Label: st.Name})
 	}
-	byLabel := func(a, b Opt) int { return strings.Compare(a.Label, b.Label) }
-	var streetOpts, comms []Opt
-	for _, st := range streets {
-		if app.Can(p, app.ActTenderManage, app.Target{StreetID: st.ID}) {
-			streetOpts = append(streetOpts, Opt{Value: "s" + strconv.FormatInt(st.ID, 10), Label: st.Name})
-		}
-	}
-	for _, cm := range cs {
-		if app.Can(p, app.ActTenderManage, app.Target{StreetID: cm.StreetID, CommunityID: cm.ID}) {
-			comms = append(comms, Opt{Value: strconv.FormatInt(cm.ID, 10), Label: cm.Name})
-		}
-	}
-	slices.SortFunc(streetOpts, byLabel)
-	slices.SortFunc(comms, byLabel)
-	scopes := streetOpts // streets first, then communities
-	for _, o := range comms {
-		scopes = append(scopes, Opt{Value: "c" + o.Value, Label: o.Label})
+	for _, cm := range offices.Communities {
+		comms = append(comms, Opt{Value: idString(cm.ID), Label: cm.Name})
+		scopes = append(scopes, Opt{Value: "c" + idString(cm.ID), Label: cm.Name})
 	}
 	return scopes, comms, nil
 }

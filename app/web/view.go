@@ -65,19 +65,20 @@ func (s *Server) renderPage(c echo.Context, status int, name string, v *View) er
 
 // View is what every page template sees as its dot.
 type View struct {
-	Lang         string
-	Title        string
-	Section      string
-	User         *app.User
-	IsAdmin      bool
-	CanQueue     bool
-	CSRF         string
-	Flash        string
-	Errors       map[string]string
-	Data         any
-	Pager        *Pager
-	AssetVersion string
-	SearchQuery  string
+	Lang    string
+	Title   string
+	Section string
+	User    *app.User
+	// CanManageUsers and CanQueue decide the navigation's links to the admin pages and the queue.
+	CanManageUsers bool
+	CanQueue       bool
+	CSRF           string
+	Flash          string
+	Errors         map[string]string
+	Data           any
+	Pager          *Pager
+	AssetVersion   string
+	SearchQuery    string
 
 	s   *Server
 	url *url.URL
@@ -392,7 +393,7 @@ func (s *Server) errorView(c echo.Context, l, title string) *View {
 		s: s, url: c.Request().URL, ctx: c.Request().Context()}
 	if p := principal(c); p.Authenticated() {
 		v.User = p.User
-		v.IsAdmin = p.HasRole(app.RoleAdmin)
+		v.CanManageUsers = app.Can(p, app.ActUserManage, app.Target{})
 		v.CanQueue = app.Can(p, app.ActNeedQueue, app.Target{})
 	}
 	return v
@@ -413,7 +414,7 @@ func (s *Server) newView(c echo.Context, title, section string) *View {
 	}
 	if p.Authenticated() {
 		v.User = p.User
-		v.IsAdmin = p.HasRole(app.RoleAdmin)
+		v.CanManageUsers = app.Can(p, app.ActUserManage, app.Target{})
 		v.CanQueue = app.Can(p, app.ActNeedQueue, app.Target{})
 	}
 	if c.Request().Method == http.MethodGet {
