@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"go/types"
 	"io/fs"
 	"path/filepath"
 	"sort"
@@ -133,7 +134,8 @@ var webForbiddenCalls = map[string]string{
 }
 
 // TestWebCallsOnlyUseCases keeps app/web a thin layer: no handler, view or template helper
-// calls the store or checks roles itself.
+// calls the store or checks roles itself, and the View templates see carries no context or
+// application to call use cases with.
 func TestWebCallsOnlyUseCases(t *testing.T) {
 	t.Parallel()
 	fset := token.NewFileSet()
@@ -141,7 +143,7 @@ func TestWebCallsOnlyUseCases(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	scanned := 0
+	scanned, views := 0, 0
 	for _, path := range files {
 		if strings.HasSuffix(path, "_test.go") {
 			continue
@@ -152,6 +154,16 @@ func TestWebCallsOnlyUseCases(t *testing.T) {
 		}
 		scanned++
 		ast.Inspect(f, func(n ast.Node) bool {
+			if ts, ok := n.(*ast.TypeSpec); ok && ts.Name.Name == "View" {
+				// Templates only format: what they see must not reach a use case.
+				views++
+				for _, fld := range ts.Type.(*ast.StructType).Fields.List {
+					switch typ := types.ExprString(fld.Type); typ {
+					case "context.Context", "*Server", "*app.App":
+						t.Errorf("%s: View holds a %s: templates would run use cases while rendering", fset.Position(fld.Pos()), typ)
+					}
+				}
+			}
 			call, ok := n.(*ast.CallExpr)
 			if !ok {
 				return true
@@ -164,7 +176,7 @@ func TestWebCallsOnlyUseCases(t *testing.T) {
 			return true
 		})
 	}
-	if scanned == 0 {
-		t.Fatal("found no app/web source files")
+	if scanned == 0 || views != 1 {
+		t.Fatalf("found %d app/web source files and %d View types", scanned, views)
 	}
 }

@@ -237,6 +237,10 @@ func (s *Server) searchPage(c echo.Context) error {
 		return err
 	}
 	data["CommunityNames"] = names
+	// The facets are labelled here, before rendering, with the category names.
+	if v.tax, err = s.loadTaxonomy(ctx); err != nil {
+		return err
+	}
 	if req.Sort == app.SearchSortNearest && req.Near == nil && origin != nil {
 		req.NearMe = true // the page offers "nearest" as nearest to me
 	}
@@ -321,11 +325,11 @@ func (v *View) SearchStatus(typ search.Type, status string) string {
 		}
 	}
 	for _, g := range groups {
-		if id := g + "." + status; g != "" && v.s.i18n.Has(v.Lang, id) {
+		if id := g + "." + status; g != "" && v.msgs.Has(v.Lang, id) {
 			return v.T(id)
 		}
 	}
-	if id := searchKey("status", status); v.s.i18n.Has(v.Lang, id) {
+	if id := searchKey("status", status); v.msgs.Has(v.Lang, id) {
 		return v.T(id)
 	}
 	return status

@@ -306,7 +306,6 @@ func (s *Server) taskCreate(c echo.Context) error {
 // taskPageData is the task page: what the use case found and what the forms kept.
 type taskPageData struct {
 	*app.TaskPage
-	Now         time.Time
 	ShiftForm   app.ShiftInput
 	HoursForm   app.HoursInput
 	Weekdays    []int
@@ -327,7 +326,7 @@ func (s *Server) renderTask(c echo.Context, status int, id int64, v *View, d *ta
 	if d == nil {
 		d = &taskPageData{ShiftForm: app.ShiftInput{Capacity: t.Headcount, Weeks: 4, StartTime: "11:00", EndTime: "12:00"}}
 	}
-	d.TaskPage, d.Now = page, s.app.Now()
+	d.TaskPage = page
 	if len(d.Weekdays) == 0 {
 		d.Weekdays = d.ShiftForm.Weekdays
 	}
@@ -1248,36 +1247,3 @@ func (v *View) StarOpts() []Opt {
 
 // enumKey is the message id of an enumerated value: group.value.
 func enumKey(group, value string) string { return group + "." + value }
-
-// CanMatch reports whether the viewer may see ranked candidates for work in a community and
-// grid (gridID is an int64, a *int64 or nil).
-func (v *View) CanMatch(communityID int64, gridID any) bool {
-	p := app.PrincipalFrom(v.ctx)
-	if v.User == nil {
-		return false
-	}
-	c, err := v.s.app.Community(v.ctx, communityID)
-	if err != nil {
-		return false
-	}
-	t := app.Target{StreetID: c.StreetID, CommunityID: c.ID}
-	switch g := gridID.(type) {
-	case int64:
-		t.GridID = g
-	case *int64:
-		if g != nil {
-			t.GridID = *g
-		}
-	}
-	return app.Can(p, app.ActMatchView, t)
-}
-
-// TopCandidates ranks the best three of each kind for a need, project or task, for the summary
-// on its page; nil when the viewer may not see rankings or ranking fails (the page still renders).
-func (v *View) TopCandidates(subject string, id int64) *app.CandidateRanking {
-	r, err := v.s.app.RankCandidates(v.ctx, subject, id, nil, 3)
-	if err != nil {
-		return nil
-	}
-	return r
-}
