@@ -10,36 +10,6 @@ import (
 	"github.com/wushe/wushe/app"
 )
 
-func (s *Server) disbursementRoutes() {
-	s.usePages("disbursement_show", "disbursement_queue")
-	e := s.e
-	e.GET("/disbursements", s.disbursementQueuePage)
-	e.GET("/disbursements/:id", s.disbursementPage)
-	e.POST("/funds/:id/disbursements", s.disbursementCreate)
-	e.POST("/disbursements/:id/vote", s.disbursementVote)
-	e.POST("/disbursements/:id/evidence", s.disbursementEvidence)
-	e.POST("/disbursements/:id/pay", s.disbursementPay)
-	e.GET("/evidence/:id", s.evidenceFile)
-
-	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/disbursement-queue", Op: "disbursementQueue", Tag: "funds", Auth: true,
-		Summary: "Disbursements waiting for the caller's decision or payment", Resp: []*app.DisbursementView{}, H: s.apiDisbursementQueue})
-	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/funds/:id/disbursements", Op: "listDisbursements", Tag: "funds",
-		Summary: "A fund's disbursements with their approvals (spending is public)", Resp: []*app.DisbursementView{}, H: s.apiDisbursements})
-	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/funds/:id/disbursements", Op: "requestDisbursement", Tag: "funds", Auth: true,
-		Summary: "Ask to pay a payee organization from a succeeded campaign (amount in fen)", Body: app.DisbursementInput{},
-		Resp: app.DisbursementView{}, Status: http.StatusCreated, H: s.apiDisbursementCreate})
-	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/disbursements/:id", Op: "getDisbursement", Tag: "funds",
-		Summary: "A disbursement, its votes and verdict", Resp: app.DisbursementView{}, H: s.apiDisbursement})
-	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/disbursements/:id/votes", Op: "voteDisbursement", Tag: "funds", Auth: true,
-		Summary: "Approve or reject (handlers up to the threshold, the committee above; never one's own)", Body: app.VoteInput{},
-		Resp: app.DisbursementView{}, H: s.apiDisbursementVote})
-	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/disbursements/:id/evidence", Op: "addEvidence", Tag: "funds", Auth: true,
-		Summary: "Attach a receipt or photo (JPEG, PNG, GIF, WebP or PDF, base64, at most 5 MB)", Body: evidenceIn{}, Resp: app.DisbursementEvidence{},
-		Status: http.StatusCreated, H: s.apiDisbursementEvidence})
-	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/disbursements/:id/payment", Op: "payDisbursement", Tag: "funds", Auth: true,
-		Summary: "Mark an approved disbursement with evidence paid; posts it to the ledger", Resp: app.DisbursementView{}, H: s.apiDisbursementPay})
-}
-
 func (s *Server) disbursementPage(c echo.Context) error {
 	id, err := pathID(c)
 	if err != nil {
@@ -86,16 +56,6 @@ func (s *Server) disbursementCreate(c echo.Context) error {
 		return err
 	}
 	return s.done(c, "/disbursements/"+strconv.FormatInt(d.ID, 10), "funds.disbursement_requested")
-}
-
-// errorSummary is a validation error as one line, for forms that redirect back.
-func (s *Server) errorSummary(c echo.Context, err error) string {
-	b := s.describe(err, lang(c), http.StatusUnprocessableEntity)
-	out := ""
-	for f, m := range b.Fields {
-		out += s.i18n.T(lang(c), "field."+f) + ": " + m + " "
-	}
-	return out
 }
 
 func (s *Server) disbursementVote(c echo.Context) error {

@@ -10,15 +10,6 @@ import (
 	"github.com/wushe/wushe/app"
 )
 
-func (s *Server) passwordRoutes() {
-	s.usePages("password_form")
-	s.e.GET("/me/password", s.passwordPage)
-	s.e.POST("/me/password", s.passwordChange)
-	s.api(apiRoute{Method: http.MethodPut, Path: "/api/v1/me/password", Op: "changePassword", Tag: "auth", Auth: true,
-		Summary: "Change the signed-in user's password (revokes every API token of the user, this one included)",
-		Body:    app.PasswordChangeInput{}, Status: http.StatusNoContent, H: s.apiChangePassword})
-}
-
 // sessionStamp is kept in a session at sign-in; a session whose stamp no longer matches the
 // user's password hash (the password changed since) is signed out.
 const sessionStamp = "pw"

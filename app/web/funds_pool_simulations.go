@@ -1,5 +1,8 @@
 package web
 
+// A pool's simulations: what a candidate match rule would have matched, and a
+// quadratic-funding round's estimate and its closing.
+
 import (
 	"net/http"
 	"strconv"
@@ -11,10 +14,11 @@ import (
 	"github.com/wushe/wushe/funds"
 )
 
-// poolPageExtra adds a quadratic-funding round's simulation to a round pool's page.
-func (s *Server) poolPageExtra(c echo.Context, p *app.PoolView) (map[string]any, error) {
+// poolSimulations runs what a pool's page simulates: a candidate rule over a match pool's
+// campaigns, or a quadratic-funding round's estimate (or its final awards).
+func (s *Server) poolSimulations(c echo.Context, p *app.PoolView) (map[string]any, error) {
 	if p.Kind == app.PoolKindMatch {
-		return s.ruleSimExtra(c, p)
+		return s.ruleSimulation(c, p)
 	}
 	if p.Kind != app.PoolKindQF {
 		return map[string]any{}, nil
@@ -47,92 +51,9 @@ func (s *Server) poolPageExtra(c echo.Context, p *app.PoolView) (map[string]any,
 	return out, nil
 }
 
-// qfFinalize closes a round from the pool page with the settings shown.
-func (s *Server) qfFinalize(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	// Finalizing cannot be undone: a setting that does not parse is an error, never "no cap"
-	// or the default.
-	in := app.QFSimInput{Mode: c.FormValue("mode")}
-	fe := app.FieldErrors{}
-	for _, f := range []struct {
-		name string
-		dst  *int64
-	}{{"cap_percent", &in.CapPercent}, {"min_contributors", nil}, {"min_amount", &in.MinAmount}} {
-		v := strings.TrimSpace(c.FormValue(f.name))
-		if v == "" {
-			continue
-		}
-		n, perr := strconv.ParseInt(v, 10, 64)
-		if perr != nil || n < 0 {
-			fe.Add(f.name, "error.wrong_type", "want", "integer")
-			continue
-		}
-		if f.dst != nil {
-			*f.dst = n
-		} else {
-			in.MinContributors = int(n)
-		}
-	}
-	err = fe.Err()
-	if err == nil {
-		_, err = s.app.FinalizeQF(c.Request().Context(), id, in)
-	}
-	if err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			return s.renderPool(c, id, http.StatusUnprocessableEntity, err, nil)
-		}
-		return err
-	}
-	return s.done(c, "/pools/"+strconv.FormatInt(id, 10), "funds.round_finalized")
-}
-
-func (s *Server) apiQFFinalize(c echo.Context) error {
-	return apiAct(c, http.StatusOK, s.app.FinalizeQF)
-}
-
-// qfParams reads a round's simulation settings from the query.
-func qfParams(c echo.Context) (app.QFSimInput, error) {
-	p := params{c: c}
-	in := app.QFSimInput{}
-	if v := p.int64p("cap_percent"); v != nil {
-		in.CapPercent = *v
-	}
-	if v := p.int64p("min_contributors"); v != nil {
-		in.MinContributors = int(*v)
-	}
-	if v := p.int64p("min_amount"); v != nil {
-		in.MinAmount = *v
-	}
-	if m := p.oneOf("mode", []string{"standard", "pairwise"}); m != nil {
-		in.Mode = *m
-	}
-	return in, p.err
-}
-
-func (s *Server) apiQFSimulation(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	in, err := qfParams(c)
-	if err != nil {
-		return err
-	}
-	sim, err := s.app.SimulateQF(c.Request().Context(), id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, sim)
-}
-
-func idString(id int64) string { return strconv.FormatInt(id, 10) }
-
-// ruleSimExtra runs a candidate rule over the pool's campaigns when the page asks for it
+// ruleSimulation runs a candidate rule over the pool's campaigns when the page asks for it
 // (amounts typed in yuan, the unlock share in percent).
-func (s *Server) ruleSimExtra(c echo.Context, p *app.PoolView) (map[string]any, error) {
+func (s *Server) ruleSimulation(c echo.Context, p *app.PoolView) (map[string]any, error) {
 	q := c.QueryParams()
 	form := map[string]string{}
 	for _, k := range []string{"sim_ratio", "sim_unlock_share_percent", "sim_unlock_donors", "sim_donor_cap", "sim_campaign_cap", "sim_min_contribution"} {
@@ -205,4 +126,88 @@ func (s *Server) apiRuleSimulation(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, sim)
+}
+
+// qfModes are the quadratic-funding formulas a simulation may use.
+var qfModes = []string{string(funds.QFStandard), string(funds.QFPairwise)}
+
+// qfParams reads a round's simulation settings from the query.
+func qfParams(c echo.Context) (app.QFSimInput, error) {
+	p := params{c: c}
+	in := app.QFSimInput{}
+	if v := p.int64p("cap_percent"); v != nil {
+		in.CapPercent = *v
+	}
+	if v := p.int64p("min_contributors"); v != nil {
+		in.MinContributors = int(*v)
+	}
+	if v := p.int64p("min_amount"); v != nil {
+		in.MinAmount = *v
+	}
+	if m := p.oneOf("mode", qfModes); m != nil {
+		in.Mode = *m
+	}
+	return in, p.err
+}
+
+func (s *Server) apiQFSimulation(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	in, err := qfParams(c)
+	if err != nil {
+		return err
+	}
+	sim, err := s.app.SimulateQF(c.Request().Context(), id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, sim)
+}
+
+// qfFinalize closes a round from the pool page with the settings shown.
+func (s *Server) qfFinalize(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	// Finalizing cannot be undone: a setting that does not parse is an error, never "no cap"
+	// or the default.
+	in := app.QFSimInput{Mode: c.FormValue("mode")}
+	fe := app.FieldErrors{}
+	for _, f := range []struct {
+		name string
+		dst  *int64
+	}{{"cap_percent", &in.CapPercent}, {"min_contributors", nil}, {"min_amount", &in.MinAmount}} {
+		v := strings.TrimSpace(c.FormValue(f.name))
+		if v == "" {
+			continue
+		}
+		n, perr := strconv.ParseInt(v, 10, 64)
+		if perr != nil || n < 0 {
+			fe.Add(f.name, "error.wrong_type", "want", "integer")
+			continue
+		}
+		if f.dst != nil {
+			*f.dst = n
+		} else {
+			in.MinContributors = int(n)
+		}
+	}
+	err = fe.Err()
+	if err == nil {
+		_, err = s.app.FinalizeQF(c.Request().Context(), id, in)
+	}
+	if err != nil {
+		if app.IsCode(err, app.EINVALID) {
+			return s.renderPool(c, id, http.StatusUnprocessableEntity, err, nil)
+		}
+		return err
+	}
+	return s.done(c, "/pools/"+strconv.FormatInt(id, 10), "funds.round_finalized")
+}
+
+func (s *Server) apiQFFinalize(c echo.Context) error {
+	return apiAct(c, http.StatusOK, s.app.FinalizeQF)
 }
