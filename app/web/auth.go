@@ -121,13 +121,15 @@ func (s *Server) register(c echo.Context) error {
 		u, err = s.app.Register(c.Request().Context(), in)
 	}
 	if err != nil {
-		in.Password = ""
-		d, derr := s.registerData(c, in)
-		if derr != nil {
-			return derr
-		}
-		v.Data = d
-		return s.formError(c, err, "register", v)
+		return s.formFailed(c, err, v, func(st int, v *View) error {
+			in.Password = ""
+			d, err := s.registerData(c, in)
+			if err != nil {
+				return err
+			}
+			v.Data = d
+			return s.renderPage(c, st, "register", v)
+		})
 	}
 	ctx := c.Request().Context()
 	if err := s.sessions.RenewToken(ctx); err != nil {

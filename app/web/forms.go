@@ -16,6 +16,22 @@ import (
 	"github.com/wushe/wushe/funds"
 )
 
+// formFailed ends a form post that failed. Invalid input (EINVALID) shows the form again with
+// 422: v gets each field's message in the user's language and again renders the page with
+// what was typed. Any other error (401, 403, 404, 409…) goes to the error handler.
+//
+//	if err != nil {
+//		return s.formFailed(c, err, s.newView(c, title, section), func(st int, v *View) error { return s.xForm(c, st, in, v) })
+//	}
+//	return s.done(c, "/x/"+idString(x.ID), "x.saved")
+func (s *Server) formFailed(c echo.Context, err error, v *View, again func(status int, v *View) error) error {
+	if !app.IsCode(err, app.EINVALID) {
+		return err
+	}
+	s.applyErrors(v, err)
+	return again(http.StatusUnprocessableEntity, v)
+}
+
 // after finishes a one-button action: conflicts and bad input go back to the page as a
 // message; authorization and other errors go to the error handler.
 func (s *Server) after(c echo.Context, to string, err error, okMsg string, kv ...any) error {
@@ -28,10 +44,15 @@ func (s *Server) after(c echo.Context, to string, err error, okMsg string, kv ..
 		for _, m := range d.Fields {
 			msg = m
 		}
-		s.sessions.Put(c.Request().Context(), "flash", msg)
-		return c.Redirect(http.StatusSeeOther, to)
+		return s.backWith(c, to, msg)
 	}
 	return err
+}
+
+// backWith goes back to a page with a message in its flash: a one-button action that failed.
+func (s *Server) backWith(c echo.Context, to, msg string) error {
+	s.sessions.Put(c.Request().Context(), "flash", msg)
+	return c.Redirect(http.StatusSeeOther, to)
 }
 
 // back is where a sign-up action returns: the form's "next" if it is a local path, else the task.
@@ -136,31 +157,15 @@ func (s *Server) errorSummary(c echo.Context, err error) string {
 	return out
 }
 
-// formError re-renders a form with its field errors (422) when err is a validation error.
-func (s *Server) formError(c echo.Context, err error, page string, v *View) error {
-	var ae *app.Error
-	if !errors.As(err, &ae) || ae.Code != app.EINVALID {
-		return err
-	}
-	for f, m := range ae.Fields {
-		v.Errors[f] = s.i18n.Msg(v.Lang, m)
-	}
-	if len(v.Errors) == 0 {
-		v.Errors["_"] = s.i18n.Msg(v.Lang, ae.Message)
-	}
-	return s.renderPage(c, http.StatusUnprocessableEntity, page, v)
-}
-
 // done redirects after a successful form with a flash message.
 func (s *Server) done(c echo.Context, to, msgID string, kv ...any) error {
-	s.sessions.Put(c.Request().Context(), "flash", s.i18n.T(lang(c), msgID, kv...))
-	return c.Redirect(http.StatusSeeOther, to)
+	return s.backWith(c, to, s.i18n.T(lang(c), msgID, kv...))
 }
 
-// applyErrors copies a validation error's field messages onto a view.
+// applyErrors copies a validation error's field messages onto a view, in its language.
 func (s *Server) applyErrors(v *View, err error) {
-	ae, ok := err.(*app.Error)
-	if !ok {
+	var ae *app.Error
+	if !errors.As(err, &ae) {
 		return
 	}
 	for f, m := range ae.Fields {

@@ -40,14 +40,14 @@ func (s *Server) fundPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.renderFund(c, id, http.StatusOK, nil, nil)
+	return s.renderFund(c, id, http.StatusOK, s.newView(c, "", "funds"), nil)
 }
 
-// renderFund renders the fund page; err (a validation error) and form fill the form it came from.
-func (s *Server) renderFund(c echo.Context, id int64, status int, err error, form map[string]string) error {
-	d, ferr := s.app.FundDetail(c.Request().Context(), id)
-	if ferr != nil {
-		return ferr
+// renderFund renders the fund page in v; form fills the form a failed post came from.
+func (s *Server) renderFund(c echo.Context, id int64, status int, v *View, form map[string]string) error {
+	d, err := s.app.FundDetail(c.Request().Context(), id)
+	if err != nil {
+		return err
 	}
 	if form == nil {
 		form = map[string]string{}
@@ -75,11 +75,7 @@ func (s *Server) renderFund(c echo.Context, id int64, status int, err error, for
 		}
 		data["DisburseCampaigns"], data["DisburseOrgs"] = camps, payees
 	}
-	v := s.newView(c, d.Fund.Name, "funds")
-	if err != nil {
-		s.applyErrors(v, err)
-	}
-	v.Data = data
+	v.Title, v.Data = d.Fund.Name, data
 	return s.renderPage(c, status, "fund_show", v)
 }
 
@@ -91,12 +87,9 @@ func (s *Server) fundCreate(c echo.Context) error {
 		f, err = s.app.CreateFund(c.Request().Context(), in)
 	}
 	if err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			v := s.newView(c, s.i18n.T(lang(c), "funds.title"), "funds")
-			s.applyErrors(v, err)
-			return s.renderFundsList(c, http.StatusUnprocessableEntity, v, formMap(c, "community_id", "name", "description"))
-		}
-		return err
+		return s.formFailed(c, err, s.newView(c, s.i18n.T(lang(c), "funds.title"), "funds"), func(st int, v *View) error {
+			return s.renderFundsList(c, st, v, formMap(c, "community_id", "name", "description"))
+		})
 	}
 	return s.done(c, "/funds/"+strconv.FormatInt(f.ID, 10), "funds.fund_opened")
 }
@@ -111,7 +104,7 @@ func (s *Server) apiFunds(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, listOf(fs, len(fs), app.Page{Page: 1, PerPage: max(len(fs), 1)}))
+	return c.JSON(http.StatusOK, wholeList(fs))
 }
 
 func (s *Server) apiFund(c echo.Context) error {
@@ -132,16 +125,4 @@ func (s *Server) apiFundCreate(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusCreated, v)
-}
-
-func (s *Server) apiDonorFlags(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	fl, err := s.app.DonorFlags(c.Request().Context(), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, listOf(fl, len(fl), app.Page{Page: 1, PerPage: max(len(fl), 1)}))
 }

@@ -69,25 +69,24 @@ func (s *Server) campaignPage(c echo.Context) error {
 		return err
 	}
 	d := &campaignPageData{Amount: c.QueryParam("amount")}
-	if err := s.campaignData(c, id, d, c.QueryParam("thanks")); err != nil {
-		return err
-	}
-	v := s.newView(c, d.Campaign.Title, "funds")
-	v.Data = d
-	return s.renderPage(c, http.StatusOK, "campaign_show", v)
+	return s.renderCampaign(c, id, http.StatusOK, s.newView(c, "", "funds"), d, c.QueryParam("thanks"))
 }
 
-func (s *Server) campaignFormError(c echo.Context, id int64, err error, d *campaignPageData) error {
-	if !app.IsCode(err, app.EINVALID) {
+// renderCampaign renders a campaign's page in v with d's forms; thanks is the payment session
+// a donor comes back from.
+func (s *Server) renderCampaign(c echo.Context, id int64, status int, v *View, d *campaignPageData, thanks string) error {
+	if err := s.campaignData(c, id, d, thanks); err != nil {
 		return err
 	}
-	if e2 := s.campaignData(c, id, d, ""); e2 != nil {
-		return e2
-	}
-	v := s.newView(c, d.Campaign.Title, "funds")
-	s.applyErrors(v, err)
-	v.Data = d
-	return s.renderPage(c, http.StatusUnprocessableEntity, "campaign_show", v)
+	v.Title, v.Data = d.Campaign.Title, d
+	return s.renderPage(c, status, "campaign_show", v)
+}
+
+// campaignFormFailed shows the campaign page again after one of its forms failed.
+func (s *Server) campaignFormFailed(c echo.Context, id int64, err error, d *campaignPageData) error {
+	return s.formFailed(c, err, s.newView(c, "", "funds"), func(st int, v *View) error {
+		return s.renderCampaign(c, id, st, v, d, "")
+	})
 }
 
 // campaignCreate opens a campaign from the fund page's form (goal in yuan, local deadline).
@@ -114,10 +113,9 @@ func (s *Server) campaignCreate(c echo.Context) error {
 		camp, err = s.app.CreateCampaign(c.Request().Context(), in)
 	}
 	if err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			return s.renderFund(c, id, http.StatusUnprocessableEntity, err, formMap(c, "project_id", "pool_id", "goal", "deadline", "mode", "title"))
-		}
-		return err
+		return s.formFailed(c, err, s.newView(c, "", "funds"), func(st int, v *View) error {
+			return s.renderFund(c, id, st, v, formMap(c, "project_id", "pool_id", "goal", "deadline", "mode", "title"))
+		})
 	}
 	return s.done(c, "/campaigns/"+strconv.FormatInt(camp.ID, 10), "funds.campaign_opened")
 }
@@ -128,10 +126,7 @@ func (s *Server) campaignCancel(c echo.Context) error {
 		return err
 	}
 	if _, err := s.app.CancelCampaign(c.Request().Context(), id, c.FormValue("reason")); err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			return s.campaignFormError(c, id, err, &campaignPageData{})
-		}
-		return err
+		return s.campaignFormFailed(c, id, err, &campaignPageData{})
 	}
 	return s.done(c, "/campaigns/"+strconv.FormatInt(id, 10), "funds.campaign_cancelled")
 }

@@ -34,7 +34,7 @@ func (s *Server) offlineCreate(c echo.Context) error {
 		_, err = s.app.RecordOffline(c.Request().Context(), id, in)
 	}
 	if err != nil {
-		return s.campaignFormError(c, id, err, &campaignPageData{Offline: in, OfflineAmount: c.FormValue("offline_amount")})
+		return s.campaignFormFailed(c, id, err, &campaignPageData{Offline: in, OfflineAmount: c.FormValue("offline_amount")})
 	}
 	return s.done(c, "/campaigns/"+strconv.FormatInt(id, 10), "funds.offline_recorded")
 }
@@ -74,13 +74,13 @@ func (s *Server) contributionRefund(c echo.Context) error {
 	if err == nil {
 		ct, err = s.app.RefundContribution(c.Request().Context(), id, in)
 	}
-	if err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			// Back to the campaign page the form is on, with the errors.
-			if camp, cerr := s.app.CampaignOfContribution(c.Request().Context(), id); cerr == nil {
-				return s.campaignFormError(c, camp, err, &campaignPageData{})
-			}
+	if app.IsCode(err, app.EINVALID) {
+		// Back to the campaign page the form is on, with the errors.
+		if camp, cerr := s.app.CampaignOfContribution(c.Request().Context(), id); cerr == nil {
+			return s.campaignFormFailed(c, camp, err, &campaignPageData{})
 		}
+	}
+	if err != nil {
 		return err
 	}
 	return s.done(c, "/campaigns/"+strconv.FormatInt(ct.CampaignID, 10), "funds.refunded")
@@ -108,7 +108,7 @@ func (s *Server) donate(c echo.Context) error {
 		ct, err = s.app.StartCheckout(c.Request().Context(), id, in, s.checkoutURLs(c, id))
 	}
 	if err != nil {
-		return s.campaignFormError(c, id, err, &campaignPageData{Amount: c.FormValue("amount")})
+		return s.campaignFormFailed(c, id, err, &campaignPageData{Amount: c.FormValue("amount")})
 	}
 	return c.Redirect(http.StatusSeeOther, ct.CheckoutURL)
 }

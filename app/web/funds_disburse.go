@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"strconv"
@@ -15,22 +16,24 @@ func (s *Server) disbursementPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.renderDisbursement(c, id, http.StatusOK, nil)
+	return s.renderDisbursement(c, id, http.StatusOK, s.newView(c, "", "funds"))
 }
 
-// renderDisbursement renders the disbursement page; err (a validation error) is shown with
-// the form it came from.
-func (s *Server) renderDisbursement(c echo.Context, id int64, status int, err error) error {
-	d, derr := s.app.Disbursement(c.Request().Context(), id)
-	if derr != nil {
-		return derr
-	}
-	v := s.newView(c, d.Purpose, "funds")
+// renderDisbursement renders the disbursement page in v.
+func (s *Server) renderDisbursement(c echo.Context, id int64, status int, v *View) error {
+	d, err := s.app.Disbursement(c.Request().Context(), id)
 	if err != nil {
-		s.applyErrors(v, err)
+		return err
 	}
-	v.Data = d
+	v.Title, v.Data = d.Purpose, d
 	return s.renderPage(c, status, "disbursement_show", v)
+}
+
+// disbursementFormFailed shows the disbursement page again after one of its forms failed.
+func (s *Server) disbursementFormFailed(c echo.Context, id int64, err error) error {
+	return s.formFailed(c, err, s.newView(c, "", "funds"), func(st int, v *View) error {
+		return s.renderDisbursement(c, id, st, v)
+	})
 }
 
 func (s *Server) disbursementCreate(c echo.Context) error {
@@ -50,10 +53,9 @@ func (s *Server) disbursementCreate(c echo.Context) error {
 		d, err = s.app.RequestDisbursement(c.Request().Context(), id, in)
 	}
 	if err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			return s.renderFund(c, id, http.StatusUnprocessableEntity, err, formMap(c, "campaign_id", "payee_organization_id", "amount", "purpose"))
-		}
-		return err
+		return s.formFailed(c, err, s.newView(c, "", "funds"), func(st int, v *View) error {
+			return s.renderFund(c, id, st, v, formMap(c, "campaign_id", "payee_organization_id", "amount", "purpose"))
+		})
 	}
 	return s.done(c, "/disbursements/"+strconv.FormatInt(d.ID, 10), "funds.disbursement_requested")
 }
@@ -65,10 +67,7 @@ func (s *Server) disbursementVote(c echo.Context) error {
 	}
 	in := app.VoteInput{Approve: c.FormValue("approve") == "true", Reason: c.FormValue("reason")}
 	if _, err := s.app.VoteDisbursement(c.Request().Context(), id, in); err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			return s.renderDisbursement(c, id, http.StatusUnprocessableEntity, err)
-		}
-		return err
+		return s.disbursementFormFailed(c, id, err)
 	}
 	return s.done(c, "/disbursements/"+strconv.FormatInt(id, 10), "funds.voted")
 }
@@ -110,10 +109,7 @@ func (s *Server) disbursementEvidence(c echo.Context) error {
 		_, err = s.app.AddEvidence(c.Request().Context(), id, in)
 	}
 	if err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			return s.renderDisbursement(c, id, http.StatusUnprocessableEntity, err)
-		}
-		return err
+		return s.disbursementFormFailed(c, id, err)
 	}
 	return s.done(c, "/disbursements/"+strconv.FormatInt(id, 10), "funds.evidence_added")
 }
@@ -124,10 +120,7 @@ func (s *Server) disbursementPay(c echo.Context) error {
 		return err
 	}
 	if _, err := s.app.PayDisbursement(c.Request().Context(), id); err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			return s.renderDisbursement(c, id, http.StatusUnprocessableEntity, err)
-		}
-		return err
+		return s.disbursementFormFailed(c, id, err)
 	}
 	return s.done(c, "/disbursements/"+strconv.FormatInt(id, 10), "funds.paid_done")
 }
@@ -144,18 +137,6 @@ func (s *Server) evidenceFile(c echo.Context) error {
 	c.Response().Header().Set("X-Content-Type-Options", "nosniff")
 	c.Response().Header().Set(echo.HeaderContentDisposition, `inline; filename="evidence-`+strconv.FormatInt(e.ID, 10)+`"`)
 	return c.Blob(http.StatusOK, e.ContentType, e.Data)
-}
-
-func (s *Server) apiDisbursements(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	ds, err := s.app.Disbursements(c.Request().Context(), id, nil)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, listOf(ds, len(ds), app.Page{Page: 1, PerPage: max(len(ds), 1)}))
 }
 
 func (s *Server) apiDisbursement(c echo.Context) error {
@@ -217,10 +198,7 @@ func (s *Server) disbursementQueuePage(c echo.Context) error {
 	return s.renderPage(c, http.StatusOK, "disbursement_queue", v)
 }
 
-func (s *Server) apiDisbursementQueue(c echo.Context) error {
-	q, err := s.app.DisbursementQueue(c.Request().Context())
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, listOf(q, len(q), app.Page{Page: 1, PerPage: max(len(q), 1)}))
+// fundDisbursements lists all of a fund's disbursements, whatever their status.
+func (s *Server) fundDisbursements(ctx context.Context, fundID int64) ([]*app.DisbursementView, error) {
+	return s.app.Disbursements(ctx, fundID, nil)
 }

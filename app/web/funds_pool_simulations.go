@@ -200,10 +200,9 @@ func (s *Server) qfFinalize(c echo.Context) error {
 		_, err = s.app.FinalizeQF(c.Request().Context(), id, in)
 	}
 	if err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			return s.renderPool(c, id, http.StatusUnprocessableEntity, err, nil)
-		}
-		return err
+		return s.formFailed(c, err, s.newView(c, "", "funds"), func(st int, v *View) error {
+			return s.renderPool(c, id, st, v, nil)
+		})
 	}
 	return s.done(c, "/pools/"+strconv.FormatInt(id, 10), "funds.round_finalized")
 }

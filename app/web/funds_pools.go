@@ -17,13 +17,15 @@ func (s *Server) poolPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.renderPool(c, id, http.StatusOK, nil, nil)
+	return s.renderPool(c, id, http.StatusOK, s.newView(c, "", "funds"), nil)
 }
 
-func (s *Server) renderPool(c echo.Context, id int64, status int, err error, form map[string]string) error {
-	pv, perr := s.app.Pool(c.Request().Context(), id)
-	if perr != nil {
-		return perr
+// renderPool renders a pool's page in v, its forms filled from form (the rule in force when
+// nil).
+func (s *Server) renderPool(c echo.Context, id int64, status int, v *View, form map[string]string) error {
+	pv, err := s.app.Pool(c.Request().Context(), id)
+	if err != nil {
+		return err
 	}
 	if form == nil {
 		form = map[string]string{}
@@ -40,18 +42,14 @@ func (s *Server) renderPool(c echo.Context, id int64, status int, err error, for
 		}
 	}
 	data := map[string]any{"Pool": pv, "Form": form}
-	sims, serr := s.poolSimulations(c, pv)
-	if serr != nil {
-		return serr
-	}
-	for k, v := range sims {
-		data[k] = v
-	}
-	v := s.newView(c, pv.Name, "funds")
+	sims, err := s.poolSimulations(c, pv)
 	if err != nil {
-		s.applyErrors(v, err)
+		return err
 	}
-	v.Data = data
+	for k, x := range sims {
+		data[k] = x
+	}
+	v.Title, v.Data = pv.Name, data
 	return s.renderPage(c, status, "pool_show", v)
 }
 
@@ -91,10 +89,9 @@ func (s *Server) poolRule(c echo.Context) error {
 		_, err = s.app.ChangePoolRule(c.Request().Context(), id, in)
 	}
 	if err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			return s.renderPool(c, id, http.StatusUnprocessableEntity, err, formMap(c, "ratio", "unlock_share_percent", "unlock_donors", "donor_cap", "campaign_cap", "min_contribution", "note"))
-		}
-		return err
+		return s.formFailed(c, err, s.newView(c, "", "funds"), func(st int, v *View) error {
+			return s.renderPool(c, id, st, v, formMap(c, "ratio", "unlock_share_percent", "unlock_donors", "donor_cap", "campaign_cap", "min_contribution", "note"))
+		})
 	}
 	return s.done(c, "/pools/"+strconv.FormatInt(id, 10), "funds.rule_saved")
 }
@@ -111,10 +108,9 @@ func (s *Server) poolDeposit(c echo.Context) error {
 		_, err = s.app.DepositToPool(c.Request().Context(), id, in)
 	}
 	if err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			return s.renderPool(c, id, http.StatusUnprocessableEntity, err, formMap(c, "deposit_amount", "note"))
-		}
-		return err
+		return s.formFailed(c, err, s.newView(c, "", "funds"), func(st int, v *View) error {
+			return s.renderPool(c, id, st, v, formMap(c, "deposit_amount", "note"))
+		})
 	}
 	return s.done(c, "/pools/"+strconv.FormatInt(id, 10), "funds.deposited")
 }

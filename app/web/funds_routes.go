@@ -42,7 +42,7 @@ func (s *Server) fundRoutes() {
 		Query:   []queryParam{{Name: "format", Type: "string", Enum: []string{"json", "csv"}}, {Name: "page", Type: "integer"}, {Name: "per_page", Type: "integer"}},
 		Resp:    ledgerOut{}, H: s.apiLedger})
 	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/funds/:id/donor-flags", Op: "listDonorFlags", Tag: "funds", Auth: true,
-		Summary: "Donors whose refunds took back matched money (套捐), for workers", Resp: []*app.DonorFlag{}, H: s.apiDonorFlags})
+		Summary: "Donors whose refunds took back matched money (套捐), for workers", Resp: list[*app.DonorFlag]{}, H: apiAllOf(s.app.DonorFlags)})
 	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/funds/:id/pools", Op: "createPool", Tag: "funds", Auth: true,
 		Summary: "Add a government or foundation pool with rule version 1", Body: app.PoolInput{}, Resp: app.PoolView{},
 		Status: http.StatusCreated, H: s.apiPoolCreate})
@@ -109,9 +109,9 @@ func (s *Server) disbursementRoutes() {
 	e.GET("/evidence/:id", s.evidenceFile)
 
 	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/disbursement-queue", Op: "disbursementQueue", Tag: "funds", Auth: true,
-		Summary: "Disbursements waiting for the caller's decision or payment", Resp: []*app.DisbursementView{}, H: s.apiDisbursementQueue})
+		Summary: "Disbursements waiting for the caller's decision or payment", Resp: list[*app.DisbursementView]{}, H: apiAll(s.app.DisbursementQueue)})
 	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/funds/:id/disbursements", Op: "listDisbursements", Tag: "funds",
-		Summary: "A fund's disbursements with their approvals (spending is public)", Resp: []*app.DisbursementView{}, H: s.apiDisbursements})
+		Summary: "A fund's disbursements with their approvals (spending is public)", Resp: list[*app.DisbursementView]{}, H: apiAllOf(s.fundDisbursements)})
 	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/funds/:id/disbursements", Op: "requestDisbursement", Tag: "funds", Auth: true,
 		Summary: "Ask to pay a payee organization from a succeeded campaign (amount in fen)", Body: app.DisbursementInput{},
 		Resp: app.DisbursementView{}, Status: http.StatusCreated, H: s.apiDisbursementCreate})

@@ -27,14 +27,6 @@ func toNeedOut(v *app.NeedView) needOut {
 	return needOut{Need: v.Need, Overdue: v.Overdue, PrivateVisible: v.Private, Actions: acts}
 }
 
-func toNeedOuts(vs []*app.NeedView) []needOut {
-	out := make([]needOut, len(vs))
-	for i, v := range vs {
-		out[i] = toNeedOut(v)
-	}
-	return out
-}
-
 func needFilter(c echo.Context) (app.NeedFilter, error) {
 	p := params{c: c}
 	f := app.NeedFilter{
@@ -65,52 +57,23 @@ func (p *params) oneOfOrAny(name string, maxLen int) *string {
 	return &v
 }
 
-type needsPageData struct {
-	Needs          []*app.NeedView
-	Filter         app.NeedFilter
-	CommunityNames map[int64]string
-	Queue          bool
+// needsPage lists needs, unresolved ones unless a status is asked for, overdue first.
+func (s *Server) needsPage() echo.HandlerFunc {
+	return servePage(s, listPage[app.NeedFilter, *app.NeedView]{page: "needs_list", title: "needs.title", section: "needs", rows: "Needs",
+		read: func(c echo.Context) (app.NeedFilter, error) {
+			f, err := needFilter(c)
+			if c.QueryParam("status") == "" {
+				f.Statuses = []string{app.NeedOpen, app.NeedInProgress}
+			}
+			return f, err
+		},
+		run: s.app.Needs, names: true})
 }
 
-func (s *Server) needsPage(c echo.Context) error {
-	f, err := needFilter(c)
-	if err != nil {
-		return err
-	}
-	if c.QueryParam("status") == "" {
-		f.Statuses = []string{app.NeedOpen, app.NeedInProgress}
-	}
-	ns, total, err := s.app.Needs(c.Request().Context(), f)
-	if err != nil {
-		return err
-	}
-	names, err := s.communityNames(c)
-	if err != nil {
-		return err
-	}
-	v := s.newView(c, s.i18n.T(lang(c), "needs.title"), "needs")
-	v.Data = needsPageData{Needs: ns, Filter: f, CommunityNames: names}
-	v.Pager = newPager(c, f.Page, total)
-	return s.renderPage(c, http.StatusOK, "needs_list", v)
-}
-
-func (s *Server) queuePage(c echo.Context) error {
-	f, err := needFilter(c)
-	if err != nil {
-		return err
-	}
-	ns, total, err := s.app.NeedQueue(c.Request().Context(), f)
-	if err != nil {
-		return err
-	}
-	names, err := s.communityNames(c)
-	if err != nil {
-		return err
-	}
-	v := s.newView(c, s.i18n.T(lang(c), "queue.title"), "queue")
-	v.Data = needsPageData{Needs: ns, Filter: f, CommunityNames: names, Queue: true}
-	v.Pager = newPager(c, f.Page, total)
-	return s.renderPage(c, http.StatusOK, "queue", v)
+// queuePage lists the needs the worker answers for, overdue first.
+func (s *Server) queuePage() echo.HandlerFunc {
+	return servePage(s, listPage[app.NeedFilter, *app.NeedView]{page: "queue", title: "queue.title", section: "queue", rows: "Needs",
+		read: needFilter, run: s.app.NeedQueue, names: true})
 }
 
 type needFormData struct {
@@ -203,13 +166,10 @@ func (s *Server) needCreate(c echo.Context) error {
 		n, err = s.app.CreateNeed(c.Request().Context(), in)
 	}
 	if err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			v := s.newView(c, s.i18n.T(lang(c), "needs.new"), "needs")
-			s.applyErrors(v, err)
+		return s.formFailed(c, err, s.newView(c, s.i18n.T(lang(c), "needs.new"), "needs"), func(st int, v *View) error {
 			d := &needFormData{Form: in, WindowStart: c.FormValue("window_start"), WindowEnd: c.FormValue("window_end")}
-			return s.renderNeedForm(c, http.StatusUnprocessableEntity, d, v)
-		}
-		return err
+			return s.renderNeedForm(c, st, d, v)
+		})
 	}
 	return s.done(c, "/needs/"+strconv.FormatInt(n.ID, 10), "needs.filed", "due", s.formatTime(n.DueAt))
 }
@@ -271,13 +231,10 @@ func (s *Server) needUpdate(c echo.Context) error {
 		_, err = s.app.UpdateNeed(c.Request().Context(), id, up)
 	}
 	if err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			v := s.newView(c, in.Title, "needs")
-			s.applyErrors(v, err)
+		return s.formFailed(c, err, s.newView(c, in.Title, "needs"), func(st int, v *View) error {
 			d := &needFormData{ID: id, Form: in, WindowStart: c.FormValue("window_start"), WindowEnd: c.FormValue("window_end"), CanTier: true}
-			return s.renderNeedForm(c, http.StatusUnprocessableEntity, d, v)
-		}
-		return err
+			return s.renderNeedForm(c, st, d, v)
+		})
 	}
 	return s.done(c, "/needs/"+strconv.FormatInt(id, 10), "flash.saved", "name", in.Title)
 }
@@ -290,8 +247,7 @@ func (s *Server) needTransition(c echo.Context) error {
 	tr := app.NeedTransition(c.FormValue("action"))
 	if _, err := s.app.TransitionNeed(c.Request().Context(), id, tr, c.FormValue("note")); err != nil {
 		if app.IsCode(err, app.EINVALID) || app.IsCode(err, app.ECONFLICT) {
-			s.sessions.Put(c.Request().Context(), "flash", s.describe(err, lang(c), http.StatusConflict).Message)
-			return c.Redirect(http.StatusSeeOther, "/needs/"+strconv.FormatInt(id, 10))
+			return s.backWith(c, "/needs/"+strconv.FormatInt(id, 10), s.describe(err, lang(c), http.StatusConflict).Message)
 		}
 		return err
 	}
@@ -305,41 +261,15 @@ func (s *Server) needAssign(c echo.Context) error {
 	}
 	uid, perr := strconv.ParseInt(c.FormValue("assignee_id"), 10, 64)
 	if perr != nil {
-		s.sessions.Put(c.Request().Context(), "flash", s.i18n.T(lang(c), "error.unknown_ref"))
-		return c.Redirect(http.StatusSeeOther, "/needs/"+strconv.FormatInt(id, 10))
+		return s.backWith(c, "/needs/"+strconv.FormatInt(id, 10), s.i18n.T(lang(c), "error.unknown_ref"))
 	}
 	if _, err := s.app.AssignNeed(c.Request().Context(), id, uid); err != nil {
 		if app.IsCode(err, app.EINVALID) || app.IsCode(err, app.ECONFLICT) {
-			s.sessions.Put(c.Request().Context(), "flash", s.describe(err, lang(c), http.StatusConflict).Message)
-			return c.Redirect(http.StatusSeeOther, "/needs/"+strconv.FormatInt(id, 10))
+			return s.backWith(c, "/needs/"+strconv.FormatInt(id, 10), s.describe(err, lang(c), http.StatusConflict).Message)
 		}
 		return err
 	}
 	return s.done(c, "/needs/"+strconv.FormatInt(id, 10), "needs.assigned")
-}
-
-func (s *Server) apiNeeds(c echo.Context) error {
-	f, err := needFilter(c)
-	if err != nil {
-		return err
-	}
-	ns, total, err := s.app.Needs(c.Request().Context(), f)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, listOf(toNeedOuts(ns), total, f.Page))
-}
-
-func (s *Server) apiQueue(c echo.Context) error {
-	f, err := needFilter(c)
-	if err != nil {
-		return err
-	}
-	ns, total, err := s.app.NeedQueue(c.Request().Context(), f)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, listOf(toNeedOuts(ns), total, f.Page))
 }
 
 func (s *Server) apiNeed(c echo.Context) error {

@@ -11,7 +11,7 @@ import (
 func (s *Server) needRoutes() {
 	s.usePages("needs_list", "need_show", "need_form", "queue")
 	e := s.e
-	e.GET("/needs", s.needsPage)
+	e.GET("/needs", s.needsPage())
 	e.GET("/needs/new", s.needNewPage)
 	e.POST("/needs", s.needCreate)
 	e.GET("/needs/:id", s.needPage)
@@ -19,7 +19,7 @@ func (s *Server) needRoutes() {
 	e.POST("/needs/:id", s.needUpdate)
 	e.POST("/needs/:id/transition", s.needTransition)
 	e.POST("/needs/:id/assign", s.needAssign)
-	e.GET("/queue", s.queuePage)
+	e.GET("/queue", s.queuePage())
 
 	q := []queryParam{
 		{Name: "community_id", Type: "integer"}, {Name: "grid_id", Type: "integer"},
@@ -31,7 +31,7 @@ func (s *Server) needRoutes() {
 	}
 	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/needs", Op: "listNeeds", Tag: "needs",
 		Summary: "List needs, overdue first; private details only for those allowed to see them",
-		Query:   q, Resp: list[needOut]{}, H: s.apiNeeds})
+		Query:   q, Resp: list[needOut]{}, H: apiList(needFilter, s.app.Needs, toNeedOut)})
 	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/needs", Op: "createNeed", Tag: "needs", Auth: true,
 		Summary: "File a need in a grid (residents; grid workers on a resident's behalf with consent)",
 		Body:    app.NeedInput{}, Resp: needOut{}, Status: http.StatusCreated, H: s.apiNeedCreate})
@@ -47,5 +47,5 @@ func (s *Server) needRoutes() {
 		Summary: "Assign a need to a user", Body: assignIn{}, Resp: needOut{}, H: s.apiNeedAssign})
 	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/queue", Op: "needQueue", Tag: "needs", Auth: true,
 		Summary: "The needs the caller answers for (grid, escalated community or street), overdue first",
-		Query:   q, Resp: list[needOut]{}, H: s.apiQueue})
+		Query:   q, Resp: list[needOut]{}, H: apiList(needFilter, s.app.NeedQueue, toNeedOut)})
 }

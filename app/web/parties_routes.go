@@ -12,14 +12,14 @@ func (s *Server) partyRoutes() {
 	s.usePages("organizations_list", "organization_show", "organization_form",
 		"social_workers_list", "social_worker_show", "social_worker_form")
 	e := s.e
-	e.GET("/organizations", s.organizationsPage)
+	e.GET("/organizations", s.organizationsPage())
 	e.GET("/organizations/new", s.organizationNewPage)
 	e.POST("/organizations", s.organizationCreate)
 	e.GET("/organizations/:id", s.organizationPage)
 	e.GET("/organizations/:id/edit", s.organizationEditPage)
 	e.POST("/organizations/:id", s.organizationUpdate)
 	e.POST("/organizations/:id/verify", s.organizationVerify)
-	e.GET("/social-workers", s.socialWorkersPage)
+	e.GET("/social-workers", s.socialWorkersPage())
 	e.GET("/social-workers/new", s.socialWorkerNewPage)
 	e.POST("/social-workers", s.socialWorkerCreate)
 	e.GET("/social-workers/:id", s.socialWorkerPage)
@@ -32,7 +32,7 @@ func (s *Server) partyRoutes() {
 		Query: append([]queryParam{{Name: "kind", Type: "string", Enum: app.OrganizationKinds}, {Name: "verified", Type: "boolean"},
 			{Name: "category", Type: "string"}, {Name: "community_id", Type: "integer", Desc: "home community or service area"},
 			{Name: "street_id", Type: "integer"}, {Name: "q", Type: "string"}}, pageQ...),
-		Resp: list[orgOut]{}, H: s.apiOrganizations})
+		Resp: list[orgOut]{}, H: apiList(orgFilter, s.app.Organizations, toOrgOut)})
 	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/organizations", Op: "createOrganization", Tag: "parties", Auth: true,
 		Summary: "Register an organization (unverified; the registrant becomes its member)",
 		Body:    app.OrganizationInput{}, Resp: orgOut{}, Status: http.StatusCreated, H: s.apiOrganizationCreate})
@@ -48,7 +48,7 @@ func (s *Server) partyRoutes() {
 		Summary: "List social workers (names masked for the public)",
 		Query: append([]queryParam{{Name: "organization_id", Type: "integer"}, {Name: "community_id", Type: "integer"},
 			{Name: "certification_level", Type: "string", Enum: app.CertificationLevels}, {Name: "q", Type: "string"}}, pageQ...),
-		Resp: list[socialWorkerOut]{}, H: s.apiSocialWorkers})
+		Resp: list[socialWorkerOut]{}, H: apiList(socialWorkerFilter, s.app.SocialWorkers, toSocialWorkerOut)})
 	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/social-workers", Op: "createSocialWorker", Tag: "parties", Auth: true,
 		Summary: "Add a social worker to an organization or community", Body: app.SocialWorkerInput{}, Resp: socialWorkerOut{},
 		Status: http.StatusCreated, H: s.apiSocialWorkerCreate})

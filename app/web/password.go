@@ -36,8 +36,9 @@ func (s *Server) passwordChange(c echo.Context) error {
 		err = s.app.ChangePassword(c.Request().Context(), in)
 	}
 	if err != nil {
-		v := s.newView(c, s.i18n.T(lang(c), "password.title"), "")
-		return s.formError(c, err, "password_form", v)
+		return s.formFailed(c, err, s.newView(c, s.i18n.T(lang(c), "password.title"), ""), func(st int, v *View) error {
+			return s.renderPage(c, st, "password_form", v)
+		})
 	}
 	ctx := c.Request().Context()
 	if err := s.sessions.RenewToken(ctx); err != nil {

@@ -38,23 +38,10 @@ func projectFilter(c echo.Context) (app.ProjectFilter, error) {
 	return f, p.err
 }
 
-func (s *Server) projectsPage(c echo.Context) error {
-	f, err := projectFilter(c)
-	if err != nil {
-		return err
-	}
-	ps, total, err := s.app.Projects(c.Request().Context(), f)
-	if err != nil {
-		return err
-	}
-	names, err := s.communityNames(c)
-	if err != nil {
-		return err
-	}
-	v := s.newView(c, s.i18n.T(lang(c), "projects.title"), "projects")
-	v.Data = map[string]any{"Projects": ps, "Filter": f, "CommunityNames": names}
-	v.Pager = newPager(c, f.Page, total)
-	return s.renderPage(c, http.StatusOK, "projects_list", v)
+// projectsPage lists micro-projects.
+func (s *Server) projectsPage() echo.HandlerFunc {
+	return servePage(s, listPage[app.ProjectFilter, *app.ProjectView]{page: "projects_list", title: "projects.title", section: "projects", rows: "Projects",
+		read: projectFilter, run: s.app.Projects, names: true})
 }
 
 func (s *Server) projectPage(c echo.Context) error {
@@ -137,12 +124,9 @@ func (s *Server) projectCreate(c echo.Context) error {
 		pr, err = s.app.CreateProject(c.Request().Context(), in)
 	}
 	if err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			v := s.newView(c, s.i18n.T(lang(c), "projects.new"), "projects")
-			s.applyErrors(v, err)
-			return s.projectForm(c, http.StatusUnprocessableEntity, &projectFormData{Form: in, Budget: c.FormValue("budget")}, v)
-		}
-		return err
+		return s.formFailed(c, err, s.newView(c, s.i18n.T(lang(c), "projects.new"), "projects"), func(st int, v *View) error {
+			return s.projectForm(c, st, &projectFormData{Form: in, Budget: c.FormValue("budget")}, v)
+		})
 	}
 	return s.done(c, "/projects/"+strconv.FormatInt(pr.ID, 10), "projects.saved_draft")
 }
@@ -179,12 +163,9 @@ func (s *Server) projectUpdate(c echo.Context) error {
 		_, err = s.app.UpdateProject(c.Request().Context(), id, in)
 	}
 	if err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			v := s.newView(c, in.Title, "projects")
-			s.applyErrors(v, err)
-			return s.projectForm(c, http.StatusUnprocessableEntity, &projectFormData{ID: id, Form: in, Budget: c.FormValue("budget")}, v)
-		}
-		return err
+		return s.formFailed(c, err, s.newView(c, in.Title, "projects"), func(st int, v *View) error {
+			return s.projectForm(c, st, &projectFormData{ID: id, Form: in, Budget: c.FormValue("budget")}, v)
+		})
 	}
 	return s.done(c, "/projects/"+strconv.FormatInt(id, 10), "flash.saved", "name", in.Title)
 }
@@ -208,8 +189,7 @@ func (s *Server) projectDecide(c echo.Context) error {
 	d := app.ProjectDecision{Approve: c.FormValue("approve") == "true", Note: c.FormValue("note")}
 	if _, err := s.app.DecideProject(c.Request().Context(), id, d); err != nil {
 		if app.IsCode(err, app.EINVALID) {
-			s.sessions.Put(c.Request().Context(), "flash", s.describe(err, lang(c), http.StatusUnprocessableEntity).Fields["note"])
-			return c.Redirect(http.StatusSeeOther, "/projects/"+strconv.FormatInt(id, 10))
+			return s.backWith(c, "/projects/"+strconv.FormatInt(id, 10), s.describe(err, lang(c), http.StatusUnprocessableEntity).Fields["note"])
 		}
 		return err
 	}
@@ -218,22 +198,6 @@ func (s *Server) projectDecide(c echo.Context) error {
 		msg = "projects.approved_done"
 	}
 	return s.done(c, "/projects/"+strconv.FormatInt(id, 10), msg)
-}
-
-func (s *Server) apiProjects(c echo.Context) error {
-	f, err := projectFilter(c)
-	if err != nil {
-		return err
-	}
-	ps, total, err := s.app.Projects(c.Request().Context(), f)
-	if err != nil {
-		return err
-	}
-	out := make([]projectOut, len(ps))
-	for i, p := range ps {
-		out[i] = toProjectOut(p)
-	}
-	return c.JSON(http.StatusOK, listOf(out, total, f.Page))
 }
 
 func (s *Server) projectResponse(c echo.Context, status int, id int64) error {

@@ -11,7 +11,7 @@ import (
 func (s *Server) projectRoutes() {
 	s.usePages("projects_list", "project_show", "project_form")
 	e := s.e
-	e.GET("/projects", s.projectsPage)
+	e.GET("/projects", s.projectsPage())
 	e.GET("/projects/new", s.projectNewPage)
 	e.POST("/projects", s.projectCreate)
 	e.GET("/projects/:id", s.projectPage)
@@ -25,7 +25,7 @@ func (s *Server) projectRoutes() {
 		Query: []queryParam{{Name: "community_id", Type: "integer"}, {Name: "category", Type: "string"},
 			{Name: "status", Type: "string", Enum: app.ProjectStatuses}, {Name: "mine", Type: "boolean"}, {Name: "q", Type: "string"},
 			{Name: "page", Type: "integer"}, {Name: "per_page", Type: "integer", Desc: "1–100"}},
-		Resp: list[projectOut]{}, H: s.apiProjects})
+		Resp: list[projectOut]{}, H: apiList(projectFilter, s.app.Projects, toProjectOut)})
 	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/projects", Op: "createProject", Tag: "projects", Auth: true,
 		Summary: "Propose a micro-project (saved as a draft); budget in fen", Body: app.ProjectInput{}, Resp: projectOut{},
 		Status: http.StatusCreated, H: s.apiProjectCreate})

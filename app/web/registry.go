@@ -39,9 +39,9 @@ func (s *Server) streetCreate(c echo.Context) error {
 		st, err = s.app.CreateStreet(c.Request().Context(), in)
 	}
 	if err != nil {
-		v := s.newView(c, s.i18n.T(lang(c), "streets.new"), "communities")
-		v.Data = map[string]any{"ID": int64(0), "Form": in}
-		return s.formError(c, err, "street_form", v)
+		return s.formFailed(c, err, s.newView(c, s.i18n.T(lang(c), "streets.new"), "communities"), func(st int, v *View) error {
+			return s.streetForm(c, st, 0, in, v)
+		})
 	}
 	return s.done(c, "/streets", "flash.saved", "name", st.Name)
 }
@@ -74,19 +74,11 @@ func (s *Server) streetUpdate(c echo.Context) error {
 		st, err = s.app.UpdateStreet(c.Request().Context(), id, in)
 	}
 	if err != nil {
-		v := s.newView(c, in.Name, "communities")
-		v.Data = map[string]any{"ID": id, "Form": in}
-		return s.formError(c, err, "street_form", v)
+		return s.formFailed(c, err, s.newView(c, in.Name, "communities"), func(st int, v *View) error {
+			return s.streetForm(c, st, id, in, v)
+		})
 	}
 	return s.done(c, "/streets", "flash.saved", "name", st.Name)
-}
-
-func (s *Server) apiStreets(c echo.Context) error {
-	ss, err := s.app.Streets(c.Request().Context())
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, listOf(ss, len(ss), app.Page{Page: 1, PerPage: max(len(ss), 1)}))
 }
 
 func (s *Server) apiStreet(c echo.Context) error {
@@ -107,31 +99,24 @@ func communityFilter(c echo.Context) (app.CommunityFilter, error) {
 	return f, p.err
 }
 
-func (s *Server) communitiesPage(c echo.Context) error {
-	f, err := communityFilter(c)
-	if err != nil {
-		return err
-	}
-	cs, total, err := s.app.Communities(c.Request().Context(), f)
-	if err != nil {
-		return err
-	}
-	streets, err := s.app.Streets(c.Request().Context())
-	if err != nil {
-		return err
-	}
-	names := map[int64]string{}
-	for _, st := range streets {
-		names[st.ID] = st.Name
-	}
-	canCreate, err := s.app.CanCreateCommunities(c.Request().Context())
-	if err != nil {
-		return err
-	}
-	v := s.newView(c, s.i18n.T(lang(c), "communities.title"), "communities")
-	v.Data = map[string]any{"Communities": cs, "Streets": streets, "StreetNames": names, "CanCreate": canCreate}
-	v.Pager = newPager(c, f.Page, total)
-	return s.renderPage(c, http.StatusOK, "communities_list", v)
+// communitiesPage lists communities, with their streets and, for those who may, the way to add one.
+func (s *Server) communitiesPage() echo.HandlerFunc {
+	return servePage(s, listPage[app.CommunityFilter, *app.Community]{page: "communities_list", title: "communities.title", section: "communities",
+		rows: "Communities", read: communityFilter, run: s.app.Communities,
+		more: func(c echo.Context, _ app.CommunityFilter, data map[string]any) error {
+			ctx := c.Request().Context()
+			streets, err := s.app.Streets(ctx)
+			if err != nil {
+				return err
+			}
+			names := map[int64]string{}
+			for _, st := range streets {
+				names[st.ID] = st.Name
+			}
+			data["Streets"], data["StreetNames"] = streets, names
+			data["CanCreate"], err = s.app.CanCreateCommunities(ctx)
+			return err
+		}})
 }
 
 type communityPageData struct {
@@ -233,12 +218,9 @@ func (s *Server) communityCreate(c echo.Context) error {
 		cm, err = s.app.CreateCommunity(c.Request().Context(), in)
 	}
 	if err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			v := s.newView(c, s.i18n.T(lang(c), "communities.new"), "communities")
-			s.applyErrors(v, err)
-			return s.communityForm(c, http.StatusUnprocessableEntity, 0, in, v)
-		}
-		return err
+		return s.formFailed(c, err, s.newView(c, s.i18n.T(lang(c), "communities.new"), "communities"), func(st int, v *View) error {
+			return s.communityForm(c, st, 0, in, v)
+		})
 	}
 	return s.done(c, "/communities/"+strconv.FormatInt(cm.ID, 10), "flash.saved", "name", cm.Name)
 }
@@ -270,26 +252,11 @@ func (s *Server) communityUpdate(c echo.Context) error {
 		cm, err = s.app.UpdateCommunity(c.Request().Context(), id, in)
 	}
 	if err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			v := s.newView(c, in.Name, "communities")
-			s.applyErrors(v, err)
-			return s.communityForm(c, http.StatusUnprocessableEntity, id, in, v)
-		}
-		return err
+		return s.formFailed(c, err, s.newView(c, in.Name, "communities"), func(st int, v *View) error {
+			return s.communityForm(c, st, id, in, v)
+		})
 	}
 	return s.done(c, "/communities/"+strconv.FormatInt(cm.ID, 10), "flash.saved", "name", cm.Name)
-}
-
-func (s *Server) apiCommunities(c echo.Context) error {
-	f, err := communityFilter(c)
-	if err != nil {
-		return err
-	}
-	cs, total, err := s.app.Communities(c.Request().Context(), f)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, listOf(cs, total, f.Page))
 }
 
 func (s *Server) apiCommunity(c echo.Context) error {
@@ -310,23 +277,10 @@ func gridFilter(c echo.Context) (app.GridFilter, error) {
 	return f, p.err
 }
 
-func (s *Server) gridsPage(c echo.Context) error {
-	f, err := gridFilter(c)
-	if err != nil {
-		return err
-	}
-	gs, total, err := s.app.Grids(c.Request().Context(), f)
-	if err != nil {
-		return err
-	}
-	names, err := s.communityNames(c)
-	if err != nil {
-		return err
-	}
-	v := s.newView(c, s.i18n.T(lang(c), "grids.title"), "communities")
-	v.Data = map[string]any{"Grids": gs, "CommunityNames": names, "Filter": f}
-	v.Pager = newPager(c, f.Page, total)
-	return s.renderPage(c, http.StatusOK, "grids_list", v)
+// gridsPage lists grids.
+func (s *Server) gridsPage() echo.HandlerFunc {
+	return servePage(s, listPage[app.GridFilter, *app.Grid]{page: "grids_list", title: "grids.title", section: "communities",
+		rows: "Grids", read: gridFilter, run: s.app.Grids, names: true})
 }
 
 // allCommunities loads every community once, keyed by id, for names and grid selects.
@@ -410,12 +364,9 @@ func (s *Server) gridCreate(c echo.Context) error {
 		g, err = s.app.CreateGrid(c.Request().Context(), in)
 	}
 	if err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			v := s.newView(c, s.i18n.T(lang(c), "grids.new"), "communities")
-			s.applyErrors(v, err)
-			return s.gridForm(c, http.StatusUnprocessableEntity, 0, in, v)
-		}
-		return err
+		return s.formFailed(c, err, s.newView(c, s.i18n.T(lang(c), "grids.new"), "communities"), func(st int, v *View) error {
+			return s.gridForm(c, st, 0, in, v)
+		})
 	}
 	return s.done(c, "/grids/"+strconv.FormatInt(g.ID, 10), "flash.saved", "name", g.Name)
 }
@@ -453,26 +404,11 @@ func (s *Server) gridUpdate(c echo.Context) error {
 		g, err = s.app.UpdateGrid(c.Request().Context(), id, in)
 	}
 	if err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			v := s.newView(c, in.Name, "communities")
-			s.applyErrors(v, err)
-			return s.gridForm(c, http.StatusUnprocessableEntity, id, in, v)
-		}
-		return err
+		return s.formFailed(c, err, s.newView(c, in.Name, "communities"), func(st int, v *View) error {
+			return s.gridForm(c, st, id, in, v)
+		})
 	}
 	return s.done(c, "/grids/"+strconv.FormatInt(g.ID, 10), "flash.saved", "name", g.Name)
-}
-
-func (s *Server) apiGrids(c echo.Context) error {
-	f, err := gridFilter(c)
-	if err != nil {
-		return err
-	}
-	gs, total, err := s.app.Grids(c.Request().Context(), f)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, listOf(gs, total, f.Page))
 }
 
 func (s *Server) apiGrid(c echo.Context) error {
@@ -500,20 +436,4 @@ func (s *Server) categoriesPage(c echo.Context) error {
 	v := s.newView(c, s.i18n.T(lang(c), "categories.title"), "")
 	v.Data = map[string]any{"Categories": cs, "Skills": ss}
 	return s.renderPage(c, http.StatusOK, "categories_list", v)
-}
-
-func (s *Server) apiCategories(c echo.Context) error {
-	cs, err := s.app.Categories(c.Request().Context())
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, listOf(cs, len(cs), app.Page{Page: 1, PerPage: max(len(cs), 1)}))
-}
-
-func (s *Server) apiSkills(c echo.Context) error {
-	ss, err := s.app.Skills(c.Request().Context())
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, listOf(ss, len(ss), app.Page{Page: 1, PerPage: max(len(ss), 1)}))
 }

@@ -18,13 +18,13 @@ func (s *Server) registryRoutes() {
 	e.POST("/streets", s.streetCreate)
 	e.GET("/streets/:id/edit", s.streetEditPage)
 	e.POST("/streets/:id", s.streetUpdate)
-	e.GET("/communities", s.communitiesPage)
+	e.GET("/communities", s.communitiesPage())
 	e.GET("/communities/new", s.communityNewPage)
 	e.POST("/communities", s.communityCreate)
 	e.GET("/communities/:id", s.communityPage)
 	e.GET("/communities/:id/edit", s.communityEditPage)
 	e.POST("/communities/:id", s.communityUpdate)
-	e.GET("/grids", s.gridsPage)
+	e.GET("/grids", s.gridsPage())
 	e.GET("/grids/new", s.gridNewPage)
 	e.POST("/grids", s.gridCreate)
 	e.GET("/grids/:id", s.gridPage)
@@ -34,7 +34,7 @@ func (s *Server) registryRoutes() {
 
 	pageQ := []queryParam{{Name: "page", Type: "integer"}, {Name: "per_page", Type: "integer", Desc: "1–100"}}
 	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/streets", Op: "listStreets", Tag: "registry", Summary: "List streets (街道)",
-		Resp: list[*app.Street]{}, H: s.apiStreets})
+		Resp: list[*app.Street]{}, H: apiAll(s.app.Streets)})
 	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/streets", Op: "createStreet", Tag: "registry", Auth: true, Summary: "Create a street (administrators)",
 		Body: app.StreetInput{}, Resp: app.Street{}, Status: http.StatusCreated, H: s.apiStreetCreate})
 	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/streets/:id", Op: "getStreet", Tag: "registry", Summary: "Get a street",
@@ -44,7 +44,7 @@ func (s *Server) registryRoutes() {
 
 	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/communities", Op: "listCommunities", Tag: "registry", Summary: "List communities",
 		Query: append([]queryParam{{Name: "street_id", Type: "integer"}, {Name: "kind", Type: "string", Enum: app.CommunityKinds}, {Name: "q", Type: "string", Desc: "name contains"}}, pageQ...),
-		Resp:  list[*app.Community]{}, H: s.apiCommunities})
+		Resp:  list[*app.Community]{}, H: apiList(communityFilter, s.app.Communities, asIs[*app.Community])})
 	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/communities", Op: "createCommunity", Tag: "registry", Auth: true,
 		Summary: "Create a community (civil-affairs officers of its street, administrators)",
 		Body:    app.CommunityInput{}, Resp: app.Community{}, Status: http.StatusCreated, H: s.apiCommunityCreate})
@@ -56,7 +56,7 @@ func (s *Server) registryRoutes() {
 
 	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/grids", Op: "listGrids", Tag: "registry", Summary: "List grids",
 		Query: append([]queryParam{{Name: "community_id", Type: "integer"}, {Name: "level", Type: "string", Enum: app.GridLevels}}, pageQ...),
-		Resp:  list[*app.Grid]{}, H: s.apiGrids})
+		Resp:  list[*app.Grid]{}, H: apiList(gridFilter, s.app.Grids, asIs[*app.Grid])})
 	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/grids", Op: "createGrid", Tag: "registry", Auth: true, Summary: "Create a grid (community workers)",
 		Body: app.GridInput{}, Resp: app.Grid{}, Status: http.StatusCreated, H: s.apiGridCreate})
 	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/grids/:id", Op: "getGrid", Tag: "registry", Summary: "Get a grid",
@@ -66,7 +66,7 @@ func (s *Server) registryRoutes() {
 
 	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/categories", Op: "listCategories", Tag: "registry",
 		Summary: "List service categories with stable codes and names in Chinese and English",
-		Resp:    list[*app.Category]{}, H: s.apiCategories})
+		Resp:    list[*app.Category]{}, H: apiAll(s.app.Categories)})
 	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/skills", Op: "listSkills", Tag: "registry",
-		Summary: "List volunteer skills", Resp: list[*app.Skill]{}, H: s.apiSkills})
+		Summary: "List volunteer skills", Resp: list[*app.Skill]{}, H: apiAll(s.app.Skills)})
 }

@@ -18,26 +18,17 @@ func taskFilter(c echo.Context) (app.TaskFilter, error) {
 	return f, p.err
 }
 
-func (s *Server) tasksPage(c echo.Context) error {
-	f, err := taskFilter(c)
-	if err != nil {
-		return err
-	}
-	if len(f.Statuses) == 0 && c.QueryParam("status") == "" {
-		f.Statuses = []string{app.TaskOpen}
-	}
-	ts, total, err := s.app.Tasks(c.Request().Context(), f)
-	if err != nil {
-		return err
-	}
-	names, err := s.communityNames(c)
-	if err != nil {
-		return err
-	}
-	v := s.newView(c, s.i18n.T(lang(c), "tasks.title"), "tasks")
-	v.Data = map[string]any{"Tasks": ts, "CommunityNames": names}
-	v.Pager = newPager(c, f.Page, total)
-	return s.renderPage(c, http.StatusOK, "tasks_list", v)
+// tasksPage lists tasks, open ones unless a status is asked for.
+func (s *Server) tasksPage() echo.HandlerFunc {
+	return servePage(s, listPage[app.TaskFilter, *app.Task]{page: "tasks_list", title: "tasks.title", section: "tasks", rows: "Tasks",
+		read: func(c echo.Context) (app.TaskFilter, error) {
+			f, err := taskFilter(c)
+			if len(f.Statuses) == 0 && c.QueryParam("status") == "" {
+				f.Statuses = []string{app.TaskOpen}
+			}
+			return f, err
+		},
+		run: s.app.Tasks, names: true})
 }
 
 type taskFormData struct {
@@ -97,12 +88,9 @@ func (s *Server) taskCreate(c echo.Context) error {
 		t, err = s.app.CreateTask(c.Request().Context(), in)
 	}
 	if err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			v := s.newView(c, s.i18n.T(lang(c), "tasks.new"), "tasks")
-			s.applyErrors(v, err)
-			return s.taskForm(c, http.StatusUnprocessableEntity, in, v)
-		}
-		return err
+		return s.formFailed(c, err, s.newView(c, s.i18n.T(lang(c), "tasks.new"), "tasks"), func(st int, v *View) error {
+			return s.taskForm(c, st, in, v)
+		})
 	}
 	return s.done(c, "/tasks/"+strconv.FormatInt(t.ID, 10), "tasks.created")
 }
@@ -178,12 +166,10 @@ func (s *Server) taskUpdate(c echo.Context) error {
 	if err == nil {
 		_, err = s.app.UpdateTask(ctx, id, in)
 	}
-	if app.IsCode(err, app.EINVALID) {
-		v := s.newView(c, s.i18n.T(lang(c), "tasks.edit_title", "title", t.Title), "tasks")
-		s.applyErrors(v, err)
-		return s.taskEditForm(c, http.StatusUnprocessableEntity, t, in, v)
-	} else if err != nil {
-		return err
+	if err != nil {
+		return s.formFailed(c, err, s.newView(c, s.i18n.T(lang(c), "tasks.edit_title", "title", t.Title), "tasks"), func(st int, v *View) error {
+			return s.taskEditForm(c, st, t, in, v)
+		})
 	}
 	return s.done(c, "/tasks/"+strconv.FormatInt(id, 10), "tasks.updated")
 }
@@ -215,18 +201,6 @@ func (s *Server) taskStatus(c echo.Context) error {
 
 func (s *Server) apiTaskStatus(c echo.Context) error {
 	return apiAct(c, http.StatusOK, s.app.SetTaskStatus)
-}
-
-func (s *Server) apiTasks(c echo.Context) error {
-	f, err := taskFilter(c)
-	if err != nil {
-		return err
-	}
-	ts, total, err := s.app.Tasks(c.Request().Context(), f)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, listOf(ts, total, f.Page))
 }
 
 func (s *Server) apiTaskCreate(c echo.Context) error {

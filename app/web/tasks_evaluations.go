@@ -49,16 +49,13 @@ func (s *Server) evaluationCreate(c echo.Context) error {
 	if err == nil {
 		_, err = s.app.Evaluate(c.Request().Context(), in)
 	}
+	if app.IsCode(err, app.ECONFLICT) {
+		return s.after(c, "/", err, "") // rated already: said on the page it goes back to
+	}
 	if err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			v := s.newView(c, s.i18n.T(lang(c), "evaluation.title"), "tasks")
-			s.applyErrors(v, err)
-			return s.evaluationForm(c, http.StatusUnprocessableEntity, in, v)
-		}
-		if app.IsCode(err, app.ECONFLICT) {
-			return s.after(c, "/", err, "")
-		}
-		return err
+		return s.formFailed(c, err, s.newView(c, s.i18n.T(lang(c), "evaluation.title"), "tasks"), func(st int, v *View) error {
+			return s.evaluationForm(c, st, in, v)
+		})
 	}
 	to := "/"
 	if in.TaskID != nil {

@@ -28,12 +28,9 @@ func (s *Server) taskHoursAdd(c echo.Context) error {
 		_, err = s.app.AddHours(c.Request().Context(), in)
 	}
 	if err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			v := s.newView(c, "", "tasks")
-			s.applyErrors(v, err)
-			return s.renderTask(c, http.StatusUnprocessableEntity, id, v, &taskPageData{HoursForm: in})
-		}
-		return err
+		return s.formFailed(c, err, s.newView(c, "", "tasks"), func(st int, v *View) error {
+			return s.renderTask(c, st, id, v, &taskPageData{HoursForm: in})
+		})
 	}
 	return s.done(c, "/tasks/"+strconv.FormatInt(id, 10), "hours.added")
 }
@@ -79,18 +76,15 @@ func (s *Server) myHoursReport(c echo.Context) error {
 	if err == nil {
 		_, err = s.app.ReportHours(c.Request().Context(), in)
 	}
-	if err != nil && app.IsCode(err, app.EINVALID) {
-		v := s.newView(c, s.i18n.T(lang(c), "tasks.mine"), "tasks")
-		s.applyErrors(v, err)
-		me, merr := s.app.MyVolunteer(c.Request().Context())
-		if merr != nil {
-			return merr
-		}
-		v.Data = map[string]any{"Volunteer": me, "HoursForm": in}
-		return s.renderPage(c, http.StatusUnprocessableEntity, "tasks_mine", v)
-	}
 	if err != nil {
-		return err
+		return s.formFailed(c, err, s.newView(c, s.i18n.T(lang(c), "tasks.mine"), "tasks"), func(st int, v *View) error {
+			me, err := s.app.MyVolunteer(c.Request().Context())
+			if err != nil {
+				return err
+			}
+			v.Data = map[string]any{"Volunteer": me, "HoursForm": in}
+			return s.renderPage(c, st, "tasks_mine", v)
+		})
 	}
 	return s.done(c, "/me/tasks", "hours.reported")
 }

@@ -16,7 +16,7 @@ import (
 func (s *Server) taskRoutes() {
 	s.usePages("tasks_list", "task_form", "task_edit", "task_show", "candidates", "tasks_mine", "hours_ledger", "weights", "assignment", "evaluation_form")
 	e := s.e
-	e.GET("/tasks", s.tasksPage)
+	e.GET("/tasks", s.tasksPage())
 	e.GET("/tasks/new", s.taskNewPage)
 	e.POST("/tasks", s.taskCreate)
 	e.GET("/tasks/:id", s.taskPage)
@@ -51,7 +51,7 @@ func (s *Server) taskRoutes() {
 	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/tasks", Op: "listTasks", Tag: "tasks", Summary: "List tasks",
 		Query: []queryParam{{Name: "community_id", Type: "integer"}, {Name: "need_id", Type: "integer"}, {Name: "project_id", Type: "integer"},
 			{Name: "status", Type: "string", Enum: app.TaskStatuses}, {Name: "q", Type: "string"}, {Name: "page", Type: "integer"}, {Name: "per_page", Type: "integer"}},
-		Resp: list[*app.Task]{}, H: s.apiTasks})
+		Resp: list[*app.Task]{}, H: apiList(taskFilter, s.app.Tasks, asIs[*app.Task])})
 	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/tasks", Op: "createTask", Tag: "tasks", Auth: true,
 		Summary: "Create a task, optionally from a need or a project (front-desk workers)", Body: app.TaskInput{}, Resp: app.Task{},
 		Status: http.StatusCreated, H: s.apiTaskCreate})

@@ -49,13 +49,10 @@ func (s *Server) taskShiftsAdd(c echo.Context) error {
 		shifts, err = s.app.AddShifts(c.Request().Context(), id, in)
 	}
 	if err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			v := s.newView(c, "", "tasks")
-			s.applyErrors(v, err)
-			return s.renderTask(c, http.StatusUnprocessableEntity, id, v, &taskPageData{ShiftForm: in,
+		return s.formFailed(c, err, s.newView(c, "", "tasks"), func(st int, v *View) error {
+			return s.renderTask(c, st, id, v, &taskPageData{ShiftForm: in,
 				ShiftStarts: c.FormValue("starts_at"), ShiftEnds: c.FormValue("ends_at")})
-		}
-		return err
+		})
 	}
 	return s.done(c, "/tasks/"+strconv.FormatInt(id, 10), "tasks.shifts_added", "n", len(shifts))
 }

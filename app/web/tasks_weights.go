@@ -124,30 +124,20 @@ func (s *Server) weightsPost(c echo.Context) error {
 	needID, _ := strconv.ParseInt(c.FormValue("need_id"), 10, 64)
 	d := &weightsData{Form: form, NeedID: needID}
 	v := s.newView(c, s.i18n.T(lang(c), "match.weights_title"), "communities")
+	again := func(st int, v *View) error { return s.renderWeights(c, st, id, v, d) }
 	if err := fe.Err(); err != nil {
-		s.applyErrors(v, err)
-		return s.renderWeights(c, http.StatusUnprocessableEntity, id, v, d)
+		return s.formFailed(c, err, v, again)
 	}
 	if c.FormValue("action") == "save" {
 		if _, err := s.app.SaveCommunityProfile(ctx, id, form); err != nil {
-			if app.IsCode(err, app.EINVALID) {
-				s.applyErrors(v, err)
-				return s.renderWeights(c, http.StatusUnprocessableEntity, id, v, d)
-			}
-			return err
+			return s.formFailed(c, err, v, again)
 		}
 		return s.done(c, "/communities/"+strconv.FormatInt(id, 10)+"/weights", "match.weights_saved")
 	}
-	pr, err := s.app.PreviewWeights(ctx, id, app.ProfilePreviewInput{NeedID: needID, Profile: form, Limit: 10})
-	if err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			s.applyErrors(v, err)
-			return s.renderWeights(c, http.StatusUnprocessableEntity, id, v, d)
-		}
-		return err
+	if d.Preview, err = s.app.PreviewWeights(ctx, id, app.ProfilePreviewInput{NeedID: needID, Profile: form, Limit: 10}); err != nil {
+		return s.formFailed(c, err, v, again)
 	}
-	d.Preview = pr
-	return s.renderWeights(c, http.StatusOK, id, v, d)
+	return again(http.StatusOK, v)
 }
 
 func (s *Server) apiProfile(c echo.Context) error {

@@ -47,28 +47,18 @@ func tenderURL(id int64, suffix string) string {
 	return "/tenders/" + strconv.FormatInt(id, 10) + suffix
 }
 
-func (s *Server) tendersPage(c echo.Context) error {
-	f, err := tenderFilter(c)
-	if err != nil {
-		return err
-	}
-	ctx := c.Request().Context()
-	ts, total, err := s.app.Tenders(ctx, f)
-	if err != nil {
-		return err
-	}
-	names, err := s.communityNames(c)
-	if err != nil {
-		return err
-	}
-	desk, err := s.app.MyTenderDesk(ctx)
-	if err != nil {
-		return err
-	}
-	v := s.newView(c, s.i18n.T(lang(c), "tenders.title"), "tenders")
-	v.Data = map[string]any{"Tenders": ts, "CommunityNames": names, "Statuses": app.TenderStatuses, "CanCreate": desk.CanCreate, "Awardable": desk.Awardable}
-	v.Pager = newPager(c, f.Page, total)
-	return s.renderPage(c, http.StatusOK, "tenders_list", v)
+// tendersPage lists tenders and offers managers a new tender and a joint award round.
+func (s *Server) tendersPage() echo.HandlerFunc {
+	return servePage(s, listPage[app.TenderFilter, *app.TenderView]{page: "tenders_list", title: "tenders.title", section: "tenders",
+		rows: "Tenders", read: tenderFilter, run: s.app.Tenders, names: true,
+		more: func(c echo.Context, _ app.TenderFilter, data map[string]any) error {
+			desk, err := s.app.MyTenderDesk(c.Request().Context())
+			if err != nil {
+				return err
+			}
+			data["Statuses"], data["CanCreate"], data["Awardable"] = app.TenderStatuses, desk.CanCreate, desk.Awardable
+			return nil
+		}})
 }
 
 func (s *Server) tenderPage(c echo.Context) error {
@@ -222,12 +212,9 @@ func (s *Server) tenderCreate(c echo.Context) error {
 		t, err = s.app.CreateTender(c.Request().Context(), d.Form)
 	}
 	if err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			v := s.newView(c, s.i18n.T(lang(c), "tenders.new"), "tenders")
-			s.applyErrors(v, err)
-			return s.tenderForm(c, http.StatusUnprocessableEntity, d, v)
-		}
-		return err
+		return s.formFailed(c, err, s.newView(c, s.i18n.T(lang(c), "tenders.new"), "tenders"), func(st int, v *View) error {
+			return s.tenderForm(c, st, d, v)
+		})
 	}
 	return s.done(c, tenderURL(t.ID, ""), "tenders.saved_draft")
 }
@@ -276,12 +263,9 @@ func (s *Server) tenderUpdate(c echo.Context) error {
 		_, err = s.app.UpdateTender(c.Request().Context(), id, d.Form)
 	}
 	if err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			v := s.newView(c, d.Form.Title, "tenders")
-			s.applyErrors(v, err)
-			return s.tenderForm(c, http.StatusUnprocessableEntity, d, v)
-		}
-		return err
+		return s.formFailed(c, err, s.newView(c, d.Form.Title, "tenders"), func(st int, v *View) error {
+			return s.tenderForm(c, st, d, v)
+		})
 	}
 	return s.done(c, tenderURL(id, ""), "flash.saved", "name", d.Form.Title)
 }
@@ -293,8 +277,7 @@ func (s *Server) tenderPublish(c echo.Context) error {
 	}
 	if _, err := s.app.PublishTender(c.Request().Context(), id); err != nil {
 		if app.IsCode(err, app.EINVALID) {
-			s.sessions.Put(c.Request().Context(), "flash", s.describe(err, lang(c), http.StatusUnprocessableEntity).Fields["bid_deadline"])
-			return c.Redirect(http.StatusSeeOther, tenderURL(id, ""))
+			return s.backWith(c, tenderURL(id, ""), s.describe(err, lang(c), http.StatusUnprocessableEntity).Fields["bid_deadline"])
 		}
 		return err
 	}
@@ -308,28 +291,11 @@ func (s *Server) tenderCancel(c echo.Context) error {
 	}
 	if _, err := s.app.CancelTender(c.Request().Context(), id, app.TenderCancel{Reason: c.FormValue("reason")}); err != nil {
 		if app.IsCode(err, app.EINVALID) {
-			s.sessions.Put(c.Request().Context(), "flash", s.describe(err, lang(c), http.StatusUnprocessableEntity).Fields["reason"])
-			return c.Redirect(http.StatusSeeOther, tenderURL(id, ""))
+			return s.backWith(c, tenderURL(id, ""), s.describe(err, lang(c), http.StatusUnprocessableEntity).Fields["reason"])
 		}
 		return err
 	}
 	return s.done(c, tenderURL(id, ""), "tenders.cancelled_done")
-}
-
-func (s *Server) apiTenders(c echo.Context) error {
-	f, err := tenderFilter(c)
-	if err != nil {
-		return err
-	}
-	ts, total, err := s.app.Tenders(c.Request().Context(), f)
-	if err != nil {
-		return err
-	}
-	out := make([]tenderOut, len(ts))
-	for i, t := range ts {
-		out[i] = toTenderOut(t)
-	}
-	return c.JSON(http.StatusOK, listOf(out, total, f.Page))
 }
 
 func (s *Server) tenderResponse(c echo.Context, status int, id int64) error {

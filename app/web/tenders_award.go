@@ -84,8 +84,7 @@ func (s *Server) tenderAwardRound(c echo.Context) error {
 	ts, err := s.app.AwardTenders(c.Request().Context(), in)
 	if err != nil {
 		if app.IsCode(err, app.EINVALID) {
-			s.sessions.Put(c.Request().Context(), "flash", s.i18n.T(lang(c), "tenders.choose_round"))
-			return c.Redirect(http.StatusSeeOther, "/tenders")
+			return s.backWith(c, "/tenders", s.i18n.T(lang(c), "tenders.choose_round"))
 		}
 		return err
 	}

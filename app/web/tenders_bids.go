@@ -160,12 +160,9 @@ func (s *Server) tenderBidCreate(c echo.Context) error {
 		_, err = s.app.SubmitBid(c.Request().Context(), id, d.Form)
 	}
 	if err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			v := s.newView(c, s.i18n.T(lang(c), "tenders.bid"), "tenders")
-			s.applyErrors(v, err)
-			return s.bidForm(c, http.StatusUnprocessableEntity, id, d, v)
-		}
-		return err
+		return s.formFailed(c, err, s.newView(c, s.i18n.T(lang(c), "tenders.bid"), "tenders"), func(st int, v *View) error {
+			return s.bidForm(c, st, id, d, v)
+		})
 	}
 	return s.done(c, tenderURL(id, ""), "tenders.bid_done")
 }

@@ -26,10 +26,11 @@ func (s *Server) tenderEvaluatePage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.evaluatePage(c, http.StatusOK, id, nil)
+	return s.evaluatePage(c, http.StatusOK, id, s.newView(c, "", "tenders"))
 }
 
-func (s *Server) evaluatePage(c echo.Context, status int, id int64, formErr error) error {
+// evaluatePage renders the evaluators' page of a tender in v: declarations and score sheets.
+func (s *Server) evaluatePage(c echo.Context, status int, id int64, v *View) error {
 	p := principal(c)
 	if !p.Authenticated() {
 		return app.Unauthorized()
@@ -41,11 +42,7 @@ func (s *Server) evaluatePage(c echo.Context, status int, id int64, formErr erro
 	if !bv.Evaluator {
 		return app.Forbidden()
 	}
-	v := s.newView(c, bv.Tender.Title, "tenders")
-	if formErr != nil {
-		s.applyErrors(v, formErr)
-	}
-	v.Data = map[string]any{"T": bv.Tender, "Bids": bv}
+	v.Title, v.Data = bv.Tender.Title, map[string]any{"T": bv.Tender, "Bids": bv}
 	return s.renderPage(c, status, "tender_evaluate", v)
 }
 
@@ -60,10 +57,7 @@ func (s *Server) tenderDeclare(c echo.Context) error {
 		_, err = s.app.Declare(c.Request().Context(), id, in)
 	}
 	if err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			return s.evaluatePage(c, http.StatusUnprocessableEntity, id, err)
-		}
-		return err
+		return s.formFailed(c, err, s.newView(c, "", "tenders"), func(st int, v *View) error { return s.evaluatePage(c, st, id, v) })
 	}
 	return s.done(c, tenderURL(id, "/evaluate"), "tenders.declared_done")
 }
@@ -97,10 +91,7 @@ func (s *Server) tenderScore(c echo.Context) error {
 		_, err = s.app.ScoreBid(c.Request().Context(), id, in)
 	}
 	if err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			return s.evaluatePage(c, http.StatusUnprocessableEntity, id, err)
-		}
-		return err
+		return s.formFailed(c, err, s.newView(c, "", "tenders"), func(st int, v *View) error { return s.evaluatePage(c, st, id, v) })
 	}
 	return s.done(c, tenderURL(id, "/evaluate"), "tenders.scored_done")
 }

@@ -12,7 +12,7 @@ import (
 func (s *Server) tenderRoutes() {
 	s.usePages("tenders_list", "tender_show", "tender_form", "tender_bid", "tender_evaluate", "tender_award")
 	e := s.e
-	e.GET("/tenders", s.tendersPage)
+	e.GET("/tenders", s.tendersPage())
 	e.GET("/tenders/new", s.tenderNewPage)
 	e.POST("/tenders", s.tenderCreate)
 	e.POST("/tenders/awards", s.tenderAwardRound)
@@ -35,7 +35,7 @@ func (s *Server) tenderRoutes() {
 		Query: []queryParam{{Name: "street_id", Type: "integer"}, {Name: "community_id", Type: "integer", Desc: "covers this community"},
 			{Name: "category", Type: "string"}, statusQ, {Name: "q", Type: "string"},
 			{Name: "page", Type: "integer"}, {Name: "per_page", Type: "integer", Desc: "1–100"}},
-		Resp: list[tenderOut]{}, H: s.apiTenders})
+		Resp: list[tenderOut]{}, H: apiList(tenderFilter, s.app.Tenders, toTenderOut)})
 	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/tenders", Op: "createTender", Tag: "tenders", Auth: true,
 		Summary: "Create a draft tender (street: civil-affairs officers; community: its workers); budget_ceiling in fen, criteria weights sum to 100",
 		Body:    app.TenderInput{}, Resp: tenderOut{}, Status: http.StatusCreated, H: s.apiTenderCreate})
