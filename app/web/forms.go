@@ -49,7 +49,8 @@ func (s *Server) after(c echo.Context, to string, err error, okMsg string, kv ..
 	return err
 }
 
-// backWith goes back to a page with a message in its flash: a one-button action that failed.
+// backWith redirects (303) to a page that shows msg in its flash: after a form succeeded, or
+// after a one-button action failed.
 func (s *Server) backWith(c echo.Context, to, msg string) error {
 	s.sessions.Put(c.Request().Context(), "flash", msg)
 	return c.Redirect(http.StatusSeeOther, to)
