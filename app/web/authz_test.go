@@ -351,10 +351,11 @@ func coreAuthCases() map[string]authCase {
 			return "/api/v1/projects/" + id(h.project(s, "draft").ID) + "/submission", nil
 		}},
 		"POST /projects/:id/decide": {allow: deciders, build: func(h *harness, s side) (string, any) {
-			return "/projects/" + id(h.project(s, "deliberating").ID) + "/decide", url.Values{"approve": {"true"}}
+			m, p := h.meeting(s)
+			return "/projects/" + id(p.ID) + "/decide", url.Values{"approve": {"true"}, "meeting_id": {id(m.ID)}}
 		}},
 		"POST /api/v1/projects/:id/decision": {allow: deciders, build: func(h *harness, s side) (string, any) {
-			return "/api/v1/projects/" + id(h.project(s, "deliberating").ID) + "/decision", map[string]any{"approve": false, "note": "与年度项目重复"}
+			return "/api/v1/projects/" + id(h.voting(s).ID) + "/decision", map[string]any{"note": "表决结束"}
 		}},
 	}
 }
