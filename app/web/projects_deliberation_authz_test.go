@@ -81,10 +81,13 @@ func projectDeliberationAuthCases() map[string]authCase {
 		"GET /api/v1/communities/:id/project-settings": {allow: anyone, build: func(h *harness, s side) (string, any) {
 			return "/api/v1/communities/" + id(s.place.Community.ID) + "/project-settings", nil
 		}},
-		"GET /meetings":            {allow: anyone, build: fixed("/meetings")},
-		"GET /api/v1/meetings":     {allow: anyone, build: fixed("/api/v1/meetings")},
-		"GET /meetings/:id":        {allow: anyone, build: func(h *harness, s side) (string, any) { m, _ := h.meeting(s); return "/meetings/" + id(m.ID), nil }},
-		"GET /api/v1/meetings/:id": {allow: anyone, build: func(h *harness, s side) (string, any) { m, _ := h.meeting(s); return "/api/v1/meetings/" + id(m.ID), nil }},
+		"GET /meetings":        {allow: anyone, build: fixed("/meetings")},
+		"GET /api/v1/meetings": {allow: anyone, build: fixed("/api/v1/meetings")},
+		"GET /meetings/:id":    {allow: anyone, build: func(h *harness, s side) (string, any) { m, _ := h.meeting(s); return "/meetings/" + id(m.ID), nil }},
+		"GET /api/v1/meetings/:id": {allow: anyone, build: func(h *harness, s side) (string, any) {
+			m, _ := h.meeting(s)
+			return "/api/v1/meetings/" + id(m.ID), nil
+		}},
 
 		"POST /projects/:id/support": {allow: residents, build: func(h *harness, s side) (string, any) {
 			return "/projects/" + id(h.deliberating(s, 0, 10).ID) + "/support", url.Values{}
