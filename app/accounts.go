@@ -161,6 +161,9 @@ func (a *App) Principal(ctx context.Context, userID int64) (*Principal, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := a.gridCommunities(ctx, ms); err != nil {
+		return nil, err
+	}
 	return &Principal{User: u, Memberships: ms}, nil
 }
 

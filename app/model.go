@@ -96,6 +96,9 @@ type Membership struct {
 	OrganizationID *int64    `json:"organization_id"`
 	GrantedBy      *int64    `json:"granted_by"`
 	CreatedAt      time.Time `json:"created_at"`
+	// GridCommunityID is the community of GridID, filled in when a principal is loaded, so
+	// rules about a community's residents (ActProjectSupport…) cover grid-scoped residents.
+	GridCommunityID *int64 `json:"-" gorm:"-"`
 }
 
 // Category is a service category with a stable code.
@@ -267,17 +270,6 @@ type Donor struct {
 	Interests        []string  `json:"interests" gorm:"-"`
 }
 
-// Project statuses for resident micro-projects.
-const (
-	ProjectDraft     = "draft"
-	ProjectSubmitted = "submitted"
-	ProjectApproved  = "approved"
-	ProjectRejected  = "rejected"
-)
-
-// ProjectStatuses lists every project status in lifecycle order.
-var ProjectStatuses = []string{ProjectDraft, ProjectSubmitted, ProjectApproved, ProjectRejected}
-
 // Project is a resident-proposed micro-project (微项目). Budget is in minor units (fen).
 type Project struct {
 	ID             int64      `json:"id" gorm:"primaryKey"`
@@ -298,6 +290,8 @@ type Project struct {
 	SubmittedAt    *time.Time `json:"submitted_at"`
 	CreatedAt      time.Time  `json:"created_at"`
 	UpdatedAt      time.Time  `json:"updated_at"`
+	// ProjectDeliberation holds the fields of steps 1–3 (app/projects_deliberation.go).
+	ProjectDeliberation `gorm:"embedded"`
 }
 
 // AuditEvent is an append-only record of something that happened and who did it.

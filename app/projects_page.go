@@ -14,6 +14,8 @@ type ProjectPage struct {
 	Proposer string
 	// Candidates is set once the project is submitted, for those who may see rankings.
 	Candidates *CandidatePreview
+	// Deliberation is what steps 1–3 show (app/projects_deliberation_page.go).
+	Deliberation *ProjectDeliberationPage
 }
 
 // ProjectDetail returns a project with its place, its organization, its proposer's masked
@@ -45,6 +47,10 @@ func (a *App) ProjectDetail(ctx context.Context, id int64) (*ProjectPage, error)
 			place.GridID = *pr.GridID
 		}
 		out.Candidates = a.previewCandidates(ctx, SubjectProject, pr.ID, place)
+	}
+	t := projectTarget(pr.Project, Target{StreetID: out.Community.StreetID, CommunityID: pr.CommunityID})
+	if out.Deliberation, err = a.projectDeliberationPage(ctx, pr, t); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

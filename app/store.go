@@ -208,7 +208,8 @@ type ProjectStore interface {
 
 // UserFilter selects users.
 type UserFilter struct {
-	Q string // name, email or mobile contains
+	Q   string  // name, email or mobile contains
+	IDs []int64 // only these users (unpaged batch loads)
 	Page
 }
 
@@ -268,6 +269,7 @@ type Store interface {
 	NeedStore
 	PartyStore
 	ProjectStore
+	ProjectDeliberationStore
 	TenderStore
 	AccountStore
 	AuditStore

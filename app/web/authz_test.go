@@ -102,7 +102,7 @@ func coreAuthCases() map[string]authCase {
 		"GET /donors":              {allow: anyone, build: fixed("/donors")},
 		"GET /donors/:id":          {allow: anyone, build: func(h *harness, s side) (string, any) { return "/donors/" + id(h.donor(s).ID), nil }},
 		"GET /projects":            {allow: anyone, build: fixed("/projects")},
-		"GET /projects/:id":        {allow: anyone, build: func(h *harness, s side) (string, any) { return "/projects/" + id(h.project(s, "submitted").ID), nil }},
+		"GET /projects/:id":        {allow: anyone, build: func(h *harness, s side) (string, any) { return "/projects/" + id(h.project(s, "deliberating").ID), nil }},
 		"GET /api/v1/openapi.json": {allow: anyone, build: fixed("/api/v1/openapi.json")},
 		"GET /api/v1/streets":      {allow: anyone, build: fixed("/api/v1/streets")},
 		"GET /api/v1/streets/:id":  {allow: anyone, build: func(h *harness, s side) (string, any) { return "/api/v1/streets/" + id(s.place.Street.ID), nil }},
@@ -128,7 +128,7 @@ func coreAuthCases() map[string]authCase {
 		"GET /api/v1/donors/:id":     {allow: anyone, build: func(h *harness, s side) (string, any) { return "/api/v1/donors/" + id(h.donor(s).ID), nil }},
 		"GET /api/v1/projects":       {allow: anyone, build: fixed("/api/v1/projects")},
 		"GET /api/v1/projects/:id": {allow: anyone, build: func(h *harness, s side) (string, any) {
-			return "/api/v1/projects/" + id(h.project(s, "submitted").ID), nil
+			return "/api/v1/projects/" + id(h.project(s, "deliberating").ID), nil
 		}},
 		"POST /api/v1/auth/tokens": {allow: anyone, build: func(h *harness, s side) (string, any) {
 			return "/api/v1/auth/tokens", map[string]any{"email": "outsider@test.wushe", "password": h.world.Password}
@@ -351,10 +351,11 @@ func coreAuthCases() map[string]authCase {
 			return "/api/v1/projects/" + id(h.project(s, "draft").ID) + "/submission", nil
 		}},
 		"POST /projects/:id/decide": {allow: deciders, build: func(h *harness, s side) (string, any) {
-			return "/projects/" + id(h.project(s, "submitted").ID) + "/decide", url.Values{"approve": {"true"}}
+			m, p := h.meeting(s)
+			return "/projects/" + id(p.ID) + "/decide", url.Values{"approve": {"true"}, "meeting_id": {id(m.ID)}}
 		}},
 		"POST /api/v1/projects/:id/decision": {allow: deciders, build: func(h *harness, s side) (string, any) {
-			return "/api/v1/projects/" + id(h.project(s, "submitted").ID) + "/decision", map[string]any{"approve": false, "note": "与年度项目重复"}
+			return "/api/v1/projects/" + id(h.voting(s).ID) + "/decision", map[string]any{"note": "表决结束"}
 		}},
 	}
 }
