@@ -379,7 +379,9 @@ func (r Report) Line() string {
 	return fmt.Sprintf("giving-day: %d gifts, %.0f gifts/s, p50 %s ms, p99 %s ms, %s", r.Gifts, r.PerSec, msec(r.P50), msec(r.P99), verdict)
 }
 
-func msec(d time.Duration) string { return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 1, 64) }
+func msec(d time.Duration) string {
+	return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 1, 64)
+}
 
 // Verify reads the database after a run and checks the invariants: every answered event
 // applied exactly once and every applied one answered; the pool never below zero and
