@@ -48,16 +48,15 @@ type CampaignFacts struct {
 
 // GiftBatchStore reads and writes the rows of many gifts at once.
 type GiftBatchStore interface {
-	// LockCampaigns loads campaigns and locks their rows in id order.
-	LockCampaigns(ctx context.Context, ids []int64) (map[int64]*Campaign, error)
+	// LockCampaigns loads campaigns and locks their rows in id order, with each one's
+	// project category and community kind.
+	LockCampaigns(ctx context.Context, ids []int64) (map[int64]*Campaign, map[int64]CampaignFacts, error)
 	// LockContributions loads contributions and locks their rows in id order.
 	LockContributions(ctx context.Context, ids []int64) (map[int64]*Contribution, error)
 	// FindPaymentEventIDs reports which event ids are stored already.
 	FindPaymentEventIDs(ctx context.Context, ids []string) (map[string]bool, error)
 	// FindCampaignDonors loads donors' totals; missing pairs come back as zero rows.
 	FindCampaignDonors(ctx context.Context, keys []CampaignDonorKey) (map[CampaignDonorKey]*CampaignDonor, error)
-	// CampaignMatchFacts reads each campaign's category and community kind.
-	CampaignMatchFacts(ctx context.Context, ids []int64) (map[int64]CampaignFacts, error)
 	CreatePaymentEvents(ctx context.Context, es []*PaymentEvent) error
 	// CreateMatches inserts matches and fills their ids.
 	CreateMatches(ctx context.Context, ms []*FundMatch) error
@@ -92,16 +91,50 @@ type giftQueue struct {
 	mu      sync.Mutex
 	waiting []*giftRequest
 	busy    bool // a request is leading batches
+	rules   sync.Map // rule versions by pool and version: never edited, so cached
+	// the last batch's size and time, for lingering
+	lastSize int
+	lastTook time.Duration
 	// stats, read by GiftBatchStats
 	batches, gifts, slow int64
+	took                 time.Duration
 }
 
 // GiftBatchStats reports how many batches this process committed, the gifts they applied,
-// and how many gifts went the one-gift way.
-func (a *App) GiftBatchStats() (batches, gifts, slow int64) {
+// how many gifts went the one-gift way, and the time spent in batch transactions.
+func (a *App) GiftBatchStats() (batches, gifts, slow int64, took time.Duration) {
 	a.gifts.mu.Lock()
 	defer a.gifts.mu.Unlock()
-	return a.gifts.batches, a.gifts.gifts, a.gifts.slow
+	return a.gifts.batches, a.gifts.gifts, a.gifts.slow, a.gifts.took
+}
+
+// maxLinger bounds how long a new leader waits for more events before taking its batch.
+const maxLinger = 10 * time.Millisecond
+
+// linger waits, before a leader takes its batch, for the senders the last batch answered to
+// come back. Under load each batch's requests are answered together and return together a
+// moment later, while the next batch may already be running: without a pause, batches would
+// alternate between a large group and a few stragglers, and each batch costs about the same
+// whatever its size. The wait ends as soon as the queue holds as many events as the last
+// batch did, and lasts at most half the last batch's time (and maxLinger); after a small
+// batch there is no load to wait for.
+func (q *giftQueue) linger() {
+	q.mu.Lock()
+	want, limit := q.lastSize, min(q.lastTook/2, maxLinger)
+	q.mu.Unlock()
+	if want < 8 {
+		return
+	}
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) {
+		q.mu.Lock()
+		n := len(q.waiting)
+		q.mu.Unlock()
+		if n >= want {
+			return
+		}
+		time.Sleep(200 * time.Microsecond)
+	}
 }
 
 // ApplyPaymentEvent applies a verified provider event exactly once: its id is stored under a
@@ -148,6 +181,7 @@ func (a *App) submitGift(ctx context.Context, r *giftRequest) giftAnswer {
 	// Leading: the batch's transaction must not end with this request's client.
 	bctx := context.WithoutCancel(ctx)
 	for {
+		q.linger()
 		q.mu.Lock()
 		n := min(len(q.waiting), maxGiftBatch)
 		batch := append([]*giftRequest(nil), q.waiting[:n]...)
@@ -180,6 +214,14 @@ func (a *App) submitGift(ctx context.Context, r *giftRequest) giftAnswer {
 // took the pool's money meanwhile. When the batch as a whole fails, each event is answered
 // slow and tried alone, so one bad event cannot refuse the others.
 func (a *App) applyGiftBatch(ctx context.Context, batch []*giftRequest) []giftAnswer {
+	start := time.Now()
+	defer func() {
+		took := time.Since(start)
+		a.gifts.mu.Lock()
+		a.gifts.lastSize, a.gifts.lastTook = len(batch), took
+		a.gifts.took += took
+		a.gifts.mu.Unlock()
+	}()
 	for attempt := 0; ; attempt++ {
 		answers, err := a.tryGiftBatch(ctx, batch)
 		if err == nil {
@@ -298,7 +340,7 @@ func (a *App) loadGiftBatch(ctx context.Context, batch []*giftRequest) (*giftBat
 		keys = append(keys, CampaignDonorKey{r.c0.CampaignID, r.c0.DonorKey})
 	}
 	var err error
-	if gb.camps, err = a.store.LockCampaigns(ctx, campIDs); err != nil {
+	if gb.camps, gb.facts, err = a.store.LockCampaigns(ctx, campIDs); err != nil {
 		return nil, err
 	}
 	if gb.contribs, err = a.store.LockContributions(ctx, contribIDs); err != nil {
@@ -307,12 +349,10 @@ func (a *App) loadGiftBatch(ctx context.Context, batch []*giftRequest) (*giftBat
 	if gb.donors, err = a.store.FindCampaignDonors(ctx, keys); err != nil {
 		return nil, err
 	}
-	var matched []int64
 	for _, c := range gb.camps {
 		if c.PoolID == nil {
 			continue
 		}
-		matched = append(matched, c.ID)
 		if _, ok := gb.pools[*c.PoolID]; ok {
 			continue
 		}
@@ -322,7 +362,7 @@ func (a *App) loadGiftBatch(ctx context.Context, batch []*giftRequest) (*giftBat
 		}
 		bp.available = bp.pool.Available
 		if bp.pool.Kind == PoolKindMatch && bp.pool.RuleVersion != 0 {
-			if bp.row, err = a.store.FindPoolRule(ctx, bp.pool.ID, bp.pool.RuleVersion); err != nil {
+			if bp.row, err = a.poolRule(ctx, bp.pool.ID, bp.pool.RuleVersion); err != nil {
 				return nil, err
 			}
 			if bp.rule, err = ruleOf(bp.row, bp.pool.Currency); err != nil {
@@ -331,11 +371,6 @@ func (a *App) loadGiftBatch(ctx context.Context, batch []*giftRequest) (*giftBat
 			bp.ok = true
 		}
 		gb.pools[bp.pool.ID] = bp
-	}
-	if len(matched) > 0 {
-		if gb.facts, err = a.store.CampaignMatchFacts(ctx, matched); err != nil {
-			return nil, err
-		}
 	}
 	return gb, nil
 }
@@ -571,4 +606,23 @@ func (a *App) writeGiftBatch(ctx context.Context, gb *giftBatch) error {
 		}
 	}
 	return nil
+}
+
+// poolRule loads a pool's rule version; versions are never edited (a change is a new
+// version), so each is read from the database once per process.
+func (a *App) poolRule(ctx context.Context, poolID int64, version int) (*FundPoolRule, error) {
+	type key struct {
+		pool    int64
+		version int
+	}
+	k := key{poolID, version}
+	if r, ok := a.gifts.rules.Load(k); ok {
+		return r.(*FundPoolRule), nil
+	}
+	r, err := a.store.FindPoolRule(ctx, poolID, version)
+	if err != nil {
+		return nil, err
+	}
+	a.gifts.rules.Store(k, r)
+	return r, nil
 }

@@ -238,8 +238,8 @@ func TestGiftBatchesConcurrent(t *testing.T) {
 	if len(outcomes) != gifts {
 		t.Errorf("%d events answered, want %d", len(outcomes), gifts)
 	}
-	_, g1, s1 := fw.a.GiftBatchStats()
-	_, g2, s2 := second.GiftBatchStats()
+	_, g1, s1, _ := fw.a.GiftBatchStats()
+	_, g2, s2, _ := second.GiftBatchStats()
 	if s1+s2 != 0 || g1+g2 != int64(len(evs)) {
 		t.Errorf("batched %d+%d events, %d+%d went alone; want all %d batched", g1, g2, s1, s2, len(evs))
 	}

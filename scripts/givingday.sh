@@ -113,9 +113,12 @@ SQL
 pgbench_run() { # $1: hot | spread
   local pool="1"
   [ "$1" = spread ] && pool="random(1, 1000)"
-  sed "1i \\\\set pool $pool" "$work/gift.sql" >"$work/gift-$1.sql"
-  pgbench -h 127.0.0.1 -p "$pgport" -U wushe -n -c "$clients" -j 2 -T "$pgbench_time" -f "$work/gift-$1.sql" bench 2>&1 |
-    sed -n 's/^tps = \([0-9.]*\).*/\1/p'
+  { printf '\\set pool %s\n' "$pool"; cat "$work/gift.sql"; } >"$work/gift-$1.sql"
+  if ! pgbench -h 127.0.0.1 -p "$pgport" -U wushe -n -c "$clients" -j 2 -T "$pgbench_time" -f "$work/gift-$1.sql" bench >"$work/pgbench-$1.log" 2>&1; then
+    cat "$work/pgbench-$1.log" >&2
+    return 1
+  fi
+  sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$work/pgbench-$1.log"
 }
 tps_hot=$(pgbench_run hot)
 log "pgbench one gift per commit, one hot pool row: $tps_hot tx/s (load average $(loadavg))"

@@ -28,17 +28,33 @@ func sortedIDs(ids []int64) []int64 {
 }
 
 // LockCampaigns loads campaigns and locks their rows in id order, so two batches (or a batch
-// and a single gift) never wait for each other in a circle.
-func (s *Store) LockCampaigns(ctx context.Context, ids []int64) (map[int64]*app.Campaign, error) {
-	var rows []*app.Campaign
-	if err := s.forUpdate(s.db(ctx)).Where("id IN ?", sortedIDs(ids)).Order("id").Find(&rows).Error; err != nil {
-		return nil, translate(err, "campaign")
+// and a single gift) never wait for each other in a circle. It reads each campaign's project
+// category and community kind (what match multipliers look at) in the same statement.
+func (s *Store) LockCampaigns(ctx context.Context, ids []int64) (map[int64]*app.Campaign, map[int64]app.CampaignFacts, error) {
+	var rows []struct {
+		app.Campaign  `gorm:"embedded"`
+		WusheCategory string
+		WusheKind     string
+	}
+	q := s.db(ctx).Table("campaigns").
+		Select("campaigns.*, projects.category AS wushe_category, communities.kind AS wushe_kind").
+		Joins("JOIN projects ON projects.id = campaigns.project_id").
+		Joins("JOIN communities ON communities.id = projects.community_id").
+		Where("campaigns.id IN ?", sortedIDs(ids)).Order("campaigns.id")
+	if s.dialect == migrations.Postgres {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE", Table: clause.Table{Name: "campaigns"}})
+	}
+	if err := q.Scan(&rows).Error; err != nil {
+		return nil, nil, translate(err, "campaign")
 	}
 	out := make(map[int64]*app.Campaign, len(rows))
-	for _, c := range rows {
-		out[c.ID] = c
+	facts := make(map[int64]app.CampaignFacts, len(rows))
+	for i := range rows {
+		c := rows[i].Campaign
+		out[c.ID] = &c
+		facts[c.ID] = app.CampaignFacts{Category: rows[i].WusheCategory, CommunityKind: rows[i].WusheKind}
 	}
-	return out, nil
+	return out, facts, nil
 }
 
 // LockContributions loads contributions and locks their rows in id order.
@@ -94,28 +110,6 @@ func (s *Store) FindCampaignDonors(ctx context.Context, keys []app.CampaignDonor
 	}
 	for _, r := range rows {
 		out[app.CampaignDonorKey{CampaignID: r.CampaignID, DonorKey: r.DonorKey}] = r
-	}
-	return out, nil
-}
-
-// CampaignMatchFacts reads, for each campaign, its project's category and its community's
-// kind (what match multipliers look at) in one query.
-func (s *Store) CampaignMatchFacts(ctx context.Context, ids []int64) (map[int64]app.CampaignFacts, error) {
-	var rows []struct {
-		ID       int64
-		Category string
-		Kind     string
-	}
-	err := s.db(ctx).Table("campaigns").Select("campaigns.id AS id, projects.category AS category, communities.kind AS kind").
-		Joins("JOIN projects ON projects.id = campaigns.project_id").
-		Joins("JOIN communities ON communities.id = projects.community_id").
-		Where("campaigns.id IN ?", ids).Scan(&rows).Error
-	if err != nil {
-		return nil, translate(err, "campaign")
-	}
-	out := make(map[int64]app.CampaignFacts, len(rows))
-	for _, r := range rows {
-		out[r.ID] = app.CampaignFacts{Category: r.Category, CommunityKind: r.Kind}
 	}
 	return out, nil
 }

@@ -49,7 +49,7 @@ func TestGivingDaySmall(t *testing.T) {
 			if rep.Gifts == 0 {
 				t.Errorf("no gift applied:\n%s", log.String())
 			}
-			batches, gifts, slow := r.App.GiftBatchStats()
+			batches, gifts, slow, _ := r.App.GiftBatchStats()
 			if batches == 0 || gifts < int64(rep.Gifts) || slow != 0 {
 				t.Errorf("%d batches applied %d events, %d went alone; want every one of %d gifts batched", batches, gifts, slow, rep.Gifts)
 			}
