@@ -90,7 +90,7 @@ type giftAnswer struct {
 type giftQueue struct {
 	mu      sync.Mutex
 	waiting []*giftRequest
-	busy    bool // a request is leading batches
+	busy    bool     // a request is leading batches
 	rules   sync.Map // rule versions by pool and version: never edited, so cached
 	// the last batch's size and time, for lingering
 	lastSize int
