@@ -275,6 +275,8 @@ type Store interface {
 	SearchStore
 	FundStore
 	GiftBatchStore
+	JobStore
+	RateLimitStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }
