@@ -84,9 +84,6 @@ func (a *App) Now() time.Time { return a.clock.Now().UTC() }
 // Location is the local time zone of the deployment.
 func (a *App) Location() *time.Location { return a.loc }
 
-// Store exposes the store for wiring code (health checks, demo loading).
-func (a *App) Store() Store { return a.store }
-
 // Validator exposes the input validator so other layers report the same field errors.
 func (a *App) Validator() *Validator { return a.validate }
 

@@ -92,14 +92,9 @@ func (a *App) CreateFund(ctx context.Context, in FundInput) (*Fund, error) {
 		delete(fe, "threshold")
 		fe["approval_threshold"] = m
 	}
-	var t Target
-	if in.CommunityID != 0 {
-		var err error
-		if t, err = a.communityTarget(ctx, in.CommunityID); IsCode(err, ENOTFOUND) {
-			fe.Add("community_id", "error.unknown_ref")
-		} else if err != nil {
-			return nil, err
-		}
+	t, err := a.places().resolve(ctx, fe, placeRefs{Community: optionalID(in.CommunityID)})
+	if err != nil {
+		return nil, err
 	}
 	if err := fe.Err(); err != nil {
 		return nil, err
@@ -112,7 +107,7 @@ func (a *App) CreateFund(ctx context.Context, in FundInput) (*Fund, error) {
 	f := &Fund{CommunityID: in.CommunityID, Name: in.Name, Description: in.Description, Currency: string(funds.CNY),
 		ApprovalThreshold: pol.Threshold, HandlerApprovals: pol.HandlerApprovals, CommitteeSize: pol.CommitteeSize,
 		CommitteeQuorum: pol.CommitteeQuorum, CreatedBy: ptr(p.User.ID), CreatedAt: now, UpdatedAt: now}
-	err := a.store.InTx(ctx, func(ctx context.Context) error {
+	err = a.store.InTx(ctx, func(ctx context.Context) error {
 		if err := a.store.CreateFund(ctx, f); err != nil {
 			if IsCode(err, ECONFLICT) {
 				fe.Add("name", "error.taken")

@@ -48,7 +48,7 @@ func (a *App) SimulateRule(ctx context.Context, poolID int64, in RuleInput) (*Ru
 	if err != nil {
 		return nil, err
 	}
-	camps, _, err := a.store.FindCampaigns(ctx, CampaignFilter{PoolID: &pool.ID, Statuses: []string{"open", "succeeded"}, Page: Page{Page: 1, PerPage: MaxPerPage}})
+	camps, _, err := a.store.FindCampaigns(ctx, CampaignFilter{PoolID: &pool.ID, Statuses: storedStatuses(funds.CampaignOpen, funds.CampaignSucceeded), Page: Page{Page: 1, PerPage: MaxPerPage}})
 	if err != nil {
 		return nil, err
 	}
@@ -71,7 +71,7 @@ func (a *App) SimulateRule(ctx context.Context, poolID int64, in RuleInput) (*Ru
 		states[c.ID] = &state{mc: base, donors: map[string]*CampaignDonor{}}
 		out.Matched += c.Matched
 		for pg := 1; ; pg++ {
-			cs, _, err := a.store.FindContributions(ctx, ContributionFilter{CampaignID: &c.ID, Statuses: []string{"succeeded"}, Page: Page{Page: pg, PerPage: MaxPerPage}})
+			cs, _, err := a.store.FindContributions(ctx, ContributionFilter{CampaignID: &c.ID, Statuses: storedStatuses(funds.ContributionStatusSucceeded), Page: Page{Page: pg, PerPage: MaxPerPage}})
 			if err != nil {
 				return nil, err
 			}

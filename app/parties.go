@@ -57,13 +57,12 @@ func (a *App) checkOrganization(ctx context.Context, in *OrganizationInput) (Fie
 		fe.Add("categories", "error.unknown_ref")
 	}
 	if in.CommunityID != nil {
-		c, err := a.store.FindCommunity(ctx, *in.CommunityID)
-		if IsCode(err, ENOTFOUND) {
-			fe.Add("community_id", "error.unknown_ref")
-		} else if err != nil {
+		t, err := a.places().resolve(ctx, fe, placeRefs{Community: in.CommunityID})
+		if err != nil {
 			return nil, err
-		} else {
-			in.StreetID = &c.StreetID
+		}
+		if t.CommunityID != 0 { // an organization in a community is in its street
+			in.StreetID = ptr(t.StreetID)
 		}
 	} else if in.StreetID != nil {
 		if _, err := a.store.FindStreet(ctx, *in.StreetID); IsCode(err, ENOTFOUND) {
@@ -374,19 +373,9 @@ func (a *App) checkSocialWorker(ctx context.Context, in SocialWorkerInput, selfI
 	} else if !ok {
 		fe.Add("categories", "error.unknown_ref")
 	}
-	if in.OrganizationID != nil {
-		if _, err := a.store.FindOrganization(ctx, *in.OrganizationID); IsCode(err, ENOTFOUND) {
-			fe.Add("organization_id", "error.unknown_ref")
-		} else if err != nil {
-			return nil, err
-		}
-	}
-	if in.CommunityID != nil {
-		if _, err := a.store.FindCommunity(ctx, *in.CommunityID); IsCode(err, ENOTFOUND) {
-			fe.Add("community_id", "error.unknown_ref")
-		} else if err != nil {
-			return nil, err
-		}
+	// The target is built from the stored record (socialWorkerTarget) once it exists.
+	if _, err := a.places().resolve(ctx, fe, placeRefs{Community: in.CommunityID, Organization: in.OrganizationID}); err != nil {
+		return nil, err
 	}
 	if in.SupervisorID != nil {
 		s, err := a.store.FindSocialWorker(ctx, *in.SupervisorID)

@@ -24,6 +24,15 @@ type SearchSource struct {
 	Path string
 }
 
+// Search statuses of the record types that have no status column: an organization is verified
+// or not, a volunteer active or not. The database fallback (the store) filters on the same.
+const (
+	OrganizationVerified   = "verified"
+	OrganizationUnverified = "unverified"
+	VolunteerActive        = "active"
+	VolunteerInactive      = "inactive"
+)
+
 // searchSourceList is every indexed record type, in search.Types order. It is built once and
 // never changed.
 var searchSourceList = []*SearchSource{
@@ -327,9 +336,9 @@ func organizationDocuments(ctx context.Context, sc *SearchContext, os []*Organiz
 				tags = append(tags, names[2:]...)
 			}
 		}
-		status := "unverified"
+		status := OrganizationUnverified
 		if o.Verified {
-			status = "verified"
+			status = OrganizationVerified
 		}
 		cat := ""
 		if len(o.Categories) > 0 {
@@ -363,9 +372,9 @@ func volunteerDocuments(ctx context.Context, sc *SearchContext, vs []*Volunteer)
 			return nil, err
 		}
 		tags = append(tags, "志愿者", "volunteer")
-		status := "inactive"
+		status := VolunteerInactive
 		if v.Active {
-			status = "active"
+			status = VolunteerActive
 		}
 		out = append(out, search.Document{Type: search.TypeVolunteer, ID: v.ID, Title: MaskName(v.Name), Body: v.Bio, Tags: tags,
 			CommunityID: v.CommunityID, GridID: deref(v.GridID), Category: sc.SkillCategory(v.Skills), Status: status,

@@ -9,6 +9,7 @@ import (
 
 	"github.com/wushe/wushe/app"
 	"github.com/wushe/wushe/app/store"
+	"github.com/wushe/wushe/funds"
 	"github.com/wushe/wushe/migrations"
 )
 
@@ -81,7 +82,7 @@ func WriteLegacyMoney(t testing.TB, s *store.Store, w *World) *LegacyMoney {
 			Category: "environment", Budget: 100000, Currency: "CNY", Status: app.ProjectApproved}
 		must(s.CreateProject(ctx, pr))
 		c := &app.Campaign{FundID: f.ID, ProjectID: pr.ID, Title: title, Goal: 1000000, Currency: "CNY",
-			Deadline: now.Add(60 * 24 * time.Hour), Mode: "keep_what_you_raise", Status: "open", Excluded: "[]", CreatedAt: now, UpdatedAt: now}
+			Deadline: now.Add(60 * 24 * time.Hour), Mode: string(funds.ModeKeepWhatYouRaise), Status: string(funds.CampaignOpen), Excluded: "[]", CreatedAt: now, UpdatedAt: now}
 		must(s.CreateCampaign(ctx, c))
 		return c
 	}
@@ -90,8 +91,8 @@ func WriteLegacyMoney(t testing.TB, s *store.Store, w *World) *LegacyMoney {
 		rec, conf := w.Users["community_worker"].ID, w.Users["admin"].ID
 		method := "cash"
 		g := &app.Contribution{CampaignID: c.ID, FundID: f.ID, DonorKey: "offline:" + receipt, DonorName: "王阿姨", Source: "resident",
-			Amount: amount, Currency: "CNY", Channel: "offline", Status: "succeeded", OfflineMethod: &method, ReceiptNo: &receipt,
-			ReceivedOn: &now, RecordedBy: &rec, ConfirmedBy: &conf, CreatedAt: now, UpdatedAt: now, SucceededAt: &now}
+			Amount: amount, Currency: "CNY", Channel: string(funds.ChannelOffline), Status: string(funds.ContributionStatusSucceeded),
+			OfflineMethod: &method, ReceiptNo: &receipt, ReceivedOn: &now, RecordedBy: &rec, ConfirmedBy: &conf, CreatedAt: now, UpdatedAt: now, SucceededAt: &now}
 		must(s.CreateContribution(ctx, g))
 		txID := post("contribution_succeeded", fmt.Sprintf("contribution:%d", g.ID),
 			entry(fmt.Sprintf("cash:%d:offline", f.ID), "cash", "debit", amount, nil, nil, "", "offline"),

@@ -215,8 +215,10 @@ func (s *Store) FindCampaigns(ctx context.Context, f app.CampaignFilter) ([]*app
 func (s *Store) CampaignsToClose(ctx context.Context, now time.Time, limit int) ([]int64, error) {
 	var ids []int64
 	err := s.rdb(ctx).Model(&app.Campaign{}).
-		Where("(status = 'open' AND deadline <= ?) OR (status IN ('failed', 'cancelled') AND EXISTS "+
-			"(SELECT 1 FROM contributions c WHERE c.campaign_id = campaigns.id AND c.status = 'succeeded'))", now).
+		Where("(status = ? AND deadline <= ?) OR (status IN ? AND EXISTS "+
+			"(SELECT 1 FROM contributions c WHERE c.campaign_id = campaigns.id AND c.status = ?))",
+			string(funds.CampaignOpen), now, []string{string(funds.CampaignFailed), string(funds.CampaignCancelled)},
+			string(funds.ContributionStatusSucceeded)).
 		Order("id").Limit(limit).Pluck("id", &ids).Error
 	return ids, translate(err, "campaign")
 }

@@ -358,3 +358,17 @@ func apiActShow[In, Out any](c echo.Context, status int, run func(context.Contex
 	}
 	return show(c, status, id)
 }
+
+// items wraps a list answer in an object, so the API can add fields later.
+type items[T any] struct {
+	Items []T `json:"items"`
+}
+
+// MarshalJSON writes an empty list rather than null.
+func (l items[T]) MarshalJSON() ([]byte, error) {
+	if l.Items == nil {
+		l.Items = []T{}
+	}
+	type plain items[T]
+	return json.Marshal(plain(l))
+}

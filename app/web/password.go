@@ -10,15 +10,6 @@ import (
 	"github.com/wushe/wushe/app"
 )
 
-func (s *Server) passwordRoutes() {
-	s.usePages("password_form")
-	s.e.GET("/me/password", s.passwordPage)
-	s.e.POST("/me/password", s.passwordChange)
-	s.api(apiRoute{Method: http.MethodPut, Path: "/api/v1/me/password", Op: "changePassword", Tag: "auth", Auth: true,
-		Summary: "Change the signed-in user's password (revokes every API token of the user, this one included)",
-		Body:    app.PasswordChangeInput{}, Status: http.StatusNoContent, H: s.apiChangePassword})
-}
-
 // sessionStamp is kept in a session at sign-in; a session whose stamp no longer matches the
 // user's password hash (the password changed since) is signed out.
 const sessionStamp = "pw"
@@ -45,8 +36,9 @@ func (s *Server) passwordChange(c echo.Context) error {
 		err = s.app.ChangePassword(c.Request().Context(), in)
 	}
 	if err != nil {
-		v := s.newView(c, s.i18n.T(lang(c), "password.title"), "")
-		return s.formError(c, err, "password_form", v)
+		return s.formFailed(c, err, s.newView(c, s.i18n.T(lang(c), "password.title"), ""), func(st int, v *View) error {
+			return s.renderPage(c, st, "password_form", v)
+		})
 	}
 	ctx := c.Request().Context()
 	if err := s.sessions.RenewToken(ctx); err != nil {

@@ -16,25 +16,6 @@ import (
 	"github.com/wushe/wushe/search"
 )
 
-func (s *Server) searchRoutes() {
-	s.searchMetrics()
-	s.usePages("search")
-	s.e.GET("/search", s.searchPage)
-	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/search", Op: "search", Tag: "search",
-		Summary: "Full-text search over public needs, projects, organizations and volunteers (Chinese as typed: 养老, 独居老人, 建築, xihu, xh jz, 长者); answers from the database with fallback=true when the engine is down",
-		Query: []queryParam{
-			{Name: "q", Type: "string", Desc: "text, at most 200 characters; words separated by spaces are AND-ed; simplified or traditional characters, full pinyin with or without tones (xihu, xī hú), initials (xh) and everyday synonyms (老人 / 长者 / elderly) all match"},
-			{Name: "type", Type: "string", Desc: "record types, comma-separated: " + joinSearchTypes()},
-			{Name: "community", Type: "integer", Desc: "community id"},
-			{Name: "category", Type: "string", Desc: "category code"},
-			{Name: "status", Type: "string", Desc: "the record's status (open, approved, verified, active…)"},
-			{Name: "near", Type: "string", Desc: "LAT,LNG in WGS84 degrees, or \"me\" for the signed-in user's grid"},
-			{Name: "radius_m", Type: "number", Desc: "with near: only records within this many metres (1–50000)"},
-			{Name: "sort", Type: "string", Enum: app.SearchSorts},
-			{Name: "page", Type: "integer"}, {Name: "per_page", Type: "integer", Desc: "1–100"}},
-		Resp: searchOut{}, H: s.apiSearch})
-}
-
 // searchMetrics exports the outbox backlog and the engine's health, read at each scrape.
 func (s *Server) searchMetrics() {
 	status := func() app.SearchStatus {
@@ -57,14 +38,6 @@ func (s *Server) searchMetrics() {
 			return 0
 		}),
 	)
-}
-
-func joinSearchTypes() string {
-	var out []string
-	for _, t := range app.SearchTypes() {
-		out = append(out, string(t))
-	}
-	return strings.Join(out, ", ")
 }
 
 // searchRequest reads the query parameters; malformed ones are a 400 naming the parameter.
@@ -237,6 +210,10 @@ func (s *Server) searchPage(c echo.Context) error {
 		return err
 	}
 	data["CommunityNames"] = names
+	// The facets are labelled here, before rendering, with the category names.
+	if v.tax, err = s.loadTaxonomy(ctx); err != nil {
+		return err
+	}
 	if req.Sort == app.SearchSortNearest && req.Near == nil && origin != nil {
 		req.NearMe = true // the page offers "nearest" as nearest to me
 	}
@@ -321,11 +298,11 @@ func (v *View) SearchStatus(typ search.Type, status string) string {
 		}
 	}
 	for _, g := range groups {
-		if id := g + "." + status; g != "" && v.s.i18n.Has(v.Lang, id) {
+		if id := g + "." + status; g != "" && v.msgs.Has(v.Lang, id) {
 			return v.T(id)
 		}
 	}
-	if id := searchKey("status", status); v.s.i18n.Has(v.Lang, id) {
+	if id := searchKey("status", status); v.msgs.Has(v.Lang, id) {
 		return v.T(id)
 	}
 	return status

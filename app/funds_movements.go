@@ -10,7 +10,7 @@ import (
 	"github.com/wushe/wushe/funds"
 )
 
-// Statuses of the funds records, as stored.
+// Pool kinds, as stored: a matching pool, or a quadratic-funding round.
 const (
 	PoolKindMatch = "match"
 	PoolKindQF    = "qf"
@@ -202,9 +202,9 @@ func (a *App) inMatchTx(ctx context.Context, fn func(ctx context.Context) error)
 	}
 }
 
-// succeed records a contribution's money arriving and reserves its match. The caller holds
+// giftSucceeded records a contribution's money arriving and reserves its match. The caller holds
 // the campaign's row lock (LockCampaign) and has checked the contribution is unpaid.
-func (a *App) succeed(ctx context.Context, camp *Campaign, c *Contribution) error {
+func (a *App) giftSucceeded(ctx context.Context, camp *Campaign, c *Contribution) error {
 	now := a.Now()
 	// A gift recorded before the bounds existed may carry any int64: refuse to count it
 	// rather than let the campaign's and the fund's totals overflow.

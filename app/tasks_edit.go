@@ -170,3 +170,65 @@ func (a *App) EditableTask(ctx context.Context, id int64) (*Task, error) {
 	}
 	return t, nil
 }
+
+// TaskStatusInput changes a task's status.
+type TaskStatusInput struct {
+	Status string `json:"status" form:"status" validate:"required,oneof=open closed cancelled"`
+}
+
+// SetTaskStatus closes, reopens or cancels a task (its coordinators). Closing stops new
+// sign-ups; cancelling also withdraws every sign-up for shifts that have not started, so no
+// volunteer turns up for nothing. A cancelled task stays cancelled.
+func (a *App) SetTaskStatus(ctx context.Context, id int64, in TaskStatusInput) (*Task, error) {
+	if err := a.validate.Struct(in); err != nil {
+		return nil, err
+	}
+	var t *Task
+	err := a.store.InTx(ctx, func(ctx context.Context) error {
+		var err error
+		if t, err = a.store.FindTask(ctx, id); err != nil {
+			return err
+		}
+		tg, err := a.taskTarget(ctx, t)
+		if err != nil {
+			return err
+		}
+		if err := Authorize(PrincipalFrom(ctx), ActTaskManage, tg); err != nil {
+			return err
+		}
+		if t.Status == TaskCancelled || t.Status == in.Status {
+			return Errorf(ECONFLICT, "error.bad_transition", "from", t.Status, "action", in.Status)
+		}
+		now := a.Now()
+		t.Status, t.UpdatedAt = in.Status, now
+		if err := a.store.UpdateTask(ctx, t); err != nil {
+			return err
+		}
+		withdrawn := 0
+		if in.Status == TaskCancelled {
+			shifts, err := a.store.FindShifts(ctx, ShiftFilter{TaskIDs: []int64{t.ID}, From: &now})
+			if err != nil {
+				return err
+			}
+			var ids []int64
+			for _, sh := range shifts {
+				ids = append(ids, sh.ID)
+			}
+			if len(ids) > 0 {
+				sus, err := a.store.FindSignups(ctx, SignupFilter{ShiftIDs: ids, Statuses: []string{SignupInvited, SignupSignedUp}})
+				if err != nil {
+					return err
+				}
+				for _, su := range sus {
+					su.Status, su.UpdatedAt = SignupCancelled, now
+					if err := a.store.UpdateSignup(ctx, su); err != nil {
+						return err
+					}
+					withdrawn++
+				}
+			}
+		}
+		return a.audit(ctx, "task."+in.Status, "task", t.ID, t.CommunityID, map[string]any{"signups_withdrawn": withdrawn})
+	})
+	return t, err
+}
