@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The giving-day measurement (docs/perf.md, "Giving day"), run by hand:
 #
-#   ./scripts/givingday.sh [-d 60s] [-c 50] [--servers N] [--sqlite]
+#   ./scripts/givingday.sh [-d 60s] [-c 50] [-g GIFTS] [--servers N] [--sqlite]
 #
 # It starts its own PostgreSQL with the default durability (fsync and synchronous_commit on;
 # the test suite's PostgreSQL turns them off), measures pgbench's ceiling for one gift per
@@ -18,15 +18,18 @@ for f in scripts/services/*.sh; do . "$f"; done
 trap run_cleanup EXIT
 trap "exit 130" INT TERM
 
-dur=60s clients=50 servers=1 sqlite=0 pgbench_time=20
+dur=60s clients=50 servers=1 sqlite=0 pgbench_time=20 gifts=""
 while [ $# -gt 0 ]; do
   case "$1" in
     -d) dur=$2; shift 2 ;;
     -c) clients=$2; shift 2 ;;
+    # -g: gifts to prepare (the load generator sizes it for the goal's rate; on a loaded
+    # machine fewer arrive, and a -pool-dry pool sized for them would not run dry).
+    -g) gifts=$2; shift 2 ;;
     --servers) servers=$2; shift 2 ;;
     --sqlite) sqlite=1; shift ;;
     --pgbench-time) pgbench_time=$2; shift 2 ;;
-    *) echo "usage: $0 [-d 60s] [-c 50] [--servers N] [--sqlite] [--pgbench-time S]" >&2; exit 2 ;;
+    *) echo "usage: $0 [-d 60s] [-c 50] [-g GIFTS] [--servers N] [--sqlite] [--pgbench-time S]" >&2; exit 2 ;;
   esac
 done
 export PATH="$(go env GOPATH)/bin:$PATH"
@@ -50,7 +53,7 @@ if [ "$sqlite" = 1 ]; then
   wait_port "$port" 60
   for dry in "" "-pool-dry"; do
     log "giving-day on SQLite $dry (load average before: $(loadavg))"
-    "$work/loadgen" -scenario giving-day -url "http://127.0.0.1:$port" -c "$clients" -d "$dur" -data-dir "$work/data" $dry
+    "$work/loadgen" -scenario giving-day -url "http://127.0.0.1:$port" -c "$clients" -d "$dur" ${gifts:+-gifts "$gifts"} -data-dir "$work/data" $dry
     log "load average after: $(loadavg)"
   done
   exit 0
@@ -151,7 +154,7 @@ if [ "$servers" -gt 1 ]; then
 fi
 for dry in "" "-pool-dry"; do
   log "giving-day on PostgreSQL with $servers server(s) $dry (load average before: $(loadavg))"
-  "$work/loadgen" -scenario giving-day -url "$url" -c "$clients" -d "$dur" $dry | tee "$work/result"
+  "$work/loadgen" -scenario giving-day -url "$url" -c "$clients" -d "$dur" ${gifts:+-gifts "$gifts"} $dry | tee "$work/result"
   line=$(tail -n 1 "$work/result")
   rate=$(sed -n 's/.* gifts, \([0-9.]*\) gifts\/s.*/\1/p' <<<"$line")
   log "load average after: $(loadavg)"
