@@ -248,14 +248,25 @@ type Result struct {
 func Send(ctx context.Context, w *World, cfg Config) *Result {
 	cfg.defaults()
 	rng := rand.New(rand.NewPCG(cfg.Seed, 17))
+	// Shuffle the events, then send each chosen duplicate again a little later (within the
+	// next 500 deliveries, as a provider's retry would come): shuffling the copies among all
+	// the prepared events would put most second copies past the sending window.
+	unique := rng.Perm(len(w.Gifts))
 	order := make([]int, 0, len(w.Gifts)+len(w.Gifts)/10)
-	for i := range w.Gifts {
-		order = append(order, i)
+	later := map[int][]int{}
+	for i, g := range unique {
+		order = append(order, later[i]...)
+		delete(later, i)
+		order = append(order, g)
 		if rng.Float64() < cfg.Duplicate {
-			order = append(order, i)
+			at := i + 1 + rng.IntN(500)
+			later[at] = append(later[at], g)
 		}
 	}
-	rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+	for i := len(unique); len(later) > 0; i++ {
+		order = append(order, later[i]...)
+		delete(later, i)
+	}
 	tr := &http.Transport{MaxIdleConns: cfg.Clients * 2, MaxIdleConnsPerHost: cfg.Clients * 2, IdleConnTimeout: time.Minute}
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr, Timeout: 30 * time.Second}
