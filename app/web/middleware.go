@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -230,11 +229,4 @@ func (m *metrics) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 		m.duration.WithLabelValues(c.Request().Method, route).Observe(time.Since(start).Seconds())
 		return err
 	}
-}
-
-func (s *Server) readyCheck(ctx context.Context) error {
-	if s.ready == nil {
-		return nil
-	}
-	return s.ready(ctx)
 }
