@@ -51,6 +51,8 @@ type App struct {
 	// searchDown is when the engine last failed (unix ns): searches skip it for a while.
 	searchDown atomic.Int64
 	payments   funds.Payments
+	// gifts queues paid gifts for group commit (funds_batch.go).
+	gifts giftQueue
 
 	dummyOnce sync.Once
 	dummy     string

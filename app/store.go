@@ -276,6 +276,9 @@ type Store interface {
 	TaskStore
 	SearchStore
 	FundStore
+	GiftBatchStore
+	JobStore
+	RateLimitStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }

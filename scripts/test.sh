@@ -20,6 +20,7 @@ command -v npm >/dev/null 2>&1 || need_apt nodejs npm
 install_postgres
 install_node_tools
 install_stripe_mock
+install_haproxy
 
 export WUSHE_TEST_REQUIRE_SERVICES=1
 export WUSHE_TEST_PYTHON=/usr/bin/python3

@@ -22,6 +22,7 @@ var models = []any{
 	&app.Task{}, &app.Shift{}, &app.Signup{}, &app.HoursEntry{}, &app.Evaluation{}, &app.CommunityProfile{}, // tasks (issue 3)
 	&app.SearchOutboxItem{},
 	&app.CheckinAttempt{}, // wrong check-in codes
+	&app.JobRun{},         // job leases (several servers)
 	// funds
 	&app.Fund{}, &app.FundPool{}, &app.FundPoolRule{}, &app.FundPoolDeposit{}, &app.Campaign{}, &app.CampaignDonor{},
 	&app.Contribution{}, &app.FundMatch{}, &app.LedgerTransaction{}, &app.LedgerEntry{}, &app.DonorFlag{}, &app.PaymentEvent{},

@@ -26,6 +26,7 @@ type Config struct {
 	LogLevel      string        // WUSHE_LOG_LEVEL: debug | info | warn | error
 	LogFormat     string        // WUSHE_LOG_FORMAT: text | json
 	EscalateEvery time.Duration // WUSHE_ESCALATE_EVERY: how often overdue needs are escalated
+	JobLease      time.Duration // WUSHE_JOB_LEASE: how long a background job's run is held before renewal (30s)
 	Timezone      string        // WUSHE_TIMEZONE: local time for response promises
 	MeiliURL      string        // WUSHE_MEILI_URL (or MEILI_URL): Meilisearch; empty means the embedded engine
 	MeiliKey      string        // WUSHE_MEILI_KEY(_FILE) (or MEILI_KEY(_FILE))
@@ -43,7 +44,7 @@ type Config struct {
 // defaultConfig is the embedded default: SQLite in ./data on :8080.
 func defaultConfig() Config {
 	return Config{Addr: ":8080", DataDir: "./data", LogLevel: "info", LogFormat: "text",
-		EscalateEvery: time.Minute, Timezone: "Asia/Shanghai", BaseURL: "http://localhost:8080"}
+		EscalateEvery: time.Minute, JobLease: 30 * time.Second, Timezone: "Asia/Shanghai", BaseURL: "http://localhost:8080"}
 }
 
 // loadEnv reads the environment into c. *_FILE variants are read from disk and win over the
@@ -91,6 +92,14 @@ func (c *Config) loadEnv(getenv func(string) string) error {
 			errs = append(errs, fmt.Errorf("WUSHE_ESCALATE_EVERY: %w", err))
 		} else {
 			c.EscalateEvery = d
+		}
+	}
+	if v := getenv("WUSHE_JOB_LEASE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second {
+			errs = append(errs, fmt.Errorf("WUSHE_JOB_LEASE %q: want a duration of at least 1s", v))
+		} else {
+			c.JobLease = d
 		}
 	}
 	str(&c.Timezone, "WUSHE_TIMEZONE")

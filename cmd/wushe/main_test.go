@@ -256,6 +256,7 @@ func TestRunCommands(t *testing.T) {
 		{[]string{"migrate", "sideways"}, 2, "unknown migrate subcommand"},
 		{[]string{"needs"}, 2, "escalate"},
 		{[]string{"serve", "--addr", "x"}, 2, "addr"},
+		{[]string{"demo", "--scale", "village"}, 2, "want town or city"},
 	}
 	for _, tt := range tests {
 		var out bytes.Buffer
