@@ -100,7 +100,7 @@ func TestBrowserMatchingJourney(t *testing.T) {
 	}
 	axe := string(axeJS)
 	ctx := browserCtx(t)
-	w := startWushe(t, func(c *Config) { c.Demo = true })
+	w := startDemo(t, nil)
 	u := w.url
 	visit := func(path string, sel string) {
 		t.Helper()

@@ -99,7 +99,7 @@ func TestBrowserJourney(t *testing.T) {
 	}
 	axe := string(axeJS)
 	ctx := browserCtx(t)
-	w := startWushe(t, func(c *Config) { c.Demo = true })
+	w := startDemo(t, nil)
 	u := w.url
 	email := fmt.Sprintf("li.hua.%d@example.com", time.Now().UnixNano())
 	var text string

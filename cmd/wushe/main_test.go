@@ -15,7 +15,13 @@ import (
 	"time"
 
 	"github.com/wushe/wushe/app/apptest"
+	"github.com/wushe/wushe/app/demo"
+	"github.com/wushe/wushe/app/store"
 )
+
+// TestMain migrates once for the package (apptest copies the template per test) and removes
+// the templates when the tests end.
+func TestMain(m *testing.M) { os.Exit(apptest.Main(m)) }
 
 // syncBuffer is a goroutine-safe buffer for a server's log output.
 type syncBuffer struct {
@@ -38,16 +44,47 @@ type running struct {
 	stop func() error
 }
 
-// startWushe runs the real server (Main, as `wushe serve` does) on 127.0.0.1:0 over a fresh
-// database: SQLite, or a new PostgreSQL schema when TEST_DATABASE_URL is set.
+// startWushe runs the real server (Main, as `wushe serve` does) on 127.0.0.1:0 over a fresh,
+// empty database, which it migrates itself: SQLite, or a new PostgreSQL schema when
+// TEST_DATABASE_URL is set.
 func startWushe(t *testing.T, mutate func(*Config)) *running {
 	t.Helper()
+	cfg := testConfig(t)
+	cfg.DatabaseURL = apptest.NewDatabaseURL(t)
+	return startMain(t, cfg, mutate)
+}
+
+// demoTemplate is the demo data set loaded once per test process into a migrated database.
+func demoTemplate(ctx context.Context, s *store.Store) error {
+	_, err := demo.Load(ctx, s, apptest.Hasher(), time.Now(), "demo-password-1")
+	return err
+}
+
+// startDemo runs the real server with --demo over a copy of a database that already holds the
+// demo data set, as a restarted `wushe serve --demo` finds it; loading the demo into an empty
+// database is TestServeDemo's part.
+func startDemo(t *testing.T, mutate func(*Config)) *running {
+	t.Helper()
+	cfg := testConfig(t)
+	cfg.DatabaseURL = apptest.NewTemplateDatabase(t, "demo", demoTemplate, cfg.sqlitePath())
+	cfg.Demo = true
+	return startMain(t, cfg, mutate)
+}
+
+// testConfig is the configuration every started server shares: a free port, its own data
+// directory, migrations on and the demo password.
+func testConfig(t *testing.T) Config {
 	cfg := defaultConfig()
 	cfg.Addr = "127.0.0.1:0"
 	cfg.DataDir = t.TempDir()
-	cfg.DatabaseURL = apptest.NewDatabaseURL(t)
 	cfg.Migrate = true
 	cfg.AdminPassword = "demo-password-1"
+	return cfg
+}
+
+// startMain opens Main over cfg (changed by mutate) and serves until the test ends.
+func startMain(t *testing.T, cfg Config, mutate func(*Config)) *running {
+	t.Helper()
 	if mutate != nil {
 		mutate(&cfg)
 	}

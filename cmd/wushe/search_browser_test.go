@@ -19,7 +19,7 @@ func TestBrowserSearch(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := browserCtx(t)
-	w := startWushe(t, func(c *Config) { c.Demo = true })
+	w := startDemo(t, nil)
 	// Wait until the worker has built the index (the page would otherwise show the fallback).
 	deadline := time.Now().Add(60 * time.Second)
 	for {

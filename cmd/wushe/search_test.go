@@ -21,7 +21,7 @@ import (
 // lines when its output is not a terminal.
 func TestServeIndexesAndReindexes(t *testing.T) {
 	t.Parallel()
-	w := startWushe(t, func(c *Config) { c.Demo = true })
+	w := startDemo(t, nil)
 	var res struct {
 		Total    int  `json:"total"`
 		Fallback bool `json:"fallback"`
@@ -127,8 +127,8 @@ func TestServeWithMeilisearch(t *testing.T) {
 	var b [6]byte
 	_, _ = rand.Read(b[:])
 	prefix := "wushe_serve_" + hex.EncodeToString(b[:])
-	w := startWushe(t, func(c *Config) {
-		c.Demo, c.MeiliURL, c.MeiliKey, c.MeiliIndex = true, u, os.Getenv("WUSHE_TEST_MEILI_KEY"), prefix
+	w := startDemo(t, func(c *Config) {
+		c.MeiliURL, c.MeiliKey, c.MeiliIndex = u, os.Getenv("WUSHE_TEST_MEILI_KEY"), prefix
 	})
 	t.Cleanup(func() {
 		if e, err := meili.New(meili.Config{URL: u, Key: os.Getenv("WUSHE_TEST_MEILI_KEY"), IndexPrefix: prefix}); err == nil {
