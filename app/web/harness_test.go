@@ -33,6 +33,8 @@ type harness struct {
 	clock  *apptest.Clock
 	tokens map[string]string
 	orgs   map[string]*app.Organization
+	// fundFixes holds each side's fund fixture, made on first use (funds_authz_test.go).
+	fundFixes map[string]*fundFix
 }
 
 // fixedNow is the harness clock's start: 09:00 on 24 November 2026 in 平湖.
@@ -59,7 +61,8 @@ func newHarnessB(t testing.TB) *harness {
 		t.Fatalf("web.New: %v", err)
 	}
 	srv := newServer(t, ws)
-	return &harness{t: t, srv: srv, web: ws, app: a, store: s, world: w, clock: clock, tokens: map[string]string{}, orgs: map[string]*app.Organization{}}
+	return &harness{t: t, srv: srv, web: ws, app: a, store: s, world: w, clock: clock, tokens: map[string]string{}, orgs: map[string]*app.Organization{},
+		fundFixes: map[string]*fundFix{}}
 }
 
 // token returns a bearer token for a world user ("" for anonymous).
