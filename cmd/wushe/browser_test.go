@@ -48,7 +48,9 @@ func browserCtx(t *testing.T) context.Context {
 	t.Cleanup(cancel)
 	ctx, cancel2 := chromedp.NewContext(actx)
 	t.Cleanup(cancel2)
-	ctx, cancel3 := context.WithTimeout(ctx, 90*time.Second)
+	// Every wait below polls for its condition (an element visible, a page loaded) until the
+	// test's own deadline, not for a span sized for a quiet machine.
+	ctx, cancel3 := context.WithDeadline(ctx, waitDeadline(t))
 	t.Cleanup(cancel3)
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start chromium: %v", err)

@@ -117,6 +117,29 @@ func startMain(t *testing.T, cfg Config, mutate func(*Config)) *running {
 	return r
 }
 
+// waitDeadline is when a test's waits give up: shortly before go test's timeout would stop the
+// whole test binary, so a wait polls as long as a busy machine needs while a real hang still
+// fails with its own message and the test's cleanup runs.
+func waitDeadline(t *testing.T) time.Time {
+	if d, ok := t.Deadline(); ok {
+		return d.Add(-30 * time.Second)
+	}
+	return time.Now().Add(10 * time.Minute)
+}
+
+// poll calls cond every 100 ms until it holds (true) or the test's wait deadline passes (false).
+func poll(t *testing.T, cond func() bool) bool {
+	t.Helper()
+	deadline := waitDeadline(t)
+	for !cond() {
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return true
+}
+
 func getJSON(t *testing.T, url string, v any) int {
 	t.Helper()
 	resp, err := http.Get(url)

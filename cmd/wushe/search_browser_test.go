@@ -5,7 +5,6 @@ import (
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -21,20 +20,15 @@ func TestBrowserSearch(t *testing.T) {
 	ctx := browserCtx(t)
 	w := startDemo(t, nil)
 	// Wait until the worker has built the index (the page would otherwise show the fallback).
-	deadline := time.Now().Add(60 * time.Second)
-	for {
+	if !poll(t, func() bool {
 		var res struct {
 			Total    int  `json:"total"`
 			Fallback bool `json:"fallback"`
 		}
 		getJSON(t, w.url+"/api/v1/search?q="+url.QueryEscape("养老"), &res)
-		if res.Total > 0 && !res.Fallback {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("index not built")
-		}
-		time.Sleep(100 * time.Millisecond)
+		return res.Total > 0 && !res.Fallback
+	}) {
+		t.Fatal("index not built")
 	}
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(w.url+"/needs"),
