@@ -24,6 +24,9 @@ func (h *harness) funds(s side) *fundFix {
 	if f, ok := h.fundFixes[s.name]; ok {
 		return f
 	}
+	if h.fundFixes == nil {
+		h.fundFixes = map[string]*fundFix{}
+	}
 	ctx := context.Background()
 	now := h.clock.Now()
 	f := &app.Fund{CommunityID: s.place.Community.ID, Name: "友邻基金" + s.name, Currency: "CNY", ApprovalThreshold: 500000,

@@ -61,8 +61,7 @@ func newHarnessB(t testing.TB) *harness {
 		t.Fatalf("web.New: %v", err)
 	}
 	srv := newServer(t, ws)
-	return &harness{t: t, srv: srv, web: ws, app: a, store: s, world: w, clock: clock, tokens: map[string]string{}, orgs: map[string]*app.Organization{},
-		fundFixes: map[string]*fundFix{}}
+	return &harness{t: t, srv: srv, web: ws, app: a, store: s, world: w, clock: clock, tokens: map[string]string{}, orgs: map[string]*app.Organization{}}
 }
 
 // token returns a bearer token for a world user ("" for anonymous).
