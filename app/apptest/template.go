@@ -52,7 +52,7 @@ func NewTemplateDatabase(t testing.TB, name string, build Build, sqlitePath stri
 		t.Fatalf("apptest: %v", err)
 	}
 	if DatabaseURL() == "" {
-		if err := copySQLite(tp.ref, sqlitePath); err != nil {
+		if err := CopySQLite(tp.ref, sqlitePath); err != nil {
 			t.Fatalf("apptest: copy template %q: %v", name, err)
 		}
 		return ""
@@ -154,7 +154,7 @@ func (ts *templateSet) buildSQLite(name string, build Build) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		if err := copySQLite(base.ref, path); err != nil {
+		if err := CopySQLite(base.ref, path); err != nil {
 			return "", err
 		}
 	}
@@ -436,8 +436,8 @@ func checkpoint(s *store.Store) error {
 	return nil
 }
 
-// copySQLite copies a closed SQLite database (and its write-ahead log, if one was left).
-func copySQLite(src, dst string) error {
+// CopySQLite copies a closed SQLite database (and its write-ahead log, if one was left).
+func CopySQLite(src, dst string) error {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o750); err != nil {
 		return err
 	}

@@ -94,6 +94,7 @@ func audit(t *testing.T, ctx context.Context, axe, page string) {
 // day: register, sign in, file a need, see it in the grid worker's queue, switch language,
 // with an accessibility audit of every page on the way.
 func TestBrowserJourney(t *testing.T) {
+	t.Parallel()
 	axePath := requireEnv(t, "WUSHE_TEST_AXE")
 	axeJS, err := os.ReadFile(axePath)
 	if err != nil {
@@ -101,7 +102,7 @@ func TestBrowserJourney(t *testing.T) {
 	}
 	axe := string(axeJS)
 	ctx := browserCtx(t)
-	w := startDemo(t, nil)
+	w := startDemo(t, true, nil)
 	u := w.url
 	email := fmt.Sprintf("li.hua.%d@example.com", time.Now().UnixNano())
 	var text string

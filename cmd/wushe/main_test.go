@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -14,14 +16,33 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wushe/wushe/app"
 	"github.com/wushe/wushe/app/apptest"
 	"github.com/wushe/wushe/app/demo"
 	"github.com/wushe/wushe/app/store"
+	"github.com/wushe/wushe/search/embedded"
 )
 
 // TestMain migrates once for the package (apptest copies the template per test) and removes
-// the templates when the tests end.
-func TestMain(m *testing.M) { os.Exit(apptest.Main(m)) }
+// the templates, and the demo template's search index, when the tests end.
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "wushe-cmd-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	demoIndex = filepath.Join(dir, "search.db")
+	code := apptest.Main(m)
+	if err := os.RemoveAll(dir); err != nil && code == 0 {
+		fmt.Fprintln(os.Stderr, err)
+		code = 1
+	}
+	os.Exit(code)
+}
+
+// demoIndex is the embedded search index of the demo template, built with it (set once by
+// TestMain, before any test runs).
+var demoIndex string
 
 // syncBuffer is a goroutine-safe buffer for a server's log output.
 type syncBuffer struct {
@@ -54,19 +75,35 @@ func startWushe(t *testing.T, mutate func(*Config)) *running {
 	return startMain(t, cfg, mutate)
 }
 
-// demoTemplate is the demo data set loaded once per test process into a migrated database.
+// demoTemplate is the demo data set loaded once per test process into a migrated database and
+// indexed into demoIndex, as `wushe demo` then `wushe reindex` leave them. The full reindex also
+// empties the search outbox, so the index matches every copy of the database.
 func demoTemplate(ctx context.Context, s *store.Store) error {
-	_, err := demo.Load(ctx, s, apptest.Hasher(), time.Now(), "demo-password-1")
-	return err
+	if _, err := demo.Load(ctx, s, apptest.Hasher(), time.Now(), "demo-password-1"); err != nil {
+		return err
+	}
+	idx, err := embedded.Open(embedded.Config{Path: demoIndex})
+	if err != nil {
+		return err
+	}
+	_, err = app.New(app.Deps{Store: s, Hasher: apptest.Hasher(), Search: idx}).Reindex(ctx, app.ReindexOptions{})
+	return errors.Join(err, idx.Close())
 }
 
 // startDemo runs the real server with --demo over a copy of a database that already holds the
 // demo data set, as a restarted `wushe serve --demo` finds it; loading the demo into an empty
-// database is TestServeDemo's part.
-func startDemo(t *testing.T, mutate func(*Config)) *running {
+// database is TestServeDemo's part. With index, the data directory also gets a copy of the
+// demo's embedded search index, so the server does not spend its first minute rebuilding one
+// (building it is TestServeIndexesAndReindexes's part).
+func startDemo(t *testing.T, index bool, mutate func(*Config)) *running {
 	t.Helper()
 	cfg := testConfig(t)
 	cfg.DatabaseURL = apptest.NewTemplateDatabase(t, "demo", demoTemplate, cfg.sqlitePath())
+	if index {
+		if err := apptest.CopySQLite(demoIndex, cfg.searchPath()); err != nil {
+			t.Fatalf("copy the demo's search index: %v", err)
+		}
+	}
 	cfg.Demo = true
 	return startMain(t, cfg, mutate)
 }

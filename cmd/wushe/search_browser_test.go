@@ -13,12 +13,13 @@ import (
 // phone-sized window), lands on the results page with highlights and facets, narrows by a
 // facet, and audits both pages with axe-core.
 func TestBrowserSearch(t *testing.T) {
+	t.Parallel()
 	axeJS, err := os.ReadFile(requireEnv(t, "WUSHE_TEST_AXE"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := browserCtx(t)
-	w := startDemo(t, nil)
+	w := startDemo(t, true, nil)
 	// Wait until the worker has built the index (the page would otherwise show the fallback).
 	if !poll(t, func() bool {
 		var res struct {

@@ -21,7 +21,7 @@ import (
 // lines when its output is not a terminal.
 func TestServeIndexesAndReindexes(t *testing.T) {
 	t.Parallel()
-	w := startDemo(t, nil)
+	w := startDemo(t, false, nil)
 	var res struct {
 		Total    int  `json:"total"`
 		Fallback bool `json:"fallback"`
@@ -122,7 +122,7 @@ func TestServeWithMeilisearch(t *testing.T) {
 	var b [6]byte
 	_, _ = rand.Read(b[:])
 	prefix := "wushe_serve_" + hex.EncodeToString(b[:])
-	w := startDemo(t, func(c *Config) {
+	w := startDemo(t, false, func(c *Config) {
 		c.MeiliURL, c.MeiliKey, c.MeiliIndex = u, os.Getenv("WUSHE_TEST_MEILI_KEY"), prefix
 	})
 	t.Cleanup(func() {
