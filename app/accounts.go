@@ -41,6 +41,7 @@ func (a *App) Register(ctx context.Context, in RegisterInput) (*User, error) {
 	in.Email, in.Mobile = NormalizeLogin(in.Email), NormalizeLogin(in.Mobile)
 	fe := FieldErrors{}
 	a.validate.Into(fe, in)
+	a.checkPassword(fe, "password", in.Password, in.Name, in.Email, in.Mobile)
 	if in.Email == "" && in.Mobile == "" {
 		fe.Add("email", "error.email_or_mobile")
 	}
@@ -240,10 +241,52 @@ type MembershipInput struct {
 }
 
 // GrantMembership gives a user a role in a scope, if the principal may grant that role there.
+// An organization member's scope is never taken from the input: it is the organization's own
+// place (its community, or its street when it has none), so the grant is decided against
+// the organization's community and the stored membership carries it. Scope fields in the
+// input that name another place are refused.
 func (a *App) GrantMembership(ctx context.Context, in MembershipInput) (*Membership, error) {
 	p := PrincipalFrom(ctx)
 	fe := FieldErrors{}
 	a.validate.Into(fe, in)
+	if _, err := a.store.FindUser(ctx, in.UserID); IsCode(err, ENOTFOUND) {
+		fe.Add("user_id", "error.unknown_ref")
+	} else if err != nil {
+		return nil, err
+	}
+	var t Target
+	var err error
+	if in.Role == RoleOrgMember {
+		t, err = a.orgMemberScope(ctx, &in, fe)
+	} else {
+		t, err = a.grantScope(ctx, in, fe)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := fe.Err(); err != nil {
+		return nil, err
+	}
+	if err := AuthorizeGrant(p, in.Role, t); err != nil {
+		return nil, err
+	}
+	m := &Membership{UserID: in.UserID, Role: in.Role, StreetID: in.StreetID, CommunityID: in.CommunityID,
+		GridID: in.GridID, OrganizationID: in.OrganizationID, GrantedBy: ptr(p.User.ID), CreatedAt: a.Now()}
+	err = a.store.InTx(ctx, func(ctx context.Context) error {
+		if err := a.store.CreateMembership(ctx, m); err != nil {
+			return err
+		}
+		return a.audit(ctx, "membership.granted", "user", in.UserID, t.CommunityID, map[string]any{"role": in.Role, "membership_id": m.ID})
+	})
+	if IsCode(err, ECONFLICT) {
+		return nil, Errorf(ECONFLICT, "error.membership_exists")
+	}
+	return m, err
+}
+
+// grantScope resolves the place of a grant, for every role but org_member, from the street,
+// community or grid record the input names.
+func (a *App) grantScope(ctx context.Context, in MembershipInput, fe FieldErrors) (Target, error) {
 	set := 0
 	for _, id := range []*int64{in.StreetID, in.CommunityID, in.GridID} {
 		if id != nil {
@@ -253,16 +296,11 @@ func (a *App) GrantMembership(ctx context.Context, in MembershipInput) (*Members
 	if set > 1 {
 		fe.Add("community_id", "error.one_scope")
 	}
-	if in.Role == RoleOrgMember && in.OrganizationID == nil {
-		fe.Add("organization_id", "error.required")
-	}
 	if in.Role != RoleAdmin && set == 0 && in.Role != RoleCivilAffairs {
 		fe.Add("community_id", "error.scope_required")
 	}
-	if _, err := a.store.FindUser(ctx, in.UserID); IsCode(err, ENOTFOUND) {
-		fe.Add("user_id", "error.unknown_ref")
-	} else if err != nil {
-		return nil, err
+	if in.OrganizationID != nil {
+		fe.Add("organization_id", "security.error.org_member_only")
 	}
 	var t Target
 	var err error
@@ -286,39 +324,66 @@ func (a *App) GrantMembership(ctx context.Context, in MembershipInput) (*Members
 		}
 		t = Target{StreetID: *in.StreetID}
 	}
-	if err != nil {
-		return nil, err
-	}
-	if in.OrganizationID != nil {
-		if _, err := a.store.FindOrganization(ctx, *in.OrganizationID); IsCode(err, ENOTFOUND) {
-			fe.Add("organization_id", "error.unknown_ref")
-		} else if err != nil {
-			return nil, err
-		}
-	}
-	if err := fe.Err(); err != nil {
-		return nil, err
-	}
-	if err := AuthorizeGrant(p, in.Role, t); err != nil {
-		return nil, err
-	}
-	m := &Membership{UserID: in.UserID, Role: in.Role, StreetID: in.StreetID, CommunityID: in.CommunityID,
-		GridID: in.GridID, OrganizationID: in.OrganizationID, GrantedBy: ptr(p.User.ID), CreatedAt: a.Now()}
-	err = a.store.InTx(ctx, func(ctx context.Context) error {
-		if err := a.store.CreateMembership(ctx, m); err != nil {
-			return err
-		}
-		return a.audit(ctx, "membership.granted", "user", in.UserID, t.CommunityID, map[string]any{"role": in.Role, "membership_id": m.ID})
-	})
-	if IsCode(err, ECONFLICT) {
-		return nil, Errorf(ECONFLICT, "error.membership_exists")
-	}
-	return m, err
+	return t, err
 }
 
-// membershipTarget is the scope a membership lives in.
+// orgMemberScope replaces the input's scope with the organization's place and returns the
+// organization's target. Scope fields that name another place are field errors.
+func (a *App) orgMemberScope(ctx context.Context, in *MembershipInput, fe FieldErrors) (Target, error) {
+	if in.OrganizationID == nil {
+		fe.Add("organization_id", "error.required")
+		return Target{}, nil
+	}
+	o, err := a.store.FindOrganization(ctx, *in.OrganizationID)
+	if IsCode(err, ENOTFOUND) {
+		fe.Add("organization_id", "error.unknown_ref")
+		return Target{}, nil
+	} else if err != nil {
+		return Target{}, err
+	}
+	t, err := a.places().orgTarget(ctx, o)
+	if err != nil {
+		return Target{}, err
+	}
+	t.OwnerID = 0
+	street, community := orgMembershipPlace(o)
+	if in.GridID != nil {
+		fe.Add("grid_id", "security.error.org_scope")
+	}
+	if in.CommunityID != nil && (community == nil || *in.CommunityID != *community) {
+		fe.Add("community_id", "security.error.org_scope")
+	}
+	if in.StreetID != nil && (street == nil || *in.StreetID != *street) {
+		fe.Add("street_id", "security.error.org_scope")
+	}
+	in.StreetID, in.CommunityID, in.GridID = street, community, nil
+	return t, nil
+}
+
+// orgMembershipPlace is the scope an organization's members hold: its community, or its
+// street when it belongs to no community (at most one is set, as memberships require).
+func orgMembershipPlace(o *Organization) (street, community *int64) {
+	if o.CommunityID != nil {
+		return nil, ptr(*o.CommunityID)
+	}
+	if o.StreetID != nil {
+		return ptr(*o.StreetID), nil
+	}
+	return nil, nil
+}
+
+// membershipTarget is the scope a membership lives in; an organization member's is the
+// organization's place.
 func (a *App) membershipTarget(ctx context.Context, m *Membership) (Target, error) {
 	switch {
+	case m.Role == RoleOrgMember && m.OrganizationID != nil:
+		o, err := a.store.FindOrganization(ctx, *m.OrganizationID)
+		if err != nil {
+			return Target{}, err
+		}
+		t, err := a.places().orgTarget(ctx, o)
+		t.OwnerID = 0
+		return t, err
 	case m.GridID != nil:
 		t, _, _, err := a.gridTarget(ctx, *m.GridID)
 		return t, err

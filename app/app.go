@@ -24,11 +24,14 @@ type PasswordHasher interface {
 
 // Deps are what the application needs from the outside.
 type Deps struct {
-	Store    Store
-	Clock    Clock
-	Hasher   PasswordHasher
-	Location *time.Location // local time for response promises ("end of the same day")
-	Logger   *slog.Logger
+	Store  Store
+	Clock  Clock
+	Hasher PasswordHasher
+	// Passwords judges new passwords; nil takes the Hasher's policy when it has one
+	// (passwd.Hasher does), else only a minimum length.
+	Passwords PasswordPolicy
+	Location  *time.Location // local time for response promises ("end of the same day")
+	Logger    *slog.Logger
 	// Search is the full-text engine; nil answers searches from the database.
 	Search SearchIndex
 	// Payments is the card payment provider (Stripe); nil means offline gifts only.
@@ -37,13 +40,14 @@ type Deps struct {
 
 // App is the application's use cases. It is safe for concurrent use.
 type App struct {
-	store    Store
-	clock    Clock
-	hasher   PasswordHasher
-	loc      *time.Location
-	log      *slog.Logger
-	validate *Validator
-	search   SearchIndex
+	store     Store
+	clock     Clock
+	hasher    PasswordHasher
+	passwords PasswordPolicy
+	loc       *time.Location
+	log       *slog.Logger
+	validate  *Validator
+	search    SearchIndex
 	// searchDown is when the engine last failed (unix ns): searches skip it for a while.
 	searchDown atomic.Int64
 	payments   funds.Payments
@@ -63,7 +67,13 @@ func New(d Deps) *App {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
-	return &App{store: d.Store, clock: d.Clock, hasher: d.Hasher, loc: d.Location, log: d.Logger, validate: NewValidator(), search: d.Search, payments: d.Payments}
+	if d.Passwords == nil {
+		d.Passwords, _ = d.Hasher.(PasswordPolicy)
+	}
+	if d.Passwords == nil {
+		d.Passwords = minLength{}
+	}
+	return &App{store: d.Store, clock: d.Clock, hasher: d.Hasher, passwords: d.Passwords, loc: d.Location, log: d.Logger, validate: NewValidator(), search: d.Search, payments: d.Payments}
 }
 
 // Now is the application clock's reading, in UTC.
@@ -71,9 +81,6 @@ func (a *App) Now() time.Time { return a.clock.Now().UTC() }
 
 // Location is the local time zone of the deployment.
 func (a *App) Location() *time.Location { return a.loc }
-
-// Store exposes the store for wiring code (health checks, demo loading).
-func (a *App) Store() Store { return a.store }
 
 // Validator exposes the input validator so other layers report the same field errors.
 func (a *App) Validator() *Validator { return a.validate }

@@ -1,8 +1,10 @@
 package app_test
 
 import (
+	"go/ast"
 	"go/parser"
 	"go/token"
+	"go/types"
 	"io/fs"
 	"path/filepath"
 	"sort"
@@ -72,6 +74,8 @@ func TestDependencyDirection(t *testing.T) {
 			return dir == "app/web"
 		case strings.HasPrefix(p, "gorm.io/"), strings.HasPrefix(p, "github.com/glebarez/sqlite"):
 			return dir == "app/store"
+		case dir == "app/web" && own && (rel == "app/store" || strings.HasPrefix(rel, "app/store/")):
+			return false // handlers call use cases; only the command wires the store in
 		}
 		switch {
 		case top == "matching" || dir == "templates" || dir == "migrations":
@@ -118,5 +122,61 @@ func TestDependencyDirection(t *testing.T) {
 				t.Errorf("%s imports %s: engines must not depend on the application", dir, p)
 			}
 		}
+	}
+}
+
+// webForbiddenCalls are methods app/web must not call: the store (handlers go through use
+// cases, which apply the rules) and role checks (pages ask app.Can, whose policy table is the
+// one place roles become permissions).
+var webForbiddenCalls = map[string]string{
+	"Store":   "reaches the store past the use cases",
+	"HasRole": "checks a role instead of asking app.Can",
+}
+
+// TestWebCallsOnlyUseCases keeps app/web a thin layer: no handler, view or template helper
+// calls the store or checks roles itself, and the View templates see carries no context or
+// application to call use cases with.
+func TestWebCallsOnlyUseCases(t *testing.T) {
+	t.Parallel()
+	fset := token.NewFileSet()
+	files, err := filepath.Glob(filepath.Join("web", "*.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	scanned, views := 0, 0
+	for _, path := range files {
+		if strings.HasSuffix(path, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		scanned++
+		ast.Inspect(f, func(n ast.Node) bool {
+			if ts, ok := n.(*ast.TypeSpec); ok && ts.Name.Name == "View" {
+				// Templates only format: what they see must not reach a use case.
+				views++
+				for _, fld := range ts.Type.(*ast.StructType).Fields.List {
+					switch typ := types.ExprString(fld.Type); typ {
+					case "context.Context", "*Server", "*app.App":
+						t.Errorf("%s: View holds a %s: templates would run use cases while rendering", fset.Position(fld.Pos()), typ)
+					}
+				}
+			}
+			call, ok := n.(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			if sel, ok := call.Fun.(*ast.SelectorExpr); ok {
+				if why, bad := webForbiddenCalls[sel.Sel.Name]; bad {
+					t.Errorf("%s: %s() %s", fset.Position(call.Pos()), sel.Sel.Name, why)
+				}
+			}
+			return true
+		})
+	}
+	if scanned == 0 || views != 1 {
+		t.Fatalf("found %d app/web source files and %d View types", scanned, views)
 	}
 }

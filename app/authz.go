@@ -200,7 +200,12 @@ func (p *Principal) HasRole(r Role) bool {
 func (m Membership) covers(t Target) bool {
 	switch {
 	case m.Role == RoleOrgMember:
-		return m.OrganizationID != nil && t.OrganizationID != 0 && *m.OrganizationID == t.OrganizationID
+		// The organization alone is not enough: a target that names the organization but
+		// lies in another place (another community's fund paying it, say) is not covered.
+		// The membership carries the organization's own place (GrantMembership derives it
+		// from the organization and UpdateOrganization moves it along), so both must match.
+		return m.OrganizationID != nil && t.OrganizationID != 0 && *m.OrganizationID == t.OrganizationID &&
+			m.placeCovers(t)
 	case m.GridID != nil:
 		return t.GridID != 0 && *m.GridID == t.GridID
 	case m.CommunityID != nil:
@@ -210,6 +215,31 @@ func (m Membership) covers(t Target) bool {
 	default:
 		return true // global membership
 	}
+}
+
+// placeCovers reports whether the membership's place (grid, community, street, or none)
+// contains the target's place. A membership with no place covers only place-less targets.
+func (m Membership) placeCovers(t Target) bool {
+	switch {
+	case m.GridID != nil:
+		return t.GridID != 0 && *m.GridID == t.GridID
+	case m.CommunityID != nil:
+		return t.CommunityID != 0 && *m.CommunityID == t.CommunityID
+	case m.StreetID != nil:
+		return t.StreetID != 0 && *m.StreetID == t.StreetID
+	default:
+		return t.StreetID == 0 && t.CommunityID == 0 && t.GridID == 0
+	}
+}
+
+// Actions lists every action the policy knows, sorted, for tests and documentation.
+func Actions() []Action {
+	out := make([]Action, 0, len(policy))
+	for a := range policy {
+		out = append(out, a)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // Authorize decides whether the principal may take the action on the target. It is the one

@@ -265,6 +265,15 @@ type DisbursementEvidence struct {
 	CreatedAt      time.Time `json:"created_at"`
 }
 
+// storedStatuses lists typed statuses (the funds engine's) as the strings records and filters hold.
+func storedStatuses[S ~string](ss ...S) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = string(s)
+	}
+	return out
+}
+
 // CampaignFilter selects campaigns.
 type CampaignFilter struct {
 	FundID    *int64

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"sort"
 	"time"
 
@@ -91,14 +92,9 @@ func (a *App) CreateFund(ctx context.Context, in FundInput) (*Fund, error) {
 		delete(fe, "threshold")
 		fe["approval_threshold"] = m
 	}
-	var t Target
-	if in.CommunityID != 0 {
-		var err error
-		if t, err = a.communityTarget(ctx, in.CommunityID); IsCode(err, ENOTFOUND) {
-			fe.Add("community_id", "error.unknown_ref")
-		} else if err != nil {
-			return nil, err
-		}
+	t, err := a.places().resolve(ctx, fe, placeRefs{Community: optionalID(in.CommunityID)})
+	if err != nil {
+		return nil, err
 	}
 	if err := fe.Err(); err != nil {
 		return nil, err
@@ -111,7 +107,7 @@ func (a *App) CreateFund(ctx context.Context, in FundInput) (*Fund, error) {
 	f := &Fund{CommunityID: in.CommunityID, Name: in.Name, Description: in.Description, Currency: string(funds.CNY),
 		ApprovalThreshold: pol.Threshold, HandlerApprovals: pol.HandlerApprovals, CommitteeSize: pol.CommitteeSize,
 		CommitteeQuorum: pol.CommitteeQuorum, CreatedBy: ptr(p.User.ID), CreatedAt: now, UpdatedAt: now}
-	err := a.store.InTx(ctx, func(ctx context.Context) error {
+	err = a.store.InTx(ctx, func(ctx context.Context) error {
 		if err := a.store.CreateFund(ctx, f); err != nil {
 			if IsCode(err, ECONFLICT) {
 				fe.Add("name", "error.taken")
@@ -290,14 +286,25 @@ func (a *App) DepositToPool(ctx context.Context, poolID int64, in DepositInput) 
 	}
 	fe := FieldErrors{}
 	a.validate.Into(fe, in)
-	if in.Amount <= 0 {
-		fe.Add("amount", "funds.error.amount_positive")
-	}
+	checkAmountField(fe, "amount", in.Amount)
 	if err := fe.Err(); err != nil {
 		return nil, err
 	}
 	d := &FundPoolDeposit{PoolID: pool.ID, Amount: in.Amount, Currency: pool.Currency, Note: in.Note, CreatedBy: ptr(p.User.ID), CreatedAt: a.Now()}
 	err = a.store.InTx(ctx, func(ctx context.Context) error {
+		// The pool's totals grow by the deposit: refuse one that would take them past
+		// funds.MaxTotal (a CHECK constraint refuses it too, should two deposits race).
+		now, err := a.store.FindPool(ctx, pool.ID)
+		if err != nil {
+			return err
+		}
+		if storedOutOfRange(now.Budget) || storedOutOfRange(now.Available) {
+			return MoneyDataError(fmt.Errorf("pool %d: budget %d, available %d", now.ID, now.Budget, now.Available))
+		}
+		checkTotalField(fe, "amount", now.Budget, in.Amount)
+		if err := fe.Err(); err != nil {
+			return err
+		}
 		if err := a.store.CreatePoolDeposit(ctx, d); err != nil {
 			return err
 		}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 
@@ -84,7 +85,10 @@ func (a *App) campaignHoldings(ctx context.Context, fundID, campaignID int64) ([
 		}
 		if v := b.Credits - b.Debits; v > 0 {
 			hs = append(hs, funds.Holding{Account: acc, Amount: v})
-			total += v
+			var ok bool
+			if total, ok = funds.Sum(total, v); !ok {
+				return nil, 0, MoneyDataError(fmt.Errorf("campaign %d holdings overflow", campaignID))
+			}
 		}
 	}
 	return hs, total, nil
@@ -104,9 +108,7 @@ func (a *App) RequestDisbursement(ctx context.Context, fundID int64, in Disburse
 	}
 	fe := FieldErrors{}
 	a.validate.Into(fe, in)
-	if in.Amount <= 0 {
-		fe.Add("amount", "funds.error.amount_positive")
-	}
+	checkAmountField(fe, "amount", in.Amount)
 	var camp *Campaign
 	if in.CampaignID != 0 {
 		if camp, err = a.store.FindCampaign(ctx, in.CampaignID); IsCode(err, ENOTFOUND) || (err == nil && camp.FundID != f.ID) {
@@ -129,7 +131,7 @@ func (a *App) RequestDisbursement(ctx context.Context, fundID int64, in Disburse
 	if err := Authorize(p, ActDisbursementRequest, t); err != nil {
 		return nil, err
 	}
-	if camp != nil && in.Amount > 0 {
+	if camp != nil && funds.CheckAmount(in.Amount) == nil {
 		if _, held, err := a.campaignHoldings(ctx, f.ID, camp.ID); err != nil {
 			return nil, err
 		} else if in.Amount > held {

@@ -45,10 +45,10 @@ func (a *App) SimulateQF(ctx context.Context, poolID int64, in QFSimInput) (*QFS
 	if err != nil {
 		return nil, err
 	}
-	return a.simulateQF(ctx, pool, in, []string{"open", "succeeded"})
+	return a.simulateQF(ctx, pool, in, funds.CampaignOpen, funds.CampaignSucceeded)
 }
 
-func (a *App) simulateQF(ctx context.Context, pool *FundPool, in QFSimInput, statuses []string) (*QFSimulation, error) {
+func (a *App) simulateQF(ctx context.Context, pool *FundPool, in QFSimInput, statuses ...funds.CampaignStatus) (*QFSimulation, error) {
 	if pool.Kind != PoolKindQF {
 		return nil, Errorf(ECONFLICT, "funds.error.not_qf_pool")
 	}
@@ -69,7 +69,7 @@ func (a *App) simulateQF(ctx context.Context, pool *FundPool, in QFSimInput, sta
 	if err := p.Validate(); err != nil {
 		return nil, fundsInvalid(err)
 	}
-	camps, _, err := a.store.FindCampaigns(ctx, CampaignFilter{PoolID: &pool.ID, Statuses: statuses, Page: Page{Page: 1, PerPage: MaxPerPage}})
+	camps, _, err := a.store.FindCampaigns(ctx, CampaignFilter{PoolID: &pool.ID, Statuses: storedStatuses(statuses...), Page: Page{Page: 1, PerPage: MaxPerPage}})
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +79,7 @@ func (a *App) simulateQF(ctx context.Context, pool *FundPool, in QFSimInput, sta
 		key := strconv.FormatInt(c.ID, 10)
 		titles[key] = c
 		for pg := 1; ; pg++ {
-			cs, _, err := a.store.FindContributions(ctx, ContributionFilter{CampaignID: &c.ID, Statuses: []string{"succeeded"}, Page: Page{Page: pg, PerPage: MaxPerPage}})
+			cs, _, err := a.store.FindContributions(ctx, ContributionFilter{CampaignID: &c.ID, Statuses: storedStatuses(funds.ContributionStatusSucceeded), Page: Page{Page: pg, PerPage: MaxPerPage}})
 			if err != nil {
 				return nil, err
 			}
@@ -123,7 +123,7 @@ func (a *App) QFRoundState(ctx context.Context, poolID int64) (*QFRound, error) 
 	if err != nil {
 		return nil, err
 	}
-	_, open, err := a.store.FindCampaigns(ctx, CampaignFilter{PoolID: &pool.ID, Statuses: []string{"open"}, Page: Page{Page: 1, PerPage: 1}})
+	_, open, err := a.store.FindCampaigns(ctx, CampaignFilter{PoolID: &pool.ID, Statuses: storedStatuses(funds.CampaignOpen), Page: Page{Page: 1, PerPage: 1}})
 	if err != nil {
 		return nil, err
 	}
@@ -155,7 +155,7 @@ func (a *App) FinalizeQF(ctx context.Context, poolID int64, in QFSimInput) (*QFR
 		if !ok {
 			return Errorf(ECONFLICT, "funds.error.round_final")
 		}
-		if _, open, err := a.store.FindCampaigns(ctx, CampaignFilter{PoolID: &pool.ID, Statuses: []string{"open"}, Page: Page{Page: 1, PerPage: 1}}); err != nil {
+		if _, open, err := a.store.FindCampaigns(ctx, CampaignFilter{PoolID: &pool.ID, Statuses: storedStatuses(funds.CampaignOpen), Page: Page{Page: 1, PerPage: 1}}); err != nil {
 			return err
 		} else if open > 0 {
 			return Errorf(ECONFLICT, "funds.error.round_open", "open", open)
@@ -164,7 +164,7 @@ func (a *App) FinalizeQF(ctx context.Context, poolID int64, in QFSimInput) (*QFR
 		if err != nil {
 			return err
 		}
-		sim, err := a.simulateQF(ctx, fresh, in, []string{"succeeded"})
+		sim, err := a.simulateQF(ctx, fresh, in, funds.CampaignSucceeded)
 		if err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"sort"
 
 	"github.com/wushe/wushe/funds"
@@ -47,7 +48,7 @@ func (a *App) SimulateRule(ctx context.Context, poolID int64, in RuleInput) (*Ru
 	if err != nil {
 		return nil, err
 	}
-	camps, _, err := a.store.FindCampaigns(ctx, CampaignFilter{PoolID: &pool.ID, Statuses: []string{"open", "succeeded"}, Page: Page{Page: 1, PerPage: MaxPerPage}})
+	camps, _, err := a.store.FindCampaigns(ctx, CampaignFilter{PoolID: &pool.ID, Statuses: storedStatuses(funds.CampaignOpen, funds.CampaignSucceeded), Page: Page{Page: 1, PerPage: MaxPerPage}})
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +71,7 @@ func (a *App) SimulateRule(ctx context.Context, poolID int64, in RuleInput) (*Ru
 		states[c.ID] = &state{mc: base, donors: map[string]*CampaignDonor{}}
 		out.Matched += c.Matched
 		for pg := 1; ; pg++ {
-			cs, _, err := a.store.FindContributions(ctx, ContributionFilter{CampaignID: &c.ID, Statuses: []string{"succeeded"}, Page: Page{Page: pg, PerPage: MaxPerPage}})
+			cs, _, err := a.store.FindContributions(ctx, ContributionFilter{CampaignID: &c.ID, Statuses: storedStatuses(funds.ContributionStatusSucceeded), Page: Page{Page: pg, PerPage: MaxPerPage}})
 			if err != nil {
 				return nil, err
 			}
@@ -91,10 +92,16 @@ func (a *App) SimulateRule(ctx context.Context, poolID int64, in RuleInput) (*Ru
 		return gifts[i].ID < gifts[j].ID
 	})
 	available := pool.Budget
+	if storedOutOfRange(available) {
+		return nil, MoneyDataError(fmt.Errorf("pool %d budget %d", pool.ID, available))
+	}
 	for _, g := range gifts {
 		net := g.Amount - g.Refunded
 		if net <= 0 {
 			continue
+		}
+		if funds.CheckAmount(net) != nil { // a gift stored before the bounds: its sums would overflow
+			return nil, MoneyDataError(fmt.Errorf("contribution %d amount %d", g.ID, net))
 		}
 		st := states[g.CampaignID]
 		cd := st.donors[g.DonorKey]

@@ -3,9 +3,8 @@ package app
 import (
 	"context"
 	"encoding/json"
-	"fmt"
+	"errors"
 	"math/big"
-	"sort"
 
 	"github.com/wushe/wushe/funds"
 )
@@ -97,6 +96,9 @@ type PoolView struct {
 	Rules     []RuleView  `json:"rules"`
 	Campaigns []*Campaign `json:"campaigns"`
 	CanManage bool        `json:"can_manage"`
+	// DataError is set when the pool's stored money is outside the bounds (written before
+	// they were enforced) or its ledger sums overflow: the page warns instead of failing.
+	DataError bool `json:"data_error"`
 }
 
 // Pool returns a pool with its rule history and money; pools are public.
@@ -116,10 +118,14 @@ func (a *App) Pool(ctx context.Context, id int64) (*PoolView, error) {
 		_ = json.Unmarshal([]byte(r.KindMultipliers), &rv.KindMultipliers)
 		v.Rules = append(v.Rules, rv)
 	}
+	v.DataError = storedOutOfRange(pool.Budget) || storedOutOfRange(pool.Available)
 	bals, err := a.store.LedgerBalances(ctx, f.ID)
-	if err != nil {
+	if errors.Is(err, ErrMoneyData) {
+		v.DataError, bals = true, nil
+	} else if err != nil {
 		return nil, err
 	}
+	var reserved, committed funds.Accumulator
 	for _, b := range bals {
 		acc, err := funds.ParseAccount(b.Account)
 		if err != nil || acc.Pool != pool.ID {
@@ -127,10 +133,16 @@ func (a *App) Pool(ctx context.Context, id int64) (*PoolView, error) {
 		}
 		switch acc.Kind {
 		case funds.AccountPoolReserved:
-			v.Reserved += b.Credits - b.Debits
+			reserved.Add(b.Credits - b.Debits)
 		case funds.AccountMatch:
-			v.Committed += b.Credits - b.Debits
+			committed.Add(b.Credits - b.Debits)
 		}
+	}
+	var errR, errC error
+	v.Reserved, errR = reserved.Value()
+	v.Committed, errC = committed.Value()
+	if errR != nil || errC != nil || storedOutOfRange(v.Reserved) || storedOutOfRange(v.Committed) {
+		v.DataError = true
 	}
 	cs, _, err := a.store.FindCampaigns(ctx, CampaignFilter{PoolID: &pool.ID, Page: Page{Page: 1, PerPage: 100}})
 	if err != nil {
@@ -155,6 +167,8 @@ type CampaignView struct {
 	CanRefund  bool   `json:"can_refund"`
 	CanGive    bool   `json:"can_give"`
 	CardOnline bool   `json:"card_payments"`
+	// DataError is set when the campaign's stored money is outside the bounds.
+	DataError bool `json:"data_error"`
 }
 
 // Campaign returns a campaign with its progress; campaigns are public.
@@ -207,8 +221,13 @@ func (a *App) viewCampaignWith(ctx context.Context, lk *campaignLookup, c *Campa
 	v := &CampaignView{Campaign: c, FundName: f.Name, ProjectName: pr.Title, DaysLeft: fc.DaysLeft(a.Now()),
 		CanManage: Can(p, ActCampaignManage, t), CanRecord: Can(p, ActContributionRecord, t), CanRefund: Can(p, ActContributionRefund, t),
 		CanGive: c.Status == string(funds.CampaignOpen) && a.Now().Before(c.Deadline), CardOnline: a.payments != nil}
-	if c.Goal > 0 {
-		v.Percent = int(min(100, c.Raised*100/c.Goal))
+	v.DataError = funds.CheckAmount(c.Goal) != nil || storedOutOfRange(c.Raised) || storedOutOfRange(c.Matched)
+	if c.Goal > 0 && c.Raised >= 0 {
+		if pct, ok := funds.MulDiv(c.Raised, 100, c.Goal); ok {
+			v.Percent = int(min(100, pct))
+		} else {
+			v.Percent = 100
+		}
 	}
 	if c.PoolID != nil {
 		pe, ok := lk.pools[*c.PoolID]
@@ -256,9 +275,8 @@ func (a *App) MatchPreview(ctx context.Context, campaignID, amount int64) (funds
 	if err != nil {
 		return funds.Preview{}, err
 	}
-	if amount <= 0 {
-		fe := FieldErrors{}
-		fe.Add("amount", "funds.error.amount_positive")
+	if fe := (FieldErrors{}); funds.CheckAmount(amount) != nil {
+		checkAmountField(fe, "amount", amount)
 		return funds.Preview{}, fe.Err()
 	}
 	none := funds.Preview{Gift: funds.Money{Amount: amount, Currency: funds.Currency(c.Currency)}, Project: funds.Money{Amount: amount, Currency: funds.Currency(c.Currency)},
@@ -369,131 +387,6 @@ func (a *App) CampaignContributions(ctx context.Context, campaignID int64, pg Pa
 	return out, total, nil
 }
 
-// SourceTotal is the public ledger's per-source line: money received from a source, what of
-// it campaigns and pools still hold, and what was paid out.
-type SourceTotal struct {
-	Source   string `json:"source"`
-	Received int64  `json:"received"`
-	Held     int64  `json:"held"`
-	Paid     int64  `json:"paid"`
-}
-
-// LedgerSummary is a fund's derived balances and per-source totals.
-type LedgerSummary struct {
-	Balances []AccountBalance `json:"balances"`
-	Sources  []SourceTotal    `json:"sources"`
-	Cash     int64            `json:"cash"`
-	Balanced bool             `json:"balanced"`
-}
-
-// Ledger returns a page of a fund's public ledger; the ledger is open to everyone.
-func (a *App) Ledger(ctx context.Context, fundID int64, pg Page) ([]*LedgerTransaction, int, error) {
-	if _, err := a.store.FindFund(ctx, fundID); err != nil {
-		return nil, 0, err
-	}
-	return a.store.FindLedger(ctx, LedgerFilter{FundID: fundID, Page: pg.Normalize()})
-}
-
-// LedgerAll returns a fund's whole ledger, oldest first, for exports.
-func (a *App) LedgerAll(ctx context.Context, fundID int64) ([]*LedgerTransaction, error) {
-	if _, err := a.store.FindFund(ctx, fundID); err != nil {
-		return nil, err
-	}
-	txs, _, err := a.store.FindLedger(ctx, LedgerFilter{FundID: fundID})
-	return txs, err
-}
-
-// FundLedgerSummary derives balances and per-source totals from the entries.
-func (a *App) FundLedgerSummary(ctx context.Context, fundID int64) (*LedgerSummary, error) {
-	f, err := a.store.FindFund(ctx, fundID)
-	if err != nil {
-		return nil, err
-	}
-	pools, err := a.store.FindPools(ctx, f.ID)
-	if err != nil {
-		return nil, err
-	}
-	poolSource := map[int64]string{}
-	for _, p := range pools {
-		poolSource[p.ID] = p.Source
-	}
-	txs, _, err := a.store.FindLedger(ctx, LedgerFilter{FundID: fundID})
-	if err != nil {
-		return nil, err
-	}
-	sum := &LedgerSummary{Balanced: true}
-	bySource := map[string]*SourceTotal{}
-	get := func(s string) *SourceTotal {
-		if bySource[s] == nil {
-			bySource[s] = &SourceTotal{Source: s}
-		}
-		return bySource[s]
-	}
-	var ft []funds.Transaction
-	for _, t := range txs {
-		tx := funds.Transaction{Kind: funds.TxKind(t.Kind), Ref: t.Ref}
-		for _, e := range t.Entries {
-			acc, err := funds.ParseAccount(e.Account)
-			if err != nil {
-				return nil, err
-			}
-			tx.Entries = append(tx.Entries, funds.Entry{Account: acc, Side: funds.Side(e.Side), Amount: funds.Money{Amount: e.Amount, Currency: funds.Currency(e.Currency)}})
-			src := e.Source
-			if acc.Kind != funds.AccountDonations && acc.Kind != funds.AccountCash {
-				src = poolSource[acc.Pool]
-			}
-			switch {
-			case t.Kind == string(funds.TxContributionSucceeded) && acc.Kind == funds.AccountDonations,
-				t.Kind == string(funds.TxPoolDeposit) && acc.Kind == funds.AccountPoolAvailable:
-				get(src).Received += e.Amount
-			case t.Kind == string(funds.TxContributionRefunded) && acc.Kind == funds.AccountDonations:
-				get(src).Received -= e.Amount
-			case t.Kind == string(funds.TxDisbursementPaid) && acc.Kind != funds.AccountCash:
-				get(src).Paid += e.Amount
-			}
-		}
-		ft = append(ft, tx)
-	}
-	bal, err := funds.ComputeBalances(ft)
-	if err != nil || bal.Check() != nil {
-		sum.Balanced = false
-	}
-	if bal != nil {
-		for k, v := range bal.HeldBySource(funds.Currency(f.Currency), func(pool int64) funds.SourceKind { return funds.SourceKind(poolSource[pool]) }) {
-			get(string(k)).Held += v
-		}
-		for k, v := range bal {
-			if k.Account.Kind == funds.AccountCash {
-				sum.Cash += v
-			}
-		}
-	}
-	if sum.Balances, err = a.store.LedgerBalances(ctx, fundID); err != nil {
-		return nil, err
-	}
-	for _, s := range bySource {
-		sum.Sources = append(sum.Sources, *s)
-	}
-	sort.Slice(sum.Sources, func(i, j int) bool { return sum.Sources[i].Source < sum.Sources[j].Source })
-	return sum, nil
-}
-
-// DonorFlags lists a fund's flagged donors (套捐) for workers.
-func (a *App) DonorFlags(ctx context.Context, fundID int64) ([]*DonorFlag, error) {
-	f, err := a.store.FindFund(ctx, fundID)
-	if err != nil {
-		return nil, err
-	}
-	t, err := a.fundTarget(ctx, f)
-	if err != nil {
-		return nil, err
-	}
-	if err := Authorize(PrincipalFrom(ctx), ActFundAudit, t); err != nil {
-		return nil, err
-	}
-	return a.store.FindDonorFlags(ctx, fundID)
-}
-
 // ratioText shows a match ratio as people write it: "1:1", "1:0.5", "1:1/3".
 func ratioText(num, den int64) string {
 	q := funds.Ratio{Num: num, Den: den}
@@ -505,81 +398,4 @@ func ratioText(num, den int64) string {
 		}
 	}
 	return "1:" + q.String()
-}
-
-// LedgerProblem is one inconsistency found by CheckLedgers.
-type LedgerProblem struct {
-	FundID  int64  `json:"fund_id"`
-	Problem string `json:"problem"`
-}
-
-// CheckLedgers verifies every fund: the entries balance and no account is overdrawn (the
-// engine's ComputeBalances and Check), SQL sums agree with the engine, and each pool's cached
-// available money equals its ledger account. It returns the problems found; none is healthy.
-func (a *App) CheckLedgers(ctx context.Context) ([]LedgerProblem, error) {
-	fs, err := a.store.FindFunds(ctx, nil)
-	if err != nil {
-		return nil, err
-	}
-	var out []LedgerProblem
-	for _, f := range fs {
-		bad := func(format string, args ...any) {
-			out = append(out, LedgerProblem{FundID: f.ID, Problem: fmt.Sprintf(format, args...)})
-		}
-		txs, _, err := a.store.FindLedger(ctx, LedgerFilter{FundID: f.ID})
-		if err != nil {
-			return nil, err
-		}
-		var ft []funds.Transaction
-		for _, t := range txs {
-			tx := funds.Transaction{Kind: funds.TxKind(t.Kind), Ref: t.Ref}
-			for _, e := range t.Entries {
-				acc, err := funds.ParseAccount(e.Account)
-				if err != nil {
-					bad("transaction %d: %v", t.ID, err)
-					continue
-				}
-				tx.Entries = append(tx.Entries, funds.Entry{Account: acc, Side: funds.Side(e.Side), Amount: funds.Money{Amount: e.Amount, Currency: funds.Currency(e.Currency)}})
-			}
-			if tx.Key() != t.TxKey {
-				bad("transaction %d: key %q does not match %q", t.ID, t.TxKey, tx.Key())
-			}
-			ft = append(ft, tx)
-		}
-		bal, err := funds.ComputeBalances(ft)
-		if err != nil {
-			bad("%v", err)
-			continue
-		}
-		if err := bal.Check(); err != nil {
-			bad("%v", err)
-		}
-		sums, err := a.store.LedgerBalances(ctx, f.ID)
-		if err != nil {
-			return nil, err
-		}
-		for _, b := range sums {
-			acc, err := funds.ParseAccount(b.Account)
-			if err != nil {
-				continue
-			}
-			want := b.Credits - b.Debits
-			if acc.DebitNormal() {
-				want = -want
-			}
-			if got := bal.Get(acc, funds.Currency(b.Currency)); got != want {
-				bad("account %s: SQL %d, engine %d", b.Account, want, got)
-			}
-		}
-		pools, err := a.store.FindPools(ctx, f.ID)
-		if err != nil {
-			return nil, err
-		}
-		for _, p := range pools {
-			if got := bal.Get(funds.PoolAvailableAccount(p.ID), funds.Currency(p.Currency)); got != p.Available {
-				bad("pool %d: available %d, ledger %d", p.ID, p.Available, got)
-			}
-		}
-	}
-	return out, nil
 }

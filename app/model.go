@@ -125,6 +125,12 @@ const (
 // NeedTiers lists the tiers, smallest first.
 var NeedTiers = []string{TierMinor, TierMajor, TierHard}
 
+// Need privacy: whether a need's description is public.
+const (
+	NeedPublic  = "public"
+	NeedPrivate = "private"
+)
+
 // Need statuses.
 const (
 	NeedOpen       = "open"

@@ -64,58 +64,6 @@ var needMoves = map[NeedTransition]struct {
 	NeedWithdraw: {[]string{NeedOpen, NeedInProgress}, NeedWithdrawn},
 }
 
-// DueAt computes a need's response promise from its tier, the community's settings and the
-// local time zone: minor needs are due by the end of the day they were filed (小事不过夜)
-// unless the community set hours, major within 24 hours (大事不过天), hard within 7 days (难事不过周).
-func DueAt(tier string, c *Community, filed time.Time, loc *time.Location) time.Time {
-	switch tier {
-	case TierMinor:
-		if c.SLAMinorHours != nil && *c.SLAMinorHours > 0 {
-			return filed.Add(time.Duration(*c.SLAMinorHours) * time.Hour).UTC()
-		}
-		l := filed.In(loc)
-		end := time.Date(l.Year(), l.Month(), l.Day(), 23, 59, 59, 0, loc)
-		return end.UTC()
-	case TierMajor:
-		return filed.Add(hoursOr(c.SLAMajorHours, 24)).UTC()
-	default:
-		return filed.Add(hoursOr(c.SLAHardHours, 168)).UTC()
-	}
-}
-
-// escalationWindow is how long the next level gets before a need escalates again.
-func escalationWindow(tier string, c *Community) time.Duration {
-	switch tier {
-	case TierMinor:
-		if c.SLAMinorHours != nil && *c.SLAMinorHours > 0 {
-			return time.Duration(*c.SLAMinorHours) * time.Hour
-		}
-		return 24 * time.Hour
-	case TierMajor:
-		return hoursOr(c.SLAMajorHours, 24)
-	default:
-		return hoursOr(c.SLAHardHours, 168)
-	}
-}
-
-func hoursOr(h, def int) time.Duration {
-	if h <= 0 {
-		h = def
-	}
-	return time.Duration(h) * time.Hour
-}
-
-// nextLevel is the level a need escalates to: grid → community → street.
-func nextLevel(level string) (string, bool) {
-	switch level {
-	case LevelGrid:
-		return LevelCommunity, true
-	case LevelCommunity:
-		return LevelStreet, true
-	}
-	return "", false
-}
-
 // needTarget is the authorization target of a need.
 func (pl *places) needTarget(ctx context.Context, n *Need) (Target, error) {
 	t, err := pl.communityTarget(ctx, n.CommunityID)
@@ -197,7 +145,7 @@ func (a *App) CreateNeed(ctx context.Context, in NeedInput) (*Need, error) {
 		UpdatedAt:       now,
 	}
 	if n.Privacy == "" {
-		n.Privacy = "private"
+		n.Privacy = NeedPrivate
 	}
 	n.EscalateAt = &n.DueAt
 	if onBehalf {
@@ -228,132 +176,6 @@ func utcPtr(t *time.Time) *time.Time {
 	}
 	u := t.UTC()
 	return &u
-}
-
-// NeedView is a need as one principal may see it, with what they may do next.
-type NeedView struct {
-	*Need
-	// Private reports whether the viewer sees the private details.
-	Private bool
-	Overdue bool
-	// Can lists the transitions the viewer may take now, plus "edit" and "assign".
-	Can []string
-}
-
-// redactNeed hides what only the requester, assignees and responsible workers may see.
-func redactNeed(n *Need) *Need {
-	c := *n
-	if c.Privacy != "public" {
-		c.Description = ""
-	}
-	c.Address = ""
-	c.OnBehalfName = MaskName(c.OnBehalfName)
-	c.OnBehalfPhone = MaskMobile(c.OnBehalfPhone)
-	c.RequesterID = nil
-	c.FiledByID = 0
-	return &c
-}
-
-// viewNeed decides what p sees of n and which actions the page should offer.
-func (a *App) viewNeed(ctx context.Context, pl *places, p *Principal, n *Need) (*NeedView, error) {
-	t, err := pl.needTarget(ctx, n)
-	if err != nil {
-		return nil, err
-	}
-	v := &NeedView{Need: n, Overdue: n.Overdue(a.Now())}
-	v.Private = Can(p, ActNeedViewPrivate, t)
-	if !v.Private {
-		v.Need = redactNeed(n)
-	}
-	for _, tr := range NeedTransitions {
-		if a.canTransition(p, t, n, tr) == nil {
-			v.Can = append(v.Can, string(tr))
-		}
-	}
-	if n.Status == NeedOpen || n.Status == NeedInProgress {
-		if Can(p, ActNeedManage, t) || (t.OwnerID != 0 && t.OwnerID == p.UserID() && n.Status == NeedOpen) {
-			v.Can = append(v.Can, "edit")
-		}
-		if Can(p, ActNeedManage, t) {
-			v.Can = append(v.Can, "assign")
-		}
-	}
-	return v, nil
-}
-
-// Need returns one need as the principal may see it.
-func (a *App) Need(ctx context.Context, id int64) (*NeedView, error) {
-	n, err := a.store.FindNeed(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	return a.viewNeed(ctx, a.places(), PrincipalFrom(ctx), n)
-}
-
-// Needs lists needs, overdue first, each redacted for the principal.
-func (a *App) Needs(ctx context.Context, f NeedFilter) ([]*NeedView, int, error) {
-	f.Page = f.Page.Normalize()
-	f.Now = a.Now()
-	ns, total, err := a.store.FindNeeds(ctx, f)
-	if err != nil {
-		return nil, 0, err
-	}
-	return a.viewNeeds(ctx, ns, total)
-}
-
-func (a *App) viewNeeds(ctx context.Context, ns []*Need, total int) ([]*NeedView, int, error) {
-	p := PrincipalFrom(ctx)
-	pl := a.places()
-	cids := make([]int64, len(ns))
-	for i, n := range ns {
-		cids[i] = n.CommunityID
-	}
-	if err := pl.preloadCommunities(ctx, cids); err != nil {
-		return nil, 0, err
-	}
-	out := make([]*NeedView, 0, len(ns))
-	for _, n := range ns {
-		v, err := a.viewNeed(ctx, pl, p, n)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, v)
-	}
-	return out, total, nil
-}
-
-// NeedQueue lists the needs the principal answers for: a grid worker's grids, needs escalated
-// to a community worker's community, needs escalated to a street officer's street; admins see all.
-func (a *App) NeedQueue(ctx context.Context, f NeedFilter) ([]*NeedView, int, error) {
-	p := PrincipalFrom(ctx)
-	if err := Authorize(p, ActNeedQueue, Target{}); err != nil {
-		return nil, 0, err
-	}
-	if len(f.Statuses) == 0 {
-		f.Statuses = []string{NeedOpen, NeedInProgress}
-	}
-	if !p.HasRole(RoleAdmin) {
-		sf := &ScopeFilter{Levels: true}
-		for _, m := range p.Memberships {
-			if !slices.Contains(frontDesk, m.Role) {
-				continue
-			}
-			switch {
-			case m.GridID != nil:
-				sf.GridIDs = append(sf.GridIDs, *m.GridID)
-			case m.CommunityID != nil && m.Role == RoleGridWorker:
-				// A grid worker attached to a whole community answers for all its grids.
-				sf.CommunityIDs = append(sf.CommunityIDs, *m.CommunityID)
-				sf.Levels = false
-			case m.CommunityID != nil:
-				sf.CommunityIDs = append(sf.CommunityIDs, *m.CommunityID)
-			case m.StreetID != nil:
-				sf.StreetIDs = append(sf.StreetIDs, *m.StreetID)
-			}
-		}
-		f.Scope = sf
-	}
-	return a.Needs(ctx, f)
 }
 
 // canTransition decides whether p may move n by tr, by status and by role.
@@ -548,62 +370,5 @@ func (a *App) UpdateNeed(ctx context.Context, id int64, in NeedUpdate) (*NeedVie
 func setIf[T any](dst *T, v *T) {
 	if v != nil {
 		*dst = *v
-	}
-}
-
-// EscalateOverdue moves every unresolved need past its escalation time one level up (grid →
-// community → street) and records an audit event. A need first escalates when its promise is
-// broken; the community then has one more window (a day, or a week for hard needs) before the
-// street takes it. The promise itself (DueAt) never moves, so the need stays overdue.
-// It is safe to run from several processes at once: each need escalates once per level.
-func (a *App) EscalateOverdue(ctx context.Context) (int, error) {
-	now := a.Now()
-	count := 0
-	communities := map[int64]*Community{}
-	for {
-		ns, err := a.store.NeedsToEscalate(ctx, now, 200)
-		if err != nil {
-			return count, fmt.Errorf("find needs to escalate: %w", err)
-		}
-		progressed := false
-		for _, n := range ns {
-			to, ok := nextLevel(n.EscalationLevel)
-			if !ok {
-				continue
-			}
-			c, ok := communities[n.CommunityID]
-			if !ok {
-				if c, err = a.store.FindCommunity(ctx, n.CommunityID); err != nil {
-					return count, err
-				}
-				communities[n.CommunityID] = c
-			}
-			var next *time.Time
-			if _, more := nextLevel(to); more {
-				t := now.Add(escalationWindow(n.Tier, c))
-				next = &t
-			}
-			moved := false
-			err := a.store.InTx(ctx, func(ctx context.Context) error {
-				done, err := a.store.EscalateNeed(ctx, n.ID, n.EscalationLevel, to, now, next)
-				if err != nil || !done {
-					return err
-				}
-				moved = true
-				return a.audit(ctx, "need.escalated", "need", n.ID, n.CommunityID, map[string]any{
-					"from": n.EscalationLevel, "to": to, "due_at": n.DueAt, "next_escalation_at": next,
-				})
-			})
-			if err != nil {
-				return count, fmt.Errorf("escalate need %d: %w", n.ID, err)
-			}
-			if moved {
-				count++
-				progressed = true
-			}
-		}
-		if len(ns) < 200 || !progressed {
-			return count, nil
-		}
 	}
 }

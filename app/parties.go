@@ -57,13 +57,12 @@ func (a *App) checkOrganization(ctx context.Context, in *OrganizationInput) (Fie
 		fe.Add("categories", "error.unknown_ref")
 	}
 	if in.CommunityID != nil {
-		c, err := a.store.FindCommunity(ctx, *in.CommunityID)
-		if IsCode(err, ENOTFOUND) {
-			fe.Add("community_id", "error.unknown_ref")
-		} else if err != nil {
+		t, err := a.places().resolve(ctx, fe, placeRefs{Community: in.CommunityID})
+		if err != nil {
 			return nil, err
-		} else {
-			in.StreetID = &c.StreetID
+		}
+		if t.CommunityID != 0 { // an organization in a community is in its street
+			in.StreetID = ptr(t.StreetID)
 		}
 	} else if in.StreetID != nil {
 		if _, err := a.store.FindStreet(ctx, *in.StreetID); IsCode(err, ENOTFOUND) {
@@ -154,10 +153,8 @@ func (a *App) CreateOrganization(ctx context.Context, in OrganizationInput) (*Or
 		if err := a.store.CreateOrganization(ctx, o); err != nil {
 			return err
 		}
-		m := &Membership{UserID: p.User.ID, Role: RoleOrgMember, OrganizationID: ptr(o.ID), CommunityID: o.CommunityID, CreatedAt: a.Now()}
-		if m.CommunityID == nil {
-			m.StreetID = o.StreetID
-		}
+		street, community := orgMembershipPlace(o)
+		m := &Membership{UserID: p.User.ID, Role: RoleOrgMember, OrganizationID: ptr(o.ID), StreetID: street, CommunityID: community, CreatedAt: a.Now()}
 		if err := a.store.CreateMembership(ctx, m); err != nil {
 			return fmt.Errorf("make registrant a member: %w", err)
 		}
@@ -194,6 +191,21 @@ func (a *App) UpdateOrganization(ctx context.Context, id int64, in OrganizationI
 		applyOrganization(o, in)
 		if identityChanged && o.Verified && !Can(p, ActOrgVerify, t) {
 			o.Verified, o.VerifiedAt, o.VerifiedBy = false, nil, nil
+		}
+		nt, err := a.places().orgTarget(ctx, o)
+		if err != nil {
+			return err
+		}
+		if nt.StreetID != t.StreetID || nt.CommunityID != t.CommunityID {
+			// Moving an organization needs rights at the destination too, and its members'
+			// scope moves with it: a member's scope is always the organization's place.
+			if err := Authorize(p, ActOrgUpdate, nt); err != nil {
+				return err
+			}
+			street, community := orgMembershipPlace(o)
+			if err := a.store.MoveOrgMemberships(ctx, o.ID, street, community); err != nil {
+				return fmt.Errorf("move members of organization %d: %w", o.ID, err)
+			}
 		}
 		if err := a.store.UpdateOrganization(ctx, o); err != nil {
 			return err
@@ -361,19 +373,9 @@ func (a *App) checkSocialWorker(ctx context.Context, in SocialWorkerInput, selfI
 	} else if !ok {
 		fe.Add("categories", "error.unknown_ref")
 	}
-	if in.OrganizationID != nil {
-		if _, err := a.store.FindOrganization(ctx, *in.OrganizationID); IsCode(err, ENOTFOUND) {
-			fe.Add("organization_id", "error.unknown_ref")
-		} else if err != nil {
-			return nil, err
-		}
-	}
-	if in.CommunityID != nil {
-		if _, err := a.store.FindCommunity(ctx, *in.CommunityID); IsCode(err, ENOTFOUND) {
-			fe.Add("community_id", "error.unknown_ref")
-		} else if err != nil {
-			return nil, err
-		}
+	// The target is built from the stored record (socialWorkerTarget) once it exists.
+	if _, err := a.places().resolve(ctx, fe, placeRefs{Community: in.CommunityID, Organization: in.OrganizationID}); err != nil {
+		return nil, err
 	}
 	if in.SupervisorID != nil {
 		s, err := a.store.FindSocialWorker(ctx, *in.SupervisorID)

@@ -30,34 +30,9 @@ func (a *App) checkProject(ctx context.Context, in *ProjectInput) (FieldErrors, 
 		in.Currency = "CNY"
 	}
 	a.validate.Into(fe, in)
-	var t Target
-	if in.CommunityID != 0 {
-		var err error
-		t, err = a.communityTarget(ctx, in.CommunityID)
-		if IsCode(err, ENOTFOUND) {
-			fe.Add("community_id", "error.unknown_ref")
-		} else if err != nil {
-			return nil, t, err
-		}
-	}
-	if in.GridID != nil {
-		g, err := a.store.FindGrid(ctx, *in.GridID)
-		if IsCode(err, ENOTFOUND) {
-			fe.Add("grid_id", "error.unknown_ref")
-		} else if err != nil {
-			return nil, t, err
-		} else if g.CommunityID != in.CommunityID {
-			fe.Add("grid_id", "error.grid_not_in_community")
-		} else {
-			t.GridID = g.ID
-		}
-	}
-	if in.OrganizationID != nil {
-		if _, err := a.store.FindOrganization(ctx, *in.OrganizationID); IsCode(err, ENOTFOUND) {
-			fe.Add("organization_id", "error.unknown_ref")
-		} else if err != nil {
-			return nil, t, err
-		}
+	t, err := a.places().resolve(ctx, fe, placeRefs{Community: optionalID(in.CommunityID), Grid: in.GridID, Organization: in.OrganizationID})
+	if err != nil {
+		return nil, Target{}, err
 	}
 	if in.Category != "" {
 		if ok, err := a.categoryExists(ctx, in.Category); err != nil {

@@ -221,14 +221,9 @@ func (a *App) CreateGrid(ctx context.Context, in GridInput) (*Grid, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := Target{}
-	if in.CommunityID != 0 {
-		t, err = a.communityTarget(ctx, in.CommunityID)
-		if IsCode(err, ENOTFOUND) {
-			fe.Add("community_id", "error.unknown_ref")
-		} else if err != nil {
-			return nil, err
-		}
+	t, err := a.places().resolve(ctx, fe, placeRefs{Community: optionalID(in.CommunityID)})
+	if err != nil {
+		return nil, err
 	}
 	if err := fe.Err(); err != nil {
 		return nil, err

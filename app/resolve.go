@@ -112,3 +112,68 @@ func (a *App) gridTarget(ctx context.Context, gridID int64) (Target, *Grid, *Com
 	}
 	return Target{StreetID: c.StreetID, CommunityID: c.ID, GridID: g.ID}, g, c, nil
 }
+
+// placeRefs are the places an input names by id; nil means it names none.
+type placeRefs struct {
+	Community    *int64
+	Grid         *int64
+	Organization *int64
+	// ActsForOrg puts the organization in the target: the record acts for it (a merchant's
+	// donor record), so the organization's members are in scope. An affiliation (a
+	// volunteer's or a project's organization) is checked but widens nothing.
+	ActsForOrg bool
+}
+
+// resolve checks the places an input names and builds the authorization target from the
+// records found, never from the ids as given: the community's street and id, the grid, and
+// with ActsForOrg the organization. An id that names no record is a field error
+// (error.unknown_ref on community_id, grid_id or organization_id), and so is a grid outside
+// the named community (error.grid_not_in_community on grid_id; any grid when no community is
+// named). Only a failing store returns an error.
+func (pl *places) resolve(ctx context.Context, fe FieldErrors, r placeRefs) (Target, error) {
+	var t Target
+	if r.Community != nil {
+		ct, err := pl.communityTarget(ctx, *r.Community)
+		switch {
+		case IsCode(err, ENOTFOUND):
+			fe.Add("community_id", "error.unknown_ref")
+		case err != nil:
+			return Target{}, err
+		default:
+			t = ct
+		}
+	}
+	if r.Grid != nil {
+		g, err := pl.a.store.FindGrid(ctx, *r.Grid)
+		switch {
+		case IsCode(err, ENOTFOUND):
+			fe.Add("grid_id", "error.unknown_ref")
+		case err != nil:
+			return Target{}, err
+		case g.CommunityID != deref(r.Community):
+			fe.Add("grid_id", "error.grid_not_in_community")
+		default:
+			t.GridID = g.ID
+		}
+	}
+	if r.Organization != nil {
+		o, err := pl.org(ctx, *r.Organization)
+		switch {
+		case IsCode(err, ENOTFOUND):
+			fe.Add("organization_id", "error.unknown_ref")
+		case err != nil:
+			return Target{}, err
+		case r.ActsForOrg:
+			t.OrganizationID = o.ID
+		}
+	}
+	return t, nil
+}
+
+// optionalID is an input's id where 0 means none, as placeRefs takes it.
+func optionalID(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}

@@ -24,6 +24,15 @@ type SearchSource struct {
 	Path string
 }
 
+// Search statuses of the record types that have no status column: an organization is verified
+// or not, a volunteer active or not. The database fallback (the store) filters on the same.
+const (
+	OrganizationVerified   = "verified"
+	OrganizationUnverified = "unverified"
+	VolunteerActive        = "active"
+	VolunteerInactive      = "inactive"
+)
+
 // searchSourceList is every indexed record type, in search.Types order. It is built once and
 // never changed.
 var searchSourceList = []*SearchSource{
@@ -168,7 +177,10 @@ func (sc *SearchContext) CategoryTags(ctx context.Context, codes ...string) ([]s
 	return out, nil
 }
 
-// SkillTags are the names of skills (and of their categories' codes).
+// SkillTags are the names of skills in Chinese and English, and their categories' codes and
+// names, so a volunteer who visits homes (入户探访) is found under 居家养老 and "elderly care"
+// as residents type them. Everyday synonyms (长者, 上门看望…) are applied to queries by the
+// engines (search/textfold/synonyms.txt).
 func (sc *SearchContext) SkillTags(ctx context.Context, codes ...string) ([]string, error) {
 	if err := sc.taxonomies(ctx); err != nil {
 		return nil, err
@@ -180,6 +192,9 @@ func (sc *SearchContext) SkillTags(ctx context.Context, codes ...string) ([]stri
 			out = append(out, s.NameZh, s.NameEn)
 			if s.CategoryCode != nil {
 				out = append(out, *s.CategoryCode)
+				if c := sc.categories[*s.CategoryCode]; c != nil {
+					out = append(out, c.NameZh, c.NameEn)
+				}
 			}
 		}
 	}
@@ -312,12 +327,18 @@ func organizationDocuments(ctx context.Context, sc *SearchContext, os []*Organiz
 				tags = names
 				continue
 			}
-			tags = append(tags, code)
-			body += " " + strings.Join(names[1:], " ")
+			// The Chinese name goes into the body (searchable after the description, shown in
+			// snippets, which are Chinese like the description); the code and English name into
+			// the tags, so "meal" still finds it without English in a Chinese snippet.
+			tags = append(tags, names[0])
+			if len(names) > 2 {
+				body += " " + names[1]
+				tags = append(tags, names[2:]...)
+			}
 		}
-		status := "unverified"
+		status := OrganizationUnverified
 		if o.Verified {
-			status = "verified"
+			status = OrganizationVerified
 		}
 		cat := ""
 		if len(o.Categories) > 0 {
@@ -351,9 +372,9 @@ func volunteerDocuments(ctx context.Context, sc *SearchContext, vs []*Volunteer)
 			return nil, err
 		}
 		tags = append(tags, "志愿者", "volunteer")
-		status := "inactive"
+		status := VolunteerInactive
 		if v.Active {
-			status = "active"
+			status = VolunteerActive
 		}
 		out = append(out, search.Document{Type: search.TypeVolunteer, ID: v.ID, Title: MaskName(v.Name), Body: v.Bio, Tags: tags,
 			CommunityID: v.CommunityID, GridID: deref(v.GridID), Category: sc.SkillCategory(v.Skills), Status: status,

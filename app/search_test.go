@@ -494,3 +494,52 @@ func TestEveryTypeHasASource(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchLabelsInTheResidentsWords: a volunteer is found under the Chinese and English
+// names of their skill's category and by synonyms (居家养老 found none before); a need by
+// traditional characters, pinyin and initials of its title; an organization's snippet holds
+// no English category names.
+func TestSearchLabelsInTheResidentsWords(t *testing.T) {
+	t.Parallel()
+	f := newSearchFixture(t)
+	ctx := context.Background()
+	v := &app.Volunteer{Name: "李桂芳", Mobile: "19900005678", CommunityID: f.world.A.Community.ID, GridID: &f.world.A.Grids[0].ID,
+		Active: true, Skills: []string{"home_visit"}, Bio: "周末有空"}
+	if err := f.store.CreateVolunteer(ctx, v); err != nil {
+		t.Fatal(err)
+	}
+	n := f.fileNeed(t, "西湖建筑工地夜间施工", "晚上十点以后还在施工", "public")
+	o := &app.Organization{Name: "东湖长者服务社", Kind: "social_org", CommunityID: &f.world.A.Community.ID,
+		Description: "为老人提供上门服务", Categories: []string{"elderly_care", "meal_delivery"}}
+	if err := f.store.CreateOrganization(ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	f.sync(t)
+	for _, c := range []struct {
+		text string
+		typ  search.Type
+		id   int64
+	}{
+		{"居家养老", search.TypeVolunteer, v.ID},
+		{"elderly care", search.TypeVolunteer, v.ID},
+		{"入户探访", search.TypeVolunteer, v.ID},
+		{"上门看望", search.TypeVolunteer, v.ID}, // a synonym of 入户探访
+		{"建築", search.TypeNeed, n.ID},
+		{"xihu jianzhu", search.TypeNeed, n.ID},
+		{"xh jz", search.TypeNeed, n.ID},
+		{"meals", search.TypeOrganization, o.ID}, // a secondary category's English name, in the tags
+	} {
+		if ids := f.find(t, c.text, c.typ); !slices.Contains(ids, c.id) {
+			t.Errorf("%q finds %s %v, want %d among them", c.text, c.typ, ids, c.id)
+		}
+	}
+	res, err := f.app.Search(ctx, app.SearchRequest{Text: "助餐", Types: []search.Type{search.TypeOrganization}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range res.Hits {
+		if h.ID == o.ID && strings.ContainsAny(strings.ToLower(h.Snippet), "abcdefghijklmnopqrstuvwxyz") {
+			t.Errorf("snippet %q mixes languages", h.Snippet)
+		}
+	}
+}

@@ -235,11 +235,16 @@ type AccountStore interface {
 	FindMembership(ctx context.Context, id int64) (*Membership, error)
 	FindMemberships(ctx context.Context, f MembershipFilter) ([]*Membership, int, error)
 	UserMemberships(ctx context.Context, userID int64) ([]Membership, error)
+	// MoveOrgMemberships gives every org_member membership of the organization the given
+	// place (a street or a community, at most one), when the organization moves.
+	MoveOrgMemberships(ctx context.Context, orgID int64, streetID, communityID *int64) error
 
 	CreateAPIToken(ctx context.Context, t *APIToken) error
 	// FindAPIToken finds an unexpired token by hash; ENOTFOUND otherwise.
 	FindAPIToken(ctx context.Context, hash string, now time.Time) (*APIToken, error)
 	TouchAPIToken(ctx context.Context, id int64, at time.Time) error
+	// DeleteUserAPITokens revokes every token of a user and says how many there were.
+	DeleteUserAPITokens(ctx context.Context, userID int64) (int64, error)
 }
 
 // AuditFilter selects audit events.

@@ -33,3 +33,16 @@ func (a *App) CloseDueTenders(ctx context.Context) (int, error) {
 		}
 	}
 }
+
+// closeIfDue records that a published tender's deadline has passed.
+func (a *App) closeIfDue(ctx context.Context, t *Tender) error {
+	if t.effectiveStatus(a.Now()) != TenderClosed || t.Status == TenderClosed {
+		return nil
+	}
+	closed := t.BidDeadline
+	t.Status, t.ClosedAt, t.UpdatedAt = TenderClosed, &closed, a.Now()
+	if err := a.store.UpdateTender(ctx, t); err != nil {
+		return err
+	}
+	return a.audit(ctx, "tender.closed", "tender", t.ID, tenderAuditCommunity(t), nil)
+}

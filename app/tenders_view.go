@@ -182,8 +182,22 @@ func (a *App) TenderBids(ctx context.Context, id int64) (*TenderBidsView, error)
 	if err != nil {
 		return nil, err
 	}
+	pl := a.places()
+	bidOrgs := make([]int64, 0, len(bids))
+	for _, b := range bids {
+		bidOrgs = append(bidOrgs, b.OrganizationID)
+	}
+	if err := pl.preloadOrgs(ctx, bidOrgs); err != nil {
+		return nil, err
+	}
+	own := map[int64]bool{} // organizations the principal bids for, decided on each one's own place
+	for _, b := range bids {
+		if own[b.OrganizationID], err = pl.bidsFor(ctx, p, b.OrganizationID); err != nil {
+			return nil, err
+		}
+	}
 	if !all {
-		bids = slices.DeleteFunc(bids, func(b *TenderBid) bool { return !p.memberOf(b.OrganizationID) })
+		bids = slices.DeleteFunc(bids, func(b *TenderBid) bool { return !own[b.OrganizationID] })
 	}
 	scores, err := a.store.FindTenderScores(ctx, t.ID)
 	if err != nil {
@@ -210,7 +224,6 @@ func (a *App) TenderBids(ctx context.Context, id int64) (*TenderBidsView, error)
 	for _, r := range results {
 		orgIDs = append(orgIDs, r.Above()...)
 	}
-	pl := a.places()
 	if err := pl.preloadOrgs(ctx, orgIDs); err != nil {
 		return nil, err
 	}
@@ -246,7 +259,7 @@ func (a *App) TenderBids(ctx context.Context, id int64) (*TenderBidsView, error)
 				if slices.Contains(b.Team, w.ID) {
 					c := *w
 					c.Mobile, c.UserID = MaskMobile(c.Mobile), nil
-					if !insider && !p.memberOf(b.OrganizationID) {
+					if !insider && !own[b.OrganizationID] {
 						c.Name, c.CertificateNumber = MaskName(c.Name), MaskID(c.CertificateNumber)
 					}
 					bv.TeamMembers = append(bv.TeamMembers, &c)
@@ -386,6 +399,20 @@ func (a *App) BidOrganizations(ctx context.Context, tenderID int64) ([]*BidOrgan
 	if err != nil {
 		return nil, err
 	}
+	pl := a.places()
+	ids = ids[:0]
+	for _, o := range os {
+		pl.orgs[o.ID] = o
+		if ok, err := pl.bidsFor(ctx, p, o.ID); err != nil {
+			return nil, err
+		} else if ok {
+			ids = append(ids, o.ID)
+		}
+	}
+	os = slices.DeleteFunc(os, func(o *Organization) bool { return !slices.Contains(ids, o.ID) })
+	if len(os) == 0 {
+		return nil, Forbidden()
+	}
 	records, _, err := a.trackRecords(ctx, t, ids, nil)
 	if err != nil {
 		return nil, err
@@ -405,4 +432,21 @@ func (a *App) BidOrganizations(ctx context.Context, tenderID int64) ([]*BidOrgan
 	}
 	slices.SortFunc(out, func(x, y *BidOrganization) int { return int(x.Organization.ID - y.Organization.ID) })
 	return out, nil
+}
+
+// bidsFor reports whether the principal may act for an organization in tenders: bid for it
+// and read its sealed bid. The organization's place comes from its record, so a membership
+// naming the organization from another community does not count.
+func (pl *places) bidsFor(ctx context.Context, p *Principal, orgID int64) (bool, error) {
+	o, err := pl.org(ctx, orgID)
+	if IsCode(err, ENOTFOUND) {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	t, err := pl.orgTarget(ctx, o)
+	if err != nil {
+		return false, err
+	}
+	return Can(p, ActTenderBid, t), nil
 }

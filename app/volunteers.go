@@ -34,34 +34,9 @@ func (a *App) checkVolunteer(ctx context.Context, in VolunteerInput) (FieldError
 	} else if !ok {
 		fe.Add("skills", "error.unknown_ref")
 	}
-	var t Target
-	if in.CommunityID != 0 {
-		var err error
-		t, err = a.communityTarget(ctx, in.CommunityID)
-		if IsCode(err, ENOTFOUND) {
-			fe.Add("community_id", "error.unknown_ref")
-		} else if err != nil {
-			return nil, t, err
-		}
-	}
-	if in.GridID != nil {
-		g, err := a.store.FindGrid(ctx, *in.GridID)
-		if IsCode(err, ENOTFOUND) {
-			fe.Add("grid_id", "error.unknown_ref")
-		} else if err != nil {
-			return nil, t, err
-		} else if g.CommunityID != in.CommunityID {
-			fe.Add("grid_id", "error.grid_not_in_community")
-		} else {
-			t.GridID = g.ID
-		}
-	}
-	if in.OrganizationID != nil {
-		if _, err := a.store.FindOrganization(ctx, *in.OrganizationID); IsCode(err, ENOTFOUND) {
-			fe.Add("organization_id", "error.unknown_ref")
-		} else if err != nil {
-			return nil, t, err
-		}
+	t, err := a.places().resolve(ctx, fe, placeRefs{Community: optionalID(in.CommunityID), Grid: in.GridID, Organization: in.OrganizationID})
+	if err != nil {
+		return nil, Target{}, err
 	}
 	return fe, t, nil
 }
@@ -270,25 +245,9 @@ func (a *App) checkDonor(ctx context.Context, in DonorInput) (FieldErrors, Targe
 	} else if !ok {
 		fe.Add("interests", "error.unknown_ref")
 	}
-	var t Target
-	if in.CommunityID != nil {
-		var err error
-		t, err = a.communityTarget(ctx, *in.CommunityID)
-		if IsCode(err, ENOTFOUND) {
-			fe.Add("community_id", "error.unknown_ref")
-		} else if err != nil {
-			return nil, t, err
-		}
-	}
-	if in.OrganizationID != nil {
-		o, err := a.store.FindOrganization(ctx, *in.OrganizationID)
-		if IsCode(err, ENOTFOUND) {
-			fe.Add("organization_id", "error.unknown_ref")
-		} else if err != nil {
-			return nil, t, err
-		} else {
-			t.OrganizationID = o.ID
-		}
+	t, err := a.places().resolve(ctx, fe, placeRefs{Community: in.CommunityID, Organization: in.OrganizationID, ActsForOrg: true})
+	if err != nil {
+		return nil, Target{}, err
 	}
 	if in.Kind != "" && in.Kind != "resident" && in.OrganizationID == nil {
 		fe.Add("organization_id", "error.required")

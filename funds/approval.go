@@ -53,11 +53,13 @@ func (p ApprovalPolicy) Validate() error {
 	if !p.Currency.Valid() {
 		es.add("currency", fmt.Errorf("%w %q", ErrUnknownCurrency, p.Currency))
 	}
-	if p.Threshold < 0 {
-		es.add("threshold", ErrNegativeAmount)
+	if err := CheckLimit(p.Threshold); err != nil {
+		es.add("threshold", err)
 	}
 	if p.HandlerApprovals < 2 {
 		es.addf("handler_approvals", "must be at least 2: nobody spends alone")
+	} else if p.HandlerApprovals > MaxPeople {
+		es.addf("handler_approvals", fmt.Sprintf("must be at most %d", MaxPeople))
 	}
 	if len(p.HandlerRoles) == 0 {
 		es.addf("handler_roles", "at least one role must be able to approve")
@@ -67,8 +69,8 @@ func (p ApprovalPolicy) Validate() error {
 			es.addf(fmt.Sprintf("handler_roles[%d]", i), "unknown role "+string(r))
 		}
 	}
-	if p.CommitteeSize < 1 {
-		es.addf("committee_size", "must be at least 1")
+	if p.CommitteeSize < 1 || p.CommitteeSize > MaxPeople {
+		es.addf("committee_size", fmt.Sprintf("must be between 1 and %d", MaxPeople))
 	}
 	if p.CommitteeQuorum < 0 || p.CommitteeQuorum > p.CommitteeSize {
 		es.addf("committee_quorum", "must be between 1 and the committee size (0 for a majority)")
@@ -154,8 +156,8 @@ func (p ApprovalPolicy) checkRequest(req DisbursementRequest) error {
 	if req.Amount.Currency != p.Currency {
 		return fieldErr("amount", fmt.Errorf("%w: request in %s, fund in %s", ErrCurrencyMismatch, req.Amount.Currency, p.Currency))
 	}
-	if req.Amount.Amount <= 0 {
-		return fieldErr("amount", ErrZeroAmount)
+	if err := CheckAmount(req.Amount.Amount); err != nil {
+		return fieldErr("amount", err)
 	}
 	if req.RequestedBy == "" {
 		return fieldErr("requested_by", errors.New("required"))

@@ -49,8 +49,8 @@ func (c Campaign) Validate(now time.Time) error {
 	var es FieldErrors
 	if !c.Goal.Currency.Valid() {
 		es.add("goal", fmt.Errorf("%w %q", ErrUnknownCurrency, c.Goal.Currency))
-	} else if c.Goal.Amount <= 0 {
-		es.add("goal", ErrZeroAmount)
+	} else if err := CheckAmount(c.Goal.Amount); err != nil {
+		es.add("goal", err)
 	}
 	if c.Mode != ModeAllOrNothing && c.Mode != ModeKeepWhatYouRaise {
 		es.addf("mode", "must be all_or_nothing or keep_what_you_raise")
@@ -60,8 +60,8 @@ func (c Campaign) Validate(now time.Time) error {
 	} else if (c.Status == CampaignDraft || c.Status == CampaignOpen) && !c.Deadline.After(now) {
 		es.addf("deadline", "must be in the future")
 	}
-	if c.Raised < 0 {
-		es.add("raised", ErrNegativeAmount)
+	if err := CheckTotal(c.Raised); err != nil {
+		es.add("raised", err)
 	}
 	return es.err()
 }
@@ -84,8 +84,8 @@ func (c Campaign) CheckContribution(amount Money, now time.Time) error {
 	if err := c.Goal.SameCurrency(amount); err != nil {
 		return fieldErr("amount", err)
 	}
-	if amount.Amount <= 0 {
-		return fieldErr("amount", ErrZeroAmount)
+	if err := CheckAmount(amount.Amount); err != nil {
+		return fieldErr("amount", err)
 	}
 	if c.Status != CampaignOpen {
 		return fmt.Errorf("%w (%s)", ErrCampaignClosed, c.Status)

@@ -77,7 +77,10 @@ func TestTransactionValidate(t *testing.T) {
 				{CashAccount(1, ChannelStripe), Debit, Fen(1)},
 				{PoolAvailableAccount(2), Credit, Fen(1)},
 			}
-		}), "entries", ErrAmountOverflow},
+		}), "entries[0].amount", ErrAmountOverflow},
+		{"above the largest total", with(func(t *Transaction) {
+			t.Entries[0].Amount, t.Entries[1].Amount = Fen(MaxTotal+1), Fen(MaxTotal+1)
+		}), "entries[0].amount", ErrOutOfRange},
 	}
 	if err := with(func(*Transaction) {}).Validate(); err != nil {
 		t.Fatalf("good transaction: %v", err)
@@ -186,7 +189,10 @@ func TestLedgerFlow(t *testing.T) {
 	if got := b.Get(MatchAccount(12, 7), CNY); got != 40000-25000 {
 		t.Errorf("match account after paying = %d, want %d (half of ¥500)", got, 15000)
 	}
-	src := b.HeldBySource(CNY, func(int64) SourceKind { return SourceGovernment })
+	src, err := b.HeldBySource(CNY, func(int64) SourceKind { return SourceGovernment })
+	if err != nil {
+		t.Fatal(err)
+	}
 	if src[SourceGovernment] != 960000+15000 || src[SourceResident] != 10000-6250 || src[SourceMerchant] != 30000-18750 {
 		t.Errorf("held by source = %v", src)
 	}
@@ -280,7 +286,7 @@ func TestAllocateDisbursement(t *testing.T) {
 		if total == 0 {
 			continue
 		}
-		amount := 1 + rng.Int64N(total)
+		amount := 1 + rng.Int64N(min(total, MaxAmount)) // holdings may be large; one disbursement is bounded
 		out, err := AllocateDisbursement(hs, amount)
 		if err != nil {
 			t.Fatal(err)

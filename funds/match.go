@@ -72,17 +72,23 @@ func (r Rule) Validate() error {
 	if r.UnlockShareBP < 0 || r.UnlockShareBP > 10000 {
 		es.addf("unlock_share_bp", "must be between 0 and 10000 basis points")
 	}
-	if r.UnlockDonors < 0 {
-		es.addf("unlock_donors", "must not be negative")
+	if r.UnlockDonors < 0 || r.UnlockDonors > MaxPeople {
+		es.addf("unlock_donors", fmt.Sprintf("must be between 0 and %d", MaxPeople))
 	}
 	if r.DonorCap < 0 {
 		es.addf("donor_cap", "must not be negative (0 means no cap)")
+	} else if err := CheckLimit(r.DonorCap); err != nil {
+		es.add("donor_cap", err)
 	}
 	if r.CampaignCap < 0 {
 		es.addf("campaign_cap", "must not be negative (0 means no cap)")
+	} else if err := CheckLimit(r.CampaignCap); err != nil {
+		es.add("campaign_cap", err)
 	}
 	if r.MinContribution < 0 {
 		es.addf("min_contribution", "must not be negative")
+	} else if err := CheckLimit(r.MinContribution); err != nil {
+		es.add("min_contribution", err)
 	}
 	for _, cat := range sortedKeys(r.CategoryMultipliers) {
 		if cat == "" {

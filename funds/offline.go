@@ -45,8 +45,8 @@ func (r OfflineReceipt) Validate(now time.Time) error {
 	}
 	if !r.Amount.Currency.Valid() {
 		es.add("amount", fmt.Errorf("%w %q", ErrUnknownCurrency, r.Amount.Currency))
-	} else if r.Amount.Amount <= 0 {
-		es.add("amount", ErrZeroAmount)
+	} else if err := CheckAmount(r.Amount.Amount); err != nil {
+		es.add("amount", err)
 	}
 	if r.ReceivedOn.IsZero() {
 		es.addf("received_on", "required")

@@ -81,6 +81,13 @@ func (d *decoder) ws() {
 	}
 }
 
+// atEnd reports whether only white space is left. (peek's 0 cannot say so: a NUL byte reads
+// the same, and FuzzParseProblem found `{"objective":""}` followed by one accepted.)
+func (d *decoder) atEnd() bool {
+	d.ws()
+	return d.i >= len(d.data)
+}
+
 // peek returns the next non-space byte, or 0 at the end.
 func (d *decoder) peek() byte {
 	d.ws()
@@ -193,7 +200,7 @@ func (d *decoder) array(field loc, elem func(i int) error) error {
 func (d *decoder) problem() (Problem, error) {
 	var p Problem
 	var hasObj bool
-	if d.peek() == 0 {
+	if d.atEnd() {
 		return p, d.errAt(jsonLoc, "empty input: want a problem object")
 	}
 	err := d.object(top("problem"), func(key string) error {
@@ -231,7 +238,7 @@ func (d *decoder) problem() (Problem, error) {
 	if err != nil {
 		return p, err
 	}
-	if d.peek() != 0 {
+	if !d.atEnd() {
 		return p, d.errAt(jsonLoc, "unexpected data after the problem object")
 	}
 	if !hasObj {

@@ -20,7 +20,9 @@ const (
 
 // Query is one search. Text terms are separated by spaces (or punctuation) and AND-ed: a
 // document matches when it contains every term. Chinese needs no spaces: 独居老人 is one term
-// and matches documents that contain it as written.
+// and matches documents that contain it as written. Both engines also fold traditional
+// characters, match Latin terms as the pinyin or initials of Chinese text, and apply the
+// synonyms of search/textfold (docs/search.md).
 type Query struct {
 	Text      string
 	Filter    Filter

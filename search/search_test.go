@@ -100,6 +100,10 @@ func TestFilterNormalize(t *testing.T) {
 		if err != nil || !reflect.DeepEqual(got, want) {
 			t.Errorf("Normalize = %+v, %v; want %+v", got, err, want)
 		}
+		// The canonical form normalizes to itself (a time range used to fail the second time).
+		if again, err := got.Normalize(); err != nil || !reflect.DeepEqual(again, want) {
+			t.Errorf("Normalize of the normalized filter = %+v, %v", again, err)
+		}
 	})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

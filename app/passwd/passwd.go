@@ -1,4 +1,5 @@
-// Package passwd hashes passwords with argon2id in the PHC string format.
+// Package passwd hashes passwords with argon2id in the PHC string format and judges new
+// passwords (length and guessability).
 package passwd
 
 import (

@@ -114,6 +114,13 @@ func (s *Store) UserMemberships(ctx context.Context, userID int64) ([]app.Member
 	return out, translate(err, "membership")
 }
 
+// MoveOrgMemberships sets the place of an organization's org_member memberships.
+func (s *Store) MoveOrgMemberships(ctx context.Context, orgID int64, streetID, communityID *int64) error {
+	err := s.db(ctx).Model(&app.Membership{}).Where("role = ? AND organization_id = ?", app.RoleOrgMember, orgID).
+		Updates(map[string]any{"street_id": streetID, "community_id": communityID, "grid_id": nil}).Error
+	return translate(err, "membership")
+}
+
 // CreateAPIToken inserts an API token record.
 func (s *Store) CreateAPIToken(ctx context.Context, t *app.APIToken) error {
 	return translate(s.db(ctx).Create(t).Error, "api_token")
@@ -153,4 +160,10 @@ func (s *Store) FindAuditEvents(ctx context.Context, f app.AuditFilter) ([]*app.
 		return db
 	}
 	return findPage[app.AuditEvent](ctx, s.rdb, scope, "id DESC", f.Page, "audit_event")
+}
+
+// DeleteUserAPITokens revokes every API token of a user.
+func (s *Store) DeleteUserAPITokens(ctx context.Context, userID int64) (int64, error) {
+	res := s.db(ctx).Where("user_id = ?", userID).Delete(&app.APIToken{})
+	return res.RowsAffected, translate(res.Error, "api_token")
 }

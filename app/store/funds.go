@@ -2,6 +2,10 @@ package store
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -79,10 +83,22 @@ func (s *Store) UpdatePool(ctx context.Context, p *app.FundPool) error {
 	return nil
 }
 
+// poolColumns selects a pool's columns. Before migration 00008 an overflowing deposit made
+// SQLite store a pool's budget and available money as floats, which no int64 can scan: CAST
+// reads such a value as the nearest int64 (saturating), so the pool still loads and the app
+// sees an amount outside funds.MaxTotal and reports it instead of failing the page.
+func (s *Store) poolColumns(db *gorm.DB) *gorm.DB {
+	if s.dialect != migrations.SQLite {
+		return db
+	}
+	return db.Select("id, fund_id, name, source, kind, currency, CAST(budget AS INTEGER) AS budget, " +
+		"CAST(available AS INTEGER) AS available, rule_version, finalized_at, created_by, created_at, updated_at")
+}
+
 // FindPool loads a pool.
 func (s *Store) FindPool(ctx context.Context, id int64) (*app.FundPool, error) {
 	var p app.FundPool
-	if err := s.rdb(ctx).First(&p, id).Error; err != nil {
+	if err := s.poolColumns(s.rdb(ctx)).First(&p, id).Error; err != nil {
 		return nil, translate(err, "pool")
 	}
 	return &p, nil
@@ -91,7 +107,7 @@ func (s *Store) FindPool(ctx context.Context, id int64) (*app.FundPool, error) {
 // FindPools lists a fund's pools.
 func (s *Store) FindPools(ctx context.Context, fundID int64) ([]*app.FundPool, error) {
 	out := []*app.FundPool{}
-	return out, translate(s.rdb(ctx).Where("fund_id = ?", fundID).Order("id").Find(&out).Error, "pool")
+	return out, translate(s.poolColumns(s.rdb(ctx)).Where("fund_id = ?", fundID).Order("id").Find(&out).Error, "pool")
 }
 
 // ReservePool takes amount from the pool if that much is available, in one statement.
@@ -199,8 +215,10 @@ func (s *Store) FindCampaigns(ctx context.Context, f app.CampaignFilter) ([]*app
 func (s *Store) CampaignsToClose(ctx context.Context, now time.Time, limit int) ([]int64, error) {
 	var ids []int64
 	err := s.rdb(ctx).Model(&app.Campaign{}).
-		Where("(status = 'open' AND deadline <= ?) OR (status IN ('failed', 'cancelled') AND EXISTS "+
-			"(SELECT 1 FROM contributions c WHERE c.campaign_id = campaigns.id AND c.status = 'succeeded'))", now).
+		Where("(status = ? AND deadline <= ?) OR (status IN ? AND EXISTS "+
+			"(SELECT 1 FROM contributions c WHERE c.campaign_id = campaigns.id AND c.status = ?))",
+			string(funds.CampaignOpen), now, []string{string(funds.CampaignFailed), string(funds.CampaignCancelled)},
+			string(funds.ContributionStatusSucceeded)).
 		Order("id").Limit(limit).Pluck("id", &ids).Error
 	return ids, translate(err, "campaign")
 }
@@ -382,14 +400,37 @@ func (s *Store) FindLedger(ctx context.Context, f app.LedgerFilter) ([]*app.Ledg
 	return txs, total, nil
 }
 
-// LedgerBalances sums the fund's entries per account and currency.
+// LedgerBalances sums the fund's entries per account and currency. The sums are read as text
+// and parsed, so a sum that does not fit an int64 (entries written before the bounds of
+// migration 00008) is reported as app.ErrMoneyData instead of wrapping or failing the scan:
+// PostgreSQL's SUM of bigint is a numeric of any size, SQLite's SUM fails with "integer
+// overflow" (and a float entry makes it a float).
 func (s *Store) LedgerBalances(ctx context.Context, fundID int64) ([]app.AccountBalance, error) {
-	out := []app.AccountBalance{}
+	var rows []struct {
+		Account, Currency, Debits, Credits string
+	}
 	err := s.rdb(ctx).Model(&app.LedgerEntry{}).
-		Select("account, currency, SUM(CASE WHEN side = 'debit' THEN amount ELSE 0 END) AS debits, "+
-			"SUM(CASE WHEN side = 'credit' THEN amount ELSE 0 END) AS credits").
-		Where("fund_id = ?", fundID).Group("account, currency").Order("account").Scan(&out).Error
-	return out, translate(err, "ledger entry")
+		Select("account, currency, CAST(SUM(CASE WHEN side = 'debit' THEN amount ELSE 0 END) AS TEXT) AS debits, "+
+			"CAST(SUM(CASE WHEN side = 'credit' THEN amount ELSE 0 END) AS TEXT) AS credits").
+		Where("fund_id = ?", fundID).Group("account, currency").Order("account").Scan(&rows).Error
+	if err != nil {
+		if strings.Contains(err.Error(), "integer overflow") {
+			return nil, app.MoneyDataError(fmt.Errorf("fund %d ledger sums: %w", fundID, err))
+		}
+		return nil, translate(err, "ledger entry")
+	}
+	out := make([]app.AccountBalance, 0, len(rows))
+	for _, r := range rows {
+		b := app.AccountBalance{Account: r.Account, Currency: r.Currency}
+		var errD, errC error
+		b.Debits, errD = strconv.ParseInt(r.Debits, 10, 64)
+		b.Credits, errC = strconv.ParseInt(r.Credits, 10, 64)
+		if err := errors.Join(errD, errC); err != nil {
+			return nil, app.MoneyDataError(fmt.Errorf("fund %d account %s: sums %s/%s: %w", fundID, r.Account, r.Debits, r.Credits, err))
+		}
+		out = append(out, b)
+	}
+	return out, nil
 }
 
 // CreateDonorFlag inserts a donor flag.

@@ -69,6 +69,32 @@ func (s *Store) Migrate(ctx context.Context, out io.Writer) error {
 	return nil
 }
 
+// MigrateTo applies pending migrations up to and including version, so a test can write data
+// in an older schema and then check what a later migration does to it.
+func (s *Store) MigrateTo(ctx context.Context, version int64) error {
+	p, err := s.provider()
+	if err != nil {
+		return err
+	}
+	if _, err := p.UpTo(ctx, version); err != nil {
+		return fmt.Errorf("migrate up to %d: %w", version, err)
+	}
+	return nil
+}
+
+// MigrateDownTo rolls migrations back until version is the newest applied (tests only: a
+// deployment goes forward with a new migration instead).
+func (s *Store) MigrateDownTo(ctx context.Context, version int64) error {
+	p, err := s.provider()
+	if err != nil {
+		return err
+	}
+	if _, err := p.DownTo(ctx, version); err != nil {
+		return fmt.Errorf("migrate down to %d: %w", version, err)
+	}
+	return nil
+}
+
 // MigrationStatus is one migration and whether it has been applied.
 type MigrationStatus struct {
 	Version   int64

@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/wushe/wushe/app"
+	"github.com/wushe/wushe/funds"
 	"github.com/wushe/wushe/migrations"
 	"github.com/wushe/wushe/search"
 )
@@ -198,24 +199,24 @@ func boolStatus(col, yes, no string) func(db *gorm.DB, status string) *gorm.DB {
 
 // fallbackScopes lists the indexed types; a new indexed type adds its entry here.
 var fallbackScopes = map[search.Type]fallbackScope{
-	search.TypeNeed: {model: &app.Need{}, text: []string{"title", "CASE WHEN privacy = 'public' THEN description ELSE '' END"},
+	search.TypeNeed: {model: &app.Need{}, text: []string{"title", "CASE WHEN privacy = '" + app.NeedPublic + "' THEN description ELSE '' END"},
 		community: "community_id = ?", category: "category = ?", status: statusColumn},
-	search.TypeProject: {model: &app.Project{}, text: []string{"title", "description"}, public: "status <> 'draft'",
+	search.TypeProject: {model: &app.Project{}, text: []string{"title", "description"}, public: "status <> '" + app.ProjectDraft + "'",
 		community: "community_id = ?", category: "category = ?", status: statusColumn},
 	search.TypeOrganization: {model: &app.Organization{}, text: []string{"name", "description"},
 		community: "(community_id = ? OR id IN (SELECT organization_id FROM organization_areas WHERE community_id = ?))",
 		category:  "id IN (SELECT organization_id FROM organization_categories WHERE category = ?)",
-		status:    boolStatus("verified", "verified", "unverified")},
-	search.TypeTender: {model: &app.Tender{}, text: []string{"title", "description"}, public: "status <> 'draft'",
+		status:    boolStatus("verified", app.OrganizationVerified, app.OrganizationUnverified)},
+	search.TypeTender: {model: &app.Tender{}, text: []string{"title", "description"}, public: "status <> '" + app.TenderDraft + "'",
 		community: "(community_id = ? OR id IN (SELECT tender_id FROM tender_communities WHERE community_id = ?))",
 		category:  "category = ?", status: statusColumn},
-	search.TypeCampaign: {model: &app.Campaign{}, text: []string{"title"}, public: "status <> 'draft'",
+	search.TypeCampaign: {model: &app.Campaign{}, text: []string{"title"}, public: "status <> '" + string(funds.CampaignDraft) + "'",
 		community: "project_id IN (SELECT id FROM projects WHERE community_id = ?)",
 		category:  "project_id IN (SELECT id FROM projects WHERE category = ?)", status: statusColumn},
 	search.TypeVolunteer: {model: &app.Volunteer{}, text: []string{"bio"},
 		community: "community_id = ?",
 		category:  "id IN (SELECT volunteer_id FROM volunteer_skills WHERE skill IN (SELECT code FROM skills WHERE category_code = ?))",
-		status:    boolStatus("active", "active", "inactive")},
+		status:    boolStatus("active", app.VolunteerActive, app.VolunteerInactive)},
 }
 
 // SearchFallback finds records whose public text contains every term: one page of all the

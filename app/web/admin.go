@@ -9,50 +9,17 @@ import (
 	"github.com/wushe/wushe/app"
 )
 
-func (s *Server) adminRoutes() {
-	s.usePages("users_list", "user_show", "audit_list")
-	e := s.e
-	e.GET("/admin/users", s.usersPage)
-	e.GET("/admin/users/:id", s.userPage)
-	e.POST("/memberships", s.membershipCreate)
-	e.POST("/memberships/:id/delete", s.membershipDelete)
-	e.GET("/audit", s.auditPage)
-
-	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/users", Op: "listUsers", Tag: "admin", Auth: true,
-		Summary: "List accounts (administrators)", Query: []queryParam{{Name: "q", Type: "string"}, {Name: "page", Type: "integer"}, {Name: "per_page", Type: "integer"}},
-		Resp: list[userOut]{}, H: s.apiUsers})
-	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/users/:id", Op: "getUser", Tag: "admin", Auth: true,
-		Summary: "Get an account (yourself, or any for administrators)", Resp: userOut{}, H: s.apiUser})
-	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/memberships", Op: "listMemberships", Tag: "admin", Auth: true,
-		Summary: "List memberships in a community, or of a user",
-		Query:   []queryParam{{Name: "community_id", Type: "integer"}, {Name: "user_id", Type: "integer"}, {Name: "role", Type: "string"}, {Name: "page", Type: "integer"}, {Name: "per_page", Type: "integer"}},
-		Resp:    list[*app.Membership]{}, H: s.apiMemberships})
-	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/memberships", Op: "grantMembership", Tag: "admin", Auth: true,
-		Summary: "Grant a role in a scope (within what the caller may grant)", Body: app.MembershipInput{}, Resp: app.Membership{},
-		Status: http.StatusCreated, H: s.apiMembershipCreate})
-	s.api(apiRoute{Method: http.MethodDelete, Path: "/api/v1/memberships/:id", Op: "revokeMembership", Tag: "admin", Auth: true,
-		Summary: "Revoke a membership", Status: http.StatusNoContent, H: s.apiMembershipDelete})
-	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/audit-events", Op: "listAuditEvents", Tag: "admin", Auth: true,
-		Summary: "The audit trail of a community or record",
-		Query: []queryParam{{Name: "community_id", Type: "integer"}, {Name: "subject_type", Type: "string"}, {Name: "subject_id", Type: "integer"},
-			{Name: "page", Type: "integer"}, {Name: "per_page", Type: "integer"}},
-		Resp: list[*app.AuditEvent]{}, H: s.apiAudit})
-}
-
-func (s *Server) usersPage(c echo.Context) error {
+// userFilter reads the accounts list's query: a name, email or mobile fragment and the page.
+func userFilter(c echo.Context) (app.UserFilter, error) {
 	p := params{c: c}
 	f := app.UserFilter{Q: p.str("q", 100), Page: p.page()}
-	if p.err != nil {
-		return p.err
-	}
-	us, total, err := s.app.Users(c.Request().Context(), f)
-	if err != nil {
-		return err
-	}
-	v := s.newView(c, s.i18n.T(lang(c), "users.title"), "")
-	v.Data = map[string]any{"Users": us, "Q": f.Q}
-	v.Pager = newPager(c, f.Page, total)
-	return s.renderPage(c, http.StatusOK, "users_list", v)
+	return f, p.err
+}
+
+// usersPage lists accounts (administrators).
+func (s *Server) usersPage() echo.HandlerFunc {
+	return servePage(s, listPage[app.UserFilter, *app.User]{page: "users_list", title: "users.title", rows: "Users", read: userFilter, run: s.app.Users,
+		more: func(_ echo.Context, f app.UserFilter, data map[string]any) error { data["Q"] = f.Q; return nil }})
 }
 
 func (s *Server) userPage(c echo.Context) error {
@@ -104,8 +71,7 @@ func (s *Server) membershipCreate(c echo.Context) error {
 			for _, m := range b.Fields {
 				msg += " " + m
 			}
-			s.sessions.Put(c.Request().Context(), "flash", msg)
-			return c.Redirect(http.StatusSeeOther, back)
+			return s.backWith(c, back, msg)
 		}
 		return err
 	}
@@ -118,14 +84,14 @@ func (s *Server) membershipDelete(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	m, err := s.app.Store().FindMembership(ctx, id)
+	user, err := s.app.UserOfMembership(ctx, id)
 	if err != nil {
 		return err
 	}
 	if err := s.app.RevokeMembership(ctx, id); err != nil {
 		return err
 	}
-	return s.done(c, "/admin/users/"+strconv.FormatInt(m.UserID, 10), "memberships.revoked")
+	return s.done(c, "/admin/users/"+strconv.FormatInt(user, 10), "memberships.revoked")
 }
 
 func auditFilter(c echo.Context) (app.AuditFilter, error) {
@@ -137,36 +103,10 @@ func auditFilter(c echo.Context) (app.AuditFilter, error) {
 	return f, p.err
 }
 
-func (s *Server) auditPage(c echo.Context) error {
-	f, err := auditFilter(c)
-	if err != nil {
-		return err
-	}
-	evs, total, err := s.app.AuditEvents(c.Request().Context(), f)
-	if err != nil {
-		return err
-	}
-	v := s.newView(c, s.i18n.T(lang(c), "audit.title"), "")
-	v.Data = map[string]any{"Events": evs, "Filter": f}
-	v.Pager = newPager(c, f.Page, total)
-	return s.renderPage(c, http.StatusOK, "audit_list", v)
-}
-
-func (s *Server) apiUsers(c echo.Context) error {
-	p := params{c: c}
-	f := app.UserFilter{Q: p.str("q", 100), Page: p.page()}
-	if p.err != nil {
-		return p.err
-	}
-	us, total, err := s.app.Users(c.Request().Context(), f)
-	if err != nil {
-		return err
-	}
-	out := make([]userOut, len(us))
-	for i, u := range us {
-		out[i] = toUserOut(u)
-	}
-	return c.JSON(http.StatusOK, listOf(out, total, f.Page))
+// auditPage lists the audit trail of a community or record.
+func (s *Server) auditPage() echo.HandlerFunc {
+	return servePage(s, listPage[app.AuditFilter, *app.AuditEvent]{page: "audit_list", title: "audit.title", rows: "Events",
+		read: auditFilter, run: s.app.AuditEvents})
 }
 
 func (s *Server) apiUser(c echo.Context) error {
@@ -181,7 +121,8 @@ func (s *Server) apiUser(c echo.Context) error {
 	return c.JSON(http.StatusOK, toUserOut(u))
 }
 
-func (s *Server) apiMemberships(c echo.Context) error {
+// membershipFilter reads the memberships list's query: a community, a user, a role, the page.
+func membershipFilter(c echo.Context) (app.MembershipFilter, error) {
 	p := params{c: c}
 	f := app.MembershipFilter{CommunityID: p.int64p("community_id"), UserID: p.int64p("user_id"), Page: p.page()}
 	roles := make([]string, len(app.Roles))
@@ -192,14 +133,7 @@ func (s *Server) apiMemberships(c echo.Context) error {
 		role := app.Role(*r)
 		f.Role = &role
 	}
-	if p.err != nil {
-		return p.err
-	}
-	ms, total, err := s.app.Memberships(c.Request().Context(), f)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, listOf(ms, total, f.Page))
+	return f, p.err
 }
 
 func (s *Server) apiMembershipCreate(c echo.Context) error {
@@ -215,16 +149,4 @@ func (s *Server) apiMembershipDelete(c echo.Context) error {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
-}
-
-func (s *Server) apiAudit(c echo.Context) error {
-	f, err := auditFilter(c)
-	if err != nil {
-		return err
-	}
-	evs, total, err := s.app.AuditEvents(c.Request().Context(), f)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, listOf(evs, total, f.Page))
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -10,26 +9,6 @@ import (
 
 	"github.com/wushe/wushe/app"
 )
-
-func (s *Server) authRoutes() {
-	s.usePages("login", "register", "me")
-	s.e.GET("/login", s.loginPage)
-	s.e.POST("/login", s.login)
-	s.e.POST("/logout", s.logout)
-	s.e.GET("/register", s.registerPage)
-	s.e.POST("/register", s.register)
-	s.e.GET("/me", s.mePage)
-	s.e.GET("/", s.homePage)
-
-	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/auth/tokens", Op: "createToken", Tag: "auth",
-		Summary: "Exchange an email or mobile number and password for a bearer token",
-		Body:    tokenRequest{}, Resp: tokenResponse{}, Status: http.StatusCreated, H: s.apiCreateToken})
-	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/users", Op: "register", Tag: "auth",
-		Summary: "Register an account (resident of a community)", Body: app.RegisterInput{}, Resp: userOut{},
-		Status: http.StatusCreated, H: s.apiRegister})
-	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/me", Op: "me", Tag: "auth", Auth: true,
-		Summary: "The signed-in user and their memberships", Resp: meOut{}, H: s.apiMe})
-}
 
 // safeNext keeps post-login redirects on this site.
 func safeNext(next string) string {
@@ -84,6 +63,7 @@ func (s *Server) login(c echo.Context) error {
 		return err
 	}
 	s.sessions.Put(ctx, "user_id", u.ID)
+	s.sessions.Put(ctx, sessionStamp, passwordStamp(u))
 	s.sessions.Put(ctx, "flash", s.i18n.T(v.Lang, "login.welcome", "name", u.Name))
 	return c.Redirect(http.StatusSeeOther, next)
 }
@@ -141,42 +121,24 @@ func (s *Server) register(c echo.Context) error {
 		u, err = s.app.Register(c.Request().Context(), in)
 	}
 	if err != nil {
-		in.Password = ""
-		d, derr := s.registerData(c, in)
-		if derr != nil {
-			return derr
-		}
-		v.Data = d
-		return s.formError(c, err, "register", v)
+		return s.formFailed(c, err, v, func(st int, v *View) error {
+			in.Password = ""
+			d, err := s.registerData(c, in)
+			if err != nil {
+				return err
+			}
+			v.Data = d
+			return s.renderPage(c, st, "register", v)
+		})
 	}
 	ctx := c.Request().Context()
 	if err := s.sessions.RenewToken(ctx); err != nil {
 		return err
 	}
 	s.sessions.Put(ctx, "user_id", u.ID)
+	s.sessions.Put(ctx, sessionStamp, passwordStamp(u))
 	s.sessions.Put(ctx, "flash", s.i18n.T(v.Lang, "register.done", "name", u.Name))
 	return c.Redirect(http.StatusSeeOther, "/me")
-}
-
-// formError re-renders a form with its field errors (422) when err is a validation error.
-func (s *Server) formError(c echo.Context, err error, page string, v *View) error {
-	var ae *app.Error
-	if !errors.As(err, &ae) || ae.Code != app.EINVALID {
-		return err
-	}
-	for f, m := range ae.Fields {
-		v.Errors[f] = s.i18n.Msg(v.Lang, m)
-	}
-	if len(v.Errors) == 0 {
-		v.Errors["_"] = s.i18n.Msg(v.Lang, ae.Message)
-	}
-	return s.renderPage(c, http.StatusUnprocessableEntity, page, v)
-}
-
-// done redirects after a successful form with a flash message.
-func (s *Server) done(c echo.Context, to, msgID string, kv ...any) error {
-	s.sessions.Put(c.Request().Context(), "flash", s.i18n.T(lang(c), msgID, kv...))
-	return c.Redirect(http.StatusSeeOther, to)
 }
 
 type meData struct {

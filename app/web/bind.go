@@ -30,7 +30,9 @@ func bindJSON(c echo.Context, v any) error {
 	if err := dec.Decode(v); err != nil {
 		return jsonError(err)
 	}
-	if dec.More() {
+	// Nothing but white space may follow the object. (dec.More() let a stray "}" or "]"
+	// through: FuzzBindJSON bound `{}}`.)
+	if _, err := dec.Token(); err != io.EOF {
 		return newBadRequest("_body", "error.bad_json")
 	}
 	return nil
@@ -355,4 +357,18 @@ func apiActShow[In, Out any](c echo.Context, status int, run func(context.Contex
 		return err
 	}
 	return show(c, status, id)
+}
+
+// items wraps a list answer in an object, so the API can add fields later.
+type items[T any] struct {
+	Items []T `json:"items"`
+}
+
+// MarshalJSON writes an empty list rather than null.
+func (l items[T]) MarshalJSON() ([]byte, error) {
+	if l.Items == nil {
+		l.Items = []T{}
+	}
+	type plain items[T]
+	return json.Marshal(plain(l))
 }

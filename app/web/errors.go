@@ -37,6 +37,10 @@ func newBadRequest(field, msgID string, kv ...any) error {
 func (b *badRequest) Unwrap() error { return b.err }
 
 func statusOf(err error) int {
+	var ce *csrfError
+	if errors.As(err, &ce) {
+		return http.StatusForbidden
+	}
 	var br *badRequest
 	if errors.As(err, &br) {
 		return http.StatusBadRequest
@@ -69,7 +73,10 @@ type apiErrorBody struct {
 func (s *Server) describe(err error, l string, status int) apiErrorBody {
 	var ae *app.Error
 	var he *echo.HTTPError
+	var ce *csrfError
 	switch {
+	case errors.As(err, &ce):
+		return apiErrorBody{Code: "csrf", Message: s.i18n.T(l, "error.csrf")}
 	case errors.As(err, &ae):
 		b := apiErrorBody{Code: string(ae.Code), Message: s.i18n.Msg(l, ae.Message)}
 		if ae.Code == app.EINTERNAL {
@@ -95,21 +102,28 @@ func (s *Server) describe(err error, l string, status int) apiErrorBody {
 		if code == "" {
 			code = "http_" + http.StatusText(he.Code)
 		}
-		msg := s.i18n.T(l, "http."+code)
-		if he.Message == "invalid csrf token" || he.Message == "missing csrf token" {
-			code, msg = "csrf", s.i18n.T(l, "error.csrf")
-		}
-		return apiErrorBody{Code: code, Message: msg}
+		return apiErrorBody{Code: code, Message: s.i18n.T(l, "http."+code)}
 	}
 	return apiErrorBody{Code: string(app.EINTERNAL), Message: s.i18n.T(l, "error.internal")}
 }
 
 // handleError is the one error handler: it logs server errors, then answers in JSON for the
-// API and with an HTML page for people (sending anonymous visitors to the login page).
+// API, in plain text for static files and with an HTML page for people (sending anonymous
+// visitors to the login page). It reads no middleware state that may be missing (the session,
+// the language, the CSRF token): an error can come from before or outside those middlewares
+// (a missing static file, a body over the limit), and a panic here would drop the connection.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
+	defer func() {
+		if r := recover(); r != nil {
+			s.log.Error("error handler panicked", "panic", r, "err", err, "path", c.Request().URL.Path)
+			if !c.Response().Committed {
+				_ = c.String(http.StatusInternalServerError, http.StatusText(http.StatusInternalServerError))
+			}
+		}
+	}()
 	status := statusOf(err)
 	if status >= 500 {
 		s.log.Error("request failed", "err", err, "method", c.Request().Method, "path", c.Request().URL.Path,
@@ -118,7 +132,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if status == 499 {
 		return
 	}
-	l := lang(c)
+	l, ok := c.Get(ctxLang).(string)
+	if !ok {
+		l = s.i18n.pick(c.Request())
+	}
 	body := s.describe(err, l, status)
 	if status == http.StatusTooManyRequests {
 		wait := 60
@@ -132,11 +149,15 @@ func (s *Server) handleError(err error, c echo.Context) {
 		_ = c.JSON(status, apiError{Error: body})
 		return
 	}
+	if machinePath(c.Request().URL.Path) { // static files, metrics: no page around the answer
+		_ = c.String(status, body.Message)
+		return
+	}
 	if status == http.StatusUnauthorized && c.Request().Method == http.MethodGet {
 		_ = c.Redirect(http.StatusSeeOther, "/login?next="+c.Request().URL.RequestURI())
 		return
 	}
-	v := s.newView(c, body.Message, "")
+	v := s.errorView(c, l, body.Message)
 	v.Data = map[string]any{"Status": status, "Message": body.Message, "Code": body.Code}
 	if rerr := s.renderPage(c, status, "error", v); rerr != nil {
 		s.log.Error("render error page", "err", rerr)

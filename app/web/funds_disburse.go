@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"strconv"
@@ -10,57 +11,29 @@ import (
 	"github.com/wushe/wushe/app"
 )
 
-func (s *Server) disbursementRoutes() {
-	s.usePages("disbursement_show", "disbursement_queue")
-	e := s.e
-	e.GET("/disbursements", s.disbursementQueuePage)
-	e.GET("/disbursements/:id", s.disbursementPage)
-	e.POST("/funds/:id/disbursements", s.disbursementCreate)
-	e.POST("/disbursements/:id/vote", s.disbursementVote)
-	e.POST("/disbursements/:id/evidence", s.disbursementEvidence)
-	e.POST("/disbursements/:id/pay", s.disbursementPay)
-	e.GET("/evidence/:id", s.evidenceFile)
-
-	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/disbursement-queue", Op: "disbursementQueue", Tag: "funds", Auth: true,
-		Summary: "Disbursements waiting for the caller's decision or payment", Resp: []*app.DisbursementView{}, H: s.apiDisbursementQueue})
-	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/funds/:id/disbursements", Op: "listDisbursements", Tag: "funds",
-		Summary: "A fund's disbursements with their approvals (spending is public)", Resp: []*app.DisbursementView{}, H: s.apiDisbursements})
-	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/funds/:id/disbursements", Op: "requestDisbursement", Tag: "funds", Auth: true,
-		Summary: "Ask to pay a payee organization from a succeeded campaign (amount in fen)", Body: app.DisbursementInput{},
-		Resp: app.DisbursementView{}, Status: http.StatusCreated, H: s.apiDisbursementCreate})
-	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/disbursements/:id", Op: "getDisbursement", Tag: "funds",
-		Summary: "A disbursement, its votes and verdict", Resp: app.DisbursementView{}, H: s.apiDisbursement})
-	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/disbursements/:id/votes", Op: "voteDisbursement", Tag: "funds", Auth: true,
-		Summary: "Approve or reject (handlers up to the threshold, the committee above; never one's own)", Body: app.VoteInput{},
-		Resp: app.DisbursementView{}, H: s.apiDisbursementVote})
-	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/disbursements/:id/evidence", Op: "addEvidence", Tag: "funds", Auth: true,
-		Summary: "Attach a receipt or photo (JPEG, PNG, GIF, WebP or PDF, base64, at most 5 MB)", Body: evidenceIn{}, Resp: app.DisbursementEvidence{},
-		Status: http.StatusCreated, H: s.apiDisbursementEvidence})
-	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/disbursements/:id/payment", Op: "payDisbursement", Tag: "funds", Auth: true,
-		Summary: "Mark an approved disbursement with evidence paid; posts it to the ledger", Resp: app.DisbursementView{}, H: s.apiDisbursementPay})
-}
-
 func (s *Server) disbursementPage(c echo.Context) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
-	return s.renderDisbursement(c, id, http.StatusOK, nil)
+	return s.renderDisbursement(c, id, http.StatusOK, s.newView(c, "", "funds"))
 }
 
-// renderDisbursement renders the disbursement page; err (a validation error) is shown with
-// the form it came from.
-func (s *Server) renderDisbursement(c echo.Context, id int64, status int, err error) error {
-	d, derr := s.app.Disbursement(c.Request().Context(), id)
-	if derr != nil {
-		return derr
-	}
-	v := s.newView(c, d.Purpose, "funds")
+// renderDisbursement renders the disbursement page in v.
+func (s *Server) renderDisbursement(c echo.Context, id int64, status int, v *View) error {
+	d, err := s.app.Disbursement(c.Request().Context(), id)
 	if err != nil {
-		s.applyErrors(v, err)
+		return err
 	}
-	v.Data = d
+	v.Title, v.Data = d.Purpose, d
 	return s.renderPage(c, status, "disbursement_show", v)
+}
+
+// disbursementFormFailed shows the disbursement page again after one of its forms failed.
+func (s *Server) disbursementFormFailed(c echo.Context, id int64, err error) error {
+	return s.formFailed(c, err, s.newView(c, "", "funds"), func(st int, v *View) error {
+		return s.renderDisbursement(c, id, st, v)
+	})
 }
 
 func (s *Server) disbursementCreate(c echo.Context) error {
@@ -80,22 +53,11 @@ func (s *Server) disbursementCreate(c echo.Context) error {
 		d, err = s.app.RequestDisbursement(c.Request().Context(), id, in)
 	}
 	if err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			return s.renderFund(c, id, http.StatusUnprocessableEntity, err, formMap(c, "campaign_id", "payee_organization_id", "amount", "purpose"))
-		}
-		return err
+		return s.formFailed(c, err, s.newView(c, "", "funds"), func(st int, v *View) error {
+			return s.renderFund(c, id, st, v, formMap(c, "campaign_id", "payee_organization_id", "amount", "purpose"))
+		})
 	}
 	return s.done(c, "/disbursements/"+strconv.FormatInt(d.ID, 10), "funds.disbursement_requested")
-}
-
-// errorSummary is a validation error as one line, for forms that redirect back.
-func (s *Server) errorSummary(c echo.Context, err error) string {
-	b := s.describe(err, lang(c), http.StatusUnprocessableEntity)
-	out := ""
-	for f, m := range b.Fields {
-		out += s.i18n.T(lang(c), "field."+f) + ": " + m + " "
-	}
-	return out
 }
 
 func (s *Server) disbursementVote(c echo.Context) error {
@@ -105,10 +67,7 @@ func (s *Server) disbursementVote(c echo.Context) error {
 	}
 	in := app.VoteInput{Approve: c.FormValue("approve") == "true", Reason: c.FormValue("reason")}
 	if _, err := s.app.VoteDisbursement(c.Request().Context(), id, in); err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			return s.renderDisbursement(c, id, http.StatusUnprocessableEntity, err)
-		}
-		return err
+		return s.disbursementFormFailed(c, id, err)
 	}
 	return s.done(c, "/disbursements/"+strconv.FormatInt(id, 10), "funds.voted")
 }
@@ -150,10 +109,7 @@ func (s *Server) disbursementEvidence(c echo.Context) error {
 		_, err = s.app.AddEvidence(c.Request().Context(), id, in)
 	}
 	if err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			return s.renderDisbursement(c, id, http.StatusUnprocessableEntity, err)
-		}
-		return err
+		return s.disbursementFormFailed(c, id, err)
 	}
 	return s.done(c, "/disbursements/"+strconv.FormatInt(id, 10), "funds.evidence_added")
 }
@@ -164,10 +120,7 @@ func (s *Server) disbursementPay(c echo.Context) error {
 		return err
 	}
 	if _, err := s.app.PayDisbursement(c.Request().Context(), id); err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			return s.renderDisbursement(c, id, http.StatusUnprocessableEntity, err)
-		}
-		return err
+		return s.disbursementFormFailed(c, id, err)
 	}
 	return s.done(c, "/disbursements/"+strconv.FormatInt(id, 10), "funds.paid_done")
 }
@@ -184,18 +137,6 @@ func (s *Server) evidenceFile(c echo.Context) error {
 	c.Response().Header().Set("X-Content-Type-Options", "nosniff")
 	c.Response().Header().Set(echo.HeaderContentDisposition, `inline; filename="evidence-`+strconv.FormatInt(e.ID, 10)+`"`)
 	return c.Blob(http.StatusOK, e.ContentType, e.Data)
-}
-
-func (s *Server) apiDisbursements(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	ds, err := s.app.Disbursements(c.Request().Context(), id, nil)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, listOf(ds, len(ds), app.Page{Page: 1, PerPage: max(len(ds), 1)}))
 }
 
 func (s *Server) apiDisbursement(c echo.Context) error {
@@ -257,10 +198,7 @@ func (s *Server) disbursementQueuePage(c echo.Context) error {
 	return s.renderPage(c, http.StatusOK, "disbursement_queue", v)
 }
 
-func (s *Server) apiDisbursementQueue(c echo.Context) error {
-	q, err := s.app.DisbursementQueue(c.Request().Context())
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, listOf(q, len(q), app.Page{Page: 1, PerPage: max(len(q), 1)}))
+// fundDisbursements lists all of a fund's disbursements, whatever their status.
+func (s *Server) fundDisbursements(ctx context.Context, fundID int64) ([]*app.DisbursementView, error) {
+	return s.app.Disbursements(ctx, fundID, nil)
 }

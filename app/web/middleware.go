@@ -65,7 +65,8 @@ func (s *Server) middleware(reg *prometheus.Registry) {
 	e.Use(s.language)
 	e.Use(s.withSessions)
 	e.Use(s.authenticate)
-	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
+	e.Use(s.requireSignIn)
+	e.Use(csrfRefusals(middleware.CSRFWithConfig(middleware.CSRFConfig{
 		Skipper:        func(c echo.Context) bool { return machinePath(c.Request().URL.Path) },
 		TokenLookup:    "form:_csrf,header:X-CSRF-Token",
 		CookieName:     "wushe_csrf",
@@ -74,8 +75,35 @@ func (s *Server) middleware(reg *prometheus.Registry) {
 		CookieSecure:   s.cfg.SecureCookies,
 		CookieSameSite: http.SameSiteLaxMode,
 		CookieMaxAge:   86400,
-	}))
+	})))
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+}
+
+// csrfError is a request the CSRF middleware refused: a token missing or wrong, or a
+// cross-site form. It is told apart by where it came from, not by Echo's message text.
+type csrfError struct{ err error }
+
+func (e *csrfError) Error() string { return "csrf: " + e.err.Error() }
+func (e *csrfError) Unwrap() error { return e.err }
+
+const ctxCSRFPassed = "csrf_passed"
+
+// csrfRefusals marks every error the CSRF middleware itself returns as a csrfError; errors
+// from the handlers after it pass through unchanged.
+func csrfRefusals(mw echo.MiddlewareFunc) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		h := mw(func(c echo.Context) error {
+			c.Set(ctxCSRFPassed, true)
+			return next(c)
+		})
+		return func(c echo.Context) error {
+			err := h(c)
+			if err != nil && c.Get(ctxCSRFPassed) == nil {
+				return &csrfError{err: err}
+			}
+			return err
+		}
+	}
 }
 
 // language picks the request's language and remembers an explicit choice in a cookie.
@@ -129,7 +157,8 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 					_ = s.sessions.Destroy(ctx)
 				case err != nil:
 					return err
-				case loaded.User.Disabled:
+				case loaded.User.Disabled, s.sessions.GetString(ctx, sessionStamp) != passwordStamp(loaded.User):
+					// Disabled, or the password changed since this session signed in.
 					_ = s.sessions.Destroy(ctx)
 				default:
 					p = loaded

@@ -11,48 +11,6 @@ import (
 	"github.com/wushe/wushe/app"
 )
 
-func (s *Server) needRoutes() {
-	s.usePages("needs_list", "need_show", "need_form", "queue")
-	e := s.e
-	e.GET("/needs", s.needsPage)
-	e.GET("/needs/new", s.needNewPage)
-	e.POST("/needs", s.needCreate)
-	e.GET("/needs/:id", s.needPage)
-	e.GET("/needs/:id/edit", s.needEditPage)
-	e.POST("/needs/:id", s.needUpdate)
-	e.POST("/needs/:id/transition", s.needTransition)
-	e.POST("/needs/:id/assign", s.needAssign)
-	e.GET("/queue", s.queuePage)
-
-	q := []queryParam{
-		{Name: "community_id", Type: "integer"}, {Name: "grid_id", Type: "integer"},
-		{Name: "category", Type: "string"}, {Name: "tier", Type: "string", Enum: app.NeedTiers},
-		{Name: "status", Type: "string", Enum: app.NeedStatuses},
-		{Name: "escalation_level", Type: "string", Enum: []string{app.LevelGrid, app.LevelCommunity, app.LevelStreet}},
-		{Name: "q", Type: "string", Desc: "title contains"},
-		{Name: "page", Type: "integer"}, {Name: "per_page", Type: "integer", Desc: "1–100"},
-	}
-	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/needs", Op: "listNeeds", Tag: "needs",
-		Summary: "List needs, overdue first; private details only for those allowed to see them",
-		Query:   q, Resp: list[needOut]{}, H: s.apiNeeds})
-	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/needs", Op: "createNeed", Tag: "needs", Auth: true,
-		Summary: "File a need in a grid (residents; grid workers on a resident's behalf with consent)",
-		Body:    app.NeedInput{}, Resp: needOut{}, Status: http.StatusCreated, H: s.apiNeedCreate})
-	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/needs/:id", Op: "getNeed", Tag: "needs",
-		Summary: "Get a need", Resp: needOut{}, H: s.apiNeed})
-	s.api(apiRoute{Method: http.MethodPatch, Path: "/api/v1/needs/:id", Op: "updateNeed", Tag: "needs", Auth: true,
-		Summary: "Edit a need (its resident while open; workers may re-triage the tier)",
-		Body:    app.NeedUpdate{}, Resp: needOut{}, H: s.apiNeedUpdate})
-	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/needs/:id/transitions", Op: "transitionNeed", Tag: "needs", Auth: true,
-		Summary: "Move a need: start, resolve, close, reopen or withdraw",
-		Body:    transitionIn{}, Resp: needOut{}, H: s.apiNeedTransition})
-	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/needs/:id/assignee", Op: "assignNeed", Tag: "needs", Auth: true,
-		Summary: "Assign a need to a user", Body: assignIn{}, Resp: needOut{}, H: s.apiNeedAssign})
-	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/queue", Op: "needQueue", Tag: "needs", Auth: true,
-		Summary: "The needs the caller answers for (grid, escalated community or street), overdue first",
-		Query:   q, Resp: list[needOut]{}, H: s.apiQueue})
-}
-
 // needOut is a need in the API, with whether it is overdue and what the caller may do next.
 type needOut struct {
 	*app.Need
@@ -67,14 +25,6 @@ func toNeedOut(v *app.NeedView) needOut {
 		acts = []string{}
 	}
 	return needOut{Need: v.Need, Overdue: v.Overdue, PrivateVisible: v.Private, Actions: acts}
-}
-
-func toNeedOuts(vs []*app.NeedView) []needOut {
-	out := make([]needOut, len(vs))
-	for i, v := range vs {
-		out[i] = toNeedOut(v)
-	}
-	return out
 }
 
 func needFilter(c echo.Context) (app.NeedFilter, error) {
@@ -107,52 +57,23 @@ func (p *params) oneOfOrAny(name string, maxLen int) *string {
 	return &v
 }
 
-type needsPageData struct {
-	Needs          []*app.NeedView
-	Filter         app.NeedFilter
-	CommunityNames map[int64]string
-	Queue          bool
+// needsPage lists needs, unresolved ones unless a status is asked for, overdue first.
+func (s *Server) needsPage() echo.HandlerFunc {
+	return servePage(s, listPage[app.NeedFilter, *app.NeedView]{page: "needs_list", title: "needs.title", section: "needs", rows: "Needs",
+		read: func(c echo.Context) (app.NeedFilter, error) {
+			f, err := needFilter(c)
+			if c.QueryParam("status") == "" {
+				f.Statuses = []string{app.NeedOpen, app.NeedInProgress}
+			}
+			return f, err
+		},
+		run: s.app.Needs, names: true})
 }
 
-func (s *Server) needsPage(c echo.Context) error {
-	f, err := needFilter(c)
-	if err != nil {
-		return err
-	}
-	if c.QueryParam("status") == "" {
-		f.Statuses = []string{app.NeedOpen, app.NeedInProgress}
-	}
-	ns, total, err := s.app.Needs(c.Request().Context(), f)
-	if err != nil {
-		return err
-	}
-	names, err := s.communityNames(c)
-	if err != nil {
-		return err
-	}
-	v := s.newView(c, s.i18n.T(lang(c), "needs.title"), "needs")
-	v.Data = needsPageData{Needs: ns, Filter: f, CommunityNames: names}
-	v.Pager = newPager(c, f.Page, total)
-	return s.renderPage(c, http.StatusOK, "needs_list", v)
-}
-
-func (s *Server) queuePage(c echo.Context) error {
-	f, err := needFilter(c)
-	if err != nil {
-		return err
-	}
-	ns, total, err := s.app.NeedQueue(c.Request().Context(), f)
-	if err != nil {
-		return err
-	}
-	names, err := s.communityNames(c)
-	if err != nil {
-		return err
-	}
-	v := s.newView(c, s.i18n.T(lang(c), "queue.title"), "queue")
-	v.Data = needsPageData{Needs: ns, Filter: f, CommunityNames: names, Queue: true}
-	v.Pager = newPager(c, f.Page, total)
-	return s.renderPage(c, http.StatusOK, "queue", v)
+// queuePage lists the needs the worker answers for, overdue first.
+func (s *Server) queuePage() echo.HandlerFunc {
+	return servePage(s, listPage[app.NeedFilter, *app.NeedView]{page: "queue", title: "queue.title", section: "queue", rows: "Needs",
+		read: needFilter, run: s.app.NeedQueue, names: true})
 }
 
 type needFormData struct {
@@ -245,23 +166,12 @@ func (s *Server) needCreate(c echo.Context) error {
 		n, err = s.app.CreateNeed(c.Request().Context(), in)
 	}
 	if err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			v := s.newView(c, s.i18n.T(lang(c), "needs.new"), "needs")
-			s.applyErrors(v, err)
+		return s.formFailed(c, err, s.newView(c, s.i18n.T(lang(c), "needs.new"), "needs"), func(st int, v *View) error {
 			d := &needFormData{Form: in, WindowStart: c.FormValue("window_start"), WindowEnd: c.FormValue("window_end")}
-			return s.renderNeedForm(c, http.StatusUnprocessableEntity, d, v)
-		}
-		return err
+			return s.renderNeedForm(c, st, d, v)
+		})
 	}
 	return s.done(c, "/needs/"+strconv.FormatInt(n.ID, 10), "needs.filed", "due", s.formatTime(n.DueAt))
-}
-
-type needPageData struct {
-	Need      *app.NeedView
-	Community *app.Community
-	Grid      *app.Grid
-	Events    []*app.AuditEvent
-	Assignee  *app.User
 }
 
 func (s *Server) needPage(c echo.Context) error {
@@ -269,32 +179,11 @@ func (s *Server) needPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	n, err := s.app.Need(ctx, id)
+	d, err := s.app.NeedDetail(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
-	d := &needPageData{Need: n}
-	if d.Community, err = s.app.Community(ctx, n.CommunityID); err != nil {
-		return err
-	}
-	if d.Grid, err = s.app.Grid(ctx, n.GridID); err != nil {
-		return err
-	}
-	if n.Private {
-		typ := "need"
-		evs, _, err := s.app.Store().FindAuditEvents(ctx, app.AuditFilter{SubjectType: &typ, SubjectID: &n.ID, Page: app.Page{Page: 1, PerPage: 50}})
-		if err != nil {
-			return err
-		}
-		d.Events = evs
-		if n.AssigneeID != nil {
-			if u, err := s.app.Store().FindUser(ctx, *n.AssigneeID); err == nil {
-				d.Assignee = u
-			}
-		}
-	}
-	v := s.newView(c, n.Title, "needs")
+	v := s.newView(c, d.Need.Title, "needs")
 	v.Data = d
 	return s.renderPage(c, http.StatusOK, "need_show", v)
 }
@@ -342,13 +231,10 @@ func (s *Server) needUpdate(c echo.Context) error {
 		_, err = s.app.UpdateNeed(c.Request().Context(), id, up)
 	}
 	if err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			v := s.newView(c, in.Title, "needs")
-			s.applyErrors(v, err)
+		return s.formFailed(c, err, s.newView(c, in.Title, "needs"), func(st int, v *View) error {
 			d := &needFormData{ID: id, Form: in, WindowStart: c.FormValue("window_start"), WindowEnd: c.FormValue("window_end"), CanTier: true}
-			return s.renderNeedForm(c, http.StatusUnprocessableEntity, d, v)
-		}
-		return err
+			return s.renderNeedForm(c, st, d, v)
+		})
 	}
 	return s.done(c, "/needs/"+strconv.FormatInt(id, 10), "flash.saved", "name", in.Title)
 }
@@ -361,8 +247,7 @@ func (s *Server) needTransition(c echo.Context) error {
 	tr := app.NeedTransition(c.FormValue("action"))
 	if _, err := s.app.TransitionNeed(c.Request().Context(), id, tr, c.FormValue("note")); err != nil {
 		if app.IsCode(err, app.EINVALID) || app.IsCode(err, app.ECONFLICT) {
-			s.sessions.Put(c.Request().Context(), "flash", s.describe(err, lang(c), http.StatusConflict).Message)
-			return c.Redirect(http.StatusSeeOther, "/needs/"+strconv.FormatInt(id, 10))
+			return s.backWith(c, "/needs/"+strconv.FormatInt(id, 10), s.describe(err, lang(c), http.StatusConflict).Message)
 		}
 		return err
 	}
@@ -376,41 +261,15 @@ func (s *Server) needAssign(c echo.Context) error {
 	}
 	uid, perr := strconv.ParseInt(c.FormValue("assignee_id"), 10, 64)
 	if perr != nil {
-		s.sessions.Put(c.Request().Context(), "flash", s.i18n.T(lang(c), "error.unknown_ref"))
-		return c.Redirect(http.StatusSeeOther, "/needs/"+strconv.FormatInt(id, 10))
+		return s.backWith(c, "/needs/"+strconv.FormatInt(id, 10), s.i18n.T(lang(c), "error.unknown_ref"))
 	}
 	if _, err := s.app.AssignNeed(c.Request().Context(), id, uid); err != nil {
 		if app.IsCode(err, app.EINVALID) || app.IsCode(err, app.ECONFLICT) {
-			s.sessions.Put(c.Request().Context(), "flash", s.describe(err, lang(c), http.StatusConflict).Message)
-			return c.Redirect(http.StatusSeeOther, "/needs/"+strconv.FormatInt(id, 10))
+			return s.backWith(c, "/needs/"+strconv.FormatInt(id, 10), s.describe(err, lang(c), http.StatusConflict).Message)
 		}
 		return err
 	}
 	return s.done(c, "/needs/"+strconv.FormatInt(id, 10), "needs.assigned")
-}
-
-func (s *Server) apiNeeds(c echo.Context) error {
-	f, err := needFilter(c)
-	if err != nil {
-		return err
-	}
-	ns, total, err := s.app.Needs(c.Request().Context(), f)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, listOf(toNeedOuts(ns), total, f.Page))
-}
-
-func (s *Server) apiQueue(c echo.Context) error {
-	f, err := needFilter(c)
-	if err != nil {
-		return err
-	}
-	ns, total, err := s.app.NeedQueue(c.Request().Context(), f)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, listOf(toNeedOuts(ns), total, f.Page))
 }
 
 func (s *Server) apiNeed(c echo.Context) error {

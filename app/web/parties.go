@@ -9,58 +9,6 @@ import (
 	"github.com/wushe/wushe/app"
 )
 
-func (s *Server) partyRoutes() {
-	s.usePages("organizations_list", "organization_show", "organization_form",
-		"social_workers_list", "social_worker_show", "social_worker_form")
-	e := s.e
-	e.GET("/organizations", s.organizationsPage)
-	e.GET("/organizations/new", s.organizationNewPage)
-	e.POST("/organizations", s.organizationCreate)
-	e.GET("/organizations/:id", s.organizationPage)
-	e.GET("/organizations/:id/edit", s.organizationEditPage)
-	e.POST("/organizations/:id", s.organizationUpdate)
-	e.POST("/organizations/:id/verify", s.organizationVerify)
-	e.GET("/social-workers", s.socialWorkersPage)
-	e.GET("/social-workers/new", s.socialWorkerNewPage)
-	e.POST("/social-workers", s.socialWorkerCreate)
-	e.GET("/social-workers/:id", s.socialWorkerPage)
-	e.GET("/social-workers/:id/edit", s.socialWorkerEditPage)
-	e.POST("/social-workers/:id", s.socialWorkerUpdate)
-
-	pageQ := []queryParam{{Name: "page", Type: "integer"}, {Name: "per_page", Type: "integer", Desc: "1–100"}}
-	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/organizations", Op: "listOrganizations", Tag: "parties",
-		Summary: "List organizations (social organizations, merchants, units, foundations)",
-		Query: append([]queryParam{{Name: "kind", Type: "string", Enum: app.OrganizationKinds}, {Name: "verified", Type: "boolean"},
-			{Name: "category", Type: "string"}, {Name: "community_id", Type: "integer", Desc: "home community or service area"},
-			{Name: "street_id", Type: "integer"}, {Name: "q", Type: "string"}}, pageQ...),
-		Resp: list[orgOut]{}, H: s.apiOrganizations})
-	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/organizations", Op: "createOrganization", Tag: "parties", Auth: true,
-		Summary: "Register an organization (unverified; the registrant becomes its member)",
-		Body:    app.OrganizationInput{}, Resp: orgOut{}, Status: http.StatusCreated, H: s.apiOrganizationCreate})
-	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/organizations/:id", Op: "getOrganization", Tag: "parties",
-		Summary: "Get an organization", Resp: orgOut{}, H: s.apiOrganization})
-	s.api(apiRoute{Method: http.MethodPut, Path: "/api/v1/organizations/:id", Op: "updateOrganization", Tag: "parties", Auth: true,
-		Summary: "Update an organization (its members, community workers)", Body: app.OrganizationInput{}, Resp: orgOut{}, H: s.apiOrganizationUpdate})
-	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/organizations/:id/verification", Op: "verifyOrganization", Tag: "parties", Auth: true,
-		Summary: "Verify or unverify an organization (community workers, civil-affairs officers)",
-		Body:    verifyIn{}, Resp: orgOut{}, H: s.apiOrganizationVerify})
-
-	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/social-workers", Op: "listSocialWorkers", Tag: "parties",
-		Summary: "List social workers (names masked for the public)",
-		Query: append([]queryParam{{Name: "organization_id", Type: "integer"}, {Name: "community_id", Type: "integer"},
-			{Name: "certification_level", Type: "string", Enum: app.CertificationLevels}, {Name: "q", Type: "string"}}, pageQ...),
-		Resp: list[socialWorkerOut]{}, H: s.apiSocialWorkers})
-	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/social-workers", Op: "createSocialWorker", Tag: "parties", Auth: true,
-		Summary: "Add a social worker to an organization or community", Body: app.SocialWorkerInput{}, Resp: socialWorkerOut{},
-		Status: http.StatusCreated, H: s.apiSocialWorkerCreate})
-	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/social-workers/:id", Op: "getSocialWorker", Tag: "parties",
-		Summary: "Get a social worker", Resp: socialWorkerOut{}, H: s.apiSocialWorker})
-	s.api(apiRoute{Method: http.MethodPut, Path: "/api/v1/social-workers/:id", Op: "updateSocialWorker", Tag: "parties", Auth: true,
-		Summary: "Update a social worker", Body: app.SocialWorkerInput{}, Resp: socialWorkerOut{}, H: s.apiSocialWorkerUpdate})
-}
-
-// --- organizations
-
 type orgOut struct {
 	*app.Organization
 	CanEdit   bool `json:"can_edit"`
@@ -81,23 +29,10 @@ func orgFilter(c echo.Context) (app.OrganizationFilter, error) {
 	return f, p.err
 }
 
-func (s *Server) organizationsPage(c echo.Context) error {
-	f, err := orgFilter(c)
-	if err != nil {
-		return err
-	}
-	os, total, err := s.app.Organizations(c.Request().Context(), f)
-	if err != nil {
-		return err
-	}
-	names, err := s.communityNames(c)
-	if err != nil {
-		return err
-	}
-	v := s.newView(c, s.i18n.T(lang(c), "organizations.title"), "organizations")
-	v.Data = map[string]any{"Organizations": os, "Filter": f, "CommunityNames": names}
-	v.Pager = newPager(c, f.Page, total)
-	return s.renderPage(c, http.StatusOK, "organizations_list", v)
+// organizationsPage lists organizations.
+func (s *Server) organizationsPage() echo.HandlerFunc {
+	return servePage(s, listPage[app.OrganizationFilter, *app.OrganizationView]{page: "organizations_list", title: "organizations.title",
+		section: "organizations", rows: "Organizations", read: orgFilter, run: s.app.Organizations, names: true})
 }
 
 func (s *Server) organizationPage(c echo.Context) error {
@@ -151,12 +86,9 @@ func (s *Server) organizationCreate(c echo.Context) error {
 		o, err = s.app.CreateOrganization(c.Request().Context(), in)
 	}
 	if err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			v := s.newView(c, s.i18n.T(lang(c), "organizations.new"), "organizations")
-			s.applyErrors(v, err)
-			return s.organizationForm(c, http.StatusUnprocessableEntity, 0, in, v)
-		}
-		return err
+		return s.formFailed(c, err, s.newView(c, s.i18n.T(lang(c), "organizations.new"), "organizations"), func(st int, v *View) error {
+			return s.organizationForm(c, st, 0, in, v)
+		})
 	}
 	return s.done(c, "/organizations/"+strconv.FormatInt(o.ID, 10), "flash.saved", "name", o.Name)
 }
@@ -197,12 +129,9 @@ func (s *Server) organizationUpdate(c echo.Context) error {
 		o, err = s.app.UpdateOrganization(c.Request().Context(), id, in)
 	}
 	if err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			v := s.newView(c, in.Name, "organizations")
-			s.applyErrors(v, err)
-			return s.organizationForm(c, http.StatusUnprocessableEntity, id, in, v)
-		}
-		return err
+		return s.formFailed(c, err, s.newView(c, in.Name, "organizations"), func(st int, v *View) error {
+			return s.organizationForm(c, st, id, in, v)
+		})
 	}
 	return s.done(c, "/organizations/"+strconv.FormatInt(o.ID, 10), "flash.saved", "name", o.Name)
 }
@@ -215,8 +144,7 @@ func (s *Server) organizationVerify(c echo.Context) error {
 	verified := c.FormValue("verified") == "true"
 	_, err = s.app.VerifyOrganization(c.Request().Context(), id, verified)
 	if app.IsCode(err, app.EINVALID) {
-		s.sessions.Put(c.Request().Context(), "flash", s.describe(err, lang(c), http.StatusUnprocessableEntity).Fields["registration_number"])
-		return c.Redirect(http.StatusSeeOther, "/organizations/"+strconv.FormatInt(id, 10))
+		return s.backWith(c, "/organizations/"+strconv.FormatInt(id, 10), s.describe(err, lang(c), http.StatusUnprocessableEntity).Fields["registration_number"])
 	} else if err != nil {
 		return err
 	}
@@ -225,22 +153,6 @@ func (s *Server) organizationVerify(c echo.Context) error {
 		msg = "organizations.verified_done"
 	}
 	return s.done(c, "/organizations/"+strconv.FormatInt(id, 10), msg)
-}
-
-func (s *Server) apiOrganizations(c echo.Context) error {
-	f, err := orgFilter(c)
-	if err != nil {
-		return err
-	}
-	os, total, err := s.app.Organizations(c.Request().Context(), f)
-	if err != nil {
-		return err
-	}
-	out := make([]orgOut, len(os))
-	for i, o := range os {
-		out[i] = toOrgOut(o)
-	}
-	return c.JSON(http.StatusOK, listOf(out, total, f.Page))
 }
 
 func (s *Server) apiOrganization(c echo.Context) error {
@@ -302,11 +214,13 @@ func (s *Server) apiOrganizationVerify(c echo.Context) error {
 	return s.orgResponse(c, http.StatusOK, id)
 }
 
-// --- social workers
-
 type socialWorkerOut struct {
 	*app.SocialWorker
 	CanEdit bool `json:"can_edit"`
+}
+
+func toSocialWorkerOut(w *app.SocialWorkerView) socialWorkerOut {
+	return socialWorkerOut{SocialWorker: w.SocialWorker, CanEdit: w.CanEdit}
 }
 
 func socialWorkerFilter(c echo.Context) (app.SocialWorkerFilter, error) {
@@ -316,23 +230,10 @@ func socialWorkerFilter(c echo.Context) (app.SocialWorkerFilter, error) {
 	return f, p.err
 }
 
-func (s *Server) socialWorkersPage(c echo.Context) error {
-	f, err := socialWorkerFilter(c)
-	if err != nil {
-		return err
-	}
-	ws, total, err := s.app.SocialWorkers(c.Request().Context(), f)
-	if err != nil {
-		return err
-	}
-	names, err := s.communityNames(c)
-	if err != nil {
-		return err
-	}
-	v := s.newView(c, s.i18n.T(lang(c), "social_workers.title"), "social-workers")
-	v.Data = map[string]any{"Workers": ws, "Filter": f, "CommunityNames": names}
-	v.Pager = newPager(c, f.Page, total)
-	return s.renderPage(c, http.StatusOK, "social_workers_list", v)
+// socialWorkersPage lists social workers.
+func (s *Server) socialWorkersPage() echo.HandlerFunc {
+	return servePage(s, listPage[app.SocialWorkerFilter, *app.SocialWorkerView]{page: "social_workers_list", title: "social_workers.title",
+		section: "social-workers", rows: "Workers", read: socialWorkerFilter, run: s.app.SocialWorkers, names: true})
 }
 
 func (s *Server) socialWorkerPage(c echo.Context) error {
@@ -387,12 +288,9 @@ func (s *Server) socialWorkerCreate(c echo.Context) error {
 		w, err = s.app.CreateSocialWorker(c.Request().Context(), in)
 	}
 	if err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			v := s.newView(c, s.i18n.T(lang(c), "social_workers.new"), "social-workers")
-			s.applyErrors(v, err)
-			return s.socialWorkerForm(c, http.StatusUnprocessableEntity, 0, in, v)
-		}
-		return err
+		return s.formFailed(c, err, s.newView(c, s.i18n.T(lang(c), "social_workers.new"), "social-workers"), func(st int, v *View) error {
+			return s.socialWorkerForm(c, st, 0, in, v)
+		})
 	}
 	return s.done(c, "/social-workers/"+strconv.FormatInt(w.ID, 10), "flash.saved", "name", w.Name)
 }
@@ -429,30 +327,11 @@ func (s *Server) socialWorkerUpdate(c echo.Context) error {
 		_, err = s.app.UpdateSocialWorker(c.Request().Context(), id, in)
 	}
 	if err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			v := s.newView(c, in.Name, "social-workers")
-			s.applyErrors(v, err)
-			return s.socialWorkerForm(c, http.StatusUnprocessableEntity, id, in, v)
-		}
-		return err
+		return s.formFailed(c, err, s.newView(c, in.Name, "social-workers"), func(st int, v *View) error {
+			return s.socialWorkerForm(c, st, id, in, v)
+		})
 	}
 	return s.done(c, "/social-workers/"+strconv.FormatInt(id, 10), "flash.saved", "name", in.Name)
-}
-
-func (s *Server) apiSocialWorkers(c echo.Context) error {
-	f, err := socialWorkerFilter(c)
-	if err != nil {
-		return err
-	}
-	ws, total, err := s.app.SocialWorkers(c.Request().Context(), f)
-	if err != nil {
-		return err
-	}
-	out := make([]socialWorkerOut, len(ws))
-	for i, w := range ws {
-		out[i] = socialWorkerOut{SocialWorker: w.SocialWorker, CanEdit: w.CanEdit}
-	}
-	return c.JSON(http.StatusOK, listOf(out, total, f.Page))
 }
 
 func (s *Server) socialWorkerResponse(c echo.Context, status int, id int64) error {
@@ -460,7 +339,7 @@ func (s *Server) socialWorkerResponse(c echo.Context, status int, id int64) erro
 	if err != nil {
 		return err
 	}
-	return c.JSON(status, socialWorkerOut{SocialWorker: w.SocialWorker, CanEdit: w.CanEdit})
+	return c.JSON(status, toSocialWorkerOut(w))
 }
 
 func (s *Server) apiSocialWorker(c echo.Context) error {

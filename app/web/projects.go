@@ -11,38 +11,6 @@ import (
 	"github.com/wushe/wushe/funds"
 )
 
-func (s *Server) projectRoutes() {
-	s.usePages("projects_list", "project_show", "project_form")
-	e := s.e
-	e.GET("/projects", s.projectsPage)
-	e.GET("/projects/new", s.projectNewPage)
-	e.POST("/projects", s.projectCreate)
-	e.GET("/projects/:id", s.projectPage)
-	e.GET("/projects/:id/edit", s.projectEditPage)
-	e.POST("/projects/:id", s.projectUpdate)
-	e.POST("/projects/:id/submit", s.projectSubmit)
-	e.POST("/projects/:id/decide", s.projectDecide)
-
-	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/projects", Op: "listProjects", Tag: "projects",
-		Summary: "List micro-projects (drafts only to their proposer with mine=true)",
-		Query: []queryParam{{Name: "community_id", Type: "integer"}, {Name: "category", Type: "string"},
-			{Name: "status", Type: "string", Enum: app.ProjectStatuses}, {Name: "mine", Type: "boolean"}, {Name: "q", Type: "string"},
-			{Name: "page", Type: "integer"}, {Name: "per_page", Type: "integer", Desc: "1–100"}},
-		Resp: list[projectOut]{}, H: s.apiProjects})
-	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/projects", Op: "createProject", Tag: "projects", Auth: true,
-		Summary: "Propose a micro-project (saved as a draft); budget in fen", Body: app.ProjectInput{}, Resp: projectOut{},
-		Status: http.StatusCreated, H: s.apiProjectCreate})
-	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/projects/:id", Op: "getProject", Tag: "projects",
-		Summary: "Get a project", Resp: projectOut{}, H: s.apiProject})
-	s.api(apiRoute{Method: http.MethodPut, Path: "/api/v1/projects/:id", Op: "updateProject", Tag: "projects", Auth: true,
-		Summary: "Edit a draft", Body: app.ProjectInput{}, Resp: projectOut{}, H: s.apiProjectUpdate})
-	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/projects/:id/submission", Op: "submitProject", Tag: "projects", Auth: true,
-		Summary: "Submit a draft for deliberation", Resp: projectOut{}, H: s.apiProjectSubmit})
-	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/projects/:id/decision", Op: "decideProject", Tag: "projects", Auth: true,
-		Summary: "Approve or reject a submitted project (community workers, committee)", Body: app.ProjectDecision{},
-		Resp: projectOut{}, H: s.apiProjectDecide})
-}
-
 type projectOut struct {
 	*app.Project
 	CanEdit   bool `json:"can_edit"`
@@ -70,23 +38,10 @@ func projectFilter(c echo.Context) (app.ProjectFilter, error) {
 	return f, p.err
 }
 
-func (s *Server) projectsPage(c echo.Context) error {
-	f, err := projectFilter(c)
-	if err != nil {
-		return err
-	}
-	ps, total, err := s.app.Projects(c.Request().Context(), f)
-	if err != nil {
-		return err
-	}
-	names, err := s.communityNames(c)
-	if err != nil {
-		return err
-	}
-	v := s.newView(c, s.i18n.T(lang(c), "projects.title"), "projects")
-	v.Data = map[string]any{"Projects": ps, "Filter": f, "CommunityNames": names}
-	v.Pager = newPager(c, f.Page, total)
-	return s.renderPage(c, http.StatusOK, "projects_list", v)
+// projectsPage lists micro-projects.
+func (s *Server) projectsPage() echo.HandlerFunc {
+	return servePage(s, listPage[app.ProjectFilter, *app.ProjectView]{page: "projects_list", title: "projects.title", section: "projects", rows: "Projects",
+		read: projectFilter, run: s.app.Projects, names: true})
 }
 
 func (s *Server) projectPage(c echo.Context) error {
@@ -94,27 +49,12 @@ func (s *Server) projectPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	pr, err := s.app.Project(ctx, id)
+	d, err := s.app.ProjectDetail(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
-	cm, err := s.app.Community(ctx, pr.CommunityID)
-	if err != nil {
-		return err
-	}
-	var org *app.OrganizationView
-	if pr.OrganizationID != nil {
-		if org, err = s.app.Organization(ctx, *pr.OrganizationID); err != nil {
-			return err
-		}
-	}
-	proposer := ""
-	if u, err := s.app.Store().FindUser(ctx, pr.ProposerID); err == nil {
-		proposer = app.MaskName(u.Name)
-	}
-	v := s.newView(c, pr.Title, "projects")
-	v.Data = map[string]any{"Project": pr, "Community": cm, "Org": org, "Proposer": proposer}
+	v := s.newView(c, d.Project.Title, "projects")
+	v.Data = d
 	return s.renderPage(c, http.StatusOK, "project_show", v)
 }
 
@@ -184,12 +124,9 @@ func (s *Server) projectCreate(c echo.Context) error {
 		pr, err = s.app.CreateProject(c.Request().Context(), in)
 	}
 	if err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			v := s.newView(c, s.i18n.T(lang(c), "projects.new"), "projects")
-			s.applyErrors(v, err)
-			return s.projectForm(c, http.StatusUnprocessableEntity, &projectFormData{Form: in, Budget: c.FormValue("budget")}, v)
-		}
-		return err
+		return s.formFailed(c, err, s.newView(c, s.i18n.T(lang(c), "projects.new"), "projects"), func(st int, v *View) error {
+			return s.projectForm(c, st, &projectFormData{Form: in, Budget: c.FormValue("budget")}, v)
+		})
 	}
 	return s.done(c, "/projects/"+strconv.FormatInt(pr.ID, 10), "projects.saved_draft")
 }
@@ -226,12 +163,9 @@ func (s *Server) projectUpdate(c echo.Context) error {
 		_, err = s.app.UpdateProject(c.Request().Context(), id, in)
 	}
 	if err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			v := s.newView(c, in.Title, "projects")
-			s.applyErrors(v, err)
-			return s.projectForm(c, http.StatusUnprocessableEntity, &projectFormData{ID: id, Form: in, Budget: c.FormValue("budget")}, v)
-		}
-		return err
+		return s.formFailed(c, err, s.newView(c, in.Title, "projects"), func(st int, v *View) error {
+			return s.projectForm(c, st, &projectFormData{ID: id, Form: in, Budget: c.FormValue("budget")}, v)
+		})
 	}
 	return s.done(c, "/projects/"+strconv.FormatInt(id, 10), "flash.saved", "name", in.Title)
 }
@@ -255,8 +189,7 @@ func (s *Server) projectDecide(c echo.Context) error {
 	d := app.ProjectDecision{Approve: c.FormValue("approve") == "true", Note: c.FormValue("note")}
 	if _, err := s.app.DecideProject(c.Request().Context(), id, d); err != nil {
 		if app.IsCode(err, app.EINVALID) {
-			s.sessions.Put(c.Request().Context(), "flash", s.describe(err, lang(c), http.StatusUnprocessableEntity).Fields["note"])
-			return c.Redirect(http.StatusSeeOther, "/projects/"+strconv.FormatInt(id, 10))
+			return s.backWith(c, "/projects/"+strconv.FormatInt(id, 10), s.describe(err, lang(c), http.StatusUnprocessableEntity).Fields["note"])
 		}
 		return err
 	}
@@ -265,22 +198,6 @@ func (s *Server) projectDecide(c echo.Context) error {
 		msg = "projects.approved_done"
 	}
 	return s.done(c, "/projects/"+strconv.FormatInt(id, 10), msg)
-}
-
-func (s *Server) apiProjects(c echo.Context) error {
-	f, err := projectFilter(c)
-	if err != nil {
-		return err
-	}
-	ps, total, err := s.app.Projects(c.Request().Context(), f)
-	if err != nil {
-		return err
-	}
-	out := make([]projectOut, len(ps))
-	for i, p := range ps {
-		out[i] = toProjectOut(p)
-	}
-	return c.JSON(http.StatusOK, listOf(out, total, f.Page))
 }
 
 func (s *Server) projectResponse(c echo.Context, status int, id int64) error {

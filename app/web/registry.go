@@ -9,70 +9,6 @@ import (
 	"github.com/wushe/wushe/app"
 )
 
-func (s *Server) registryRoutes() {
-	s.usePages("streets_list", "street_form", "communities_list", "community_show", "community_form",
-		"grids_list", "grid_show", "grid_form", "categories_list")
-	e := s.e
-	e.GET("/streets", s.streetsPage)
-	e.GET("/streets/new", s.streetNewPage)
-	e.POST("/streets", s.streetCreate)
-	e.GET("/streets/:id/edit", s.streetEditPage)
-	e.POST("/streets/:id", s.streetUpdate)
-	e.GET("/communities", s.communitiesPage)
-	e.GET("/communities/new", s.communityNewPage)
-	e.POST("/communities", s.communityCreate)
-	e.GET("/communities/:id", s.communityPage)
-	e.GET("/communities/:id/edit", s.communityEditPage)
-	e.POST("/communities/:id", s.communityUpdate)
-	e.GET("/grids", s.gridsPage)
-	e.GET("/grids/new", s.gridNewPage)
-	e.POST("/grids", s.gridCreate)
-	e.GET("/grids/:id", s.gridPage)
-	e.GET("/grids/:id/edit", s.gridEditPage)
-	e.POST("/grids/:id", s.gridUpdate)
-	e.GET("/categories", s.categoriesPage)
-
-	pageQ := []queryParam{{Name: "page", Type: "integer"}, {Name: "per_page", Type: "integer", Desc: "1–100"}}
-	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/streets", Op: "listStreets", Tag: "registry", Summary: "List streets (街道)",
-		Resp: list[*app.Street]{}, H: s.apiStreets})
-	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/streets", Op: "createStreet", Tag: "registry", Auth: true, Summary: "Create a street (administrators)",
-		Body: app.StreetInput{}, Resp: app.Street{}, Status: http.StatusCreated, H: s.apiStreetCreate})
-	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/streets/:id", Op: "getStreet", Tag: "registry", Summary: "Get a street",
-		Resp: app.Street{}, H: s.apiStreet})
-	s.api(apiRoute{Method: http.MethodPut, Path: "/api/v1/streets/:id", Op: "updateStreet", Tag: "registry", Auth: true, Summary: "Update a street (administrators)",
-		Body: app.StreetInput{}, Resp: app.Street{}, H: s.apiStreetUpdate})
-
-	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/communities", Op: "listCommunities", Tag: "registry", Summary: "List communities",
-		Query: append([]queryParam{{Name: "street_id", Type: "integer"}, {Name: "kind", Type: "string", Enum: app.CommunityKinds}, {Name: "q", Type: "string", Desc: "name contains"}}, pageQ...),
-		Resp:  list[*app.Community]{}, H: s.apiCommunities})
-	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/communities", Op: "createCommunity", Tag: "registry", Auth: true,
-		Summary: "Create a community (civil-affairs officers of its street, administrators)",
-		Body:    app.CommunityInput{}, Resp: app.Community{}, Status: http.StatusCreated, H: s.apiCommunityCreate})
-	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/communities/:id", Op: "getCommunity", Tag: "registry", Summary: "Get a community",
-		Resp: app.Community{}, H: s.apiCommunity})
-	s.api(apiRoute{Method: http.MethodPut, Path: "/api/v1/communities/:id", Op: "updateCommunity", Tag: "registry", Auth: true,
-		Summary: "Update a community and its response promises (community workers)",
-		Body:    app.CommunityInput{}, Resp: app.Community{}, H: s.apiCommunityUpdate})
-
-	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/grids", Op: "listGrids", Tag: "registry", Summary: "List grids",
-		Query: append([]queryParam{{Name: "community_id", Type: "integer"}, {Name: "level", Type: "string", Enum: app.GridLevels}}, pageQ...),
-		Resp:  list[*app.Grid]{}, H: s.apiGrids})
-	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/grids", Op: "createGrid", Tag: "registry", Auth: true, Summary: "Create a grid (community workers)",
-		Body: app.GridInput{}, Resp: app.Grid{}, Status: http.StatusCreated, H: s.apiGridCreate})
-	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/grids/:id", Op: "getGrid", Tag: "registry", Summary: "Get a grid",
-		Resp: app.Grid{}, H: s.apiGrid})
-	s.api(apiRoute{Method: http.MethodPut, Path: "/api/v1/grids/:id", Op: "updateGrid", Tag: "registry", Auth: true, Summary: "Update a grid (community workers)",
-		Body: app.GridInput{}, Resp: app.Grid{}, H: s.apiGridUpdate})
-
-	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/categories", Op: "listCategories", Tag: "registry",
-		Summary: "List service categories with stable codes and names in Chinese and English",
-		Resp:    list[*app.Category]{}, H: s.apiCategories})
-	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/skills", Op: "listSkills", Tag: "registry",
-		Summary: "List volunteer skills", Resp: list[*app.Skill]{}, H: s.apiSkills})
-}
-
-// --- streets
-
 func (s *Server) streetsPage(c echo.Context) error {
 	ss, err := s.app.Streets(c.Request().Context())
 	if err != nil {
@@ -103,9 +39,9 @@ func (s *Server) streetCreate(c echo.Context) error {
 		st, err = s.app.CreateStreet(c.Request().Context(), in)
 	}
 	if err != nil {
-		v := s.newView(c, s.i18n.T(lang(c), "streets.new"), "communities")
-		v.Data = map[string]any{"ID": int64(0), "Form": in}
-		return s.formError(c, err, "street_form", v)
+		return s.formFailed(c, err, s.newView(c, s.i18n.T(lang(c), "streets.new"), "communities"), func(st int, v *View) error {
+			return s.streetForm(c, st, 0, in, v)
+		})
 	}
 	return s.done(c, "/streets", "flash.saved", "name", st.Name)
 }
@@ -138,19 +74,11 @@ func (s *Server) streetUpdate(c echo.Context) error {
 		st, err = s.app.UpdateStreet(c.Request().Context(), id, in)
 	}
 	if err != nil {
-		v := s.newView(c, in.Name, "communities")
-		v.Data = map[string]any{"ID": id, "Form": in}
-		return s.formError(c, err, "street_form", v)
+		return s.formFailed(c, err, s.newView(c, in.Name, "communities"), func(st int, v *View) error {
+			return s.streetForm(c, st, id, in, v)
+		})
 	}
 	return s.done(c, "/streets", "flash.saved", "name", st.Name)
-}
-
-func (s *Server) apiStreets(c echo.Context) error {
-	ss, err := s.app.Streets(c.Request().Context())
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, listOf(ss, len(ss), app.Page{Page: 1, PerPage: max(len(ss), 1)}))
 }
 
 func (s *Server) apiStreet(c echo.Context) error {
@@ -165,40 +93,30 @@ func (s *Server) apiStreetUpdate(c echo.Context) error {
 	return apiAct(c, http.StatusOK, s.app.UpdateStreet)
 }
 
-// --- communities
-
 func communityFilter(c echo.Context) (app.CommunityFilter, error) {
 	p := params{c: c}
 	f := app.CommunityFilter{StreetID: p.int64p("street_id"), Kind: p.oneOf("kind", app.CommunityKinds), Q: p.str("q", 50), Page: p.page()}
 	return f, p.err
 }
 
-func (s *Server) communitiesPage(c echo.Context) error {
-	f, err := communityFilter(c)
-	if err != nil {
-		return err
-	}
-	cs, total, err := s.app.Communities(c.Request().Context(), f)
-	if err != nil {
-		return err
-	}
-	streets, err := s.app.Streets(c.Request().Context())
-	if err != nil {
-		return err
-	}
-	names := map[int64]string{}
-	for _, st := range streets {
-		names[st.ID] = st.Name
-	}
-	v := s.newView(c, s.i18n.T(lang(c), "communities.title"), "communities")
-	v.Data = map[string]any{"Communities": cs, "Streets": streets, "StreetNames": names,
-		"CanCreate": s.canCreateCommunity(principal(c))}
-	v.Pager = newPager(c, f.Page, total)
-	return s.renderPage(c, http.StatusOK, "communities_list", v)
-}
-
-func (s *Server) canCreateCommunity(p *app.Principal) bool {
-	return p.HasRole(app.RoleAdmin) || p.HasRole(app.RoleCivilAffairs)
+// communitiesPage lists communities, with their streets and, for those who may, the way to add one.
+func (s *Server) communitiesPage() echo.HandlerFunc {
+	return servePage(s, listPage[app.CommunityFilter, *app.Community]{page: "communities_list", title: "communities.title", section: "communities",
+		rows: "Communities", read: communityFilter, run: s.app.Communities,
+		more: func(c echo.Context, _ app.CommunityFilter, data map[string]any) error {
+			ctx := c.Request().Context()
+			streets, err := s.app.Streets(ctx)
+			if err != nil {
+				return err
+			}
+			names := map[int64]string{}
+			for _, st := range streets {
+				names[st.ID] = st.Name
+			}
+			data["Streets"], data["StreetNames"] = streets, names
+			data["CanCreate"], err = s.app.CanCreateCommunities(ctx)
+			return err
+		}})
 }
 
 type communityPageData struct {
@@ -277,7 +195,9 @@ func (s *Server) communityNewPage(c echo.Context) error {
 	if !p.Authenticated() {
 		return app.Unauthorized()
 	}
-	if !s.canCreateCommunity(p) {
+	if ok, err := s.app.CanCreateCommunities(c.Request().Context()); err != nil {
+		return err
+	} else if !ok {
 		return app.Forbidden()
 	}
 	return s.communityForm(c, http.StatusOK, 0, app.CommunityInput{SLAMajorHours: 24, SLAHardHours: 168},
@@ -298,12 +218,9 @@ func (s *Server) communityCreate(c echo.Context) error {
 		cm, err = s.app.CreateCommunity(c.Request().Context(), in)
 	}
 	if err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			v := s.newView(c, s.i18n.T(lang(c), "communities.new"), "communities")
-			s.applyErrors(v, err)
-			return s.communityForm(c, http.StatusUnprocessableEntity, 0, in, v)
-		}
-		return err
+		return s.formFailed(c, err, s.newView(c, s.i18n.T(lang(c), "communities.new"), "communities"), func(st int, v *View) error {
+			return s.communityForm(c, st, 0, in, v)
+		})
 	}
 	return s.done(c, "/communities/"+strconv.FormatInt(cm.ID, 10), "flash.saved", "name", cm.Name)
 }
@@ -335,40 +252,11 @@ func (s *Server) communityUpdate(c echo.Context) error {
 		cm, err = s.app.UpdateCommunity(c.Request().Context(), id, in)
 	}
 	if err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			v := s.newView(c, in.Name, "communities")
-			s.applyErrors(v, err)
-			return s.communityForm(c, http.StatusUnprocessableEntity, id, in, v)
-		}
-		return err
+		return s.formFailed(c, err, s.newView(c, in.Name, "communities"), func(st int, v *View) error {
+			return s.communityForm(c, st, id, in, v)
+		})
 	}
 	return s.done(c, "/communities/"+strconv.FormatInt(cm.ID, 10), "flash.saved", "name", cm.Name)
-}
-
-// applyErrors copies a validation error's field messages onto a view.
-func (s *Server) applyErrors(v *View, err error) {
-	ae, ok := err.(*app.Error)
-	if !ok {
-		return
-	}
-	for f, m := range ae.Fields {
-		v.Errors[f] = s.i18n.Msg(v.Lang, m)
-	}
-	if len(v.Errors) == 0 {
-		v.Errors["_"] = s.i18n.Msg(v.Lang, ae.Message)
-	}
-}
-
-func (s *Server) apiCommunities(c echo.Context) error {
-	f, err := communityFilter(c)
-	if err != nil {
-		return err
-	}
-	cs, total, err := s.app.Communities(c.Request().Context(), f)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, listOf(cs, total, f.Page))
 }
 
 func (s *Server) apiCommunity(c echo.Context) error {
@@ -383,31 +271,16 @@ func (s *Server) apiCommunityUpdate(c echo.Context) error {
 	return apiAct(c, http.StatusOK, s.app.UpdateCommunity)
 }
 
-// --- grids
-
 func gridFilter(c echo.Context) (app.GridFilter, error) {
 	p := params{c: c}
 	f := app.GridFilter{CommunityID: p.int64p("community_id"), Level: p.oneOf("level", app.GridLevels), Page: p.page()}
 	return f, p.err
 }
 
-func (s *Server) gridsPage(c echo.Context) error {
-	f, err := gridFilter(c)
-	if err != nil {
-		return err
-	}
-	gs, total, err := s.app.Grids(c.Request().Context(), f)
-	if err != nil {
-		return err
-	}
-	names, err := s.communityNames(c)
-	if err != nil {
-		return err
-	}
-	v := s.newView(c, s.i18n.T(lang(c), "grids.title"), "communities")
-	v.Data = map[string]any{"Grids": gs, "CommunityNames": names, "Filter": f}
-	v.Pager = newPager(c, f.Page, total)
-	return s.renderPage(c, http.StatusOK, "grids_list", v)
+// gridsPage lists grids.
+func (s *Server) gridsPage() echo.HandlerFunc {
+	return servePage(s, listPage[app.GridFilter, *app.Grid]{page: "grids_list", title: "grids.title", section: "communities",
+		rows: "Grids", read: gridFilter, run: s.app.Grids, names: true})
 }
 
 // allCommunities loads every community once, keyed by id, for names and grid selects.
@@ -445,28 +318,12 @@ func (s *Server) gridPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	g, err := s.app.Grid(ctx, id)
+	d, err := s.app.GridDetail(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
-	cm, err := s.app.Community(ctx, g.CommunityID)
-	if err != nil {
-		return err
-	}
-	needs, total, err := s.app.Needs(ctx, app.NeedFilter{GridID: &id, Statuses: []string{app.NeedOpen, app.NeedInProgress}, Page: app.Page{Page: 1, PerPage: 20}})
-	if err != nil {
-		return err
-	}
-	var worker *app.User
-	if g.WorkerID != nil {
-		if u, err := s.app.Store().FindUser(ctx, *g.WorkerID); err == nil {
-			worker = u
-		}
-	}
-	v := s.newView(c, cm.Name+" · "+g.Name, "communities")
-	v.Data = map[string]any{"Grid": g, "Community": cm, "Needs": needs, "NeedsTotal": total, "Worker": worker,
-		"CanEdit": app.Can(principal(c), app.ActGridManage, app.Target{StreetID: cm.StreetID, CommunityID: cm.ID, GridID: g.ID})}
+	v := s.newView(c, d.Community.Name+" · "+d.Grid.Name, "communities")
+	v.Data = d
 	return s.renderPage(c, http.StatusOK, "grid_show", v)
 }
 
@@ -507,12 +364,9 @@ func (s *Server) gridCreate(c echo.Context) error {
 		g, err = s.app.CreateGrid(c.Request().Context(), in)
 	}
 	if err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			v := s.newView(c, s.i18n.T(lang(c), "grids.new"), "communities")
-			s.applyErrors(v, err)
-			return s.gridForm(c, http.StatusUnprocessableEntity, 0, in, v)
-		}
-		return err
+		return s.formFailed(c, err, s.newView(c, s.i18n.T(lang(c), "grids.new"), "communities"), func(st int, v *View) error {
+			return s.gridForm(c, st, 0, in, v)
+		})
 	}
 	return s.done(c, "/grids/"+strconv.FormatInt(g.ID, 10), "flash.saved", "name", g.Name)
 }
@@ -550,26 +404,11 @@ func (s *Server) gridUpdate(c echo.Context) error {
 		g, err = s.app.UpdateGrid(c.Request().Context(), id, in)
 	}
 	if err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			v := s.newView(c, in.Name, "communities")
-			s.applyErrors(v, err)
-			return s.gridForm(c, http.StatusUnprocessableEntity, id, in, v)
-		}
-		return err
+		return s.formFailed(c, err, s.newView(c, in.Name, "communities"), func(st int, v *View) error {
+			return s.gridForm(c, st, id, in, v)
+		})
 	}
 	return s.done(c, "/grids/"+strconv.FormatInt(g.ID, 10), "flash.saved", "name", g.Name)
-}
-
-func (s *Server) apiGrids(c echo.Context) error {
-	f, err := gridFilter(c)
-	if err != nil {
-		return err
-	}
-	gs, total, err := s.app.Grids(c.Request().Context(), f)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, listOf(gs, total, f.Page))
 }
 
 func (s *Server) apiGrid(c echo.Context) error {
@@ -584,8 +423,6 @@ func (s *Server) apiGridUpdate(c echo.Context) error {
 	return apiAct(c, http.StatusOK, s.app.UpdateGrid)
 }
 
-// --- taxonomies
-
 func (s *Server) categoriesPage(c echo.Context) error {
 	ctx := c.Request().Context()
 	cs, err := s.app.Categories(ctx)
@@ -599,20 +436,4 @@ func (s *Server) categoriesPage(c echo.Context) error {
 	v := s.newView(c, s.i18n.T(lang(c), "categories.title"), "")
 	v.Data = map[string]any{"Categories": cs, "Skills": ss}
 	return s.renderPage(c, http.StatusOK, "categories_list", v)
-}
-
-func (s *Server) apiCategories(c echo.Context) error {
-	cs, err := s.app.Categories(c.Request().Context())
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, listOf(cs, len(cs), app.Page{Page: 1, PerPage: max(len(cs), 1)}))
-}
-
-func (s *Server) apiSkills(c echo.Context) error {
-	ss, err := s.app.Skills(c.Request().Context())
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, listOf(ss, len(ss), app.Page{Page: 1, PerPage: max(len(ss), 1)}))
 }

@@ -34,6 +34,7 @@ func (s *Server) api(r apiRoute) {
 		r.Status = http.StatusOK
 	}
 	s.apiRoutes = append(s.apiRoutes, r)
+	s.apiAuth[r.Method+" "+r.Path] = r.Auth
 	s.e.Add(r.Method, r.Path, r.H)
 }
 

@@ -16,25 +16,6 @@ import (
 	"github.com/wushe/wushe/search"
 )
 
-func (s *Server) searchRoutes() {
-	s.searchMetrics()
-	s.usePages("search")
-	s.e.GET("/search", s.searchPage)
-	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/search", Op: "search", Tag: "search",
-		Summary: "Full-text search over public needs, projects, organizations and volunteers (Chinese as typed: 养老, 独居老人); answers from the database with fallback=true when the engine is down",
-		Query: []queryParam{
-			{Name: "q", Type: "string", Desc: "text, at most 200 characters; words separated by spaces are AND-ed"},
-			{Name: "type", Type: "string", Desc: "record types, comma-separated: " + joinSearchTypes()},
-			{Name: "community", Type: "integer", Desc: "community id"},
-			{Name: "category", Type: "string", Desc: "category code"},
-			{Name: "status", Type: "string", Desc: "the record's status (open, approved, verified, active…)"},
-			{Name: "near", Type: "string", Desc: "LAT,LNG in WGS84 degrees, or \"me\" for the signed-in user's grid"},
-			{Name: "radius_m", Type: "number", Desc: "with near: only records within this many metres (1–50000)"},
-			{Name: "sort", Type: "string", Enum: app.SearchSorts},
-			{Name: "page", Type: "integer"}, {Name: "per_page", Type: "integer", Desc: "1–100"}},
-		Resp: searchOut{}, H: s.apiSearch})
-}
-
 // searchMetrics exports the outbox backlog and the engine's health, read at each scrape.
 func (s *Server) searchMetrics() {
 	status := func() app.SearchStatus {
@@ -57,14 +38,6 @@ func (s *Server) searchMetrics() {
 			return 0
 		}),
 	)
-}
-
-func joinSearchTypes() string {
-	var out []string
-	for _, t := range app.SearchTypes() {
-		out = append(out, string(t))
-	}
-	return strings.Join(out, ", ")
 }
 
 // searchRequest reads the query parameters; malformed ones are a 400 naming the parameter.
@@ -237,6 +210,10 @@ func (s *Server) searchPage(c echo.Context) error {
 		return err
 	}
 	data["CommunityNames"] = names
+	// The facets are labelled here, before rendering, with the category names.
+	if v.tax, err = s.loadTaxonomy(ctx); err != nil {
+		return err
+	}
 	if req.Sort == app.SearchSortNearest && req.Near == nil && origin != nil {
 		req.NearMe = true // the page offers "nearest" as nearest to me
 	}
@@ -299,13 +276,36 @@ func (s *Server) searchFacets(c echo.Context, v *View, res *app.SearchResults, n
 	return out
 }
 
-// SearchStatus labels a record's status; a type may word a status its own way (a campaign
-// that is "open" is raising money, a need that is "open" waits for a worker).
+// statusWords names the messages the record pages use for each type's statuses, so the
+// results page says 待受理 where the needs list does (one source for both).
+var statusWords = map[search.Type]string{
+	search.TypeNeed:         "status",
+	search.TypeProject:      "project_status",
+	search.TypeTender:       "tender_status",
+	search.TypeCampaign:     "funds.status",
+	search.TypeOrganization: "organization",
+	search.TypeVolunteer:    "volunteer",
+}
+
+// SearchStatus labels a record's status in the words of its own pages. Without a type (the
+// status facet over every type) the needs' words come first, then the other types'.
+// search.status.* holds only the words no record page has (a volunteer who is serving).
 func (v *View) SearchStatus(typ search.Type, status string) string {
-	if id := searchKey("status", string(typ)+"."+status); typ != "" && v.s.i18n.Has(v.Lang, id) {
+	groups := []string{statusWords[typ]}
+	if typ == "" {
+		for _, t := range search.Types {
+			groups = append(groups, statusWords[t])
+		}
+	}
+	for _, g := range groups {
+		if id := g + "." + status; g != "" && v.msgs.Has(v.Lang, id) {
+			return v.T(id)
+		}
+	}
+	if id := searchKey("status", status); v.msgs.Has(v.Lang, id) {
 		return v.T(id)
 	}
-	return v.T(searchKey("status", status))
+	return status
 }
 
 // searchKey is the message id of a search label, e.g. search.type.need.

@@ -176,6 +176,19 @@ func TestSearchBadParameters(t *testing.T) {
 	if code, _, _ := h.browser("").get("/search?near=abc"); code != http.StatusBadRequest {
 		t.Errorf("page with a bad point: %d, want 400", code)
 	}
+	// Whatever a resident types, an answer (or a 400 naming q), never a 5xx.
+	for _, text := range []string{"西湖xihu 建築!!", "ｘｉｈｕ", "😀", "！？。，", `" OR * -x`, strings.Repeat("xihu", 50),
+		strings.Repeat("x", 200), strings.Repeat("zhuang", 34), "\u200b", "%00"} {
+		status, out := h.api(http.MethodGet, "/api/v1/search?q="+q(text), "", nil)
+		e, _ := out["error"].(map[string]any)
+		fields, _ := e["fields"].(map[string]any)
+		if status != http.StatusOK && (status != http.StatusBadRequest || fields["q"] == nil) {
+			t.Errorf("q=%.30q: %d %v, want 200 or a 400 naming q", text, status, out)
+		}
+		if code, _, _ := h.browser("").get("/search?q=" + q(text)); code != http.StatusOK && code != http.StatusBadRequest {
+			t.Errorf("page q=%.30q: %d", text, code)
+		}
+	}
 }
 
 // TestSearchFallbackNotice: without a working engine the page and the API answer from the
@@ -194,25 +207,42 @@ func TestSearchFallbackNotice(t *testing.T) {
 	}
 }
 
-// TestSearchLabels: every status and type a document can have has a label in both languages.
+// TestSearchLabels: every status a document of each type can have is worded by that type's
+// own pages (statusWords) or, failing that, by search.status.*, in both languages; every type
+// has a label.
 func TestSearchLabels(t *testing.T) {
 	t.Parallel()
-	statuses := append(append([]string{}, app.NeedStatuses...), app.ProjectStatuses...)
-	statuses = append(statuses, "verified", "unverified", "active", "inactive")
-	statuses = append(statuses, app.TenderStatuses...)
-	statuses = append(statuses, "open", "succeeded", "failed", "cancelled") // campaigns
+	statuses := map[search.Type][]string{
+		search.TypeNeed:         app.NeedStatuses,
+		search.TypeProject:      app.ProjectStatuses,
+		search.TypeOrganization: {"verified", "unverified"},
+		search.TypeVolunteer:    {"active", "inactive"},
+		search.TypeTender:       app.TenderStatuses,
+		search.TypeCampaign:     {"draft", "open", "succeeded", "failed", "cancelled"},
+	}
 	for _, lang := range []string{"zh-CN", "en"} {
-		b, err := fs.ReadFile(templates.FS(), "locales/search."+lang+".json")
+		m := map[string]string{}
+		entries, err := fs.ReadDir(templates.FS(), "locales")
 		if err != nil {
 			t.Fatal(err)
 		}
-		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			t.Fatal(err)
+		for _, e := range entries {
+			if name := e.Name(); name != lang+".json" && !strings.HasSuffix(name, "."+lang+".json") {
+				continue
+			}
+			b, err := fs.ReadFile(templates.FS(), "locales/"+e.Name())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal(b, &m); err != nil {
+				t.Fatal(err)
+			}
 		}
-		for _, st := range statuses {
-			if m["search.status."+st] == "" {
-				t.Errorf("%s lacks search.status.%s", lang, st)
+		for typ, list := range statuses {
+			for _, st := range list {
+				if m[web.StatusWords[typ]+"."+st] == "" && m["search.status."+st] == "" {
+					t.Errorf("%s: no words for a %s that is %s", lang, typ, st)
+				}
 			}
 		}
 		for _, ty := range search.Types {
@@ -223,20 +253,25 @@ func TestSearchLabels(t *testing.T) {
 	}
 }
 
-// TestSearchStatusInTheRecordsWords: a tender past its deadline reads 已截标 on the results
-// page, not a need's 已关闭; a need that is open reads 待处理.
+// TestSearchStatusInTheRecordsWords: the results page words a status as the record's own
+// pages do (one source): a closed tender reads as the tender list's 评标中, an open need as
+// the needs list's 待受理, in both languages, and the status facet without a type uses the
+// needs' words.
 func TestSearchStatusInTheRecordsWords(t *testing.T) {
 	t.Parallel()
 	h := newSearchHarness(t)
 	h.tender(h.sides()[0], "closed")
 	h.need(h.sides()[0])
 	h.syncSearch()
-	_, body, _ := h.browser("").get("/search?type=tender")
-	if !strings.Contains(body, "已截标") || strings.Contains(body, "已关闭") {
-		t.Errorf("closed tender's status on the results page is not 已截标")
-	}
-	_, body, _ = h.browser("").get("/search?type=need")
-	if !strings.Contains(body, "待处理") {
-		t.Errorf("open need's status on the results page is not 待处理")
+	for _, c := range []struct{ url, want, not string }{
+		{"/search?type=tender", "评标中", "已关闭"},
+		{"/search?type=need", "待受理", "待处理"},
+		{"/search", "待受理", "待处理"},
+		{"/search?type=need&lang=en", "Open", "Pending"},
+	} {
+		_, body, _ := h.browser("").get(c.url)
+		if !strings.Contains(body, c.want) || strings.Contains(body, c.not) {
+			t.Errorf("%s: want the list pages' %q, not %q", c.url, c.want, c.not)
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"sync"
 	"time"
@@ -29,6 +30,9 @@ type Config struct {
 	Version string
 	// LoginPerMinute bounds login attempts per client address and per account.
 	LoginPerMinute int
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the client. With
+	// none, the client is the socket's address and the header is ignored.
+	TrustedProxies []*net.IPNet
 	Logger         *slog.Logger
 }
 
@@ -62,6 +66,10 @@ type Server struct {
 	registry *prometheus.Registry
 	// apiRoutes describe the JSON API for the OpenAPI document.
 	apiRoutes []apiRoute
+	// apiAuth says, by "METHOD path", which JSON operations need a signed-in caller.
+	apiAuth map[string]bool
+	// routeSet holds every registered "METHOD path", to tell a matched route from a 404.
+	routeSet map[string]bool
 	// pages lists every page template the routes use; New parses them all at start-up.
 	pages []string
 
@@ -101,6 +109,8 @@ func New(cfg Config, d Deps) (*Server, error) {
 		metrics:  newMetrics(d.Registry),
 		limiter:  newLoginLimiter(cfg.LoginPerMinute),
 		registry: d.Registry,
+		apiAuth:  map[string]bool{},
+		routeSet: map[string]bool{},
 	}
 	s.sessions = scs.New()
 	s.sessions.Store = d.Sessions
@@ -112,17 +122,36 @@ func New(cfg Config, d Deps) (*Server, error) {
 	s.sessions.Cookie.Secure = cfg.SecureCookies
 	s.sessions.Cookie.Persist = true
 
+	s.e.IPExtractor = clientIP(cfg.TrustedProxies)
 	s.e.HideBanner = true
 	s.e.HidePort = true
 	s.e.HTTPErrorHandler = s.handleError
 	s.e.Renderer = nil
 	s.middleware(d.Registry)
 	s.routes()
+	for _, r := range s.e.Routes() {
+		s.routeSet[r.Method+" "+r.Path] = true
+	}
 	s.render, err = newRenderer(s, s.pages)
 	if err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// clientIP decides where a request's client address comes from (the login rate limit and
+// the audit log use it): the socket, or behind trusted proxies the nearest address in
+// X-Forwarded-For that is not a trusted proxy. Echo trusts private and loopback addresses by
+// default; only the configured ranges are trusted here.
+func clientIP(trusted []*net.IPNet) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, n := range trusted {
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
 }
 
 // ServeHTTP lets the server be used as an http.Handler.

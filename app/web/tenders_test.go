@@ -20,7 +20,7 @@ func (h *harness) addOrgMember(name string, o *app.Organization) {
 	h.must(err)
 	u := &app.User{Email: &email, Name: name, PasswordHash: hash, Locale: "zh-CN"}
 	h.must(h.store.CreateUser(context.Background(), u))
-	h.must(h.store.CreateMembership(context.Background(), &app.Membership{UserID: u.ID, Role: app.RoleOrgMember, OrganizationID: &o.ID}))
+	h.must(h.store.CreateMembership(context.Background(), &app.Membership{UserID: u.ID, Role: app.RoleOrgMember, OrganizationID: &o.ID, CommunityID: o.CommunityID}))
 	h.world.Users[name] = u
 }
 

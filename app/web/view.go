@@ -49,11 +49,20 @@ func newRenderer(s *Server, names []string) (*renderer, error) {
 	return r, nil
 }
 
-// render executes a page into a buffer first, so a template error never sends half a page.
+// renderPage executes a page into a buffer first, so a template error never sends half a page.
+// Everything the page shows is computed before: the handler's use cases fill v.Data, and the
+// category and skill names are loaded here, so templates only format.
 func (s *Server) renderPage(c echo.Context, status int, name string, v *View) error {
 	t, ok := s.render.pages[name]
 	if !ok {
 		return fmt.Errorf("render: unknown page %q", name)
+	}
+	if v.tax == nil {
+		tax, err := s.loadTaxonomy(c.Request().Context())
+		if err != nil {
+			return err
+		}
+		v.tax = tax
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "base", v); err != nil {
@@ -63,29 +72,53 @@ func (s *Server) renderPage(c echo.Context, status int, name string, v *View) er
 	return c.HTMLBlob(status, buf.Bytes())
 }
 
-// View is what every page template sees as its dot.
+// View is what every page template sees as its dot: the page's data and the helpers that
+// format it. It holds no context and no application: nothing runs a use case while a
+// template executes.
 type View struct {
-	Lang         string
-	Title        string
-	Section      string
-	User         *app.User
-	IsAdmin      bool
-	CanQueue     bool
-	CSRF         string
-	Flash        string
-	Errors       map[string]string
-	Data         any
-	Pager        *Pager
-	AssetVersion string
-	SearchQuery  string
+	Lang    string
+	Title   string
+	Section string
+	User    *app.User
+	// CanManageUsers and CanQueue decide the navigation's links to the admin pages and the queue.
+	CanManageUsers bool
+	CanQueue       bool
+	CSRF           string
+	Flash          string
+	Errors         map[string]string
+	Data           any
+	Pager          *Pager
+	AssetVersion   string
+	SearchQuery    string
 
-	s   *Server
-	url *url.URL
-	ctx context.Context
+	msgs *catalog
+	tax  *taxonomy // category and skill names, loaded before rendering
+	url  *url.URL
+	now  time.Time
+	loc  *time.Location
+}
+
+// taxonomy is the service categories and volunteer skills, for naming codes on pages.
+type taxonomy struct {
+	categories []*app.Category
+	skills     []*app.Skill
+}
+
+// loadTaxonomy reads the categories and skills (the store keeps them in memory).
+func (s *Server) loadTaxonomy(ctx context.Context) (*taxonomy, error) {
+	cs, err := s.app.Categories(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("categories: %w", err)
+	}
+	ss, err := s.app.Skills(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("skills: %w", err)
+	}
+	return &taxonomy{categories: cs, skills: ss}, nil
 }
 
 // T translates a message id into the page's language.
-func (v *View) T(id string, kv ...any) string { return v.s.i18n.T(v.Lang, id, kv...) }
+func (v *View) T(id string, kv ...any) string { return v.msgs.T(v.Lang, id, kv...) }
 
 // FieldLabel is the translated name of a form field, for the error summary.
 func (v *View) FieldLabel(field string) string { return v.T("field." + field) }
@@ -102,8 +135,15 @@ func (v *View) LangURL(lang string) string {
 	return u.RequestURI()
 }
 
-// Category is a category's name in the page's language.
-func (v *View) Category(code string) string { return v.s.categoryName(v.ctx, v.Lang, code) }
+// Category is a category's name in the page's language, or its code if unknown.
+func (v *View) Category(code string) string {
+	for _, c := range v.tax.categories {
+		if c.Code == code {
+			return pickName(v.Lang, c.NameZh, c.NameEn)
+		}
+	}
+	return code
+}
 
 // Time formats a time in the deployment's time zone.
 func (v *View) Time(t any) string {
@@ -112,7 +152,7 @@ func (v *View) Time(t any) string {
 		if tt.IsZero() {
 			return ""
 		}
-		return v.s.formatTime(tt)
+		return tt.In(v.loc).Format(timeLayout)
 	case *time.Time:
 		if tt == nil {
 			return ""
@@ -122,14 +162,18 @@ func (v *View) Time(t any) string {
 	return ""
 }
 
+// timeLayout is how every page writes a time.
+const timeLayout = "2006-01-02 15:04"
+
 // formatTime writes a time in the deployment's time zone, as every page shows times.
 func (s *Server) formatTime(t time.Time) string {
-	return t.In(s.app.Location()).Format("2006-01-02 15:04")
+	return t.In(s.app.Location()).Format(timeLayout)
 }
 
-// Until describes how long until (or since) a due time, e.g. "还剩 3 小时" / "已超时 2 天".
+// Until describes how long until (or since) a due time, e.g. "还剩 3 小时" / "已超时 2 天",
+// as of when the request came in.
 func (v *View) Until(t time.Time) string {
-	d := t.Sub(v.s.app.Now())
+	d := t.Sub(v.now)
 	key := "time.left"
 	if d < 0 {
 		key, d = "time.overdue", -d
@@ -163,12 +207,8 @@ func (v *View) EnumOpts(group string, values []string) []Opt {
 
 // CategoryOpts lists the service categories as options.
 func (v *View) CategoryOpts() []Opt {
-	cs, err := v.s.app.Categories(v.ctx)
-	if err != nil {
-		return nil
-	}
-	out := make([]Opt, len(cs))
-	for i, c := range cs {
+	out := make([]Opt, len(v.tax.categories))
+	for i, c := range v.tax.categories {
 		out[i] = Opt{Value: c.Code, Label: pickName(v.Lang, c.NameZh, c.NameEn)}
 	}
 	return out
@@ -176,21 +216,16 @@ func (v *View) CategoryOpts() []Opt {
 
 // SkillOpts lists the volunteer skills as options.
 func (v *View) SkillOpts() []Opt {
-	ss, err := v.s.app.Skills(v.ctx)
-	if err != nil {
-		return nil
-	}
-	out := make([]Opt, len(ss))
-	for i, sk := range ss {
+	out := make([]Opt, len(v.tax.skills))
+	for i, sk := range v.tax.skills {
 		out[i] = Opt{Value: sk.Code, Label: pickName(v.Lang, sk.NameZh, sk.NameEn)}
 	}
 	return out
 }
 
-// Skill is a skill's name in the page's language.
+// Skill is a skill's name in the page's language, or its code if unknown.
 func (v *View) Skill(code string) string {
-	ss, _ := v.s.app.Skills(v.ctx)
-	for _, sk := range ss {
+	for _, sk := range v.tax.skills {
 		if sk.Code == code {
 			return pickName(v.Lang, sk.NameZh, sk.NameEn)
 		}
@@ -370,41 +405,31 @@ func atoi64(s string) int64 { n, _ := strconv.ParseInt(s, 10, 64); return n }
 // formatYuan renders minor units (fen) as yuan: 1234550 → ¥12,345.50.
 func formatYuan(fen int64) string { return funds.Fen(fen).String() }
 
-// categoryName is a category's name in a language, or the code if unknown.
-func (s *Server) categoryName(ctx context.Context, lang, code string) string {
-	cs, err := s.app.Categories(ctx)
-	if err != nil {
-		return code
-	}
-	for _, c := range cs {
-		if c.Code == code {
-			return pickName(lang, c.NameZh, c.NameEn)
-		}
-	}
-	return code
+// errorView is a view for the error page that reads no session (it may not be loaded) and
+// no database (it may be why the request failed): no flash message, codes instead of
+// category names, and the user and CSRF token only if the middlewares set them.
+func (s *Server) errorView(c echo.Context, l, title string) *View {
+	v := s.baseView(c, l, title, "")
+	v.tax = &taxonomy{}
+	return v
 }
 
 // newView starts a page view for a request.
 func (s *Server) newView(c echo.Context, title, section string) *View {
-	p := principal(c)
-	v := &View{
-		Lang:         lang(c),
-		Title:        title,
-		Section:      section,
-		CSRF:         csrfToken(c),
-		AssetVersion: s.cfg.Version,
-		Errors:       map[string]string{},
-		s:            s,
-		url:          c.Request().URL,
-		ctx:          c.Request().Context(),
-	}
-	if p.Authenticated() {
-		v.User = p.User
-		v.IsAdmin = p.HasRole(app.RoleAdmin)
-		v.CanQueue = app.Can(p, app.ActNeedQueue, app.Target{})
-	}
+	v := s.baseView(c, lang(c), title, section)
 	if c.Request().Method == http.MethodGet {
 		v.Flash = s.sessions.PopString(c.Request().Context(), "flash")
+	}
+	return v
+}
+
+func (s *Server) baseView(c echo.Context, l, title, section string) *View {
+	v := &View{Lang: l, Title: title, Section: section, CSRF: csrfToken(c), AssetVersion: s.cfg.Version, Errors: map[string]string{},
+		msgs: s.i18n, url: c.Request().URL, now: s.app.Now(), loc: s.app.Location()}
+	if p := principal(c); p.Authenticated() {
+		v.User = p.User
+		v.CanManageUsers = app.Can(p, app.ActUserManage, app.Target{})
+		v.CanQueue = app.Can(p, app.ActNeedQueue, app.Target{})
 	}
 	return v
 }

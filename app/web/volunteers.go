@@ -9,49 +9,6 @@ import (
 	"github.com/wushe/wushe/app"
 )
 
-func (s *Server) volunteerRoutes() {
-	s.usePages("volunteers_list", "volunteer_show", "volunteer_form", "donors_list", "donor_show", "donor_form")
-	e := s.e
-	e.GET("/volunteers", s.volunteersPage)
-	e.GET("/volunteers/new", s.volunteerNewPage)
-	e.POST("/volunteers", s.volunteerCreate)
-	e.GET("/volunteers/:id", s.volunteerPage)
-	e.GET("/volunteers/:id/edit", s.volunteerEditPage)
-	e.POST("/volunteers/:id", s.volunteerUpdate)
-	e.GET("/donors", s.donorsPage)
-	e.GET("/donors/new", s.donorNewPage)
-	e.POST("/donors", s.donorCreate)
-	e.GET("/donors/:id", s.donorPage)
-	e.GET("/donors/:id/edit", s.donorEditPage)
-	e.POST("/donors/:id", s.donorUpdate)
-
-	pageQ := []queryParam{{Name: "page", Type: "integer"}, {Name: "per_page", Type: "integer", Desc: "1–100"}}
-	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/volunteers", Op: "listVolunteers", Tag: "parties",
-		Summary: "List volunteers (public profile: masked name, skills, community)",
-		Query: append([]queryParam{{Name: "community_id", Type: "integer"}, {Name: "grid_id", Type: "integer"},
-			{Name: "skill", Type: "string"}, {Name: "active", Type: "boolean"}, {Name: "q", Type: "string"}}, pageQ...),
-		Resp: list[volunteerOut]{}, H: s.apiVolunteers})
-	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/volunteers", Op: "createVolunteer", Tag: "parties", Auth: true,
-		Summary: "Create a volunteer profile (for_self: your own; workers: for a resident without an account)",
-		Body:    app.VolunteerInput{}, Resp: volunteerOut{}, Status: http.StatusCreated, H: s.apiVolunteerCreate})
-	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/volunteers/:id", Op: "getVolunteer", Tag: "parties",
-		Summary: "Get a volunteer", Resp: volunteerOut{}, H: s.apiVolunteer})
-	s.api(apiRoute{Method: http.MethodPut, Path: "/api/v1/volunteers/:id", Op: "updateVolunteer", Tag: "parties", Auth: true,
-		Summary: "Update a volunteer profile", Body: app.VolunteerInput{}, Resp: volunteerOut{}, H: s.apiVolunteerUpdate})
-
-	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/donors", Op: "listDonors", Tag: "parties",
-		Summary: "List donors (residents masked, anonymous donors unnamed)",
-		Query: append([]queryParam{{Name: "kind", Type: "string", Enum: app.DonorKinds}, {Name: "community_id", Type: "integer"},
-			{Name: "interest", Type: "string"}, {Name: "q", Type: "string"}}, pageQ...),
-		Resp: list[donorOut]{}, H: s.apiDonors})
-	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/donors", Op: "createDonor", Tag: "parties", Auth: true,
-		Summary: "Register a donor", Body: app.DonorInput{}, Resp: donorOut{}, Status: http.StatusCreated, H: s.apiDonorCreate})
-	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/donors/:id", Op: "getDonor", Tag: "parties",
-		Summary: "Get a donor", Resp: donorOut{}, H: s.apiDonor})
-	s.api(apiRoute{Method: http.MethodPut, Path: "/api/v1/donors/:id", Op: "updateDonor", Tag: "parties", Auth: true,
-		Summary: "Update a donor", Body: app.DonorInput{}, Resp: donorOut{}, H: s.apiDonorUpdate})
-}
-
 // availabilityBlocks are the time blocks the volunteer form offers per day.
 var availabilityBlocks = []string{"06-09", "09-12", "12-14", "14-18", "18-21"}
 
@@ -95,23 +52,10 @@ func volunteerFilter(c echo.Context) (app.VolunteerFilter, error) {
 	return f, p.err
 }
 
-func (s *Server) volunteersPage(c echo.Context) error {
-	f, err := volunteerFilter(c)
-	if err != nil {
-		return err
-	}
-	vs, total, err := s.app.Volunteers(c.Request().Context(), f)
-	if err != nil {
-		return err
-	}
-	names, err := s.communityNames(c)
-	if err != nil {
-		return err
-	}
-	v := s.newView(c, s.i18n.T(lang(c), "volunteers.title"), "volunteers")
-	v.Data = map[string]any{"Volunteers": vs, "Filter": f, "CommunityNames": names}
-	v.Pager = newPager(c, f.Page, total)
-	return s.renderPage(c, http.StatusOK, "volunteers_list", v)
+// volunteersPage lists volunteers' public profiles.
+func (s *Server) volunteersPage() echo.HandlerFunc {
+	return servePage(s, listPage[app.VolunteerFilter, *app.VolunteerView]{page: "volunteers_list", title: "volunteers.title", section: "volunteers",
+		rows: "Volunteers", read: volunteerFilter, run: s.app.Volunteers, names: true})
 }
 
 func (s *Server) volunteerPage(c echo.Context) error {
@@ -176,12 +120,9 @@ func (s *Server) volunteerCreate(c echo.Context) error {
 		vol, err = s.app.CreateVolunteer(c.Request().Context(), in)
 	}
 	if err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			v := s.newView(c, s.i18n.T(lang(c), "volunteers.new"), "volunteers")
-			s.applyErrors(v, err)
-			return s.volunteerForm(c, http.StatusUnprocessableEntity, 0, in, v)
-		}
-		return err
+		return s.formFailed(c, err, s.newView(c, s.i18n.T(lang(c), "volunteers.new"), "volunteers"), func(st int, v *View) error {
+			return s.volunteerForm(c, st, 0, in, v)
+		})
 	}
 	return s.done(c, "/volunteers/"+strconv.FormatInt(vol.ID, 10), "flash.saved", "name", vol.Name)
 }
@@ -223,30 +164,11 @@ func (s *Server) volunteerUpdate(c echo.Context) error {
 		_, err = s.app.UpdateVolunteer(c.Request().Context(), id, in)
 	}
 	if err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			v := s.newView(c, in.Name, "volunteers")
-			s.applyErrors(v, err)
-			return s.volunteerForm(c, http.StatusUnprocessableEntity, id, in, v)
-		}
-		return err
+		return s.formFailed(c, err, s.newView(c, in.Name, "volunteers"), func(st int, v *View) error {
+			return s.volunteerForm(c, st, id, in, v)
+		})
 	}
 	return s.done(c, "/volunteers/"+strconv.FormatInt(id, 10), "flash.saved", "name", in.Name)
-}
-
-func (s *Server) apiVolunteers(c echo.Context) error {
-	f, err := volunteerFilter(c)
-	if err != nil {
-		return err
-	}
-	vs, total, err := s.app.Volunteers(c.Request().Context(), f)
-	if err != nil {
-		return err
-	}
-	out := make([]volunteerOut, len(vs))
-	for i, v := range vs {
-		out[i] = toVolunteerOut(v)
-	}
-	return c.JSON(http.StatusOK, listOf(out, total, f.Page))
 }
 
 func (s *Server) volunteerResponse(c echo.Context, status int, id int64) error {
@@ -281,8 +203,6 @@ func (s *Server) apiVolunteerUpdate(c echo.Context) error {
 	return apiActShow(c, http.StatusOK, s.app.UpdateVolunteer, s.volunteerResponse)
 }
 
-// --- donors
-
 type donorOut struct {
 	*app.Donor
 	PrivateVisible bool `json:"private_visible"`
@@ -300,23 +220,10 @@ func donorFilter(c echo.Context) (app.DonorFilter, error) {
 	return f, p.err
 }
 
-func (s *Server) donorsPage(c echo.Context) error {
-	f, err := donorFilter(c)
-	if err != nil {
-		return err
-	}
-	ds, total, err := s.app.Donors(c.Request().Context(), f)
-	if err != nil {
-		return err
-	}
-	names, err := s.communityNames(c)
-	if err != nil {
-		return err
-	}
-	v := s.newView(c, s.i18n.T(lang(c), "donors.title"), "donors")
-	v.Data = map[string]any{"Donors": ds, "Filter": f, "CommunityNames": names}
-	v.Pager = newPager(c, f.Page, total)
-	return s.renderPage(c, http.StatusOK, "donors_list", v)
+// donorsPage lists donors.
+func (s *Server) donorsPage() echo.HandlerFunc {
+	return servePage(s, listPage[app.DonorFilter, *app.DonorView]{page: "donors_list", title: "donors.title", section: "donors",
+		rows: "Donors", read: donorFilter, run: s.app.Donors, names: true})
 }
 
 func (s *Server) donorPage(c echo.Context) error {
@@ -369,12 +276,9 @@ func (s *Server) donorCreate(c echo.Context) error {
 		d, err = s.app.CreateDonor(c.Request().Context(), in)
 	}
 	if err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			v := s.newView(c, s.i18n.T(lang(c), "donors.new"), "donors")
-			s.applyErrors(v, err)
-			return s.donorForm(c, http.StatusUnprocessableEntity, 0, in, v)
-		}
-		return err
+		return s.formFailed(c, err, s.newView(c, s.i18n.T(lang(c), "donors.new"), "donors"), func(st int, v *View) error {
+			return s.donorForm(c, st, 0, in, v)
+		})
 	}
 	return s.done(c, "/donors/"+strconv.FormatInt(d.ID, 10), "flash.saved", "name", d.Name)
 }
@@ -410,30 +314,11 @@ func (s *Server) donorUpdate(c echo.Context) error {
 		_, err = s.app.UpdateDonor(c.Request().Context(), id, in)
 	}
 	if err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			v := s.newView(c, in.Name, "donors")
-			s.applyErrors(v, err)
-			return s.donorForm(c, http.StatusUnprocessableEntity, id, in, v)
-		}
-		return err
+		return s.formFailed(c, err, s.newView(c, in.Name, "donors"), func(st int, v *View) error {
+			return s.donorForm(c, st, id, in, v)
+		})
 	}
 	return s.done(c, "/donors/"+strconv.FormatInt(id, 10), "flash.saved", "name", in.Name)
-}
-
-func (s *Server) apiDonors(c echo.Context) error {
-	f, err := donorFilter(c)
-	if err != nil {
-		return err
-	}
-	ds, total, err := s.app.Donors(c.Request().Context(), f)
-	if err != nil {
-		return err
-	}
-	out := make([]donorOut, len(ds))
-	for i, d := range ds {
-		out[i] = toDonorOut(d)
-	}
-	return c.JSON(http.StatusOK, listOf(out, total, f.Page))
 }
 
 func (s *Server) donorResponse(c echo.Context, status int, id int64) error {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/wushe/wushe/app"
 	"github.com/wushe/wushe/app/demo"
 	"github.com/wushe/wushe/app/store"
 )
@@ -68,9 +67,9 @@ func cmdDemo(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	m := NewMain(cfg, env)
-	m.Config.Migrate = true
-	if err := m.openStore(ctx); err != nil {
+	cfg.Migrate = true
+	m, err := openApp(ctx, env, cfg)
+	if err != nil {
 		return err
 	}
 	defer m.Close()
@@ -84,11 +83,6 @@ func cmdDemo(ctx context.Context, env *Env, args []string) error {
 	if cfg.AdminPassword == "" {
 		return usagef("set WUSHE_ADMIN_PASSWORD: the demo accounts' password")
 	}
-	loc, err := time.LoadLocation(cfg.Timezone)
-	if err != nil {
-		return err
-	}
-	m.App = app.New(app.Deps{Store: m.Store, Hasher: m.Hasher, Location: loc, Logger: m.Log})
 	sum, err := demo.Load(ctx, m.Store, m.Hasher, m.App.Now(), cfg.AdminPassword)
 	if err != nil {
 		return err
@@ -122,17 +116,12 @@ func cmdNeedsEscalate(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	m := NewMain(cfg, env)
-	if err := m.openStore(ctx); err != nil {
-		return err
-	}
-	defer m.Close()
-	loc, err := time.LoadLocation(cfg.Timezone)
+	m, err := openApp(ctx, env, cfg)
 	if err != nil {
 		return err
 	}
-	a := app.New(app.Deps{Store: m.Store, Hasher: m.Hasher, Location: loc, Logger: m.Log})
-	n, err := a.EscalateOverdue(ctx)
+	defer m.Close()
+	n, err := m.App.EscalateOverdue(ctx)
 	if err != nil {
 		return err
 	}

@@ -34,6 +34,10 @@ type Config struct {
 	StripeWebhook string        // STRIPE_WEBHOOK_SECRET(_FILE)
 	StripeAPIURL  string        // STRIPE_API_URL: another Stripe endpoint (stripe-mock in tests)
 	BaseURL       string        // WUSHE_BASE_URL: public address, for payment return links
+	// TrustedProxies (WUSHE_TRUSTED_PROXIES: comma-separated CIDRs or addresses) are the
+	// reverse proxies whose X-Forwarded-For is believed; none means the socket address is
+	// the client's.
+	TrustedProxies []*net.IPNet
 }
 
 // defaultConfig is the embedded default: SQLite in ./data on :8080.
@@ -102,7 +106,43 @@ func (c *Config) loadEnv(getenv func(string) string) error {
 	secret(&c.StripeWebhook, "WUSHE_STRIPE_WEBHOOK_SECRET")
 	str(&c.StripeAPIURL, "WUSHE_STRIPE_API_URL")
 	str(&c.BaseURL, "WUSHE_BASE_URL")
+	if v := getenv("WUSHE_TRUSTED_PROXIES"); v != "" {
+		nets, err := parseCIDRs(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("WUSHE_TRUSTED_PROXIES: %w", err))
+		}
+		c.TrustedProxies = nets
+	}
 	return errors.Join(errs...)
+}
+
+// parseCIDRs reads a comma-separated list of CIDRs; a bare address means that one host.
+func parseCIDRs(list string) ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for _, f := range strings.Split(list, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if !strings.Contains(f, "/") {
+			ip := net.ParseIP(f)
+			if ip == nil {
+				return nil, fmt.Errorf("%q: want a CIDR such as 10.0.0.0/8 or an address", f)
+			}
+			bits := 128
+			if ip.To4() != nil {
+				ip, bits = ip.To4(), 32
+			}
+			out = append(out, &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)})
+			continue
+		}
+		_, n, err := net.ParseCIDR(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q: want a CIDR such as 10.0.0.0/8 or an address", f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }
 
 // commonFlags registers the flags every database command shares.

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/wushe/wushe/app"
 	"github.com/wushe/wushe/funds"
 	"github.com/wushe/wushe/funds/stripepay"
 )
@@ -43,26 +42,6 @@ func (m *Main) checkLedgers(ctx context.Context) error {
 	return err
 }
 
-// fundsApp opens the store and builds an App with the configured payment provider.
-func fundsApp(ctx context.Context, env *Env, cfg *Config) (*Main, *app.App, error) {
-	m := NewMain(cfg, env)
-	if err := m.openStore(ctx); err != nil {
-		return nil, nil, err
-	}
-	loc, err := time.LoadLocation(cfg.Timezone)
-	if err != nil {
-		m.Close()
-		return nil, nil, err
-	}
-	pay, err := m.payments()
-	if err != nil {
-		m.Close()
-		return nil, nil, err
-	}
-	m.App = app.New(app.Deps{Store: m.Store, Hasher: m.Hasher, Location: loc, Logger: m.Log, Payments: pay})
-	return m, m.App, nil
-}
-
 // cmdFundsReconcile repairs contributions whose webhooks never arrived.
 func cmdFundsReconcile(ctx context.Context, env *Env, args []string) error {
 	var since string
@@ -82,11 +61,12 @@ func cmdFundsReconcile(ctx context.Context, env *Env, args []string) error {
 	if cfg.StripeKey == "" {
 		return errors.New("funds reconcile: WUSHE_STRIPE_SECRET_KEY is not set (payments are offline only)")
 	}
-	m, a, err := fundsApp(ctx, env, cfg)
+	m, err := openApp(ctx, env, cfg)
 	if err != nil {
 		return err
 	}
 	defer m.Close()
+	a := m.App
 	seen, repaired, err := a.Reconcile(ctx, t)
 	fmt.Fprintf(env.Stdout, "checked %d sessions since %s, repaired %d contributions\n", seen, t.Format(time.RFC3339), repaired)
 	return err
@@ -118,11 +98,12 @@ func cmdFundsCloseCampaigns(ctx context.Context, env *Env, args []string) error 
 	if err != nil {
 		return err
 	}
-	m, a, err := fundsApp(ctx, env, cfg)
+	m, err := openApp(ctx, env, cfg)
 	if err != nil {
 		return err
 	}
 	defer m.Close()
+	a := m.App
 	settled, refunded, err := a.CloseCampaigns(ctx)
 	fmt.Fprintf(env.Stdout, "settled %d campaigns, refunded %d contributions\n", settled, refunded)
 	return err
@@ -137,11 +118,12 @@ func cmdFundsCheck(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	m, a, err := fundsApp(ctx, env, cfg)
+	m, err := openApp(ctx, env, cfg)
 	if err != nil {
 		return err
 	}
 	defer m.Close()
+	a := m.App
 	problems, err := a.CheckLedgers(ctx)
 	if err != nil {
 		return err

@@ -3,10 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/wushe/wushe/app/apptest"
+	"github.com/wushe/wushe/app/store"
 )
 
 func TestParseSince(t *testing.T) {
@@ -71,5 +76,38 @@ func TestFundsCommands(t *testing.T) {
 	out.Reset()
 	if code := Run(context.Background(), []string{"funds", "reconcile", "--since", "24h"}, env(&out, true)); code != 0 || !strings.Contains(out.String(), "checked") {
 		t.Errorf("reconcile = %d %s", code, out.String())
+	}
+}
+
+// TestFundsCheckNamesBadTransaction: `wushe funds check` on a database holding an offline gift
+// of 9,223,372,036,854,775,802 fen from before the money bounds exits 1 and names the ledger
+// transaction that posted it (SQLite; the app test covers PostgreSQL).
+func TestFundsCheckNamesBadTransaction(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	s, err := store.Open(ctx, store.Config{SQLitePath: filepath.Join(dir, "wushe.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MigrateTo(ctx, 7); err != nil {
+		t.Fatal(err)
+	}
+	lm := apptest.WriteLegacyMoney(t, s, apptest.NewWorld(t, s, apptest.Hasher()))
+	if err := s.Migrate(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	var out bytes.Buffer
+	env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &out, Getenv: func(k string) string {
+		if k == "WUSHE_DATA_DIR" {
+			return dir
+		}
+		return ""
+	}}
+	code := Run(ctx, []string{"funds", "check"}, env)
+	want := fmt.Sprintf("fund %d: transaction %d (contribution_succeeded:contribution:%d)", lm.FundID, lm.BadGiftTxID, lm.BadGiftID)
+	t.Log(out.String())
+	if code != 1 || !strings.Contains(out.String(), want) {
+		t.Errorf("funds check = %d\n%s\nwant exit 1 naming %q", code, out.String(), want)
 	}
 }

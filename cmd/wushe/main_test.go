@@ -10,9 +10,11 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -24,8 +26,15 @@ import (
 )
 
 // TestMain migrates once for the package (apptest copies the template per test) and removes
-// the templates, and the demo template's search index, when the tests end.
+// the templates, and the demo template's search index, when the tests end. Re-executed by the
+// fault tests (faultChildEnv), the binary is `wushe serve` instead.
 func TestMain(m *testing.M) {
+	if os.Getenv(faultChildEnv) == "1" {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		code := Run(ctx, []string{"serve"}, &Env{Stdin: strings.NewReader(""), Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv})
+		stop()
+		os.Exit(code)
+	}
 	dir, err := os.MkdirTemp("", "wushe-cmd-test-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -304,6 +313,12 @@ func TestConfig(t *testing.T) {
 		{"short admin password", map[string]string{"WUSHE_ADMIN_PASSWORD": "short"}, nil, nil, "WUSHE_ADMIN_PASSWORD"},
 		{"stripe key without webhook secret", map[string]string{"STRIPE_SECRET_KEY": "sk_test_x"}, nil, nil, "STRIPE_WEBHOOK_SECRET"},
 		{"bad log level", nil, []string{"--log-level", "loud"}, nil, "log level"},
+		{"no trusted proxies", nil, nil, func(c *Config) bool { return len(c.TrustedProxies) == 0 }, ""},
+		{"trusted proxies", map[string]string{"WUSHE_TRUSTED_PROXIES": "10.0.0.0/8, 127.0.0.1,::1"}, nil, func(c *Config) bool {
+			return len(c.TrustedProxies) == 3 && c.TrustedProxies[0].String() == "10.0.0.0/8" &&
+				c.TrustedProxies[1].String() == "127.0.0.1/32" && c.TrustedProxies[2].String() == "::1/128"
+		}, ""},
+		{"bad trusted proxy", map[string]string{"WUSHE_TRUSTED_PROXIES": "10.0.0.0/8,nginx"}, nil, nil, "WUSHE_TRUSTED_PROXIES"},
 		{"stray argument", nil, []string{"extra"}, nil, "unexpected argument"},
 	}
 	for _, tt := range tests {

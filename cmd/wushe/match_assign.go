@@ -47,16 +47,12 @@ func cmdMatchAssign(ctx context.Context, env *Env, args []string) error {
 	if (community == 0) == !all {
 		return usagef("give either --community ID or --all")
 	}
-	loc, err := time.LoadLocation(cfg.Timezone)
+	m, err := openApp(ctx, env, cfg)
 	if err != nil {
 		return err
 	}
-	m := NewMain(cfg, env)
-	if err := m.openStore(ctx); err != nil {
-		return err
-	}
 	defer m.Close()
-	a := app.New(app.Deps{Store: m.Store, Hasher: m.Hasher, Location: loc, Logger: m.Log})
+	a, loc := m.App, m.App.Location()
 	req := app.AssignmentRequest{From: a.Now(), Days: days}
 	if from != "" {
 		t, err := time.ParseInLocation("2006-01-02", from, loc)

@@ -71,20 +71,15 @@ func cmdReindex(ctx context.Context, env *Env, args []string) error {
 	}
 	m := NewMain(cfg, env)
 	defer m.Close()
+	m.SearchTimeout = time.Minute
 	if err := m.openStore(ctx); err != nil {
 		return err
 	}
-	idx, where, err := openSearch(cfg, time.Minute)
+	a, err := m.newApp()
 	if err != nil {
 		return err
 	}
-	m.Search = idx
-	loc, err := time.LoadLocation(cfg.Timezone)
-	if err != nil {
-		return err
-	}
-	a := app.New(app.Deps{Store: m.Store, Hasher: m.Hasher, Location: loc, Logger: m.Log, Search: idx})
-	fmt.Fprintf(env.Stdout, "reindexing into %s\n", where)
+	fmt.Fprintf(env.Stdout, "reindexing into %s\n", m.searchWhere)
 	start := time.Now()
 	p := newProgress(env.Stdout, time.Now)
 	st, err := a.Reindex(ctx, app.ReindexOptions{Types: types, Reset: reset, Progress: p.update})

@@ -39,16 +39,22 @@ type Main struct {
 	Web    *web.Server
 	// Hasher hashes passwords; tests swap in a cheap one.
 	Hasher app.PasswordHasher
+	// Passwords judges new passwords (length and guessability).
+	Passwords app.PasswordPolicy
 	// Clock is the application clock; nil means the system clock.
 	Clock app.Clock
+	// SearchTimeout bounds each Meilisearch request: 0 is the engine's default, short so
+	// that searches fall back quickly; reindex sends thousands of documents a request.
+	SearchTimeout time.Duration
 
-	ln  net.Listener
-	srv *http.Server
+	searchWhere string // the search engine opened, for the start-up line
+	ln          net.Listener
+	srv         *http.Server
 }
 
 // NewMain prepares a Main from a validated configuration.
 func NewMain(cfg *Config, env *Env) *Main {
-	return &Main{Config: cfg, Env: env, Log: cfg.logger(env), Hasher: passwd.Hasher{P: passwd.Default}}
+	return &Main{Config: cfg, Env: env, Log: cfg.logger(env), Hasher: passwd.Hasher{P: passwd.Default}, Passwords: passwd.Policy{}}
 }
 
 // Open connects to the database (migrating the embedded one, or PostgreSQL with --migrate),
@@ -57,26 +63,17 @@ func (m *Main) Open(ctx context.Context) error {
 	if err := m.openStore(ctx); err != nil {
 		return err
 	}
-	loc, err := time.LoadLocation(m.Config.Timezone)
-	if err != nil {
+	if _, err := m.newApp(); err != nil {
 		return err
 	}
-	var where string
-	if m.Search, where, err = openSearch(m.Config, 0); err != nil {
-		return fmt.Errorf("open search engine: %w", err)
-	}
-	m.Log.Info("search engine", "engine", where)
-	pay, err := m.payments()
-	if err != nil {
-		return err
-	}
-	m.App = app.New(app.Deps{Store: m.Store, Clock: m.Clock, Hasher: m.Hasher, Location: loc, Logger: m.Log, Search: m.Search, Payments: pay})
+	m.Log.Info("search engine", "engine", m.searchWhere)
 	if m.Config.Demo {
 		if err := m.loadDemo(ctx); err != nil {
 			return err
 		}
 	}
-	m.Web, err = web.New(web.Config{SecureCookies: m.Config.SecureCookies, Version: version, Logger: m.Log},
+	var err error
+	m.Web, err = web.New(web.Config{SecureCookies: m.Config.SecureCookies, TrustedProxies: m.Config.TrustedProxies, Version: version, Logger: m.Log},
 		web.Deps{App: m.App, Sessions: m.Store.Sessions(), Ready: m.Store.Ping, Registry: prometheus.NewRegistry()})
 	if err != nil {
 		return fmt.Errorf("build web server: %w", err)
@@ -120,6 +117,10 @@ func (m *Main) loadDemo(ctx context.Context) error {
 			return err
 		}
 		password = base64.RawURLEncoding.EncodeToString(b[:])
+	} else if problem := passwd.Problem(password); problem != "" {
+		// The demo accounts keep the chosen password (demos must work), but say it is weak:
+		// the same password opens the administrator account.
+		m.Log.Warn("WUSHE_ADMIN_PASSWORD is easy to guess; choose a stronger one before exposing this demo", "problem", problem)
 	}
 	n, err := m.Store.CountUsers(ctx)
 	if err != nil {

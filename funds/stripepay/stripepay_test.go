@@ -255,7 +255,7 @@ func TestProviderErrors(t *testing.T) {
 }
 
 // event wraps an object in a Stripe event envelope.
-func event(t *testing.T, id, typ, version string, object any) []byte {
+func event(t testing.TB, id, typ, version string, object any) []byte {
 	t.Helper()
 	raw, ok := object.(json.RawMessage)
 	if !ok {

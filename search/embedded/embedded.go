@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -27,7 +28,7 @@ import (
 
 // schemaVersion changes whenever the tables or the tokenization change; EnsureIndex then drops
 // the old index and reports it fresh, so the application rebuilds it from the database.
-const schemaVersion = "4"
+const schemaVersion = "9"
 
 // Config configures the embedded engine.
 type Config struct {
@@ -121,6 +122,13 @@ var schema = []string{
 		title, body, tags, title_end, body_end, tags_end,
 		content='', contentless_delete=1, tokenize='ascii', prefix='3'
 	)`,
+	// How the Chinese text sounds (tokenize.go, pinyinText): readings "00xi" and reading pairs
+	// "xhi0u" of title, tags and body, each once per document. A table of its own with
+	// detail=none (rowids only: no positions or columns, which sound matching does not use)
+	// and no prefix index, so it costs a fraction of the text index.
+	`CREATE VIRTUAL TABLE docs_py USING fts5(
+		t, content='', contentless_delete=1, tokenize='ascii', detail=none, prefix='2'
+	)`,
 }
 
 // EnsureIndex creates the tables, or recreates them when they were made by another schema
@@ -136,7 +144,7 @@ func (e *Engine) EnsureIndex(ctx context.Context) (fresh bool, err error) {
 		}
 		// No meta table yet, or another version: start over.
 		fresh = true
-		for _, table := range []string{"docs_fts", "doc_tags", "docs", "meta"} {
+		for _, table := range []string{"docs_py_terms", "docs_fts", "docs_py", "doc_tags", "docs", "meta"} {
 			if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS `+table); err != nil {
 				return err
 			}
@@ -271,26 +279,40 @@ func (e *Engine) Upsert(ctx context.Context, docs []search.Document) error {
 	if len(docs) == 0 {
 		return nil
 	}
-	// Tokenizing is pure Go and the slow part of preparing a row: do it before taking the
-	// write lock.
-	type tokens struct{ title, body, tags, titleEnd, bodyEnd, tagsEnd, tagsJSON any }
+	// Tokenizing is pure Go and the slow part of preparing a row: it runs on every core while
+	// the docs rows are written (which need no tokens), and the FTS rows wait for it.
+	type tokens struct{ title, body, tags, titleEnd, bodyEnd, tagsEnd, py string }
 	toks := make([]tokens, len(docs))
+	// The docs rows need the tags as JSON before the tokenizers are done: made here.
+	tagsJSON := make([]any, len(docs))
 	for i, d := range docs {
-		t := &toks[i]
-		tags := cleanTags(d.Tags)
-		var tm, te, bm, be, gm, ge string
-		tm, te = indexText(d.Title)
-		bm, be = indexText(d.Body)
-		gm, ge = indexText(strings.Join(tags, " "))
-		t.title, t.body, t.tags, t.titleEnd, t.bodyEnd, t.tagsEnd = tm, bm, gm, te, be, ge
-		if len(tags) > 0 {
+		if tags := cleanTags(d.Tags); len(tags) > 0 {
 			b, err := json.Marshal(tags)
 			if err != nil {
 				return fmt.Errorf("embedded search upsert: %w", err)
 			}
-			t.tagsJSON = string(b)
+			tagsJSON[i] = string(b)
 		}
 	}
+	workers := min(runtime.GOMAXPROCS(0), (len(docs)+99)/100)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var sw soundWriter
+			for i := w; i < len(docs); i += workers {
+				d, t := docs[i], &toks[i]
+				tags := cleanTags(d.Tags)
+				t.title, t.titleEnd = indexText(d.Title)
+				t.body, t.bodyEnd = indexText(d.Body)
+				t.tags, t.tagsEnd = indexText(strings.Join(tags, " "))
+				// Newlines keep character pairs from spanning two fields.
+				t.py = sw.text(d.Title + "\n" + strings.Join(tags, "\n") + "\n" + d.Body)
+			}
+		}()
+	}
+	defer wg.Wait() // never leave tokenizers running past a failed write
 	rowids := make([]int64, len(docs))
 	err := e.write(ctx, func(tx *sql.Tx) error {
 		// The driver parses a statement again at every execution, so rows go in multi-row
@@ -309,7 +331,7 @@ func (e *Engine) Upsert(ctx context.Context, docs []search.Document) error {
 				if !d.EndsAt.IsZero() {
 					endsAt = d.EndsAt.UnixMilli()
 				}
-				args = append(args, string(d.Type), d.ID, d.Title, d.Body, toks[from+k].tagsJSON,
+				args = append(args, string(d.Type), d.ID, d.Title, d.Body, tagsJSON[from+k],
 					nullInt(d.CommunityID), nullInt(d.GridID), nullStr(d.Category), nullStr(d.Status), nullStr(d.Kind),
 					d.CreatedAt.UnixMilli(), endsAt, d.Amount, lat, lng)
 			}
@@ -349,17 +371,36 @@ func (e *Engine) Upsert(ctx context.Context, docs []search.Document) error {
 				rowids[from+k] = rowid
 			}
 		}
-		for from := 0; from < len(docs); from += docsPerStatement {
-			to := min(from+docsPerStatement, len(docs))
-			args := make([]any, 0, (to-from)*7)
-			for i := from; i < to; i++ {
-				t := toks[i]
-				args = append(args, rowids[i], t.title, t.body, t.tags, t.titleEnd, t.bodyEnd, t.tagsEnd)
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO docs_fts
-				(rowid, title, body, tags, title_end, body_end, tags_end) VALUES `+valueRows(to-from, 7), args...); err != nil {
-				return fmt.Errorf("index text: %w", err)
-			}
+		wg.Wait()
+		// The FTS rows of the whole batch go in one statement per table, as one JSON
+		// parameter read by json_each: each statement opens a savepoint at which FTS5 writes
+		// its pending terms to a new segment, and the driver binds positional parameters in
+		// quadratic time, so neither many small statements nor one with thousands of
+		// parameters is cheap.
+		fts := make([][7]any, len(docs))
+		py := make([][2]any, len(docs))
+		for i := range docs {
+			t := toks[i]
+			fts[i] = [7]any{rowids[i], t.title, t.body, t.tags, t.titleEnd, t.bodyEnd, t.tagsEnd}
+			py[i] = [2]any{rowids[i], t.py}
+		}
+		ftsJSON, err := json.Marshal(fts)
+		if err != nil {
+			return err
+		}
+		pyJSON, err := json.Marshal(py)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO docs_fts
+			(rowid, title, body, tags, title_end, body_end, tags_end)
+			SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6
+			FROM json_each(?)`, string(ftsJSON)); err != nil {
+			return fmt.Errorf("index text: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO docs_py (rowid, t)
+			SELECT value ->> 0, value ->> 1 FROM json_each(?)`, string(pyJSON)); err != nil {
+			return fmt.Errorf("index pinyin: %w", err)
 		}
 		return nil
 	}, func(st *store) {
@@ -445,8 +486,10 @@ func (e *Engine) Delete(ctx context.Context, refs []search.Ref) error {
 				continue
 			}
 			marks := strings.TrimSuffix(strings.Repeat("?, ", len(del)), ", ")
-			if _, err := tx.ExecContext(ctx, `DELETE FROM docs_fts WHERE rowid IN (`+marks+`)`, del...); err != nil {
-				return err
+			for _, table := range []string{"docs_fts", "docs_py"} {
+				if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE rowid IN (`+marks+`)`, del...); err != nil {
+					return err
+				}
 			}
 		}
 		return nil
@@ -467,6 +510,7 @@ func (e *Engine) Reset(ctx context.Context) error {
 		for _, stmt := range []string{
 			`DELETE FROM docs`,
 			`INSERT INTO docs_fts (docs_fts) VALUES ('delete-all')`,
+			`INSERT INTO docs_py (docs_py) VALUES ('delete-all')`,
 		} {
 			if _, err := tx.ExecContext(ctx, stmt); err != nil {
 				return err

@@ -11,12 +11,21 @@ type span struct{ from, to int }
 // matchSpans finds where the query terms occur in text, in the same sense as the index: a CJK
 // run anywhere as a substring (a single character everywhere), a word only as a whole word.
 // Overlapping and touching spans are merged.
-func matchSpans(text []rune, terms []term) []span {
+func matchSpans(text []rune, qts []qterm) []span {
 	folded := make([]rune, len(text))
 	for i, r := range text {
 		folded[i] = fold(r)
 	}
 	var spans []span
+	var terms []term
+	for _, qt := range qts {
+		terms = append(append(terms, qt.term), qt.variants...)
+		spans = append(spans, soundSpans(folded, qt.sound)...)
+		for _, part := range qt.split {
+			terms = append(terms, part.term)
+			spans = append(spans, soundSpans(folded, part.sound)...)
+		}
+	}
 	for _, t := range terms {
 		for _, r := range t.runs {
 			pat := r.runes
@@ -79,14 +88,14 @@ func mark(text []rune, spans []span, from, to int, pre, post string) string {
 const cropMarker = "…"
 
 // highlightTitle returns the whole title with matches tagged.
-func highlightTitle(title string, terms []term, pre, post string) string {
+func highlightTitle(title string, terms []qterm, pre, post string) string {
 	rs := []rune(title)
 	return mark(rs, matchSpans(rs, terms), 0, len(rs), pre, post)
 }
 
 // snippet returns about n runes of body around its first match (from the start when nothing
 // matches), with matches tagged and crop markers where the text was cut.
-func snippet(body string, terms []term, n int, pre, post string) string {
+func snippet(body string, terms []qterm, n int, pre, post string) string {
 	rs := []rune(body)
 	spans := matchSpans(rs, terms)
 	from := 0

@@ -41,6 +41,7 @@ type store struct {
 
 	dict  map[string]uint32 // category, status, kind and tag values; 0 means absent
 	names []string          // dict ids back to values
+
 }
 
 const noTime = math.MinInt64

@@ -3,6 +3,8 @@ package embedded
 import (
 	"strings"
 	"unicode"
+
+	"github.com/wushe/wushe/search/textfold"
 )
 
 // Chinese is written without spaces and no word segmenter is exact, so the embedded engine
@@ -16,7 +18,14 @@ import (
 // query X*, which matches every bigram starting with X plus every run ending with X — that is,
 // every occurrence of X.
 //
-// Other letters and digits form words, lower-cased; full-width ASCII (ＡＢＣ３) folds to ASCII.
+// Other letters and digits form words, lower-cased; full-width ASCII (ＡＢＣ３) folds to ASCII,
+// and traditional characters to simplified (textfold.Fold), so 建築 and 建筑 are one text.
+//
+// Chinese characters are also indexed by sound, in a second FTS5 table (pinyinText): every
+// reading of every character, and for every pair of neighbouring characters the pair of their
+// readings led by their initials ("xhi0u" for 西湖), every combination of a polyphone's
+// readings (银行: yhin0ang and yxin0ing). A Latin query term is looked up there as well as as a
+// word (sound.go).
 
 // class is a rune's role in tokenization.
 type class int
@@ -32,15 +41,7 @@ const maxWordRunes = 64
 
 // fold maps a rune to its indexed form, one rune to one rune so positions in the folded text
 // are positions in the original (highlighting relies on it).
-func fold(r rune) rune {
-	switch {
-	case r >= 0xFF01 && r <= 0xFF5E: // full-width ASCII
-		r -= 0xFEE0
-	case r == 0x3000: // ideographic space
-		r = ' '
-	}
-	return unicode.ToLower(r)
-}
+func fold(r rune) rune { return textfold.Fold(r) }
 
 func classify(r rune) class {
 	switch {
@@ -173,4 +174,99 @@ func (t term) expr() string {
 		}
 	}
 	return `"` + strings.Join(toks, " ") + `"`
+}
+
+// maxReadings bounds the readings of one character that are indexed, the most common first:
+// the third and later readings of a polyphone are nearly all archaic or dialect (和 huo, hu;
+// 重 tong), and every reading kept multiplies the pairs around it.
+const maxReadings = 2
+
+// pinyinText returns the sound tokens of a text for the docs_py table, each once:
+//
+//   - "00<reading>" for every reading of every Chinese character ("00xi", "00hu"): a
+//     one-syllable query is that token (the shared "00" costs the two-character prefix index
+//     one entry per document, not one per syllable);
+//   - for every two neighbouring characters and every combination of their readings, the two
+//     initials first, then the rest of each reading: 西湖 (xi, hu) → "xhi0u", 银行 → "yhin0ang"
+//     and "yxin0ing". Pinyin of several syllables is its pairs; initials are a prefix of a
+//     pair, so xh is the prefix query "xh" *, and need no tokens of their own.
+//
+// Only the first maxReadings readings of a character are indexed. The digits keep the pieces
+// apart: no pair token starts with a digit, and 0 ends the first syllable.
+func pinyinText(s string) string {
+	var w soundWriter
+	return w.text(s)
+}
+
+// soundWriter makes pinyinText's tokens; its buffers are reused from one text to the next.
+type soundWriter struct {
+	b    strings.Builder
+	seen map[uint32]struct{} // tokens written to this text: syllable ids, pairs of them
+}
+
+func (w *soundWriter) text(s string) string {
+	w.b.Reset()
+	if w.seen == nil {
+		w.seen = make(map[uint32]struct{}, 256)
+	}
+	clear(w.seen)
+	first := func(key uint32) bool {
+		if _, ok := w.seen[key]; ok {
+			return false
+		}
+		w.seen[key] = struct{}{}
+		if w.b.Len() > 0 {
+			w.b.WriteByte(' ')
+		}
+		return true
+	}
+	const unigram = 1 << 30
+	for _, r := range runs(foldString(s)) {
+		if r.class != cjk {
+			continue
+		}
+		var prev *textfold.CharSound
+		for _, c := range r.runes {
+			cur := textfold.SoundOf(c)
+			if cur == nil {
+				prev = nil
+				continue
+			}
+			cr := cur.Readings[:min(len(cur.Readings), maxReadings)]
+			for j, z := range cr {
+				if first(unigram | uint32(cur.IDs[j])) {
+					w.b.WriteString("00")
+					w.b.WriteString(z)
+				}
+			}
+			if prev != nil {
+				for k, a := range prev.Readings[:min(len(prev.Readings), maxReadings)] {
+					for j, z := range cr {
+						if first(uint32(prev.IDs[k])<<16 | uint32(cur.IDs[j])) {
+							writePair(&w.b, a, z)
+						}
+					}
+				}
+			}
+			prev = cur
+		}
+	}
+	return w.b.String()
+}
+
+// writePair writes the pair token of two readings: both initials, then the rest of each with
+// 0 between (xi, hu → xhi0u).
+func writePair(b *strings.Builder, a, z string) {
+	b.WriteByte(a[0])
+	b.WriteByte(z[0])
+	b.WriteString(a[1:])
+	b.WriteByte('0')
+	b.WriteString(z[1:])
+}
+
+// pairToken returns the pair token of two readings.
+func pairToken(a, z string) string {
+	var b strings.Builder
+	writePair(&b, a, z)
+	return b.String()
 }

@@ -57,15 +57,20 @@ func TestHighlight(t *testing.T) {
 		text, query, want string
 	}{
 		{"独居老人助餐送餐", "独居老人", "[独居老人]助餐送餐"},
-		{"独居老人助餐送餐", "老人 送餐", "独居[老人]助餐[送餐]"},
+		{"独居老人助餐送餐", "老人 送餐", "独居[老人助餐送餐]"}, // 助餐 is a synonym of 送餐; touching marks merge
+		{"独居老人，长者", "老人", "独居[老人]，[长者]"},
+		{"建築工地", "建筑", "[建築]工地"}, // the record's own characters are marked
+		{"西湖建筑工地", "xihu", "[西湖]建筑工地"},
+		{"西湖建筑工地", "xh jz", "[西湖建筑]工地"},
+		{"西湖建筑工地", "XĪ HÚ", "[西湖]建筑工地"},
 		{"居家养老服务", "老", "居家养[老]服务"},
-		{"Volunteer volunteers", "volunteer", "[Volunteer] volunteers"},
+		{"Volunteer volunteering", "volunteer", "[Volunteer] volunteering"},
 		{"ＡＢＣ队", "abc", "[ＡＢＣ]队"},
 		{"养老养老", "养老", "[养老养老]"}, // touching matches merge
 		{"没有匹配", "养老", "没有匹配"},
 	}
 	for _, c := range cases {
-		if got := highlightTitle(c.text, parseTerms(c.query), "[", "]"); got != c.want {
+		if got := highlightTitle(c.text, compileTerms(parseTerms(c.query)), "[", "]"); got != c.want {
 			t.Errorf("highlight %q in %q = %q, want %q", c.query, c.text, got, c.want)
 		}
 	}
@@ -85,7 +90,7 @@ func TestSnippet(t *testing.T) {
 		{"九十", 12, "…六七八[九十]一二三四五六七…"}, // a quarter of the window before the match
 	}
 	for _, c := range cases {
-		if got := snippet(body, parseTerms(c.query), c.n, "[", "]"); got != c.want {
+		if got := snippet(body, compileTerms(parseTerms(c.query)), c.n, "[", "]"); got != c.want {
 			t.Errorf("snippet(%q, %d) = %q, want %q", c.query, c.n, got, c.want)
 		}
 	}

@@ -17,12 +17,13 @@ import (
 	"github.com/meilisearch/meilisearch-go"
 
 	"github.com/wushe/wushe/search"
+	"github.com/wushe/wushe/search/textfold"
 )
 
 // SettingsVersion is part of the index name. Bump it whenever indexSettings (or the document
 // shape) changes: EnsureIndex then creates a fresh index under the new name and reports it
 // fresh, so the application reindexes into it while the old one stays untouched.
-const SettingsVersion = 1
+const SettingsVersion = 2
 
 // Config configures the Meilisearch engine.
 type Config struct {
@@ -106,7 +107,17 @@ func (e *Engine) IndexUID() string { return e.uid }
 
 // attributes every search may retrieve, filter on or sort on. _geo is Meilisearch's location.
 var (
-	searchable = []string{"title", "tags", "body"} // weight order
+	// Weight order: the text as written, then how its Chinese sounds (pinyin.go).
+	// title_s and body_s: the text folded to simplified (textfold.Fold), present only when it
+	// differs, so 建筑 finds a record written 建築 (charabia's own conversion misses some).
+	searchable     = []string{"title", "tags", "body", "title_s", "body_s", "py", "ini"}
+	textAttributes = []string{"title", "tags", "body", "title_s", "body_s"}
+	// Pinyin words differ by one letter for unrelated characters (jianzhu, jianzhi): no typos.
+	noTypos = []string{"py", "ini"}
+	// What a search reads back: the document without the pinyin attributes.
+	retrieve = []string{"key", "type", "id", "title", "body", "tags", search.FieldCommunity, search.FieldGrid,
+		search.FieldCategory, search.FieldStatus, search.FieldKind, search.FieldCreatedAt, search.FieldEndsAt,
+		search.FieldAmount, "_geo"}
 	filterable = []string{search.FieldType, search.FieldID, search.FieldCommunity, search.FieldGrid,
 		search.FieldCategory, search.FieldStatus, search.FieldKind, search.FieldTags,
 		search.FieldCreatedAt, search.FieldEndsAt, search.FieldAmount, "_geo"}
@@ -114,7 +125,8 @@ var (
 		search.FieldAmount, "_geo"}
 	// sort first: an explicit sort is strict, relevance only breaks its ties. Without a sort in
 	// the query the rule does nothing and the usual relevance rules apply.
-	rankingRules = []string{"sort", "words", "typo", "proximity", "attribute", "exactness"}
+	// created_at:desc last: equal matches go newest first, as in the embedded engine.
+	rankingRules = []string{"sort", "words", "typo", "proximity", "attribute", "exactness", "created_at:desc"}
 )
 
 func (e *Engine) settings() *meilisearch.Settings {
@@ -126,8 +138,14 @@ func (e *Engine) settings() *meilisearch.Settings {
 		// Chinese text is segmented by jieba (charabia) when the language is known to be
 		// Chinese; short texts are otherwise easily mis-detected as Japanese.
 		LocalizedAttributes: []*meilisearch.LocalizedAttributes{
-			{Locales: []string{"cmn"}, AttributePatterns: searchable},
+			{Locales: []string{"cmn"}, AttributePatterns: textAttributes},
 		},
+		// Everyday words for the same thing (textfold/synonyms.txt), applied to queries.
+		Synonyms: textfold.SynonymMap(),
+		// Meilisearch's own word sizes must be restated: the SDK would send zeros, which allow
+		// two typos in any word (人 then matched every document).
+		TypoTolerance: &meilisearch.TypoTolerance{Enabled: true, DisableOnAttributes: noTypos,
+			MinWordSizeForTypos: meilisearch.MinWordSizeForTypos{OneTypo: 5, TwoTypos: 9}},
 		Pagination: &meilisearch.Pagination{MaxTotalHits: e.cfg.MaxTotalHits},
 		Faceting: &meilisearch.Faceting{
 			MaxValuesPerFacet: e.cfg.MaxValuesPerFacet,
@@ -190,13 +208,35 @@ func sameSettings(have, want *meilisearch.Settings) bool {
 		have.Pagination == nil || have.Pagination.MaxTotalHits != want.Pagination.MaxTotalHits ||
 		have.Faceting == nil || have.Faceting.MaxValuesPerFacet != want.Faceting.MaxValuesPerFacet ||
 		have.Faceting.SortFacetValuesBy["*"] != want.Faceting.SortFacetValuesBy["*"] ||
-		len(have.LocalizedAttributes) != len(want.LocalizedAttributes) {
+		len(have.LocalizedAttributes) != len(want.LocalizedAttributes) ||
+		!sameSynonyms(have.Synonyms, want.Synonyms) ||
+		have.TypoTolerance == nil || !sameSet(have.TypoTolerance.DisableOnAttributes, want.TypoTolerance.DisableOnAttributes) ||
+		have.TypoTolerance.MinWordSizeForTypos != want.TypoTolerance.MinWordSizeForTypos {
 		return false
 	}
 	for i, la := range want.LocalizedAttributes {
 		h := have.LocalizedAttributes[i]
 		if h == nil || !slices.Equal(h.Locales, la.Locales) || !slices.Equal(h.AttributePatterns, la.AttributePatterns) {
 			return false
+		}
+	}
+	return true
+}
+
+// sameSynonyms compares synonym maps, each list as a set.
+func sameSynonyms(have, want map[string][]string) bool {
+	if len(have) != len(want) {
+		return false
+	}
+	for k, w := range want {
+		h, ok := have[k]
+		if !ok || len(h) != len(w) {
+			return false
+		}
+		for _, x := range w {
+			if !slices.Contains(h, x) {
+				return false
+			}
 		}
 	}
 	return true
@@ -248,6 +288,10 @@ type doc struct {
 	EndsAt      *int64   `json:"ends_at,omitempty"`
 	Amount      int64    `json:"amount"`
 	Geo         *geo     `json:"_geo,omitempty"`
+	TitleS      string   `json:"title_s,omitempty"` // folded to simplified, when that changes it
+	BodyS       string   `json:"body_s,omitempty"`
+	Py          []string `json:"py,omitempty"`  // how the Chinese text sounds: pinyin words
+	Ini         []string `json:"ini,omitempty"` // and initials (pinyin.go)
 }
 
 type geo struct {
@@ -274,6 +318,13 @@ func toDoc(d search.Document) doc {
 	}
 	if d.Location != nil {
 		out.Geo = &geo{Lat: d.Location.Lat, Lng: d.Location.Lng}
+	}
+	out.Py, out.Ini = pinyinFields(append([]string{d.Title, d.Body}, out.Tags...)...)
+	if f := textfold.FoldString(d.Title); f != strings.ToLower(d.Title) {
+		out.TitleS = f
+	}
+	if f := textfold.FoldString(d.Body); f != strings.ToLower(d.Body) {
+		out.BodyS = f
 	}
 	return out
 }
@@ -401,10 +452,11 @@ func (e *Engine) Search(ctx context.Context, q search.Query) (*search.Result, er
 		HitsPerPage: &size,
 		// "all" makes every term required, as the contract says; the default "last" drops
 		// terms from the end until something matches, inflating Chinese hit counts.
-		MatchingStrategy: meilisearch.All,
-		ShowRankingScore: q.Text != "",
-		Facets:           q.Facets,
-		Locales:          []string{"cmn"},
+		MatchingStrategy:     meilisearch.All,
+		ShowRankingScore:     q.Text != "",
+		Facets:               q.Facets,
+		Locales:              []string{"cmn"},
+		AttributesToRetrieve: retrieve,
 	}
 	if filter != "" {
 		req.Filter = filter
@@ -432,7 +484,7 @@ func (e *Engine) Search(ctx context.Context, q search.Query) (*search.Result, er
 		req.HighlightPreTag = h.PreTag
 		req.HighlightPostTag = h.PostTag
 	}
-	resp, err := e.index.SearchWithContext(ctx, q.Text, req)
+	resp, err := e.index.SearchWithContext(ctx, queryText(q.Text), req)
 	if err != nil {
 		if apiCode(err) == "invalid_search_filter" {
 			return nil, &search.ValidationError{Param: "filter", Reason: err.Error()}
@@ -491,7 +543,7 @@ func decodeHit(raw meilisearch.Hit, q search.Query, center search.GeoPoint, hasC
 				return h, fmt.Errorf("decode %s highlight: %w", d.Key, err)
 			}
 		}
-		h.Title, h.Snippet = f.Title, f.Body
+		h.Title, h.Snippet = localHighlight(f.Title, f.Body, d, q.Text, q.Highlight.SnippetRunes, q.Highlight.PreTag, q.Highlight.PostTag)
 	}
 	return h, nil
 }

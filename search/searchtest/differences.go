@@ -4,8 +4,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/wushe/wushe/search"
+	"github.com/wushe/wushe/search/textfold"
 )
 
 // difference is a query on which the engines differ by design. Each engine's behaviour is
@@ -50,24 +53,15 @@ func differences() []difference {
 			},
 		},
 		{
-			name: "traditional characters",
-			text: "養老",
-			why: "meili (charabia) folds traditional characters to simplified in documents and queries; " +
-				"embedded has no conversion table, so 養老 only finds text written 養老",
-			want: map[string][]search.Ref{
-				"embedded": nil,
-				"meili":    {N(2), P(3), O(2), T(1)},
-			},
-		},
-		{
 			name: "words, not substrings",
 			text: "老人送餐",
-			why: "meili segments the query into 老人 + 送餐 and requires both words anywhere; embedded " +
-				"treats text typed without spaces as one term and requires it as written (only project-1 " +
-				"has 老人送餐 verbatim): type 老人 送餐 with a space to get both engines' AND",
+			why: "meili segments the query into 老人 + 送餐 and requires both words (or their synonyms: " +
+				"长者, 助餐…) anywhere; embedded treats text typed without spaces as one term and requires it " +
+				"as written or with a synonym in place (project-1 has 老人送餐, need-1 老人助餐): type 老人 送餐 " +
+				"with a space to get both engines' AND",
 			want: map[string][]search.Ref{
-				"embedded": {P(1)},
-				"meili":    {N(1), P(1)},
+				"embedded": {N(1), P(1)},
+				"meili":    {N(1), N(6), P(1), C(1)},
 			},
 		},
 		{
@@ -89,16 +83,6 @@ func differences() []difference {
 			},
 		},
 		{
-			name: "full-width Latin letters",
-			text: "ＶＯＬＵＮＴＥＥＲ",
-			why: "embedded folds full-width ASCII (typed in an IME's full-width mode) to ASCII; meili folds " +
-				"full-width digits (３号楼 finds 3号楼) but not letters",
-			want: map[string][]search.Ref{
-				"embedded": {V(3)},
-				"meili":    nil,
-			},
-		},
-		{
 			name: "relevance order",
 			text: "服务",
 			why: "both rank title matches first (a contract case), but order them differently: embedded " +
@@ -111,6 +95,16 @@ func differences() []difference {
 			},
 		},
 	}
+}
+
+// synonymGaps are members of synonyms.txt whose query does not reach the whole group on an
+// engine. Meilisearch applies a synonym to the words jieba cuts the query into: a member that
+// jieba splits into several words (私搭乱建 → 私搭 乱建) finds the records written that way, but
+// its synonyms are not applied. The embedded engine matches the member whole. Asserted both
+// ways, so a fix shows up as a failure asking to remove the entry.
+var synonymGaps = map[string][]string{
+	"embedded": nil,
+	"meili":    {"私搭乱建", "老楼加梯", "助洁助浴"},
 }
 
 func testDifferences(t *testing.T, engine string, idx search.Index) {
@@ -130,5 +124,56 @@ func testDifferences(t *testing.T, engine string, idx search.Index) {
 				t.Errorf("%q on %s: hits %v (total %d), want %v\nwhy they differ: %s", d.text, engine, got, res.Total, want, d.why)
 			}
 		})
+	}
+}
+
+// matching lists the Corpus documents that match text under the contract: every term (split
+// at spaces and punctuation) is in the title, body or tags as written or as one of its
+// synonyms (textfold.TermVariants) — Chinese as a substring, Latin letters as a whole word —
+// after folding traditional characters, width and case.
+func matching(text string) []search.Ref {
+	terms := strings.FieldsFunc(textfold.FoldString(text), func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r)
+	})
+	return corpusWhere(func(d search.Document) bool {
+		hay := d.Title + "\n" + d.Body + "\n" + strings.Join(d.Tags, "\n")
+		for _, t := range terms {
+			if !holds(hay, t) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// holds reports whether text holds the term or one of its synonyms.
+func holds(text, term string) bool {
+	hay, term := textfold.FoldString(text), textfold.FoldString(term)
+	for _, v := range append([]string{term}, textfold.TermVariants(term, textfold.MaxVariants)...) {
+		if containsTerm(hay, v) {
+			return true
+		}
+	}
+	return false
+}
+
+// containsTerm: Chinese anywhere, a Latin word only as a whole word.
+func containsTerm(hay, term string) bool {
+	if r, _ := utf8.DecodeRuneInString(term); textfold.IsHan(r) {
+		return strings.Contains(hay, term)
+	}
+	isWord := func(r rune) bool { return unicode.IsLetter(r) && !textfold.IsHan(r) || unicode.IsDigit(r) }
+	for off := 0; ; {
+		i := strings.Index(hay[off:], term)
+		if i < 0 {
+			return false
+		}
+		i += off
+		before, _ := utf8.DecodeLastRuneInString(hay[:i])
+		after, _ := utf8.DecodeRuneInString(hay[i+len(term):])
+		if (i == 0 || !isWord(before)) && (i+len(term) == len(hay) || !isWord(after)) {
+			return true
+		}
+		off = i + 1
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -92,7 +93,7 @@ func TestMeasure(t *testing.T) {
 			if pid != "" {
 				server = procMemory(pid)
 			}
-			return fmt.Sprintf("Meilisearch server %s; database %s; Go client process %s", server, size, procMemory("self"))
+			return fmt.Sprintf("Meilisearch server %s, %s CPU so far; database %s; Go client process %s", server, procCPU(pid), size, procMemory("self"))
 		})
 	})
 }
@@ -103,6 +104,7 @@ func measure(t *testing.T, idx search.Index, n, batch int, headlines []string, m
 		t.Fatal(err)
 	}
 	var indexing time.Duration
+	cpu0 := cpuTime()
 	start := time.Now()
 	err := searchtest.PerfCorpus(n, batch, headlines, func(docs []search.Document) error {
 		s := time.Now()
@@ -118,7 +120,8 @@ func measure(t *testing.T, idx search.Index, n, batch int, headlines []string, m
 		t.Fatal(err)
 	}
 	indexing += time.Since(s)
-	t.Logf("indexing: %d documents in %.2f s (batches of %d; %.2f s wall with generation)", n, indexing.Seconds(), batch, time.Since(start).Seconds())
+	t.Logf("indexing: %d documents in %.2f s (batches of %d; %.2f s wall with generation; %.2f s CPU in this process)",
+		n, indexing.Seconds(), batch, time.Since(start).Seconds(), (cpuTime() - cpu0).Seconds())
 	runtime.GC()
 	debug.FreeOSMemory()
 	t.Logf("memory after indexing: %s", memory())
@@ -161,6 +164,16 @@ func measure(t *testing.T, idx search.Index, n, batch int, headlines []string, m
 	t.Logf("per query (ms):\n| query | total hits | median | max |\n|---|---:|---:|---:|\n%s", strings.Join(lines, "\n"))
 }
 
+// cpuTime is the CPU time (user + system) this process has used: less sensitive than wall time
+// to other work on a shared machine.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 func pct(sorted []time.Duration, p int) time.Duration {
 	i := (len(sorted)*p + 99) / 100
 	return sorted[max(0, min(len(sorted)-1, i-1))]
@@ -183,6 +196,22 @@ func procMemory(pid string) string {
 		}
 	}
 	return fmt.Sprintf("RSS %s (peak %s; anonymous %s, file %s)", v["VmRSS"], v["VmHWM"], v["RssAnon"], v["RssFile"])
+}
+
+// procCPU reads the CPU time (user + system) a process has used from /proc/<pid>/stat.
+func procCPU(pid string) string {
+	b, err := os.ReadFile("/proc/" + pid + "/stat")
+	if err != nil || pid == "" {
+		return "unknown"
+	}
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+2:]) // fields from the 3rd (state) on
+	if len(f) < 13 {
+		return "unknown"
+	}
+	utime, _ := strconv.ParseFloat(f[11], 64)
+	stime, _ := strconv.ParseFloat(f[12], 64)
+	return fmt.Sprintf("%.1f s", (utime+stime)/100) // clock ticks: 100 per second on Linux
 }
 
 func kbToMB(v string) string {

@@ -138,6 +138,10 @@ func PerfQueries() []PerfQuery {
 		"股票", "房价", "高考", "比赛", "游戏", "明星", "NBA", "社区", "老", "服务"} {
 		qs = append(qs, PerfQuery{"text " + w, page(w)})
 	}
+	// Typed as residents type: traditional characters, full pinyin, initials, everyday words.
+	for _, w := range []string{"養老", "yanglao", "dujulaoren", "duju laoren", "zhucan", "shequ", "xh", "ylfw", "sq fw", "zhang", "長者", "laoren songcan"} {
+		qs = append(qs, PerfQuery{"typed " + w, page(w)})
+	}
 	near := search.Near(Center.Lat, Center.Lng, 2000)
 	more := []PerfQuery{
 		{"and 老人 送餐", page("老人 送餐")},

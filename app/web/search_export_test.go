@@ -1,0 +1,4 @@
+package web
+
+// StatusWords exposes statusWords to the external tests of the results page.
+var StatusWords = statusWords

@@ -1,0 +1,47 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/wushe/wushe/app"
+)
+
+// newApp builds the application over the opened store. It is the one place the application is
+// wired, so every subcommand gets what serve gets: the configured clock, time zone, logger,
+// password hasher and policy, search engine (opened here unless already open) and payment
+// provider.
+func (m *Main) newApp() (*app.App, error) {
+	loc, err := time.LoadLocation(m.Config.Timezone)
+	if err != nil {
+		return nil, fmt.Errorf("time zone %q: %w", m.Config.Timezone, err)
+	}
+	if m.Search == nil {
+		if m.Search, m.searchWhere, err = openSearch(m.Config, m.SearchTimeout); err != nil {
+			return nil, fmt.Errorf("open search engine: %w", err)
+		}
+	}
+	pay, err := m.payments()
+	if err != nil {
+		return nil, err
+	}
+	m.App = app.New(app.Deps{Store: m.Store, Clock: m.Clock, Hasher: m.Hasher, Passwords: m.Passwords, Location: loc,
+		Logger: m.Log, Search: m.Search, Payments: pay})
+	return m.App, nil
+}
+
+// openApp opens the configured database and builds the application on it, for subcommands
+// that act once and exit. The caller closes the returned Main.
+func openApp(ctx context.Context, env *Env, cfg *Config) (*Main, error) {
+	m := NewMain(cfg, env)
+	if err := m.openStore(ctx); err != nil {
+		m.Close()
+		return nil, err
+	}
+	if _, err := m.newApp(); err != nil {
+		m.Close()
+		return nil, err
+	}
+	return m, nil
+}
