@@ -33,6 +33,8 @@ type harness struct {
 	clock  *apptest.Clock
 	tokens map[string]string
 	orgs   map[string]*app.Organization
+	// fundFixes holds each side's fund fixture, made on first use (funds_authz_test.go).
+	fundFixes map[string]*fundFix
 }
 
 // fixedNow is the harness clock's start: 09:00 on 24 November 2026 in 平湖.

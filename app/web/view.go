@@ -32,12 +32,18 @@ func newRenderer(s *Server, names []string) (*renderer, error) {
 	if err != nil {
 		return nil, err
 	}
-	funcs := s.templateFuncs()
+	// The layout and partials are parsed once and each page is parsed into a clone of them:
+	// parsing them again for each of the sixty pages made up most of a server's start-up.
+	shared, err := template.New("layout").Funcs(s.templateFuncs()).ParseFS(fsys, append([]string{"layout/base.html"}, partials...)...)
+	if err != nil {
+		return nil, fmt.Errorf("parse layout and partials: %w", err)
+	}
 	r := &renderer{pages: map[string]*template.Template{}}
 	for _, name := range names {
-		files := append([]string{"layout/base.html"}, partials...)
-		files = append(files, "pages/"+name+".html")
-		t, err := template.New(name).Funcs(funcs).ParseFS(fsys, files...)
+		t, err := shared.Clone()
+		if err == nil {
+			t, err = t.ParseFS(fsys, "pages/"+name+".html")
+		}
 		if err != nil {
 			return nil, fmt.Errorf("parse page %s: %w", name, err)
 		}
