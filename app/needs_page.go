@@ -16,6 +16,8 @@ type NeedPage struct {
 	Events []*AuditEvent
 	// Candidates is set for those who may see rankings (ActMatchView).
 	Candidates *CandidatePreview
+	// AssigneeChoices lists the community's staff, for those who may assign the need.
+	AssigneeChoices []Choice
 }
 
 // needEventsShown bounds the audit trail on a need's page; the audit page has the rest.
@@ -55,5 +57,10 @@ func (a *App) NeedDetail(ctx context.Context, id int64) (*NeedPage, error) {
 		out.Events = evs
 	}
 	out.Candidates = a.previewCandidates(ctx, SubjectNeed, n.ID, place)
+	if Can(p, ActNeedManage, place) {
+		if out.AssigneeChoices, err = a.staffChoices(ctx, n.CommunityID); err != nil {
+			return nil, err
+		}
+	}
 	return out, nil
 }

@@ -270,6 +270,7 @@ type Store interface {
 	PartyStore
 	ProjectStore
 	ProjectDeliberationStore
+	PickerStore
 	TenderStore
 	AccountStore
 	AuditStore

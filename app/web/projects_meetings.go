@@ -59,7 +59,12 @@ func (s *Server) apiMeetingMinutes(c echo.Context) error {
 // meetingsPage lists 议事会 meetings.
 func (s *Server) meetingsPage() echo.HandlerFunc {
 	return servePage(s, listPage[app.MeetingFilter, *app.ProjectMeeting]{page: "meetings_list", title: "meetings.title", section: "projects", rows: "Meetings",
-		read: meetingFilter, run: s.app.Meetings, names: true})
+		read: meetingFilter, run: s.app.Meetings, names: true,
+		more: func(c echo.Context, _ app.MeetingFilter, data map[string]any) error {
+			cid, err := s.app.MeetingCommunity(c.Request().Context())
+			data["NewMeetingCommunity"] = cid
+			return err
+		}})
 }
 
 func (s *Server) meetingPage(c echo.Context) error {

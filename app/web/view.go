@@ -70,6 +70,7 @@ func (s *Server) renderPage(c echo.Context, status int, name string, v *View) er
 		}
 		v.tax = tax
 	}
+	v.Page = name
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "base", v); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
@@ -82,8 +83,11 @@ func (s *Server) renderPage(c echo.Context, status int, name string, v *View) er
 // format it. It holds no context and no application: nothing runs a use case while a
 // template executes.
 type View struct {
-	Lang    string
-	Title   string
+	Lang  string
+	Title string
+	// Page is the template's name, written on <body data-page> so browser tests know which
+	// page template rendered a URL.
+	Page    string
 	Section string
 	User    *app.User
 	// CanManageUsers and CanQueue decide the navigation's links to the admin pages and the queue.
