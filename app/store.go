@@ -279,6 +279,7 @@ type Store interface {
 	GiftBatchStore
 	JobStore
 	RateLimitStore
+	NotificationStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }
