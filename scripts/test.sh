@@ -20,6 +20,7 @@ command -v npm >/dev/null 2>&1 || need_apt nodejs npm
 install_postgres
 install_node_tools
 install_stripe_mock
+install_mailpit
 install_haproxy
 
 export WUSHE_TEST_REQUIRE_SERVICES=1
@@ -36,6 +37,7 @@ go vet ./...
 
 start_meilisearch
 start_stripe_mock
+start_mailpit
 start_postgres
 # A second PostgreSQL that cmd/wushe's fault-injection test stops and restarts mid-load.
 start_postgres_fault
