@@ -61,5 +61,6 @@ func (s *Server) routes() {
 	s.fundRoutes()
 	s.adminRoutes()
 	s.searchRoutes()
+	s.notifyRoutes()
 	e.GET("/api/v1/openapi.json", s.openAPI)
 }
