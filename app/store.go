@@ -280,6 +280,7 @@ type Store interface {
 	JobStore
 	RateLimitStore
 	NotificationStore
+	DashboardStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }

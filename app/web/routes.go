@@ -62,5 +62,6 @@ func (s *Server) routes() {
 	s.adminRoutes()
 	s.searchRoutes()
 	s.notifyRoutes()
+	s.dashboardRoutes()
 	e.GET("/api/v1/openapi.json", s.openAPI)
 }
