@@ -103,17 +103,17 @@ type LinkagePart struct {
 
 // GridFigures are one grid's figures.
 type GridFigures struct {
-	GridID             int64    `json:"grid_id"`
-	CommunityID        int64    `json:"community_id"`
-	Name               string   `json:"name"`
-	Filed              int      `json:"filed"`
-	Resolved           int      `json:"resolved"`
-	OnTime             *float64 `json:"on_time"`
-	OverdueNow         int      `json:"overdue_now"`
-	OpenNow            int      `json:"open_now"`
-	Workers            int      `json:"workers"`
-	Households         int      `json:"households"`
-	OpenPerWorker      *float64 `json:"open_per_worker"`
+	GridID              int64    `json:"grid_id"`
+	CommunityID         int64    `json:"community_id"`
+	Name                string   `json:"name"`
+	Filed               int      `json:"filed"`
+	Resolved            int      `json:"resolved"`
+	OnTime              *float64 `json:"on_time"`
+	OverdueNow          int      `json:"overdue_now"`
+	OpenNow             int      `json:"open_now"`
+	Workers             int      `json:"workers"`
+	Households          int      `json:"households"`
+	OpenPerWorker       *float64 `json:"open_per_worker"`
 	HouseholdsPerWorker *float64 `json:"households_per_worker"`
 }
 
