@@ -65,6 +65,9 @@ const (
 	ActProjectMeeting         Action = "project.meeting"           // schedule 议事会 meetings, attendance, minutes
 	ActMembershipManage       Action = "membership.manage"
 	ActAuditView              Action = "audit.view"
+	ActNotificationsOwn       Action = "notifications.own" // read and manage one's own inbox and preferences
+	ActDashboardView          Action = "dashboard.view"    // a community's or street's full dashboard
+	ActDashboardCity          Action = "dashboard.city"    // the roll-up over every community in one's scope
 	ActUserManage             Action = "user.manage"
 
 	// Tenders (government purchase of services).
@@ -146,8 +149,15 @@ var policy = map[Action]rule{
 	ActProjectVote:            {roles: []Role{RoleResident}, community: true},
 	ActProjectBallot:          {roles: frontDesk, community: true},
 	ActProjectMeeting:         {roles: []Role{RoleCommunityWorker, RoleCommittee, RoleCivilAffairs, RoleAdmin}},
-	ActAuditView:              {roles: managers},
-	ActUserManage:             {roles: []Role{RoleAdmin}},
+	// The committee and civil-affairs officers read the audit log of their scope, as the
+	// workers do (issue 13).
+	ActAuditView:        {roles: []Role{RoleCommunityWorker, RoleCommittee, RoleCivilAffairs, RoleAdmin}},
+	ActNotificationsOwn: {anyUser: true},
+	// Dashboards (issue 13): the people who answer for a place read its figures; the public
+	// summary of a community is ActPublicRead.
+	ActDashboardView: {roles: []Role{RoleGridWorker, RoleCommunityWorker, RoleCommittee, RoleCivilAffairs, RoleAdmin}, community: true},
+	ActDashboardCity: {roles: []Role{RoleCivilAffairs, RoleAdmin}, scopeless: true},
+	ActUserManage:    {roles: []Role{RoleAdmin}},
 
 	// Tenders: a street's civil-affairs office or a community publishes; members of an
 	// organization bid for it; workers, committee members and officers over the tender's place

@@ -280,6 +280,8 @@ type Store interface {
 	GiftBatchStore
 	JobStore
 	RateLimitStore
+	NotificationStore
+	DashboardStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }

@@ -61,5 +61,7 @@ func (s *Server) routes() {
 	s.fundRoutes()
 	s.adminRoutes()
 	s.searchRoutes()
+	s.notifyRoutes()
+	s.dashboardRoutes()
 	e.GET("/api/v1/openapi.json", s.openAPI)
 }
