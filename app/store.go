@@ -279,6 +279,9 @@ type Store interface {
 	GiftBatchStore
 	JobStore
 	RateLimitStore
+	ImportStore
+	PointsStore
+	RightsStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }
