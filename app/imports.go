@@ -754,7 +754,7 @@ func (a *App) commitRow(ctx context.Context, j *ImportJob, env *importEnv, recs 
 		}
 		v.BirthDate = nil
 		if b := f["birth_date"]; b != "" {
-			d, _ := time.ParseInLocation(time.DateOnly, b, a.loc)
+			d, _ := time.Parse(time.DateOnly, b) // a calendar date: midnight UTC, as DATE columns hold it
 			v.BirthDate = &d
 		}
 		if existingID != 0 {

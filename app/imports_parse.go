@@ -115,10 +115,7 @@ func readXLSX(data []byte) (*importSheet, error) {
 	}
 	sh := &importSheet{Rows: rows, XLSX: true, Formulas: map[string]bool{}}
 	for i, row := range rows {
-		for j, v := range row {
-			if v == "" {
-				continue
-			}
+		for j := range row {
 			addr, _ := excelize.CoordinatesToCellName(j+1, i+1)
 			if fm, err := f.GetCellFormula(name, addr); err == nil && fm != "" {
 				sh.Formulas[addr] = true
@@ -340,4 +337,3 @@ func splitList(s string) []string {
 		return r == '、' || r == ',' || r == '，' || r == ';' || r == '；' || r == '/' || r == '|' || unicode.IsSpace(r)
 	})
 }
-

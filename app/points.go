@@ -7,9 +7,18 @@ package app
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"time"
 )
+
+// randomKey names a transaction that has no natural source (an award, a redemption).
+func randomKey() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
 
 // Points ledger accounts: the holder's, and the community's issuance, redemption and expiry
 // accounts. issued + redeemed + expired + Σholders = 0 for every community.
@@ -256,6 +265,9 @@ func (a *App) post(ctx context.Context, v *Volunteer, kind, key, reason, counter
 		{CommunityID: v.CommunityID, Account: counter, Points: -amount},
 	}
 	ok, err := a.store.PostPoints(ctx, t, es)
+	if err == nil && !ok && kind != PointsEarnHours && kind != PointsExpire {
+		return nil, false, fmt.Errorf("points transaction %s posted twice", key)
+	}
 	return t, ok, err
 }
 
@@ -423,7 +435,7 @@ func (a *App) AwardPoints(ctx context.Context, volunteerID int64, in PointsAward
 		if rules.ExpiryMonths > 0 {
 			exp = ptr(a.Now().AddDate(0, rules.ExpiryMonths, 0))
 		}
-		key := fmt.Sprintf("award:%d:%d", v.ID, a.Now().UnixNano())
+		key := "award:"+randomKey()
 		if tx, _, err = a.post(ctx, v, PointsAward, key, in.Reason, PointsIssued, in.Points, ptr(p.User.ID), exp); err != nil {
 			return err
 		}
@@ -538,7 +550,7 @@ func (a *App) Redeem(ctx context.Context, in RedeemInput) (*Redemption, error) {
 			return Errorf(ECONFLICT, "points.error.out_of_stock")
 		}
 		now := a.Now()
-		tx, _, err := a.post(ctx, v, PointsRedeem, fmt.Sprintf("redeem:%d:%d", v.ID, now.UnixNano()), it.Name, PointsRedeemed, -cost, ptr(p.User.ID), nil)
+		tx, _, err := a.post(ctx, v, PointsRedeem, "redeem:"+randomKey(), it.Name, PointsRedeemed, -cost, ptr(p.User.ID), nil)
 		if err != nil {
 			return err
 		}
