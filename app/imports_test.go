@@ -32,12 +32,12 @@ func rosterXLSX(t *testing.T) []byte {
 	dateStyle, err := f.NewStyle(&excelize.Style{NumFmt: 14})
 	must(err)
 	rows := [][]any{
-		{1, "张三", "138 0013 8000", "第1网格", "烹饪、义务理发", time.Date(1980, 5, 6, 0, 0, 0, 0, time.UTC), ""},       // row 3: ok
-		{2, "李四", "139****0000", "第1网格", "", "1990-04-31", ""},                                            // row 4: masked phone, impossible date
-		{3, "王五", "0571-88886666", "第9网格", "飞行", "", ""},                                                   // row 5: landline, unknown grid and skill
-		{4, "张三", "+86 13800138000", "第2网格", "", "", "重复"},                                                 // row 6: in-file duplicate of row 3
-		{5, "赵六", "13700137000", "G02", "", "2001年2月3日", ""},                                                 // row 7: ok, grid by code
-		{6, "钱七", "13600136000", "", "", "", ""},                                                             // row 8: existing volunteer
+		{1, "张三", "138 0013 8000", "第1网格", "烹饪、义务理发", time.Date(1980, 5, 6, 0, 0, 0, 0, time.UTC), ""}, // row 3: ok
+		{2, "李四", "139****0000", "第1网格", "", "1990-04-31", ""},                                         // row 4: masked phone, impossible date
+		{3, "王五", "0571-88886666", "第9网格", "飞行", "", ""},                                               // row 5: landline, unknown grid and skill
+		{4, "张三", "+86 13800138000", "第2网格", "", "", "重复"},                                             // row 6: in-file duplicate of row 3
+		{5, "赵六", "13700137000", "G02", "", "2001年2月3日", ""},                                           // row 7: ok, grid by code
+		{6, "钱七", "13600136000", "", "", "", ""},                                                       // row 8: existing volunteer
 	}
 	for i, r := range rows {
 		cell := fmt.Sprintf("A%d", i+3)

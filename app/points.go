@@ -435,7 +435,7 @@ func (a *App) AwardPoints(ctx context.Context, volunteerID int64, in PointsAward
 		if rules.ExpiryMonths > 0 {
 			exp = ptr(a.Now().AddDate(0, rules.ExpiryMonths, 0))
 		}
-		key := "award:"+randomKey()
+		key := "award:" + randomKey()
 		if tx, _, err = a.post(ctx, v, PointsAward, key, in.Reason, PointsIssued, in.Points, ptr(p.User.ID), exp); err != nil {
 			return err
 		}
@@ -454,7 +454,7 @@ func (a *App) CreateShopItem(ctx context.Context, in ShopItemInput) (*ShopItem, 
 	}
 	fe := FieldErrors{}
 	a.validate.Into(fe, in)
-	t, err := a.places().resolve(ctx, fe, placeRefs{Community: optionalID(in.CommunityID), Organization: in.OrganizationID})
+	t, err := a.places().resolve(ctx, fe, placeRefs{Community: optionalID(in.CommunityID), Organization: in.OrganizationID, ActsForOrg: in.OrganizationID != nil})
 	if err != nil {
 		return nil, err
 	}
