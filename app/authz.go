@@ -92,6 +92,14 @@ const (
 	ActDisbursementPay     Action = "disbursement.pay"     // mark an approved request paid
 	ActDisbursementProve   Action = "disbursement.prove"   // attach evidence: the requester or a payer
 	ActDisbursementFiles   Action = "disbursement.files"   // open evidence files: the requester or a decider
+	// Imports, data rights and the love supermarket (issue 14).
+	ActImportManage Action = "import.manage" // preview and commit spreadsheet imports into a community
+	ActPointsManage Action = "points.manage" // set a community's points rates, award points, stock the shelf, hand over goods
+	ActPointsView   Action = "points.view"   // a holder's balance and history: the holder or the community's workers
+	ActPointsRedeem Action = "points.redeem" // redeem one's own points
+	ActPointsLedger Action = "points.ledger" // a community's points liability
+	ActItemDonate   Action = "shop.donate"   // a merchant's member stocks the shelf with donated goods
+	ActDataRights   Action = "data.self"     // see, download or erase one's own data
 )
 
 // rule says who may take an action.
@@ -183,6 +191,14 @@ var policy = map[Action]rule{
 	ActDisbursementPay:     {roles: managers},
 	ActDisbursementProve:   {owner: true, roles: managers},
 	ActDisbursementFiles:   {owner: true, roles: []Role{RoleCommunityWorker, RoleCommittee, RoleCivilAffairs, RoleAdmin}},
+	// Imports, data rights and the love supermarket (issue 14).
+	ActImportManage: {roles: managers},
+	ActPointsManage: {roles: frontDesk},
+	ActPointsView:   {owner: true, roles: frontDesk},
+	ActPointsRedeem: {owner: true},
+	ActPointsLedger: {roles: append([]Role{RoleCommittee}, managers...)},
+	ActItemDonate:   {roles: append([]Role{RoleOrgMember}, frontDesk...)},
+	ActDataRights:   {anyUser: true},
 }
 
 // Target says where an action applies: the place chain of the record and who owns it.

@@ -282,6 +282,9 @@ type Store interface {
 	RateLimitStore
 	NotificationStore
 	DashboardStore
+	ImportStore
+	PointsStore
+	RightsStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }

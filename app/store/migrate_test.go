@@ -32,6 +32,9 @@ var models = []any{
 	&app.ProjectMeeting{}, &app.MeetingAttendee{},
 	// notifications (issue 13)
 	&app.Notification{}, &app.NotificationPref{}, &app.NotificationSettings{}, &app.EmailOutboxItem{},
+	// imports, data rights, love supermarket (issue 14)
+	&app.ImportJob{}, &app.PrivacyConsent{}, &app.AccountErasure{}, &app.PointsSettings{}, &app.PointsTransaction{}, &app.PointsEntry{},
+	&app.ShopItem{}, &app.Redemption{},
 }
 
 // TestMigrationsMatchModels applies every migration on the test dialect (SQLite by default,

@@ -50,6 +50,7 @@ func (s *Server) routes() {
 	e.StaticFS("/static", templates.Static())
 
 	s.authRoutes()
+	s.importRoutes()
 	s.registryRoutes()
 	s.needRoutes()
 	s.partyRoutes()
