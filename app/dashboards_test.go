@@ -116,3 +116,70 @@ func TestDashboardNeedsMatchRecount(t *testing.T) {
 		t.Errorf("backwards period: %v", err)
 	}
 }
+
+// The dashboard's funds figures equal a recount from the fund's public ledger over periods
+// that cut through gifts, a refund and the match it releases: social money net of the
+// refund, government money set aside net of the release, leverage their ratio.
+func TestDashboardFundsMatchLedger(t *testing.T) {
+	t.Parallel()
+	fw := newFundsWorld(t, app.RuleInput{Ratio: "1:1"}, 1000000)
+	ctx := context.Background()
+	camp := fw.campaign(100000, "keep_what_you_raise", true)
+	fw.offlineGift(camp, "甲", 10000)
+	b := fw.offlineGift(camp, "乙", 6000)
+	fw.clock.Advance(3 * 24 * time.Hour)
+	fw.offlineGift(camp, "丙", 3000)
+	fw.clock.Advance(2 * 24 * time.Hour)
+	_, err := fw.a.RefundContribution(fw.w.As(t, fw.a, "community_worker"), b.ID, app.RefundInput{Amount: 2000, Reason: "requested_by_donor"})
+	fw.must(err)
+	fw.checkInvariants()
+
+	txs, err := fw.a.LedgerAll(ctx, fw.fund.ID)
+	fw.must(err)
+	kinds := map[string]bool{}
+	for _, tx := range txs {
+		kinds[tx.Kind] = true
+	}
+	for _, k := range []string{"contribution_succeeded", "contribution_refunded", "match_reserved", "match_released"} {
+		if !kinds[k] {
+			t.Fatalf("the ledger has no %s transaction (%v): the test would not cover it", k, kinds)
+		}
+	}
+	officer := fw.w.As(t, fw.a, "civil_affairs_officer")
+	for _, span := range [][2]string{{"2026-11-01", "2026-11-30"}, {"2026-11-24", "2026-11-25"}, {"2026-11-26", "2026-11-30"}, {"2026-12-01", "2026-12-31"}} {
+		p, err := fw.a.ParsePeriod(span[0], span[1])
+		fw.must(err)
+		var social, government int64
+		for _, tx := range txs {
+			if tx.CreatedAt.Before(p.Start) || !tx.CreatedAt.Before(p.End) {
+				continue
+			}
+			for _, e := range tx.Entries {
+				switch {
+				case e.AccountKind == "donations" && tx.Kind == "contribution_succeeded":
+					social += e.Amount
+				case e.AccountKind == "donations" && tx.Kind == "contribution_refunded":
+					social -= e.Amount
+				case e.AccountKind == "pool_available" && tx.Kind == "match_reserved":
+					government += e.Amount
+				case e.AccountKind == "pool_available" && tx.Kind == "match_released":
+					government -= e.Amount
+				}
+			}
+		}
+		d, err := fw.a.CommunityDashboard(officer, fw.w.A.Community.ID, p)
+		fw.must(err)
+		if d.Funds.Social != social || d.Funds.Government != government {
+			t.Errorf("%v: funds %d/%d, ledger recount %d/%d", span, d.Funds.Social, d.Funds.Government, social, government)
+		}
+		switch {
+		case government == 0 && d.Funds.Leverage != nil:
+			t.Errorf("%v: leverage %v without government money", span, *d.Funds.Leverage)
+		case government != 0 && (d.Funds.Leverage == nil || math.Abs(*d.Funds.Leverage-float64(social)/float64(government)) > 1e-12):
+			t.Errorf("%v: leverage %v, recount %d/%d", span, d.Funds.Leverage, social, government)
+		}
+		if span[0] == "2026-11-01" && (social != 17000 || government != 17000) {
+			t.Errorf("November: social %d, government %d fen; want ¥170 each (¥190 given, ¥20 refunded, matched 1:1)", social, government)
+		}
+	}
+}

@@ -195,6 +195,11 @@ var notifyRules = map[string]notifyRule{
 	"project.completed":         {"project.completed", projectFollowers},
 	"project.rated":             {"project.rated", projectProposer},
 	"project.evaluated":         {"project.evaluated", projectFollowers},
+	// Issue 14's 爱心超市: points a worker awarded, goods handed over, a reservation a worker
+	// cancelled (a volunteer who cancels themselves is not told: they did it).
+	"points.awarded":                {"points.awarded", pointsVolunteer},
+	"points.redemption_handed_over": {"points.handed_over", redemptionVolunteer},
+	"points.redemption_cancelled":   {"points.redemption_cancelled", redemptionVolunteer},
 }
 
 // NotificationKinds lists every kind a user may set preferences for, sorted.

@@ -234,3 +234,27 @@ func projectProposer(ctx context.Context, a *App, e *AuditEvent, _ map[string]an
 func projectFollowers(ctx context.Context, a *App, e *AuditEvent, _ map[string]any) (notice, error) {
 	return projectPeople(ctx, a, e.SubjectID, true)
 }
+
+// volunteerNotice tells a volunteer's account about their points, linking their page.
+func volunteerNotice(ctx context.Context, a *App, volunteerID int64, params map[string]any) (notice, error) {
+	v, err := a.store.FindVolunteer(ctx, volunteerID)
+	if err != nil {
+		return notice{}, err
+	}
+	return notice{to: []int64{deref(v.UserID)}, link: fmt.Sprintf("/volunteers/%d", v.ID), params: params}, nil
+}
+
+// pointsVolunteer: the volunteer whom a worker awarded points (issue 14's 爱心超市).
+func pointsVolunteer(ctx context.Context, a *App, e *AuditEvent, d map[string]any) (notice, error) {
+	return volunteerNotice(ctx, a, e.SubjectID, map[string]any{"points": dataID(d, "points"), "reason": d["reason"]})
+}
+
+// redemptionVolunteer: the volunteer whose reserved goods were handed over or whose
+// reservation a worker cancelled (the points came back).
+func redemptionVolunteer(ctx context.Context, a *App, e *AuditEvent, _ map[string]any) (notice, error) {
+	r, err := a.store.FindRedemption(ctx, e.SubjectID)
+	if err != nil {
+		return notice{}, err
+	}
+	return volunteerNotice(ctx, a, r.VolunteerID, map[string]any{"points": r.Points, "quantity": r.Quantity})
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -434,5 +435,61 @@ func TestUnsubscribe(t *testing.T) {
 	}
 	if got, _ := nw.inbox(t, "grid_worker"); len(got) != 1 {
 		t.Errorf("in-app notification must stay on: %v", kinds(got))
+	}
+}
+
+// Points a worker awards and goods a worker hands over or cancels reach the volunteer's
+// inbox; a volunteer who cancels their own reservation is not told of it.
+func TestNotifyPoints(t *testing.T) {
+	t.Parallel()
+	nw := newNotifyWorld(t, time.Date(2026, 11, 30, 9, 0, 0, 0, cst))
+	ctx := context.Background()
+	uid := nw.w.Users["volunteer"].ID
+	v := &app.Volunteer{UserID: &uid, Name: "王志愿", CommunityID: nw.w.A.Community.ID, Active: true}
+	if err := nw.s.CreateVolunteer(ctx, v); err != nil {
+		t.Fatal(err)
+	}
+	worker := nw.w.As(t, nw.a, "community_worker")
+	if _, err := nw.a.AwardPoints(worker, v.ID, app.PointsAwardInput{Points: 100, Reason: "敬老活动"}); err != nil {
+		t.Fatal(err)
+	}
+	it, err := nw.a.CreateShopItem(worker, app.ShopItemInput{CommunityID: nw.w.A.Community.ID, Name: "大米5斤", Points: 20, Stock: 5, ValueFen: 2500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	me := nw.w.As(t, nw.a, "volunteer")
+	var rs []*app.Redemption
+	for range 3 {
+		r, err := nw.a.Redeem(me, app.RedeemInput{ItemID: it.ID, Quantity: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs = append(rs, r)
+	}
+	if _, err := nw.a.HandOver(worker, rs[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := nw.a.CancelRedemption(worker, rs[1].ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := nw.a.CancelRedemption(me, rs[2].ID); err != nil {
+		t.Fatal(err)
+	}
+	got, unread := nw.inbox(t, "volunteer")
+	want := []string{"points.redemption_cancelled", "points.handed_over", "points.awarded"}
+	if !slices.Equal(kinds(got), want) || unread != 3 {
+		t.Fatalf("volunteer's inbox = %v (unread %d), want %v", kinds(got), unread, want)
+	}
+	link := fmt.Sprintf("/volunteers/%d", v.ID)
+	for _, n := range got {
+		if n.Link != link {
+			t.Errorf("%s links %q, want %q", n.Kind, n.Link, link)
+		}
+	}
+	if !strings.Contains(got[2].Params, "100") || !strings.Contains(got[2].Params, "敬老活动") {
+		t.Errorf("points.awarded params %s lack the points and the reason", got[2].Params)
+	}
+	if ws, _ := nw.inbox(t, "community_worker"); len(ws) != 0 {
+		t.Errorf("the worker was told of what they did: %v", kinds(ws))
 	}
 }

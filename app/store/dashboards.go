@@ -72,9 +72,10 @@ func (s *Store) DashboardFigures(ctx context.Context, ids []int64, start, end, n
 	if err := wrap("social money", err); err != nil {
 		return nil, err
 	}
-	// Government money: what government pools set aside for matches and awards (leaving the
-	// pool's available account), net of what came back to it, dated by the transaction.
-	err = db.Raw(`SELECT COALESCE(SUM(CASE WHEN e.side = 'credit' THEN e.amount ELSE -e.amount END), 0) AS government`+
+	// Government money: what government pools set aside for matches and awards (debits of
+	// the pool's credit-normal available account in match_reserved), net of what came back
+	// to it (credits in match_released), dated by the transaction.
+	err = db.Raw(`SELECT COALESCE(SUM(CASE WHEN e.side = 'debit' THEN e.amount ELSE -e.amount END), 0) AS government`+
 		` FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id JOIN funds f ON f.id = e.fund_id`+
 		` JOIN fund_pools p ON p.id = e.pool_id`+
 		` WHERE f.community_id IN ? AND p.source = 'government' AND e.account_kind = ? AND t.kind IN ? AND t.created_at >= ? AND t.created_at < ?`,

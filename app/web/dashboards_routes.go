@@ -1,6 +1,7 @@
 package web
 
-// Routes of dashboards: the JSON figures of a community, a street and the city roll-up.
+// Routes of dashboards: pages with charts and exports for a community, a street and the
+// city roll-up, and the same figures as JSON (or CSV/XLSX with format=).
 
 import (
 	"net/http"
@@ -11,14 +12,26 @@ import (
 )
 
 func (s *Server) dashboardRoutes() {
+	s.usePages("dashboards", "dashboard")
+	e := s.e
+	e.GET("/dashboards", s.dashboardsIndexPage)
+	// /dashboard was the address people tried first (issue 13): it leads to the index.
+	e.GET("/dashboard", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/dashboards") })
+	for _, r := range []struct{ path, scope string }{{"/dashboards/communities/:id", "community"}, {"/dashboards/streets/:id", "street"}, {"/dashboards/city", "city"}} {
+		e.GET(r.path, s.dashboardPageOf(r.scope))
+		e.GET(r.path+"/export.csv", s.dashboardExportOf(r.scope, "csv"))
+		e.GET(r.path+"/export.xlsx", s.dashboardExportOf(r.scope, "xlsx"))
+	}
+
 	periodQ := []queryParam{{Name: "from", Type: "string", Desc: "first local date, 2006-01-02 (default: this month)"},
-		{Name: "to", Type: "string", Desc: "last local date, inclusive"}}
+		{Name: "to", Type: "string", Desc: "last local date, inclusive"},
+		{Name: "format", Type: "string", Desc: "json (default), csv or xlsx: the figures and the by-grid table as a file"}}
 	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/dashboards/communities/:id", Op: "getCommunityDashboard", Tag: "dashboards", Auth: true,
-		Summary: "A community's figures over a period (docs/metrics.md)", Query: periodQ, Resp: app.Dashboard{}, H: s.apiCommunityDashboard})
+		Summary: "A community's figures over a period (docs/metrics.md)", Query: periodQ, Resp: app.Dashboard{}, H: s.apiDashboard("community")})
 	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/dashboards/streets/:id", Op: "getStreetDashboard", Tag: "dashboards", Auth: true,
-		Summary: "A street's figures: the roll-up of its communities", Query: periodQ, Resp: app.Dashboard{}, H: s.apiStreetDashboard})
+		Summary: "A street's figures: the roll-up of its communities", Query: periodQ, Resp: app.Dashboard{}, H: s.apiDashboard("street")})
 	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/dashboards/city", Op: "getCityDashboard", Tag: "dashboards", Auth: true,
-		Summary: "The roll-up of every community in the caller's scope", Query: periodQ, Resp: app.Dashboard{}, H: s.apiCityDashboard})
+		Summary: "The roll-up of every community in the caller's scope", Query: periodQ, Resp: app.Dashboard{}, H: s.apiDashboard("city")})
 }
 
 func (s *Server) dashboardPeriod(c echo.Context) (app.DashboardPeriod, error) {
@@ -30,46 +43,20 @@ func (s *Server) dashboardPeriod(c echo.Context) (app.DashboardPeriod, error) {
 	return s.app.ParsePeriod(from, to)
 }
 
-func (s *Server) apiCommunityDashboard(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
+func (s *Server) apiDashboard(scope string) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		p := params{c: c}
+		format := p.oneOf("format", []string{"json", "csv", "xlsx"})
+		if p.err != nil {
+			return p.err
+		}
+		d, _, err := s.dashboardFor(c, scope)
+		if err != nil {
+			return err
+		}
+		if format != nil && *format != "json" {
+			return s.writeDashboard(c, d, *format)
+		}
+		return c.JSON(http.StatusOK, d)
 	}
-	p, err := s.dashboardPeriod(c)
-	if err != nil {
-		return err
-	}
-	d, err := s.app.CommunityDashboard(c.Request().Context(), id, p)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, d)
-}
-
-func (s *Server) apiStreetDashboard(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	p, err := s.dashboardPeriod(c)
-	if err != nil {
-		return err
-	}
-	d, err := s.app.StreetDashboard(c.Request().Context(), id, p)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, d)
-}
-
-func (s *Server) apiCityDashboard(c echo.Context) error {
-	p, err := s.dashboardPeriod(c)
-	if err != nil {
-		return err
-	}
-	d, err := s.app.CityDashboard(c.Request().Context(), p)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, d)
 }

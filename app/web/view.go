@@ -93,6 +93,8 @@ type View struct {
 	// CanManageUsers and CanQueue decide the navigation's links to the admin pages and the queue.
 	CanManageUsers bool
 	CanQueue       bool
+	// CanDashboards shows the dashboards link to the roles that read some dashboard.
+	CanDashboards bool
 	// Unread is the signed-in user's number of unread notifications, for the header.
 	Unread       int
 	CSRF         string
@@ -301,6 +303,8 @@ func (s *Server) templateFuncs() template.FuncMap {
 			return m, nil
 		},
 		"yuan":       formatYuan,
+		"pct":        pct,
+		"num":        num,
 		"maskName":   app.MaskName,
 		"maskMobile": app.MaskMobile,
 		"join":       strings.Join,
@@ -448,6 +452,7 @@ func (s *Server) baseView(c echo.Context, l, title, section string) *View {
 		v.User = p.User
 		v.CanManageUsers = app.Can(p, app.ActUserManage, app.Target{})
 		v.CanQueue = app.Can(p, app.ActNeedQueue, app.Target{})
+		v.CanDashboards = app.MayViewDashboards(p)
 	}
 	return v
 }

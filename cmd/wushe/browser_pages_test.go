@@ -53,6 +53,7 @@ var extraPages = map[string][]string{
 // check skips them (and says so) rather than pass silently.
 var notInDemo = map[string]string{
 	"tender_evaluate": "the demo has no tender in its evaluation stage (closed, not yet awarded)",
+	"unsubscribe":     "reached only from an e-mail's signed link (the route × role walk renders it with one)",
 }
 
 // screenshotPatterns are the main pages whose phone-width screenshots a reviewer looks at.
@@ -61,6 +62,7 @@ var screenshotPatterns = map[string]bool{
 	"/tasks": true, "/tasks/:id": true, "/tenders": true, "/tenders/:id": true, "/funds": true,
 	"/funds/:id": true, "/funds/:id/ledger": true, "/pools/:id": true, "/campaigns/:id": true,
 	"/register": true, "/needs/new": true, "/me": true, "/queue": true, "/search": true,
+	"/dashboards/communities/:id": true, "/dashboards/city": true,
 }
 
 // pageProblem is one failure on one page.

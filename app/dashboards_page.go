@@ -1,0 +1,82 @@
+package app
+
+import (
+	"context"
+	"time"
+)
+
+// DashboardPreset is one of the period selector's quick choices.
+type DashboardPreset struct {
+	Key      string // month, quarter, year
+	From, To string
+}
+
+// DashboardPresets are this month, this quarter and this year in local dates, so the period
+// selector offers them without the page computing dates.
+func (a *App) DashboardPresets() []DashboardPreset {
+	now := a.Now().In(a.loc)
+	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, a.loc)
+	quarter := time.Date(now.Year(), ((now.Month()-1)/3)*3+1, 1, 0, 0, 0, 0, a.loc)
+	year := time.Date(now.Year(), 1, 1, 0, 0, 0, 0, a.loc)
+	p := func(key string, start, next time.Time) DashboardPreset {
+		return DashboardPreset{Key: key, From: start.Format("2006-01-02"), To: next.AddDate(0, 0, -1).Format("2006-01-02")}
+	}
+	return []DashboardPreset{p("month", month, month.AddDate(0, 1, 0)), p("quarter", quarter, quarter.AddDate(0, 3, 0)), p("year", year, year.AddDate(1, 0, 0))}
+}
+
+// DashboardIndex lists the dashboards the caller may open: the communities and streets of
+// their scope and whether they see the city roll-up.
+type DashboardIndex struct {
+	Communities []*Community
+	Streets     []*Street
+	City        bool
+}
+
+// Dashboards is the index of the caller's dashboards; ErrForbidden when there is none.
+func (a *App) Dashboards(ctx context.Context) (*DashboardIndex, error) {
+	p := PrincipalFrom(ctx)
+	if !p.Authenticated() {
+		return nil, Unauthorized()
+	}
+	cs, _, err := a.store.FindCommunities(ctx, CommunityFilter{Page: Page{Page: 1, PerPage: 100000}})
+	if err != nil {
+		return nil, err
+	}
+	sts, err := a.store.ListStreets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := &DashboardIndex{City: Can(p, ActDashboardCity, Target{})}
+	for _, c := range cs {
+		if Can(p, ActDashboardView, Target{StreetID: c.StreetID, CommunityID: c.ID}) {
+			out.Communities = append(out.Communities, c)
+		}
+	}
+	for _, st := range sts {
+		if Can(p, ActDashboardView, Target{StreetID: st.ID}) {
+			out.Streets = append(out.Streets, st)
+		}
+	}
+	if !out.City && len(out.Communities) == 0 && len(out.Streets) == 0 {
+		return nil, Forbidden()
+	}
+	return out, nil
+}
+
+// MayViewDashboards reports whether the navigation should offer dashboards: the principal
+// holds a role that reads some dashboard (the index then lists which).
+func MayViewDashboards(p *Principal) bool {
+	if !p.Authenticated() || p.User.Disabled {
+		return false
+	}
+	for _, m := range p.Memberships {
+		for _, act := range []Action{ActDashboardView, ActDashboardCity} {
+			for _, r := range policy[act].roles {
+				if m.Role == r {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
