@@ -28,10 +28,8 @@ func (s *Server) importForm(c echo.Context, status int, v *View, kind, community
 	if communityID == "" && len(cs) == 1 {
 		communityID = cs[0].Value
 	}
-	kinds := make([]app.Choice, len(app.ImportKinds))
-	for i, k := range app.ImportKinds {
-		kinds[i] = app.Choice{Value: k, Label: v.T("import.kind." + k)}
-	}
+	kinds := []app.Choice{{Value: app.ImportVolunteers, Label: v.T("import.kind.volunteers")},
+		{Value: app.ImportOrganizations, Label: v.T("import.kind.organizations")}, {Value: app.ImportHours, Label: v.T("import.kind.hours")}}
 	v.Data = importFormData{Communities: cs, Kinds: kinds, Kind: kind, CommunityID: communityID}
 	return s.renderPage(c, status, "import_form", v)
 }
@@ -218,7 +216,7 @@ func (s *Server) eraseForm(c echo.Context) error {
 }
 
 func (s *Server) privacyPage(c echo.Context) error {
-	v := s.newView(c, s.i18n.T(lang(c), "privacy.title"), "")
+	v := s.newView(c, s.i18n.T(lang(c), "notice.title"), "")
 	v.Data = map[string]any{"Version": app.PrivacyNoticeVersion}
 	return s.renderPage(c, http.StatusOK, "privacy", v)
 }
