@@ -154,6 +154,8 @@ type VolunteerView struct {
 	*Volunteer
 	Private bool
 	CanEdit bool
+	// CanPoints: the holder or the community's workers may open the volunteer's points.
+	CanPoints bool `json:"-"`
 }
 
 func (a *App) viewVolunteer(ctx context.Context, pl *places, v *Volunteer) (*VolunteerView, error) {
@@ -163,7 +165,8 @@ func (a *App) viewVolunteer(ctx context.Context, pl *places, v *Volunteer) (*Vol
 	}
 	t = volunteerTarget(v, t)
 	p := PrincipalFrom(ctx)
-	out := &VolunteerView{Volunteer: v, Private: Can(p, ActVolunteerViewPrivate, t), CanEdit: Can(p, ActVolunteerManage, t)}
+	out := &VolunteerView{Volunteer: v, Private: Can(p, ActVolunteerViewPrivate, t), CanEdit: Can(p, ActVolunteerManage, t),
+		CanPoints: Can(p, ActPointsView, t)}
 	if !out.Private {
 		// The public profile: a masked name, skills and community; never the mobile number,
 		// exact location or weekly timetable.

@@ -95,6 +95,40 @@ func importAuthCases() map[string]authCase {
 		"POST /api/v1/redemptions/:id/cancel": {allow: plus(frontDesk, "owner"), build: func(h *harness, s side) (string, any) {
 			return "/api/v1/redemptions/" + id(h.redemption(s).ID) + "/cancel", nil
 		}},
+		"GET /imports/new": {allow: managers, anyPlace: true, build: fixed("/imports/new")},
+		"POST /imports": {allow: managers, build: func(h *harness, s side) (string, any) {
+			// No file: authorization passes or fails first, then the form answers 422.
+			return "/imports", url.Values{"kind": {"volunteers"}, "community_id": {id(s.place.Community.ID)}}
+		}},
+		"GET /imports/:id": {allow: managers, build: func(h *harness, s side) (string, any) { return "/imports/" + id(h.importJob(s).ID), nil }},
+		"POST /imports/:id/commit": {allow: managers, build: func(h *harness, s side) (string, any) {
+			return "/imports/" + id(h.importJob(s).ID) + "/commit", url.Values{"mode": {"valid_only"}, "duplicates": {"skip"}}
+		}},
+		"GET /me/points": {allow: []string{"user"}, build: fixed("/me/points")},
+		"GET /volunteers/:id/points": {allow: plus(frontDesk, "owner"), build: func(h *harness, s side) (string, any) {
+			return "/volunteers/" + id(h.volunteer(s).ID) + "/points", nil
+		}},
+		"POST /volunteers/:id/points": {allow: frontDesk, build: func(h *harness, s side) (string, any) {
+			return "/volunteers/" + id(h.volunteer(s).ID) + "/points", url.Values{"points": {"5"}, "reason": {"值班"}}
+		}},
+		"GET /shop": {allow: anyone, build: func(h *harness, s side) (string, any) { return "/shop?community_id=" + id(s.place.Community.ID), nil }},
+		"POST /redemptions": {allow: []string{"owner"}, build: func(h *harness, s side) (string, any) {
+			v, it := h.pointsFixture(s)
+			return "/redemptions", url.Values{"item_id": {id(it.ID)}, "volunteer_id": {id(v.ID)}, "quantity": {"1"}}
+		}},
+		"POST /redemptions/:id/hand-over": {allow: frontDesk, build: func(h *harness, s side) (string, any) {
+			return "/redemptions/" + id(h.redemption(s).ID) + "/hand-over", url.Values{}
+		}},
+		"POST /redemptions/:id/cancel": {allow: plus(frontDesk, "owner"), build: func(h *harness, s side) (string, any) {
+			return "/redemptions/" + id(h.redemption(s).ID) + "/cancel", url.Values{}
+		}},
+		"GET /me/data":      {allow: []string{"user"}, build: fixed("/me/data")},
+		"GET /me/data.json": {allow: []string{"user"}, build: fixed("/me/data.json")},
+		"POST /me/consent":  {allow: []string{"user"}, build: func(h *harness, s side) (string, any) { return "/me/consent", url.Values{} }},
+		"POST /me/erase": {allow: []string{"user"}, build: func(h *harness, s side) (string, any) {
+			return "/me/erase", url.Values{"password": {"wrong"}, "confirm": {"注销"}}
+		}},
+		"GET /privacy":            {allow: anyone, build: fixed("/privacy")},
 		"GET /api/v1/me/data":     {allow: []string{"user"}, build: fixed("/api/v1/me/data")},
 		"POST /api/v1/me/consent": {allow: []string{"user"}, build: func(h *harness, s side) (string, any) { return "/api/v1/me/consent", url.Values{} }},
 		"POST /api/v1/me/erase": {allow: []string{"user"}, build: func(h *harness, s side) (string, any) {

@@ -9,6 +9,25 @@ import (
 )
 
 func (s *Server) importRoutes() {
+	s.usePages("import_form", "import_show", "points_mine", "points_volunteer", "shop", "my_data", "privacy")
+	e := s.e
+	e.GET("/imports/new", s.importNewPage)
+	e.POST("/imports", s.importUpload)
+	e.GET("/imports/:id", s.importPage)
+	e.POST("/imports/:id/commit", s.importCommit)
+	e.GET("/me/points", s.myPointsPage)
+	e.GET("/volunteers/:id/points", s.volunteerPointsPage)
+	e.POST("/volunteers/:id/points", s.volunteerPointsAward)
+	e.GET("/shop", s.shopPage)
+	e.POST("/redemptions", s.redeemForm)
+	e.POST("/redemptions/:id/hand-over", s.redemptionHandOver)
+	e.POST("/redemptions/:id/cancel", s.redemptionCancel)
+	e.GET("/me/data", s.myDataPage)
+	e.GET("/me/data.json", s.myDataDownload)
+	e.POST("/me/consent", s.consentForm)
+	e.POST("/me/erase", s.eraseForm)
+	e.GET("/privacy", s.privacyPage)
+
 	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/imports", Op: "previewImport", Tag: "imports", Auth: true,
 		Summary: "Upload a CSV or XLSX file (multipart: file, kind, community_id) and preview it: every row checked, duplicates found, nothing written but the job",
 		Resp:    importOut{}, Status: http.StatusCreated, H: s.apiImportPreview})

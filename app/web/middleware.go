@@ -58,7 +58,11 @@ func (s *Server) middleware(reg *prometheus.Registry) {
 		ReferrerPolicy:        "same-origin",
 		ContentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
 	}))
-	e.Use(middleware.BodyLimit(s.cfg.BodyLimit))
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: s.cfg.BodyLimit,
+		// Spreadsheet uploads bound their own bodies (app.MaxImportBytes) in the handler.
+		Skipper: func(c echo.Context) bool {
+			return c.Request().Method == http.MethodPost && (c.Path() == "/api/v1/imports" || c.Path() == "/imports")
+		}}))
 	e.Use(s.language)
 	e.Use(s.withSessions)
 	e.Use(s.authenticate)

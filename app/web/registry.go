@@ -133,6 +133,7 @@ type communityPageData struct {
 	Donors        int
 	CanEdit       bool
 	CanFile       bool
+	CanImport     bool
 }
 
 // communityPage is a community's home: its open needs (overdue first) and its parties.
@@ -176,6 +177,7 @@ func (s *Server) communityPage(c echo.Context) error {
 	t := app.Target{StreetID: cm.StreetID, CommunityID: cm.ID}
 	d.CanEdit = app.Can(principal(c), app.ActCommunityUpdate, t)
 	d.CanFile = principal(c).Authenticated()
+	d.CanImport = app.Can(principal(c), app.ActImportManage, t)
 	v := s.newView(c, cm.Name, "communities")
 	v.Data = d
 	return s.renderPage(c, http.StatusOK, "community_show", v)

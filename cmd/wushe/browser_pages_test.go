@@ -122,6 +122,10 @@ func TestBrowserEveryPage(t *testing.T) {
 					start = "/?lang=" + role.lang
 				}
 				seeds := append([]string{start, "/search?q=" + url.QueryEscape("老人")}, extraPages[role.name]...)
+				if role.name == "community-worker" {
+					// No link leads to an import's preview until a file is uploaded.
+					seeds = append(seeds, uploadImport(t, ctx, w.url))
+				}
 				pages := c.crawl(seeds)
 				mu.Lock()
 				for p := range pages {

@@ -50,6 +50,7 @@ func commands() map[string]command {
 		"funds":   {"fund tools (qf)", cmdFunds},
 		"needs":   {"need tools (escalate)", cmdNeeds},
 		"reindex": {"rebuild the search index from the database [--type T]", cmdReindex},
+		"import":  {"preview or commit a spreadsheet: import KIND FILE --community ID [--commit]", cmdImport},
 	}
 }
 
