@@ -81,6 +81,10 @@ const (
 	ActDisbursementPay     Action = "disbursement.pay"     // mark an approved request paid
 	ActDisbursementProve   Action = "disbursement.prove"   // attach evidence: the requester or a payer
 	ActDisbursementFiles   Action = "disbursement.files"   // open evidence files: the requester or a decider
+	// Project delivery and evaluation (issue 11, steps 4–6).
+	ActProjectDeliver Action = "project.deliver" // plan milestones, post updates, complete
+	ActProjectRate    Action = "project.rate"    // rate a completed project of one's community
+	ActNeedRate       Action = "need.rate"       // the requester rates their resolved need
 )
 
 // rule says who may take an action.
@@ -153,6 +157,11 @@ var policy = map[Action]rule{
 	ActDisbursementPay:     {roles: managers},
 	ActDisbursementProve:   {owner: true, roles: managers},
 	ActDisbursementFiles:   {owner: true, roles: []Role{RoleCommunityWorker, RoleCommittee, RoleCivilAffairs, RoleAdmin}},
+	// Project delivery (issue 11): members of the delivering organization (the target names
+	// it) and workers of the project's place report; residents of the community rate.
+	ActProjectDeliver: {roles: append([]Role{RoleOrgMember}, frontDesk...)},
+	ActProjectRate:    {roles: []Role{RoleResident}},
+	ActNeedRate:       {owner: true},
 }
 
 // Target says where an action applies: the place chain of the record and who owns it.

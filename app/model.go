@@ -276,7 +276,7 @@ const (
 )
 
 // ProjectStatuses lists every project status in lifecycle order.
-var ProjectStatuses = []string{ProjectDraft, ProjectSubmitted, ProjectApproved, ProjectRejected}
+var ProjectStatuses = []string{ProjectDraft, ProjectSubmitted, ProjectApproved, ProjectRejected, ProjectInProgress, ProjectCompleted, ProjectEvaluated}
 
 // Project is a resident-proposed micro-project (微项目). Budget is in minor units (fen).
 type Project struct {

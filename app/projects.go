@@ -206,6 +206,8 @@ type ProjectView struct {
 	CanEdit   bool
 	CanSubmit bool
 	CanDecide bool
+	// Delivery is steps 4–6: links, rating and accountability (app/projects_delivery.go).
+	Delivery *ProjectDeliveryView
 }
 
 func (a *App) viewProject(ctx context.Context, pl *places, pr *Project) (*ProjectView, error) {
@@ -234,7 +236,11 @@ func (a *App) Project(ctx context.Context, id int64) (*ProjectView, error) {
 	if err != nil {
 		return nil, err
 	}
-	return a.viewProject(ctx, a.places(), pr)
+	v, err := a.viewProject(ctx, a.places(), pr)
+	if err != nil {
+		return nil, err
+	}
+	return v, a.attachDelivery(ctx, []*ProjectView{v})
 }
 
 // Projects lists projects. Unless the filter asks for the principal's own, drafts are left out.
@@ -243,7 +249,7 @@ func (a *App) Projects(ctx context.Context, f ProjectFilter) ([]*ProjectView, in
 	f.Page = f.Page.Normalize()
 	own := f.ProposerID != nil && *f.ProposerID == p.UserID() && p.Authenticated()
 	if !own {
-		public := []string{ProjectSubmitted, ProjectApproved, ProjectRejected}
+		public := append([]string{ProjectSubmitted, ProjectApproved, ProjectRejected}, ProjectDeliveryStatuses...)
 		if len(f.Statuses) == 0 {
 			f.Statuses = public
 		} else {
@@ -272,6 +278,9 @@ func (a *App) Projects(ctx context.Context, f ProjectFilter) ([]*ProjectView, in
 			return nil, 0, err
 		}
 		out = append(out, v)
+	}
+	if err := a.attachDelivery(ctx, out); err != nil {
+		return nil, 0, err
 	}
 	return out, total, nil
 }

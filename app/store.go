@@ -274,6 +274,7 @@ type Store interface {
 	TaskStore
 	SearchStore
 	FundStore
+	ProjectDeliveryStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }

@@ -15,6 +15,8 @@ type Evaluation struct {
 	CommunityID int64     `json:"community_id"`
 	AuthorID    int64     `json:"author_id"`
 	TaskID      *int64    `json:"task_id"`
+	NeedID      *int64    `json:"need_id"`    // the need on which the subject served the author
+	ProjectID   *int64    `json:"project_id"` // the project the subject delivered for the author
 	Stars       int       `json:"stars"`
 	Comment     string    `json:"comment"`
 	CreatedAt   time.Time `json:"created_at"`

@@ -26,6 +26,8 @@ var models = []any{
 	&app.Fund{}, &app.FundPool{}, &app.FundPoolRule{}, &app.FundPoolDeposit{}, &app.Campaign{}, &app.CampaignDonor{},
 	&app.Contribution{}, &app.FundMatch{}, &app.LedgerTransaction{}, &app.LedgerEntry{}, &app.DonorFlag{}, &app.PaymentEvent{},
 	&app.Disbursement{}, &app.DisbursementVote{}, &app.DisbursementEvidence{}, &app.QFAward{},
+	// project delivery (issue 11)
+	&app.ProjectDelivery{}, &app.ProjectMilestone{}, &app.ProjectUpdate{}, &app.ProjectRating{}, &app.NeedRating{},
 }
 
 // TestMigrationsMatchModels applies every migration on the test dialect (SQLite by default,
