@@ -16,6 +16,8 @@ type NeedPage struct {
 	Events []*AuditEvent
 	// Candidates is set for those who may see rankings (ActMatchView).
 	Candidates *CandidatePreview
+	// Rating is the requester's satisfaction rating section (满意度回访, issue 11).
+	Rating *NeedRatingPage
 }
 
 // needEventsShown bounds the audit trail on a need's page; the audit page has the rest.
@@ -55,5 +57,8 @@ func (a *App) NeedDetail(ctx context.Context, id int64) (*NeedPage, error) {
 		out.Events = evs
 	}
 	out.Candidates = a.previewCandidates(ctx, SubjectNeed, n.ID, place)
+	if out.Rating, err = a.needRatingSection(ctx, n.ID); err != nil {
+		return nil, err
+	}
 	return out, nil
 }

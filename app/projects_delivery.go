@@ -140,6 +140,15 @@ type AccountabilityFigures struct {
 	Left    int64            `json:"left"`
 }
 
+// RaisedTotal is what donors of every source gave, net of refunds.
+func (f AccountabilityFigures) RaisedTotal() int64 {
+	var t int64
+	for _, v := range f.Raised {
+		t += v // each is bounded by the ledger's bounds; five of them fit an int64
+	}
+	return t
+}
+
 // ProjectLinks are the ids of the records that fund and deliver a project.
 type ProjectLinks struct {
 	CampaignIDs []int64

@@ -14,6 +14,8 @@ type ProjectPage struct {
 	Proposer string
 	// Candidates is set once the project is submitted, for those who may see rankings.
 	Candidates *CandidatePreview
+	// Delivery is steps 4–6: plan, linked work, timeline, rating (issue 11).
+	Delivery *ProjectDeliveryPage
 }
 
 // ProjectDetail returns a project with its place, its organization, its proposer's masked
@@ -45,6 +47,9 @@ func (a *App) ProjectDetail(ctx context.Context, id int64) (*ProjectPage, error)
 			place.GridID = *pr.GridID
 		}
 		out.Candidates = a.previewCandidates(ctx, SubjectProject, pr.ID, place)
+	}
+	if out.Delivery, err = a.projectDeliveryPage(ctx, pr); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

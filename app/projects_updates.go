@@ -10,10 +10,27 @@ import (
 	"time"
 )
 
-// MilestoneInput adds a step to a project's delivery plan.
+// MilestoneInput adds a step to a project's delivery plan. DueOn is a date ("2026-12-31",
+// local) or a time (RFC 3339).
 type MilestoneInput struct {
-	Title string    `json:"title" form:"title" validate:"required,max=100"`
-	DueOn time.Time `json:"due_on" form:"-" validate:"required"`
+	Title string `json:"title" form:"title" validate:"required,max=100"`
+	DueOn string `json:"due_on" form:"due_on" validate:"required,max=40"`
+}
+
+// parseDue reads a due date as local midnight, or a full RFC 3339 time.
+func (a *App) parseDue(fe FieldErrors, v string) time.Time {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return time.Time{}
+	}
+	if t, err := time.ParseInLocation("2006-01-02", v, a.Location()); err == nil {
+		return t.UTC()
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		fe.Add("due_on", "error.bad_time")
+	}
+	return t.UTC()
 }
 
 // ProjectUpdateInput posts a progress update: text, photos (links), the milestone it reaches
@@ -83,13 +100,14 @@ func (a *App) AddMilestone(ctx context.Context, id int64, in MilestoneInput) (*P
 	fe := FieldErrors{}
 	in.Title = strings.TrimSpace(in.Title)
 	a.validate.Into(fe, in)
+	due := a.parseDue(fe, in.DueOn)
 	if err := fe.Err(); err != nil {
 		return nil, err
 	}
 	if !deliverable(pr.Status) {
 		return nil, Errorf(ECONFLICT, "error.bad_transition", "from", pr.Status, "action", "plan")
 	}
-	m := &ProjectMilestone{ProjectID: pr.ID, Title: in.Title, DueOn: in.DueOn.UTC(), CreatedBy: p.User.ID, CreatedAt: a.Now()}
+	m := &ProjectMilestone{ProjectID: pr.ID, Title: in.Title, DueOn: due, CreatedBy: p.User.ID, CreatedAt: a.Now()}
 	err = a.store.InTx(ctx, func(ctx context.Context) error {
 		if err := a.store.CreateMilestone(ctx, m); err != nil {
 			return err
@@ -241,4 +259,12 @@ func (a *App) projectUpdates(ctx context.Context, id int64) ([]*ProjectUpdate, e
 		u.Author = MaskName(names[u.AuthorID])
 	}
 	return us, nil
+}
+
+// ProjectMilestones lists a project's delivery plan by due date (public once past the draft).
+func (a *App) ProjectMilestones(ctx context.Context, id int64) ([]*ProjectMilestone, error) {
+	if _, err := a.Project(ctx, id); err != nil {
+		return nil, err
+	}
+	return a.store.FindMilestones(ctx, id)
 }

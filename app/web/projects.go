@@ -16,10 +16,11 @@ type projectOut struct {
 	CanEdit   bool `json:"can_edit"`
 	CanSubmit bool `json:"can_submit"`
 	CanDecide bool `json:"can_decide"`
+	*app.ProjectDeliveryView
 }
 
 func toProjectOut(v *app.ProjectView) projectOut {
-	return projectOut{Project: v.Project, CanEdit: v.CanEdit, CanSubmit: v.CanSubmit, CanDecide: v.CanDecide}
+	return projectOut{Project: v.Project, CanEdit: v.CanEdit, CanSubmit: v.CanSubmit, CanDecide: v.CanDecide, ProjectDeliveryView: v.Delivery}
 }
 
 func projectFilter(c echo.Context) (app.ProjectFilter, error) {

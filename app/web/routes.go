@@ -55,6 +55,7 @@ func (s *Server) routes() {
 	s.partyRoutes()
 	s.volunteerRoutes()
 	s.projectRoutes()
+	s.projectDeliveryRoutes()
 	s.tenderRoutes()
 	s.taskRoutes()
 	s.fundRoutes()
