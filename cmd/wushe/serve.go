@@ -167,13 +167,14 @@ func (m *Main) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	workers, stop := context.WithCancel(ctx)
 	defer stop()
-	wg.Add(6)
+	wg.Add(7)
 	go func() { defer wg.Done(); m.every(workers, m.Config.EscalateEvery, "escalate needs", m.escalate) }()
 	go func() { defer wg.Done(); m.every(workers, m.Config.EscalateEvery, "close tenders", m.closeTenders) }()
 	go func() { defer wg.Done(); m.App.RunSearchSync(workers, time.Second) }()
 	go func() { defer wg.Done(); m.every(workers, 5*time.Minute, "close campaigns", m.closeCampaigns) }()
 	go func() { defer wg.Done(); m.every(workers, time.Hour, "check fund ledgers", m.checkLedgers) }()
 	go func() { defer wg.Done(); m.every(workers, time.Hour, "delete expired sessions", m.expireSessions) }()
+	go func() { defer wg.Done(); m.every(workers, 10*time.Minute, "evaluate projects", m.evaluateProjects) }()
 
 	errc := make(chan error, 1)
 	go func() { errc <- m.srv.Serve(m.ln) }()
