@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/wushe/wushe/funds"
 )
 
 // Project statuses of delivery and evaluation (the same string type as the earlier ones).
@@ -387,8 +389,15 @@ func (a *App) attachDelivery(ctx context.Context, views []*ProjectView) error {
 		if l == nil {
 			l = &ProjectLinks{}
 		}
+		acc, ok := money[v.ID]
+		if !ok {
+			acc = AccountabilityFigures{Raised: map[string]int64{}}
+			for _, k := range []funds.SourceKind{funds.SourceResident, funds.SourceMerchant, funds.SourceUnit, funds.SourceFoundation, funds.SourceSocialOrg} {
+				acc.Raised[string(k)] = 0
+			}
+		}
 		dv := &ProjectDeliveryView{CampaignIDs: nonNil(l.CampaignIDs), TaskIDs: nonNil(l.TaskIDs), TenderIDs: nonNil(l.TenderIDs),
-			Rating: sums[v.ID].Summary(), Accountability: money[v.ID]}
+			Rating: sums[v.ID].Summary(), Accountability: acc}
 		if d := ds[v.ID]; d != nil {
 			dv.PercentDone, dv.StartedAt, dv.CompletedAt, dv.RatingEndsAt = d.PercentDone, d.StartedAt, d.CompletedAt, d.RatingEndsAt
 		}

@@ -1,0 +1,182 @@
+package web_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/wushe/wushe/app"
+)
+
+// TestDeliveryAPI walks steps 4–6 through the JSON API and checks every status code the issue
+// fixes: 401 before validation, 403 out of scope, 404, 409 with its reason, 422 naming the
+// field, 400 malformed, 201/200 on rating.
+func TestDeliveryAPI(t *testing.T) {
+	h := newHarness(t)
+	a := h.sides()[0]
+	pr := h.deliveryProject(a, app.ProjectApproved)
+	base := fmt.Sprintf("/api/v1/projects/%d", pr.ID)
+
+	_, out := h.api(http.MethodGet, base, "", nil)
+	for _, k := range []string{"campaign_ids", "task_ids", "tender_ids", "rating", "accountability", "status"} {
+		if _, ok := out[k]; !ok {
+			t.Errorf("project JSON lacks %s: %v", k, out)
+		}
+	}
+	rating, _ := out["rating"].(map[string]any)
+	if rating["count"] != 0.0 || rating["overall"] != nil || rating["outcome"] != nil {
+		t.Errorf("rating before any: %v", rating)
+	}
+	acc, _ := out["accountability"].(map[string]any)
+	raised, _ := acc["raised"].(map[string]any)
+	if len(raised) != 5 || acc["left"] != 0.0 || acc["matched"] != 0.0 || acc["spent"] != 0.0 {
+		t.Errorf("accountability before money: %v", acc)
+	}
+
+	type call struct {
+		name, method, path, user string
+		body                     any
+		status                   int
+		field                    string
+	}
+	rejected := h.project(a, app.ProjectRejected)
+	errCases := []call{
+		{"anonymous update", "POST", base + "/updates", "", map[string]any{}, 401, ""},
+		{"resident update", "POST", base + "/updates", "resident", map[string]any{"text": "x"}, 403, ""},
+		{"other community's worker", "POST", base + "/updates", "worker_b", map[string]any{"text": "x"}, 403, ""},
+		{"empty text", "POST", base + "/updates", "org_member", map[string]any{"text": ""}, 422, "text"},
+		{"bad percent", "POST", base + "/updates", "org_member", map[string]any{"text": "x", "percent_done": 120}, 422, "percent_done"},
+		{"bad photo", "POST", base + "/updates", "org_member", map[string]any{"text": "x", "photos": []string{"ftp://x"}}, 422, "photos"},
+		{"unknown milestone", "POST", base + "/updates", "org_member", map[string]any{"text": "x", "milestone_id": 999999}, 422, "milestone_id"},
+		{"unknown field", "POST", base + "/updates", "org_member", map[string]any{"body": "x"}, 400, ""},
+		{"malformed", "POST", base + "/updates", "org_member", `{"text":`, 400, ""},
+		{"unknown project", "POST", "/api/v1/projects/987654/updates", "org_member", map[string]any{"text": "x"}, 404, ""},
+		{"rejected project", "POST", fmt.Sprintf("/api/v1/projects/%d/updates", rejected.ID), "community_worker", map[string]any{"text": "x"}, 409, ""},
+		{"bad due date", "POST", base + "/milestones", "org_member", map[string]any{"title": "x", "due_on": "明天"}, 422, "due_on"},
+		{"rating before completion", "POST", base + "/ratings", "resident", map[string]any{"outcome": 5, "timeliness": 5, "value": 5}, 409, ""},
+		{"completion without report", "POST", base + "/completion", "org_member", map[string]any{}, 422, "report"},
+	}
+	check := func(tc call) map[string]any {
+		t.Helper()
+		status, out := h.api(tc.method, tc.path, tc.user, tc.body)
+		if status != tc.status {
+			t.Errorf("%s: %d %v, want %d", tc.name, status, out, tc.status)
+			return out
+		}
+		if tc.status >= 400 {
+			e, _ := out["error"].(map[string]any)
+			if e == nil || e["message"] == "" {
+				t.Errorf("%s: no error body: %v", tc.name, out)
+			}
+			if tc.field != "" {
+				if f, _ := e["fields"].(map[string]any); f[tc.field] == nil {
+					t.Errorf("%s: fields %v do not name %s", tc.name, e["fields"], tc.field)
+				}
+			}
+		}
+		return out
+	}
+	for _, tc := range errCases {
+		check(tc)
+	}
+	if _, out := h.api("GET", base, "", nil); out["status"] != app.ProjectApproved {
+		t.Errorf("refused calls moved the project to %v", out["status"])
+	}
+	if _, out := h.api("GET", base+"/updates", "", nil); out["total"] != 0.0 {
+		t.Errorf("refused calls wrote updates: %v", out)
+	}
+
+	m := check(call{"milestone", "POST", base + "/milestones", "org_member", map[string]any{"title": "场地清理", "due_on": "2026-12-10"}, 201, ""})
+	check(call{"update", "POST", base + "/updates", "org_member", map[string]any{"text": "已进场", "photos": []string{"https://example.org/1.jpg"}, "milestone_id": m["id"], "percent_done": 40}, 201, ""})
+	check(call{"second update", "POST", base + "/updates", "grid_worker", map[string]any{"text": "铺设步道", "percent_done": 80}, 201, ""})
+	if _, out := h.api("GET", base, "", nil); out["status"] != app.ProjectInProgress || out["percent_done"] != 80.0 {
+		t.Errorf("after updates: %v %v", out["status"], out["percent_done"])
+	}
+	done := check(call{"completion", "POST", base + "/completion", "org_member", map[string]any{"report": "已完工验收", "evidence": []string{"https://example.org/ok.pdf"}}, 200, ""})
+	if done["status"] != app.ProjectCompleted || done["rating_ends_at"] == nil {
+		t.Errorf("completion answer %v", done)
+	}
+	check(call{"second completion", "POST", base + "/completion", "org_member", map[string]any{"report": "again"}, 409, ""})
+	check(call{"resident of another community", "POST", base + "/ratings", "resident_b", map[string]any{"outcome": 5, "timeliness": 5, "value": 5}, 403, ""})
+	check(call{"anonymous rating", "POST", base + "/ratings", "", map[string]any{"outcome": 9}, 401, ""})
+	check(call{"score out of range", "POST", base + "/ratings", "resident", map[string]any{"outcome": 6, "timeliness": 5, "value": 5}, 422, "outcome"})
+	check(call{"first rating", "POST", base + "/ratings", "resident", map[string]any{"outcome": 5, "timeliness": 4, "value": 3, "comment": "好"}, 201, ""})
+	check(call{"replaced rating", "POST", base + "/ratings", "resident", map[string]any{"outcome": 4, "timeliness": 4, "value": 4}, 200, ""})
+	_, out = h.api("GET", base, "", nil)
+	rating, _ = out["rating"].(map[string]any)
+	if rating["count"] != 1.0 || rating["outcome"] != 4.0 || rating["overall"] != 4.0 {
+		t.Errorf("rating after replace: %v", rating)
+	}
+	h.clock.Advance(app.DefaultRatingWindow + 1)
+	late := check(call{"rating after the window", "POST", base + "/ratings", "resident", map[string]any{"outcome": 1, "timeliness": 1, "value": 1}, 409, ""})
+	if e, _ := late["error"].(map[string]any); !strings.Contains(fmt.Sprint(e["message"]), "评价期") {
+		t.Errorf("late rating reason: %v", e)
+	}
+	if _, out := h.api("GET", base, "", nil); out["status"] != app.ProjectEvaluated {
+		t.Errorf("after the window: %v", out["status"])
+	}
+
+	// Need ratings: only the requester (404 for anyone else), only when resolved.
+	n := h.need(a)
+	nb := fmt.Sprintf("/api/v1/needs/%d/rating", n.ID)
+	check(call{"open need", "POST", nb, "resident", map[string]any{"stars": 5}, 409, ""})
+	n = h.resolvedNeed(a)
+	nb = fmt.Sprintf("/api/v1/needs/%d/rating", n.ID)
+	check(call{"someone else's need", "POST", nb, "community_worker", map[string]any{"stars": 1}, 404, ""})
+	check(call{"another resident", "POST", nb, "resident_b", map[string]any{"stars": 1}, 404, ""})
+	check(call{"anonymous need rating", "POST", nb, "", map[string]any{"stars": 1}, 401, ""})
+	check(call{"stars out of range", "POST", nb, "resident", map[string]any{"stars": 0}, 422, "stars"})
+	r := check(call{"low rating", "POST", nb, "resident", map[string]any{"stars": 2, "comment": "没修好"}, 201, ""})
+	if r["reopened"] != true {
+		t.Errorf("low rating answer %v", r)
+	}
+	if _, out := h.api("GET", fmt.Sprintf("/api/v1/needs/%d", n.ID), "community_worker", nil); out["status"] != app.NeedOpen || out["escalation_level"] != app.LevelCommunity {
+		t.Errorf("need after a low rating: %v %v", out["status"], out["escalation_level"])
+	}
+	check(call{"rating a reopened need", "POST", nb, "resident", map[string]any{"stars": 5}, 409, ""})
+}
+
+// TestDeliveryPages renders the delivery section for the deliverer and the rating forms for
+// the resident, and the public accountability and roll-up pages for anyone.
+func TestDeliveryPages(t *testing.T) {
+	h := newHarness(t)
+	a := h.sides()[0]
+	inProgress := h.deliveryProject(a, app.ProjectInProgress)
+	completed := h.deliveryProject(a, app.ProjectCompleted)
+	worker, resident, anon := h.browser("community_worker"), h.browser("resident"), h.browser("anonymous")
+	status, body, _ := worker.get(fmt.Sprintf("/projects/%d", inProgress.ID))
+	if status != 200 || !strings.Contains(body, `action="/projects/`+id(inProgress.ID)+`/updates"`) || !strings.Contains(body, `/complete"`) {
+		t.Errorf("deliverer's project page: %d lacks the update and completion forms", status)
+	}
+	status, body, _ = resident.get(fmt.Sprintf("/projects/%d", inProgress.ID))
+	if status != 200 || strings.Contains(body, "/updates\"") {
+		t.Errorf("resident sees the update form: %d", status)
+	}
+	status, body, _ = resident.get(fmt.Sprintf("/projects/%d", completed.ID))
+	if status != 200 || !strings.Contains(body, `action="/projects/`+id(completed.ID)+`/ratings"`) {
+		t.Errorf("resident's completed project page: %d lacks the rating form", status)
+	}
+	st, loc := 0, ""
+	st, _, loc = resident.post(fmt.Sprintf("/projects/%d/ratings", completed.ID), map[string][]string{"outcome": {"5"}, "timeliness": {"4"}, "value": {"5"}})
+	if st != http.StatusSeeOther || !strings.HasPrefix(loc, "/projects/") {
+		t.Errorf("rating form: %d %s", st, loc)
+	}
+	_, body, _ = resident.get(loc)
+	if !strings.Contains(body, "感谢评价") || !strings.Contains(body, "修改我的评价") {
+		t.Errorf("after rating, the page does not thank or offer a change")
+	}
+	for _, p := range []string{fmt.Sprintf("/projects/%d/accountability", completed.ID), fmt.Sprintf("/communities/%d/project-ratings", a.place.Community.ID)} {
+		if status, body, _ := anon.get(p); status != 200 || !strings.Contains(body, "<h1>") {
+			t.Errorf("GET %s anonymously: %d", p, status)
+		}
+	}
+	n := h.resolvedNeed(a)
+	status, body, _ = resident.get(fmt.Sprintf("/needs/%d", n.ID))
+	if status != 200 || !strings.Contains(body, fmt.Sprintf(`action="/needs/%d/rating"`, n.ID)) {
+		t.Errorf("requester's resolved need lacks the rating form: %d", status)
+	}
+	if _, body, _ := worker.get(fmt.Sprintf("/needs/%d", n.ID)); strings.Contains(body, "/rating\"") {
+		t.Error("a worker is offered the requester's rating form")
+	}
+}
