@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -178,5 +179,43 @@ func TestDeliveryPages(t *testing.T) {
 	}
 	if _, body, _ := worker.get(fmt.Sprintf("/needs/%d", n.ID)); strings.Contains(body, "/rating\"") {
 		t.Error("a worker is offered the requester's rating form")
+	}
+}
+
+// TestProjectListDoesNotQueryPerRow extends the list-query test to projects with their
+// delivery fields: links, ratings and the accountability view are loaded in batches, so the
+// number of queries does not grow with the page, nor the project page's with its ratings.
+func TestProjectListDoesNotQueryPerRow(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	a := h.sides()[0]
+	var last *app.Project
+	for i := 0; i < 30; i++ {
+		last = h.deliveryProject(a, app.ProjectCompleted)
+		h.must(h.store.CreateTask(ctx, &app.Task{CommunityID: a.place.Community.ID, ProjectID: &last.ID, Title: "任务", Category: "environment",
+			Headcount: 1, CoordinatorID: h.world.Users["community_worker"].ID, Status: app.TaskOpen, CreatedBy: h.world.Users["community_worker"].ID}))
+		_, err := h.store.SaveProjectRating(ctx, &app.ProjectRating{ProjectID: last.ID, CommunityID: a.place.Community.ID,
+			AuthorID: h.world.Users["resident"].ID, Outcome: 4, Timeliness: 4, Value: 4})
+		h.must(err)
+	}
+	count := func(path string) int {
+		return h.store.CountQueries(func() {
+			if status, _ := h.api(http.MethodGet, path, "", nil); status != http.StatusOK {
+				t.Fatalf("%s = %d", path, status)
+			}
+		})
+	}
+	if few, many := count("/api/v1/projects?per_page=5"), count("/api/v1/projects?per_page=30"); few != many {
+		t.Errorf("project list queries grow with the page: %d for 5, %d for 30", few, many)
+	}
+	path := fmt.Sprintf("/api/v1/projects/%d", last.ID)
+	before := count(path)
+	for i := 0; i < 10; i++ {
+		u, _ := h.member(a)
+		_, err := h.store.SaveProjectRating(ctx, &app.ProjectRating{ProjectID: last.ID, CommunityID: a.place.Community.ID, AuthorID: u.ID, Outcome: 5, Timeliness: 3, Value: 2})
+		h.must(err)
+	}
+	if after := count(path); after != before {
+		t.Errorf("project queries grow with its ratings: %d → %d", before, after)
 	}
 }
