@@ -453,3 +453,56 @@ func TestNeedRating(t *testing.T) {
 		t.Errorf("after a good rating: %s", got.Status)
 	}
 }
+
+// TestEvaluationsOnlyFromServed: an organization is rated through a project it delivered by
+// residents of the project's community; a volunteer through a need they answered by the
+// resident who filed it; anyone else is refused.
+func TestEvaluationsOnlyFromServed(t *testing.T) {
+	t.Parallel()
+	dw := newDeliveryWorld(t)
+	org := *dw.pr.OrganizationID
+	byProject := app.EvaluationInput{SubjectKind: "organization", SubjectID: org, ProjectID: &dw.pr.ID, Stars: 5}
+	_, err := dw.a.Evaluate(dw.as("resident"), byProject)
+	if fieldMsgs(err)["project_id"] == "" {
+		t.Errorf("rating through a project not yet under way: %v", err)
+	}
+	_, err = dw.a.PostProjectUpdate(dw.as("org_member"), dw.pr.ID, app.ProjectUpdateInput{Text: "开工"})
+	dw.must(err)
+	_, err = dw.a.Evaluate(dw.as("resident_b"), byProject)
+	wantCode(t, "resident of another community", err, app.EFORBIDDEN)
+	_, err = dw.a.Evaluate(dw.as("resident"), app.EvaluationInput{SubjectKind: "organization", SubjectID: org, Stars: 5})
+	if fieldMsgs(err)["task_id"] == "" {
+		t.Errorf("rating with nothing that served: %v", err)
+	}
+	if _, err = dw.a.Evaluate(dw.as("resident"), byProject); err != nil {
+		t.Errorf("rating the delivering organization: %v", err)
+	}
+	refs, err := dw.a.ServedRefs(dw.as("donor"), "organization", org)
+	dw.must(err)
+	if len(refs) != 0 {
+		t.Errorf("a donor (not a resident) is offered %v", refs)
+	}
+
+	// A volunteer who answered the resident's need.
+	ctx := context.Background()
+	uid := dw.w.Users["volunteer"].ID
+	v := &app.Volunteer{UserID: &uid, Name: "王志愿", CommunityID: dw.w.A.Community.ID, MaxHoursPerWeek: 4, Active: true}
+	dw.must(dw.s.CreateVolunteer(ctx, v))
+	n, err := dw.a.CreateNeed(dw.as("resident"), app.NeedInput{GridID: dw.w.A.Grids[0].ID, Category: "elderly_care", Tier: "minor", Title: "代买药"})
+	dw.must(err)
+	byNeed := app.EvaluationInput{SubjectKind: "volunteer", SubjectID: v.ID, NeedID: &n.ID, Stars: 4}
+	_, err = dw.a.Evaluate(dw.as("resident"), byNeed)
+	if fieldMsgs(err)["need_id"] == "" {
+		t.Errorf("rating a volunteer who did not answer the need: %v", err)
+	}
+	_, err = dw.a.AssignNeed(dw.as("grid_worker"), n.ID, uid)
+	dw.must(err)
+	_, err = dw.a.Evaluate(dw.as("donor"), byNeed)
+	wantCode(t, "someone else's need", err, app.EFORBIDDEN)
+	if refs, _ := dw.a.ServedRefs(dw.as("resident"), "volunteer", v.ID); len(refs) != 1 || refs[0].Kind != "need" {
+		t.Errorf("served refs %v", refs)
+	}
+	if _, err = dw.a.Evaluate(dw.as("resident"), byNeed); err != nil {
+		t.Errorf("rating the volunteer who answered the need: %v", err)
+	}
+}
