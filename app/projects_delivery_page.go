@@ -139,3 +139,28 @@ func (a *App) TenderProjectChoices(ctx context.Context) ([]*Project, error) {
 	}
 	return out, nil
 }
+
+// TaskProjectChoices lists the approved or under-way projects the principal may staff with a
+// task (the task form's project picker): those of places where they manage tasks.
+func (a *App) TaskProjectChoices(ctx context.Context) ([]*Project, error) {
+	p := PrincipalFrom(ctx)
+	if !p.Authenticated() {
+		return nil, nil
+	}
+	prs, _, err := a.store.FindProjects(ctx, ProjectFilter{Statuses: []string{ProjectApproved, ProjectInProgress}, Page: Page{Page: 1, PerPage: MaxPerPage}})
+	if err != nil {
+		return nil, fmt.Errorf("task project choices: %w", err)
+	}
+	pl := a.places()
+	var out []*Project
+	for _, pr := range prs {
+		t, err := pl.communityTarget(ctx, pr.CommunityID)
+		if err != nil {
+			return nil, err
+		}
+		if Can(p, ActTaskManage, projectTarget(pr, t)) {
+			out = append(out, pr)
+		}
+	}
+	return out, nil
+}

@@ -236,3 +236,16 @@ func (s *Server) tenderProjectOpts(c echo.Context) ([]Opt, error) {
 	}
 	return out, nil
 }
+
+// taskProjectOpts are the task form's project picker choices.
+func (s *Server) taskProjectOpts(c echo.Context) ([]Opt, error) {
+	prs, err := s.app.TaskProjectChoices(c.Request().Context())
+	if err != nil {
+		return nil, err
+	}
+	out := []Opt{}
+	for _, pr := range prs {
+		out = append(out, Opt{Value: idString(pr.ID), Label: pr.Title})
+	}
+	return out, nil
+}

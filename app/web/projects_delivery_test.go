@@ -172,6 +172,16 @@ func TestDeliveryPages(t *testing.T) {
 			t.Errorf("GET %s anonymously: %d", p, status)
 		}
 	}
+	// The task form's project picker links a new task to an approved project and starts it.
+	approved := h.deliveryProject(a, app.ProjectApproved)
+	if _, body, _ := worker.get("/tasks/new"); !strings.Contains(body, fmt.Sprintf(`<option value="%d">`, approved.ID)) {
+		t.Errorf("the task form does not offer the approved project")
+	}
+	st, _, loc = worker.post("/tasks", map[string][]string{"community_id": {id(a.place.Community.ID)}, "project_id": {id(approved.ID)},
+		"title": {"场地清理"}, "category": {"environment"}, "headcount": {"2"}})
+	if p, _ := h.store.FindProject(context.Background(), approved.ID); st != http.StatusSeeOther || p.Status != app.ProjectInProgress {
+		t.Errorf("task from the picker: %d %s, project %s", st, loc, p.Status)
+	}
 	n := h.resolvedNeed(a)
 	status, body, _ = resident.get(fmt.Sprintf("/needs/%d", n.ID))
 	if status != 200 || !strings.Contains(body, fmt.Sprintf(`action="/needs/%d/rating"`, n.ID)) {
