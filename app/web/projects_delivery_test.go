@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wushe/wushe/app"
 )
@@ -227,5 +228,87 @@ func TestProjectListDoesNotQueryPerRow(t *testing.T) {
 	}
 	if after := count(path); after != before {
 		t.Errorf("project queries grow with its ratings: %d → %d", before, after)
+	}
+}
+
+// TestAccountabilityMatchesPublicLedgerAPI reads a project's accountability as a new user
+// would and recomputes it from the fund's public ledger JSON (GET /api/v1/funds/{id}/ledger),
+// entry by entry: they must agree to the fen.
+func TestAccountabilityMatchesPublicLedgerAPI(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	a := h.sides()[0]
+	admin, worker := h.world.As(t, h.app, "admin"), h.world.As(t, h.app, "community_worker")
+	officer := h.world.As(t, h.app, "civil_affairs_officer")
+	f, err := h.app.CreateFund(officer, app.FundInput{CommunityID: a.place.Community.ID, Name: "东湖友邻基金"})
+	h.must(err)
+	pool, err := h.app.CreatePool(officer, f.ID, app.PoolInput{Name: "配捐池", Source: "government", Rule: &app.RuleInput{Ratio: "1:1"}})
+	h.must(err)
+	_, err = h.app.DepositToPool(officer, pool.ID, app.DepositInput{Amount: 1_000_000, Note: "拨款"})
+	h.must(err)
+	pr := h.deliveryProject(a, app.ProjectApproved)
+	camp, err := h.app.CreateCampaign(worker, app.CampaignInput{FundID: f.ID, ProjectID: pr.ID, PoolID: &pool.ID, Goal: 100000,
+		Deadline: h.clock.Now().Add(10 * 24 * time.Hour), Mode: "keep_what_you_raise"})
+	h.must(err)
+	for i, g := range []struct {
+		src string
+		amt int64
+	}{{"resident", 30000}, {"merchant", 45000}, {"foundation", 20000}} {
+		c, err := h.app.RecordOffline(worker, camp.ID, app.OfflineInput{Amount: g.amt, Method: "cash", ReceiptNo: fmt.Sprintf("R-%d", i), ReceivedOn: h.clock.Now(), Source: g.src, DonorName: "捐赠人"})
+		h.must(err)
+		_, err = h.app.ConfirmOffline(admin, c.ID)
+		h.must(err)
+	}
+	h.clock.Advance(11 * 24 * time.Hour)
+	_, _, err = h.app.CloseCampaigns(ctx)
+	h.must(err)
+	d, err := h.app.RequestDisbursement(worker, f.ID, app.DisbursementInput{CampaignID: camp.ID, PayeeOrganizationID: h.org(a).ID, Amount: 70000, Purpose: "材料"})
+	h.must(err)
+	for _, who := range []string{"civil_affairs_officer", "admin"} {
+		_, err := h.app.VoteDisbursement(h.world.As(t, h.app, who), d.ID, app.VoteInput{Approve: true})
+		h.must(err)
+	}
+	_, err = h.app.AddEvidence(worker, d.ID, app.EvidenceInput{FileName: "发票.png", Data: pngHeader})
+	h.must(err)
+	_, err = h.app.PayDisbursement(worker, d.ID)
+	h.must(err)
+
+	_, proj := h.api(http.MethodGet, fmt.Sprintf("/api/v1/projects/%d", pr.ID), "", nil)
+	acc, _ := proj["accountability"].(map[string]any)
+	_, ledger := h.api(http.MethodGet, fmt.Sprintf("/api/v1/funds/%d/ledger?per_page=100", f.ID), "", nil)
+	raised := map[string]float64{}
+	var matched, spent, left float64
+	prefix := fmt.Sprintf("campaign:%d:", camp.ID)
+	reserved := fmt.Sprintf(":reserved:%d", camp.ID)
+	for _, it := range ledger["items"].([]any) {
+		tx := it.(map[string]any)
+		for _, e := range tx["entries"].([]any) {
+			en := e.(map[string]any)
+			acct, amt := en["account"].(string), en["amount"].(float64)
+			if !strings.HasPrefix(acct, prefix) && !strings.HasSuffix(acct, reserved) {
+				continue
+			}
+			if en["side"] == "debit" {
+				amt = -amt
+			}
+			left += amt
+			switch kind := tx["kind"]; {
+			case kind == "contribution_succeeded" || kind == "contribution_refunded":
+				raised[en["source"].(string)] += amt
+			case kind == "match_reserved" && strings.HasSuffix(acct, reserved), kind == "match_released":
+				matched += amt
+			case kind == "disbursement_paid":
+				spent -= amt
+			}
+		}
+	}
+	got, _ := acc["raised"].(map[string]any)
+	for _, src := range []string{"resident", "merchant", "unit", "foundation", "social_org"} {
+		if got[src] != raised[src] {
+			t.Errorf("raised[%s]: project %v, public ledger %v", src, got[src], raised[src])
+		}
+	}
+	if acc["matched"] != matched || acc["spent"] != spent || acc["left"] != left || spent != 70000 || matched == 0 {
+		t.Errorf("project %v; public ledger matched %v spent %v left %v", acc, matched, spent, left)
 	}
 }
