@@ -9,7 +9,7 @@ import (
 )
 
 // delivery shows steps 4–6 in 东湖社区, through the use cases so the audit trail and ledger are
-// as in production: a 助餐点 project in progress with a campaign, two tasks, a plan and two
+// as in production: a 助餐点 project (长者食堂) in progress with a campaign, two tasks, a plan and two
 // updates; and a 口袋公园 project completed 10 days ago with its whole money trail (gifts from
 // residents, merchants and a unit, a 1:1 pool match, a paid disbursement with its receipt)
 // and residents' ratings.
@@ -164,14 +164,14 @@ func (l *loader) delivery(ctx context.Context, p *place) error {
 		}
 	}
 
-	// 助餐点: approved three weeks ago, now under way with its campaign, tasks and two updates.
+	// 长者食堂 (a 助餐点): approved three weeks ago, now under way with its campaign, tasks and two updates.
 	clock = l.now.Add(-21 * 24 * time.Hour)
-	meals, err := project("社区助餐点", "在邻里中心开设老年助餐点,每天供应午餐并为行动不便的老人送餐上门。", "meal_delivery", 8000, 260)
+	meals, err := project("长者食堂", "在邻里中心开设长者食堂(老年助餐点),每天供应午餐并为行动不便的老人送餐上门。", "meal_delivery", 8000, 260)
 	if err != nil {
 		return err
 	}
 	mealsCamp, err := a.CreateCampaign(worker, app.CampaignInput{FundID: f.ID, ProjectID: meals.ID, PoolID: &pool.ID, Goal: 400000,
-		Deadline: l.now.Add(20 * 24 * time.Hour), Mode: "keep_what_you_raise", Title: "助餐点众筹"})
+		Deadline: l.now.Add(20 * 24 * time.Hour), Mode: "keep_what_you_raise", Title: "长者食堂众筹"})
 	if err != nil {
 		return fmt.Errorf("demo meals campaign: %w", err)
 	}
@@ -183,7 +183,7 @@ func (l *loader) delivery(ctx context.Context, p *place) error {
 			return err
 		}
 	}
-	for _, title := range []string{"助餐点午餐分餐", "助餐点送餐上门"} {
+	for _, title := range []string{"长者食堂午餐分餐", "长者食堂送餐上门"} {
 		if _, err := a.CreateTask(worker, app.TaskInput{ProjectID: &meals.ID, Title: title, Category: "meal_delivery", Headcount: 4}); err != nil {
 			return fmt.Errorf("demo meals task: %w", err)
 		}
