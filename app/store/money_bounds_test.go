@@ -99,7 +99,9 @@ func TestMoneyBoundsMigration(t *testing.T) {
 	}
 	// Later migrations may add indexes to these tables (00012: ledger_entries by campaign, for
 	// a project's accountability view); none may be lost.
-	got := slices.DeleteFunc(schemaObjects(t, s), func(o string) bool { return strings.HasPrefix(o, "index ") && strings.Contains(o, " ledger_entries_campaign_idx ") })
+	got := slices.DeleteFunc(schemaObjects(t, s), func(o string) bool {
+		return strings.HasPrefix(o, "index ") && strings.Contains(o, " ledger_entries_campaign_idx ")
+	})
 	if !slices.Equal(got, objects) {
 		t.Errorf("indexes and triggers changed:\nbefore %v\nafter  %v", objects, got)
 	}
