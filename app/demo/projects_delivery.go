@@ -166,12 +166,12 @@ func (l *loader) delivery(ctx context.Context, p *place) error {
 
 	// 长者食堂 (a 助餐点): approved three weeks ago, now under way with its campaign, tasks and two updates.
 	clock = l.now.Add(-21 * 24 * time.Hour)
-	meals, err := project("长者食堂", "在邻里中心开设长者食堂(老年助餐点),每天供应午餐并为行动不便的老人送餐上门。", "meal_delivery", 8000, 260)
+	meals, err := project("东湖长者食堂", "在邻里中心开设长者食堂(老年助餐点),每天供应午餐并为行动不便的老人送餐上门。", "meal_delivery", 8000, 260)
 	if err != nil {
 		return err
 	}
 	mealsCamp, err := a.CreateCampaign(worker, app.CampaignInput{FundID: f.ID, ProjectID: meals.ID, PoolID: &pool.ID, Goal: 400000,
-		Deadline: l.now.Add(20 * 24 * time.Hour), Mode: "keep_what_you_raise", Title: "长者食堂众筹"})
+		Deadline: l.now.Add(20 * 24 * time.Hour), Mode: "keep_what_you_raise", Title: "东湖长者食堂众筹"})
 	if err != nil {
 		return fmt.Errorf("demo meals campaign: %w", err)
 	}

@@ -27,7 +27,7 @@ func TestDemoDelivery(t *testing.T) {
 		}
 		return ps[0]
 	}
-	meals := find("长者食堂")
+	meals := find("东湖长者食堂")
 	if meals.Status != app.ProjectInProgress || len(meals.Delivery.CampaignIDs) != 1 || len(meals.Delivery.TaskIDs) != 2 {
 		t.Errorf("助餐点: %s %+v", meals.Status, meals.Delivery)
 	}

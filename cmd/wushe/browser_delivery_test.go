@@ -38,7 +38,7 @@ func TestBrowserDeliveryJourney(t *testing.T) {
 	project := func(title string) int64 {
 		return apiFirst(t, u+"/api/v1/projects?q="+url.QueryEscape(title), func(it map[string]any) bool { return it["title"] == title })
 	}
-	park, meals := project("口袋公园改造"), project("长者食堂")
+	park, meals := project("口袋公园改造"), project("东湖长者食堂")
 
 	// The public: the completed project, its accountability view and the roll-up.
 	visit(fmt.Sprintf("/projects/%d", park), "#rating")
