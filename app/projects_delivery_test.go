@@ -236,12 +236,12 @@ func TestProjectLinks(t *testing.T) {
 	ctx := context.Background()
 	worker := dw.as("community_worker")
 	// A task of a project that is not approved is refused with the field named.
-	draft := &app.Project{CommunityID: dw.w.A.Community.ID, ProposerID: dw.w.Users["resident"].ID, Title: "草稿", Description: "x",
-		Category: "environment", Currency: "CNY", Status: app.ProjectSubmitted}
-	dw.must(dw.s.CreateProject(ctx, draft))
-	_, err := dw.a.CreateTask(worker, app.TaskInput{ProjectID: &draft.ID, Title: "帮忙"})
+	rejected := &app.Project{CommunityID: dw.w.A.Community.ID, ProposerID: dw.w.Users["resident"].ID, Title: "被驳回", Description: "x",
+		Category: "environment", Currency: "CNY", Status: app.ProjectRejected}
+	dw.must(dw.s.CreateProject(ctx, rejected))
+	_, err := dw.a.CreateTask(worker, app.TaskInput{ProjectID: &rejected.ID, Title: "帮忙"})
 	if fieldMsgs(err)["project_id"] == "" {
-		t.Errorf("task of a submitted project: %v", err)
+		t.Errorf("task of a rejected project: %v", err)
 	}
 	// A worker of another community cannot attach a task to this project: the task's
 	// community is the project's.
