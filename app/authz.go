@@ -55,9 +55,20 @@ const (
 	ActProjectCreate        Action = "project.create"
 	ActProjectEdit          Action = "project.edit"
 	ActProjectDecide        Action = "project.decide"
-	ActMembershipManage     Action = "membership.manage"
-	ActAuditView            Action = "audit.view"
-	ActUserManage           Action = "user.manage"
+	// Micro-project steps 1–3 (issue 11).
+	ActProjectProposeOnBehalf Action = "project.propose_on_behalf" // a worker proposes for a resident who consented
+	ActProjectSupport         Action = "project.support"           // a resident of the community supports a project
+	ActProjectComment         Action = "project.comment"           // residents and workers discuss a project
+	ActProjectModerate        Action = "project.moderate"          // hide a comment, with a reason
+	ActProjectVote            Action = "project.vote"              // a resident of the community votes
+	ActProjectBallot          Action = "project.ballot"            // enter or confirm a paper ballot
+	ActProjectMeeting         Action = "project.meeting"           // schedule 议事会 meetings, attendance, minutes
+	ActMembershipManage       Action = "membership.manage"
+	ActAuditView              Action = "audit.view"
+	ActNotificationsOwn       Action = "notifications.own" // read and manage one's own inbox and preferences
+	ActDashboardView          Action = "dashboard.view"    // a community's or street's full dashboard
+	ActDashboardCity          Action = "dashboard.city"    // the roll-up over every community in one's scope
+	ActUserManage             Action = "user.manage"
 
 	// Tenders (government purchase of services).
 	ActTenderManage   Action = "tender.manage"   // create, edit, publish, cancel, award
@@ -85,6 +96,14 @@ const (
 	ActProjectDeliver Action = "project.deliver" // plan milestones, post updates, complete
 	ActProjectRate    Action = "project.rate"    // rate a completed project of one's community
 	ActNeedRate       Action = "need.rate"       // the requester rates their resolved need
+	// Imports, data rights and the love supermarket (issue 14).
+	ActImportManage Action = "import.manage" // preview and commit spreadsheet imports into a community
+	ActPointsManage Action = "points.manage" // set a community's points rates, award points, stock the shelf, hand over goods
+	ActPointsView   Action = "points.view"   // a holder's balance and history: the holder or the community's workers
+	ActPointsRedeem Action = "points.redeem" // redeem one's own points
+	ActPointsLedger Action = "points.ledger" // a community's points liability
+	ActItemDonate   Action = "shop.donate"   // a merchant's member stocks the shelf with donated goods
+	ActDataRights   Action = "data.self"     // see, download or erase one's own data
 )
 
 // rule says who may take an action.
@@ -95,6 +114,9 @@ type rule struct {
 	assignee  bool   // the user assigned to the target
 	roles     []Role // members holding one of these roles in a scope covering the target
 	scopeless bool   // the action is not about one place: a role anywhere suffices
+	// community: the action concerns the community as a whole (its residents propose,
+	// support, vote), so a membership scoped to a grid covers its grid's community.
+	community bool
 }
 
 var (
@@ -126,12 +148,28 @@ var policy = map[Action]rule{
 	ActDonorCreateSelf:      {anyUser: true},
 	ActDonorManage:          {owner: true, roles: managers},
 	ActDonorViewPrivate:     {owner: true, roles: managers},
-	ActProjectCreate:        {roles: append([]Role{RoleResident}, frontDesk...)},
+	ActProjectCreate:        {roles: append([]Role{RoleResident}, frontDesk...), community: true},
 	ActProjectEdit:          {owner: true, roles: managers},
 	ActProjectDecide:        {roles: []Role{RoleCommunityWorker, RoleCommittee, RoleCivilAffairs, RoleAdmin}},
 	ActMembershipManage:     {roles: managers},
-	ActAuditView:            {roles: managers},
-	ActUserManage:           {roles: []Role{RoleAdmin}},
+	// Micro-project steps 1–3: any resident of the community, grid-scoped or not, supports and
+	// votes; workers moderate, enter paper ballots and run meetings.
+	ActProjectProposeOnBehalf: {roles: frontDesk, community: true},
+	ActProjectSupport:         {roles: []Role{RoleResident}, community: true},
+	ActProjectComment:         {roles: append([]Role{RoleResident, RoleCommittee}, frontDesk...), community: true},
+	ActProjectModerate:        {roles: frontDesk, community: true},
+	ActProjectVote:            {roles: []Role{RoleResident}, community: true},
+	ActProjectBallot:          {roles: frontDesk, community: true},
+	ActProjectMeeting:         {roles: []Role{RoleCommunityWorker, RoleCommittee, RoleCivilAffairs, RoleAdmin}},
+	// The committee and civil-affairs officers read the audit log of their scope, as the
+	// workers do (issue 13).
+	ActAuditView:        {roles: []Role{RoleCommunityWorker, RoleCommittee, RoleCivilAffairs, RoleAdmin}},
+	ActNotificationsOwn: {anyUser: true},
+	// Dashboards (issue 13): the people who answer for a place read its figures; the public
+	// summary of a community is ActPublicRead.
+	ActDashboardView: {roles: []Role{RoleGridWorker, RoleCommunityWorker, RoleCommittee, RoleCivilAffairs, RoleAdmin}, community: true},
+	ActDashboardCity: {roles: []Role{RoleCivilAffairs, RoleAdmin}, scopeless: true},
+	ActUserManage:    {roles: []Role{RoleAdmin}},
 
 	// Tenders: a street's civil-affairs office or a community publishes; members of an
 	// organization bid for it; workers, committee members and officers over the tender's place
@@ -160,8 +198,16 @@ var policy = map[Action]rule{
 	// Project delivery (issue 11): members of the delivering organization (the target names
 	// it) and workers of the project's place report; residents of the community rate.
 	ActProjectDeliver: {roles: append([]Role{RoleOrgMember}, frontDesk...)},
-	ActProjectRate:    {roles: []Role{RoleResident}},
+	ActProjectRate:    {roles: []Role{RoleResident}, community: true},
 	ActNeedRate:       {owner: true},
+	// Imports, data rights and the love supermarket (issue 14).
+	ActImportManage: {roles: managers},
+	ActPointsManage: {roles: frontDesk},
+	ActPointsView:   {owner: true, roles: frontDesk},
+	ActPointsRedeem: {owner: true},
+	ActPointsLedger: {roles: append([]Role{RoleCommittee}, managers...)},
+	ActItemDonate:   {roles: append([]Role{RoleOrgMember}, frontDesk...)},
+	ActDataRights:   {anyUser: true},
 }
 
 // Target says where an action applies: the place chain of the record and who owns it.
@@ -226,6 +272,12 @@ func (m Membership) covers(t Target) bool {
 	}
 }
 
+// coversCommunityOf reports whether a grid-scoped membership lies in the target's community:
+// a resident registered in a grid is a resident of its community.
+func (m Membership) coversCommunityOf(t Target) bool {
+	return m.Role != RoleOrgMember && m.GridID != nil && m.GridCommunityID != nil && t.CommunityID != 0 && *m.GridCommunityID == t.CommunityID
+}
+
 // placeCovers reports whether the membership's place (grid, community, street, or none)
 // contains the target's place. A membership with no place covers only place-less targets.
 func (m Membership) placeCovers(t Target) bool {
@@ -281,7 +333,7 @@ func Authorize(p *Principal, act Action, t Target) error {
 		if !slices.Contains(r.roles, m.Role) {
 			continue
 		}
-		if m.Role == RoleAdmin || r.scopeless || m.covers(t) {
+		if m.Role == RoleAdmin || r.scopeless || m.covers(t) || (r.community && m.coversCommunityOf(t)) {
 			return nil
 		}
 	}

@@ -18,8 +18,21 @@ const (
 
 // postLedger stores a transaction built by the funds package in the caller's transaction.
 func (a *App) postLedger(ctx context.Context, fundID int64, t funds.Transaction) error {
-	if err := t.Validate(); err != nil {
+	lt, err := a.ledgerRecord(ctx, fundID, t)
+	if err != nil {
+		return err
+	}
+	if err := a.store.PostLedger(ctx, lt); err != nil {
 		return fmt.Errorf("post %s: %w", t.Key(), err)
+	}
+	return nil
+}
+
+// ledgerRecord validates a transaction built by the funds package and turns it into the
+// rows that store it.
+func (a *App) ledgerRecord(ctx context.Context, fundID int64, t funds.Transaction) (*LedgerTransaction, error) {
+	if err := t.Validate(); err != nil {
+		return nil, fmt.Errorf("post %s: %w", t.Key(), err)
 	}
 	lt := &LedgerTransaction{FundID: fundID, Kind: string(t.Kind), Ref: t.Ref, TxKey: t.Key(), Memo: t.Memo, CreatedAt: a.Now()}
 	if p := PrincipalFrom(ctx); p.Authenticated() {
@@ -37,10 +50,7 @@ func (a *App) postLedger(ctx context.Context, fundID int64, t funds.Transaction)
 		}
 		lt.Entries[i] = le
 	}
-	if err := a.store.PostLedger(ctx, lt); err != nil {
-		return fmt.Errorf("post %s: %w", t.Key(), err)
-	}
-	return nil
+	return lt, nil
 }
 
 // ruleOf turns a stored rule version into the engine's rule.

@@ -15,10 +15,9 @@ var errDuplicateEvent = errors.New("duplicate event")
 // errUnknownContribution marks an event for no contribution Wushe knows (yet).
 var errUnknownContribution = errors.New("event names no known contribution")
 
-// ApplyPaymentEvent applies a verified provider event exactly once: its id is stored under a
-// unique index in the same transaction as its effect, and the effect is computed from the
-// recorded state, so duplicates and late events change nothing. It returns what happened.
-func (a *App) ApplyPaymentEvent(ctx context.Context, provider string, ev funds.PaymentEvent) (string, error) {
+// applyPaymentEventOne applies one verified provider event alone, in its own transaction
+// (ApplyPaymentEvent batches the common case).
+func (a *App) applyPaymentEventOne(ctx context.Context, provider string, ev funds.PaymentEvent) (string, error) {
 	rec := &PaymentEvent{Provider: provider, EventID: ev.ID, EventType: ev.ProviderType, ReceivedAt: a.Now()}
 	if rec.EventType == "" {
 		rec.EventType = string(ev.Type)

@@ -96,6 +96,9 @@ type Membership struct {
 	OrganizationID *int64    `json:"organization_id"`
 	GrantedBy      *int64    `json:"granted_by"`
 	CreatedAt      time.Time `json:"created_at"`
+	// GridCommunityID is the community of GridID, filled in when a principal is loaded, so
+	// rules about a community's residents (ActProjectSupport…) cover grid-scoped residents.
+	GridCommunityID *int64 `json:"-" gorm:"-"`
 }
 
 // Category is a service category with a stable code.
@@ -250,6 +253,8 @@ type Volunteer struct {
 	CreatedAt       time.Time `json:"created_at"`
 	UpdatedAt       time.Time `json:"updated_at"`
 	Skills          []string  `json:"skills" gorm:"-"`
+	// BirthDate is optional (imports, issue 14); under-18s are sensitive data (PIPL art. 28).
+	BirthDate *time.Time `json:"birth_date,omitempty"`
 }
 
 // Donor is someone who gives money, goods or venues: a resident, merchant, unit or foundation.
@@ -266,17 +271,6 @@ type Donor struct {
 	UpdatedAt        time.Time `json:"updated_at"`
 	Interests        []string  `json:"interests" gorm:"-"`
 }
-
-// Project statuses for resident micro-projects.
-const (
-	ProjectDraft     = "draft"
-	ProjectSubmitted = "submitted"
-	ProjectApproved  = "approved"
-	ProjectRejected  = "rejected"
-)
-
-// ProjectStatuses lists every project status in lifecycle order.
-var ProjectStatuses = []string{ProjectDraft, ProjectSubmitted, ProjectApproved, ProjectRejected, ProjectInProgress, ProjectCompleted, ProjectEvaluated}
 
 // Project is a resident-proposed micro-project (微项目). Budget is in minor units (fen).
 type Project struct {
@@ -298,6 +292,8 @@ type Project struct {
 	SubmittedAt    *time.Time `json:"submitted_at"`
 	CreatedAt      time.Time  `json:"created_at"`
 	UpdatedAt      time.Time  `json:"updated_at"`
+	// ProjectDeliberation holds the fields of steps 1–3 (app/projects_deliberation.go).
+	ProjectDeliberation `gorm:"embedded"`
 }
 
 // AuditEvent is an append-only record of something that happened and who did it.

@@ -273,10 +273,11 @@ func (a *App) AssignNeed(ctx context.Context, id, assigneeID int64) (*NeedView, 
 		if n.Status != NeedOpen && n.Status != NeedInProgress {
 			return Errorf(ECONFLICT, "error.bad_transition", "from", n.Status, "action", "assign")
 		}
-		if _, err := a.store.FindUser(ctx, assigneeID); IsCode(err, ENOTFOUND) {
-			return FieldErrors{"assignee_id": Msg("error.unknown_ref")}.Err()
-		} else if err != nil {
+		// Only the need's community staff may be assigned: the picker lists no one else.
+		if ok, err := a.isCommunityStaff(ctx, n.CommunityID, assigneeID); err != nil {
 			return err
+		} else if !ok {
+			return FieldErrors{"assignee_id": Msg("error.unknown_ref")}.Err()
 		}
 		n.AssigneeID = &assigneeID
 		n.UpdatedAt = a.Now()

@@ -18,6 +18,8 @@ type NeedPage struct {
 	Candidates *CandidatePreview
 	// Rating is the requester's satisfaction rating section (满意度回访, issue 11).
 	Rating *NeedRatingPage
+	// AssigneeChoices lists the community's staff, for those who may assign the need.
+	AssigneeChoices []Choice
 }
 
 // needEventsShown bounds the audit trail on a need's page; the audit page has the rest.
@@ -59,6 +61,11 @@ func (a *App) NeedDetail(ctx context.Context, id int64) (*NeedPage, error) {
 	out.Candidates = a.previewCandidates(ctx, SubjectNeed, n.ID, place)
 	if out.Rating, err = a.needRatingSection(ctx, n.ID); err != nil {
 		return nil, err
+	}
+	if Can(p, ActNeedManage, place) {
+		if out.AssigneeChoices, err = a.staffChoices(ctx, n.CommunityID); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }

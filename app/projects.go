@@ -16,12 +16,10 @@ type ProjectInput struct {
 	Budget         int64  `json:"budget" form:"-" validate:"gte=0,lte=100000000000"`
 	Currency       string `json:"currency" form:"-" validate:"omitempty,oneof=CNY"`
 	Beneficiaries  int    `json:"beneficiaries" form:"beneficiaries" validate:"gte=0,lte=10000000"`
-}
-
-// ProjectDecision approves or rejects a submitted project.
-type ProjectDecision struct {
-	Approve bool   `json:"approve" form:"approve"`
-	Note    string `json:"note" form:"note" validate:"max=2000"`
+	// On-behalf proposing: a worker proposes for a resident who consented (as for needs).
+	OnBehalfName  string `json:"on_behalf_name" form:"on_behalf_name" validate:"max=50"`
+	OnBehalfPhone string `json:"on_behalf_phone" form:"on_behalf_phone" validate:"omitempty,mobile"`
+	ConsentMethod string `json:"consent_method" form:"consent_method" validate:"omitempty,oneof=verbal written phone"`
 }
 
 func (a *App) checkProject(ctx context.Context, in *ProjectInput) (FieldErrors, Target, error) {
@@ -68,6 +66,7 @@ func (a *App) CreateProject(ctx context.Context, in ProjectInput) (*Project, err
 	if err != nil {
 		return nil, err
 	}
+	onBehalf := a.checkOnBehalf(fe, in)
 	if err := fe.Err(); err != nil {
 		return nil, err
 	}
@@ -76,22 +75,28 @@ func (a *App) CreateProject(ctx context.Context, in ProjectInput) (*Project, err
 	}
 	pr := &Project{ProposerID: p.User.ID, Status: ProjectDraft}
 	applyProject(pr, in)
+	if onBehalf {
+		if err := a.applyOnBehalf(p, t, pr, in); err != nil {
+			return nil, err
+		}
+	}
 	err = a.store.InTx(ctx, func(ctx context.Context) error {
 		if err := a.store.CreateProject(ctx, pr); err != nil {
 			return err
 		}
-		return a.audit(ctx, "project.created", "project", pr.ID, pr.CommunityID, nil)
+		return a.audit(ctx, "project.created", "project", pr.ID, pr.CommunityID, map[string]any{"on_behalf": onBehalf, "consent_method": pr.ConsentMethod})
 	})
 	return pr, err
 }
 
-// UpdateProject edits a draft (its proposer) or any undecided project (community workers).
+// UpdateProject edits a draft, or revises a project under deliberation (its proposer or
+// community workers); a revision keeps the earlier version in the project's history.
 func (a *App) UpdateProject(ctx context.Context, id int64, in ProjectInput) (*Project, error) {
 	p := PrincipalFrom(ctx)
 	var pr *Project
 	err := a.store.InTx(ctx, func(ctx context.Context) error {
 		var err error
-		if pr, err = a.store.FindProject(ctx, id); err != nil {
+		if pr, err = a.store.FindProjectForUpdate(ctx, id); err != nil {
 			return err
 		}
 		t, err := a.communityTarget(ctx, pr.CommunityID)
@@ -102,8 +107,7 @@ func (a *App) UpdateProject(ctx context.Context, id int64, in ProjectInput) (*Pr
 		if err := Authorize(p, ActProjectEdit, t); err != nil {
 			return err
 		}
-		manager := Can(p, ActProjectDecide, t)
-		if pr.Status != ProjectDraft && !(manager && pr.Status == ProjectSubmitted) {
+		if pr.Status != ProjectDraft && !deliberationOpen(pr, a.Now()) {
 			return Errorf(ECONFLICT, "error.bad_transition", "from", pr.Status, "action", "edit")
 		}
 		fe, _, err := a.checkProject(ctx, &in)
@@ -116,12 +120,21 @@ func (a *App) UpdateProject(ctx context.Context, id int64, in ProjectInput) (*Pr
 		if err := fe.Err(); err != nil {
 			return err
 		}
+		before := *pr
 		applyProject(pr, in)
 		pr.UpdatedAt = a.Now()
+		action := "project.updated"
+		if pr.Status != ProjectDraft {
+			if err := a.recordRevision(ctx, before, p.User.ID); err != nil {
+				return err
+			}
+			pr.Revision++
+			action = "project.revised"
+		}
 		if err := a.store.UpdateProject(ctx, pr); err != nil {
 			return err
 		}
-		return a.audit(ctx, "project.updated", "project", pr.ID, pr.CommunityID, nil)
+		return a.audit(ctx, action, "project", pr.ID, pr.CommunityID, map[string]any{"revision": pr.Revision})
 	})
 	return pr, err
 }
@@ -132,7 +145,7 @@ func (a *App) SubmitProject(ctx context.Context, id int64) (*Project, error) {
 	var pr *Project
 	err := a.store.InTx(ctx, func(ctx context.Context) error {
 		var err error
-		if pr, err = a.store.FindProject(ctx, id); err != nil {
+		if pr, err = a.store.FindProjectForUpdate(ctx, id); err != nil {
 			return err
 		}
 		t, err := a.communityTarget(ctx, pr.CommunityID)
@@ -145,57 +158,14 @@ func (a *App) SubmitProject(ctx context.Context, id int64) (*Project, error) {
 		if pr.Status != ProjectDraft {
 			return Errorf(ECONFLICT, "error.bad_transition", "from", pr.Status, "action", "submit")
 		}
-		now := a.Now()
-		pr.Status, pr.SubmittedAt, pr.UpdatedAt = ProjectSubmitted, &now, now
+		if err := a.startDeliberation(ctx, pr, a.Now()); err != nil {
+			return err
+		}
 		if err := a.store.UpdateProject(ctx, pr); err != nil {
 			return err
 		}
-		return a.audit(ctx, "project.submitted", "project", pr.ID, pr.CommunityID, nil)
-	})
-	return pr, err
-}
-
-// DecideProject approves or rejects a submitted project; a rejection must say why.
-// Proposers cannot decide their own projects.
-func (a *App) DecideProject(ctx context.Context, id int64, d ProjectDecision) (*Project, error) {
-	p := PrincipalFrom(ctx)
-	fe := FieldErrors{}
-	a.validate.Into(fe, d)
-	if !d.Approve && d.Note == "" {
-		fe.Add("note", "error.reason_required")
-	}
-	if err := fe.Err(); err != nil {
-		return nil, err
-	}
-	var pr *Project
-	err := a.store.InTx(ctx, func(ctx context.Context) error {
-		var err error
-		if pr, err = a.store.FindProject(ctx, id); err != nil {
-			return err
-		}
-		t, err := a.communityTarget(ctx, pr.CommunityID)
-		if err != nil {
-			return err
-		}
-		if err := Authorize(p, ActProjectDecide, projectTarget(pr, t)); err != nil {
-			return err
-		}
-		if pr.ProposerID == p.User.ID {
-			return Errorf(EFORBIDDEN, "error.own_request")
-		}
-		if pr.Status != ProjectSubmitted {
-			return Errorf(ECONFLICT, "error.bad_transition", "from", pr.Status, "action", "decide")
-		}
-		now := a.Now()
-		pr.Status = ProjectRejected
-		if d.Approve {
-			pr.Status = ProjectApproved
-		}
-		pr.DecisionNote, pr.DecidedBy, pr.DecidedAt, pr.UpdatedAt = d.Note, ptr(p.User.ID), &now, now
-		if err := a.store.UpdateProject(ctx, pr); err != nil {
-			return err
-		}
-		return a.audit(ctx, "project."+pr.Status, "project", pr.ID, pr.CommunityID, map[string]any{"note": d.Note})
+		return a.audit(ctx, "project.submitted", "project", pr.ID, pr.CommunityID, map[string]any{
+			"deliberation_ends_at": pr.DeliberationEndsAt, "support_threshold": pr.SupportThreshold})
 	})
 	return pr, err
 }
@@ -208,6 +178,8 @@ type ProjectView struct {
 	CanDecide bool
 	// Delivery is steps 4–6: links, rating and accountability (app/projects_delivery.go).
 	Delivery *ProjectDeliveryView
+	// ProjectActions says what steps 1–3 offer the viewer (app/projects_deliberation_view.go).
+	ProjectActions
 }
 
 func (a *App) viewProject(ctx context.Context, pl *places, pr *Project) (*ProjectView, error) {
@@ -222,12 +194,18 @@ func (a *App) viewProject(ctx context.Context, pl *places, pr *Project) (*Projec
 	if pr.Status == ProjectDraft && !owner && !Can(p, ActProjectEdit, t) {
 		return nil, NotFound("project") // drafts are private until submitted
 	}
-	return &ProjectView{
+	now := a.Now()
+	if lapseDue(pr, now) {
+		pr.Status = ProjectLapsed // lazily, until the sweep (LapseProjects) writes it
+	}
+	v := &ProjectView{
 		Project:   pr,
-		CanEdit:   Can(p, ActProjectEdit, t) && (pr.Status == ProjectDraft || (manager && pr.Status == ProjectSubmitted)),
+		CanEdit:   Can(p, ActProjectEdit, t) && (pr.Status == ProjectDraft || deliberationOpen(pr, now)),
 		CanSubmit: Can(p, ActProjectEdit, t) && pr.Status == ProjectDraft,
-		CanDecide: manager && !owner && pr.Status == ProjectSubmitted,
-	}, nil
+		CanDecide: manager && !owner && (pr.Status == ProjectDeliberating || pr.Status == ProjectVoting),
+	}
+	v.ProjectActions = projectActions(p, t, pr, now)
+	return v, nil
 }
 
 // Project returns one project; drafts are visible only to their proposer and workers.
@@ -240,7 +218,14 @@ func (a *App) Project(ctx context.Context, id int64) (*ProjectView, error) {
 	if err != nil {
 		return nil, err
 	}
-	return v, a.attachDelivery(ctx, []*ProjectView{v})
+	// Delivery first: it may settle a closed rating window, which the step shown follows.
+	if err := a.attachDelivery(ctx, []*ProjectView{v}); err != nil {
+		return nil, err
+	}
+	if err := a.fillDeliberation(ctx, []*ProjectView{v}, true); err != nil {
+		return nil, err
+	}
+	return v, nil
 }
 
 // Projects lists projects. Unless the filter asks for the principal's own, drafts are left out.
@@ -249,7 +234,7 @@ func (a *App) Projects(ctx context.Context, f ProjectFilter) ([]*ProjectView, in
 	f.Page = f.Page.Normalize()
 	own := f.ProposerID != nil && *f.ProposerID == p.UserID() && p.Authenticated()
 	if !own {
-		public := append([]string{ProjectSubmitted, ProjectApproved, ProjectRejected}, ProjectDeliveryStatuses...)
+		public := projectPublicStatuses()
 		if len(f.Statuses) == 0 {
 			f.Statuses = public
 		} else {
@@ -280,6 +265,9 @@ func (a *App) Projects(ctx context.Context, f ProjectFilter) ([]*ProjectView, in
 		out = append(out, v)
 	}
 	if err := a.attachDelivery(ctx, out); err != nil {
+		return nil, 0, err
+	}
+	if err := a.fillDeliberation(ctx, out, false); err != nil {
 		return nil, 0, err
 	}
 	return out, total, nil

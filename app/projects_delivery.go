@@ -15,13 +15,6 @@ import (
 	"github.com/wushe/wushe/funds"
 )
 
-// Project statuses of delivery and evaluation (the same string type as the earlier ones).
-const (
-	ProjectInProgress = "in_progress"
-	ProjectCompleted  = "completed"
-	ProjectEvaluated  = "evaluated"
-)
-
 // ProjectDeliveryStatuses lists the statuses of steps 4–6 in lifecycle order.
 var ProjectDeliveryStatuses = []string{ProjectInProgress, ProjectCompleted, ProjectEvaluated}
 

@@ -14,6 +14,8 @@ type ProjectPage struct {
 	Proposer string
 	// Candidates is set once the project is submitted, for those who may see rankings.
 	Candidates *CandidatePreview
+	// Deliberation is what steps 1–3 show (app/projects_deliberation_page.go).
+	Deliberation *ProjectDeliberationPage
 	// Delivery is steps 4–6: plan, linked work, timeline, rating (issue 11).
 	Delivery *ProjectDeliveryPage
 }
@@ -47,6 +49,10 @@ func (a *App) ProjectDetail(ctx context.Context, id int64) (*ProjectPage, error)
 			place.GridID = *pr.GridID
 		}
 		out.Candidates = a.previewCandidates(ctx, SubjectProject, pr.ID, place)
+	}
+	t := projectTarget(pr.Project, Target{StreetID: out.Community.StreetID, CommunityID: pr.CommunityID})
+	if out.Deliberation, err = a.projectDeliberationPage(ctx, pr, t); err != nil {
+		return nil, err
 	}
 	if out.Delivery, err = a.projectDeliveryPage(ctx, pr); err != nil {
 		return nil, err

@@ -13,6 +13,7 @@ import (
 	"github.com/wushe/wushe/app"
 	"github.com/wushe/wushe/app/apptest"
 	"github.com/wushe/wushe/app/demo"
+	"github.com/wushe/wushe/app/store"
 	"github.com/wushe/wushe/search"
 	"github.com/wushe/wushe/search/meili"
 )
@@ -69,14 +70,15 @@ var relevanceCases = []relevanceCase{
 	{query: "爱心超市", k: 1, each: titleHas("爱心超市"), eachDesc: "the love supermarket project", firstType: search.TypeProject},
 }
 
-// demoSearchApp loads the demo data set into a fresh store and indexes it into idx.
+// demoSearchApp opens a fresh store with the demo data set (loaded once for the test process)
+// and indexes it into idx.
 func demoSearchApp(t *testing.T, idx app.SearchIndex) *app.App {
 	t.Helper()
-	s := apptest.OpenStore(t)
 	now := time.Date(2026, 11, 24, 1, 0, 0, 0, time.UTC)
-	if _, err := demo.Load(context.Background(), s, apptest.Hasher(), now, "demo password"); err != nil {
-		t.Fatalf("load demo: %v", err)
-	}
+	s := apptest.OpenTemplate(t, "demo 2026-11-24 relevance", func(ctx context.Context, s *store.Store) error {
+		_, err := demo.Load(ctx, s, apptest.Hasher(), now, "demo password")
+		return err
+	})
 	a := app.New(app.Deps{Store: s, Clock: apptest.NewClock(now), Hasher: apptest.Hasher(), Search: idx})
 	if _, err := a.Reindex(context.Background(), app.ReindexOptions{Reset: true}); err != nil {
 		t.Fatalf("reindex: %v", err)

@@ -166,7 +166,7 @@ func TestOutboxCommitsWithTheRecord(t *testing.T) {
 		},
 		func() error {
 			p := &app.Project{CommunityID: f.world.A.Community.ID, ProposerID: f.world.Users["resident"].ID, Title: "长者食堂", Description: "送餐",
-				Category: "meal_delivery", Currency: "CNY", Status: app.ProjectSubmitted}
+				Category: "meal_delivery", Currency: "CNY", Status: app.ProjectDeliberating}
 			return f.store.CreateProject(ctx, p)
 		},
 	} {
@@ -433,7 +433,7 @@ func TestSearchFallsBackToTheDatabase(t *testing.T) {
 	}
 	// Types are interleaved newest first, and pages run across them.
 	p := &app.Project{CommunityID: f.world.A.Community.ID, ProposerID: f.world.Users["resident"].ID, Title: "独居老人送餐队",
-		Description: "送餐", Category: "meal_delivery", Currency: "CNY", Status: app.ProjectSubmitted,
+		Description: "送餐", Category: "meal_delivery", Currency: "CNY", Status: app.ProjectDeliberating,
 		CreatedAt: f.clock.Now().Add(time.Hour), UpdatedAt: f.clock.Now().Add(time.Hour)}
 	if err := f.store.CreateProject(context.Background(), p); err != nil {
 		t.Fatal(err)

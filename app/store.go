@@ -208,7 +208,8 @@ type ProjectStore interface {
 
 // UserFilter selects users.
 type UserFilter struct {
-	Q string // name, email or mobile contains
+	Q   string  // name, email or mobile contains
+	IDs []int64 // only these users (unpaged batch loads)
 	Page
 }
 
@@ -268,6 +269,8 @@ type Store interface {
 	NeedStore
 	PartyStore
 	ProjectStore
+	ProjectDeliberationStore
+	PickerStore
 	TenderStore
 	AccountStore
 	AuditStore
@@ -275,6 +278,14 @@ type Store interface {
 	SearchStore
 	FundStore
 	ProjectDeliveryStore
+	GiftBatchStore
+	JobStore
+	RateLimitStore
+	NotificationStore
+	DashboardStore
+	ImportStore
+	PointsStore
+	RightsStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }

@@ -1,21 +1,22 @@
-// Package apptest opens fresh, migrated stores for tests: a SQLite file by default, or a new
-// PostgreSQL schema per test when TEST_DATABASE_URL is set.
+// Package apptest opens fresh, migrated stores for tests: a SQLite file by default, or a
+// PostgreSQL database per test when TEST_DATABASE_URL is set.
+//
+// A test package migrates once: the first store a test process asks for is migrated into a
+// template (a SQLite file, or a PostgreSQL database), and every test then gets its own copy of
+// the template (a file copy, or CREATE DATABASE … TEMPLATE). Templates with data on top of the
+// schema (the demo data set) are built once the same way, through Template. Packages that use
+// this one run their tests through Main so the templates are removed at the end.
 package apptest
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
-	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver for schema setup
+	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver for database setup
 
 	"github.com/wushe/wushe/app"
 	"github.com/wushe/wushe/app/passwd"
@@ -25,118 +26,40 @@ import (
 // DatabaseURL returns the PostgreSQL URL tests should use, or "" for SQLite.
 func DatabaseURL() string { return os.Getenv("TEST_DATABASE_URL") }
 
-// NewDatabaseURL makes an empty database for one test and returns its URL: a fresh PostgreSQL
-// schema (dropped at cleanup) or "" when tests run on SQLite.
-func NewDatabaseURL(t testing.TB) string {
-	t.Helper()
-	base := DatabaseURL()
-	if base == "" {
-		return ""
-	}
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	schema := "t_" + hex.EncodeToString(b[:])
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatalf("open %s: %v", base, err)
-	}
-	defer admin.Close()
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		db, err := sql.Open("pgx", base)
-		if err != nil {
-			return
-		}
-		defer db.Close()
-		_, _ = db.Exec("DROP SCHEMA " + schema + " CASCADE")
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatalf("parse TEST_DATABASE_URL: %v", err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
-
-// OpenStore opens a fresh, migrated store that is closed when the test ends. On SQLite the
-// database is a copy of one migrated once per test process: migrating costs far more than
-// copying (the table rebuilds of 00008 alone take a few hundred milliseconds), and hundreds of
-// tests open a store.
+// OpenStore opens a fresh, migrated store that is closed when the test ends: a copy of the
+// package's migrated template.
 func OpenStore(t testing.TB) *store.Store {
 	t.Helper()
-	if DatabaseURL() != "" {
-		s := OpenUnmigrated(t)
-		if err := s.Migrate(context.Background(), nil); err != nil {
-			t.Fatalf("migrate: %v", err)
-		}
-		return s
-	}
-	tpl, err := migratedSQLite()
-	if err != nil {
-		t.Fatalf("migrate: %v", err)
-	}
-	path := filepath.Join(t.TempDir(), "wushe.db")
-	if err := os.WriteFile(path, tpl, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	s, err := store.Open(context.Background(), store.Config{SQLitePath: path, MaxOpenConns: 8})
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
+	return OpenTemplate(t, "", nil)
 }
 
-// sqliteTemplate is a freshly migrated SQLite database file, made once per test process.
-var sqliteTemplate struct {
-	once sync.Once
-	data []byte
-	err  error
-}
-
-// migratedSQLite migrates an empty SQLite database in a temporary folder, checkpoints its
-// write-ahead log into the file and returns the file's bytes.
-func migratedSQLite() ([]byte, error) {
-	sqliteTemplate.once.Do(func() {
-		dir, err := os.MkdirTemp("", "wushe-template-*")
-		if err != nil {
-			sqliteTemplate.err = err
-			return
-		}
-		defer os.RemoveAll(dir)
-		path := filepath.Join(dir, "wushe.db")
-		s, err := store.Open(context.Background(), store.Config{SQLitePath: path})
-		if err != nil {
-			sqliteTemplate.err = err
-			return
-		}
-		err = s.Migrate(context.Background(), nil)
-		if err == nil {
-			err = s.DB(context.Background()).Exec("PRAGMA wal_checkpoint(TRUNCATE)").Error
-		}
-		if cerr := s.Close(); err == nil {
-			err = cerr
-		}
-		if err == nil {
-			sqliteTemplate.data, err = os.ReadFile(path)
-		}
-		sqliteTemplate.err = err
-	})
-	return sqliteTemplate.data, sqliteTemplate.err
+// OpenTemplate opens a fresh store holding a copy of the named template: the migrated schema
+// with build applied once per test process (build must be deterministic enough that every
+// test of the process may share its result). The empty name is the migrated schema alone.
+func OpenTemplate(t testing.TB, name string, build Build) *store.Store {
+	t.Helper()
+	path := ""
+	if DatabaseURL() == "" {
+		path = t.TempDir() + "/wushe.db"
+	}
+	url := NewTemplateDatabase(t, name, build, path)
+	return openStore(t, url, path)
 }
 
 // OpenUnmigrated opens a fresh, empty store.
 func OpenUnmigrated(t testing.TB) *store.Store {
 	t.Helper()
-	cfg := store.Config{DatabaseURL: NewDatabaseURL(t), MaxOpenConns: 8}
-	if cfg.DatabaseURL == "" {
-		cfg.SQLitePath = t.TempDir() + "/wushe.db"
+	url := NewDatabaseURL(t)
+	path := ""
+	if url == "" {
+		path = t.TempDir() + "/wushe.db"
 	}
-	s, err := store.Open(context.Background(), cfg)
+	return openStore(t, url, path)
+}
+
+func openStore(t testing.TB, url, path string) *store.Store {
+	t.Helper()
+	s, err := store.Open(context.Background(), store.Config{DatabaseURL: url, SQLitePath: path, MaxOpenConns: 8})
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}

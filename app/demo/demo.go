@@ -127,6 +127,9 @@ func (l *loader) load(ctx context.Context) error {
 	if err := l.tasks(ctx, places[0]); err != nil { // tasks, shifts, hours and evaluations (app/demo/tasks.go)
 		return err
 	}
+	if err := l.deliberation(ctx, places[0]); err != nil { // projects under deliberation and in a vote (app/demo/projects_deliberation.go)
+		return err
+	}
 	if err := l.funds(ctx, places[0]); err != nil {
 		return err
 	}
@@ -525,7 +528,7 @@ func (l *loader) needs(ctx context.Context, p *place) error {
 
 func (l *loader) projects(ctx context.Context, p *place) error {
 	c := p.community
-	statuses := []string{app.ProjectApproved, app.ProjectApproved, app.ProjectSubmitted, app.ProjectSubmitted, app.ProjectDraft, app.ProjectRejected}
+	statuses := []string{app.ProjectApproved, app.ProjectApproved, app.ProjectLapsed, app.ProjectLapsed, app.ProjectDraft, app.ProjectRejected}
 	resident := l.users["resident@wushe.local"]
 	for i := 0; i < p.spec.projects; i++ {
 		t := projectTemplates[(i+len(c.Name))%len(projectTemplates)]
@@ -542,12 +545,17 @@ func (l *loader) projects(ctx context.Context, p *place) error {
 		}
 		if pr.Status != app.ProjectDraft {
 			sub := created.Add(48 * time.Hour)
-			pr.SubmittedAt = &sub
+			ends := sub.Add(14 * 24 * time.Hour)
+			pr.SubmittedAt, pr.DeliberationEndsAt, pr.SupportThreshold = &sub, &ends, 10
+			pr.SupportsCount = 10 + l.r.IntN(20)
+			if pr.Status == app.ProjectLapsed {
+				pr.SupportsCount, pr.LapsedAt = l.r.IntN(10), &ends
+			}
 		}
 		if pr.Status == app.ProjectApproved || pr.Status == app.ProjectRejected {
 			dec := created.Add(7 * 24 * time.Hour)
 			pr.DecidedAt, pr.DecidedBy = &dec, &p.workers[0]
-			pr.DecisionNote = "经居民议事会讨论同意立项。"
+			pr.DecisionNote, pr.DecisionReason = "经居民议事会讨论同意立项。", app.DecisionMeetingResolved
 			if pr.Status == app.ProjectRejected {
 				pr.DecisionNote = "与年度政府购买服务项目重复,建议并入现有项目。"
 			}

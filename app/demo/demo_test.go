@@ -9,16 +9,14 @@ import (
 	"github.com/wushe/wushe/app/demo"
 )
 
-// TestSignInsFollowThePassword loads the demo with one password, restarts it with another, and
-// checks that every listed sign-in of every data set opens with the new one and not the old.
+// TestSignInsFollowThePassword loads the demo with one password (the one the other demo tests
+// load it with, so the load is shared), restarts it with another, and checks that every listed
+// sign-in of every data set opens with the new one and not the old.
 func TestSignInsFollowThePassword(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 11, 24, 1, 0, 0, 0, time.UTC)
-	a, s := apptest.NewApp(t, apptest.NewClock(now))
+	a, s := demoApp(t, now, "demo password")
 	ctx := context.Background()
-	if _, err := demo.Load(ctx, s, apptest.Hasher(), now, "first password"); err != nil {
-		t.Fatalf("load: %v", err)
-	}
 	if err := demo.ResetPasswords(ctx, s, apptest.Hasher(), "second password"); err != nil {
 		t.Fatalf("reset: %v", err)
 	}
@@ -30,7 +28,7 @@ func TestSignInsFollowThePassword(t *testing.T) {
 		if _, err := a.Authenticate(ctx, acc.Email, "second password"); err != nil {
 			t.Errorf("%s with the new password: %v", acc.Email, err)
 		}
-		if _, err := a.Authenticate(ctx, acc.Email, "first password"); err == nil {
+		if _, err := a.Authenticate(ctx, acc.Email, "demo password"); err == nil {
 			t.Errorf("%s still opens with the old password", acc.Email)
 		}
 	}

@@ -6,19 +6,14 @@ import (
 	"time"
 
 	"github.com/wushe/wushe/app"
-	"github.com/wushe/wushe/app/apptest"
-	"github.com/wushe/wushe/app/demo"
 )
 
 // TestDemoFunds loads the demo set and checks 东湖友邻基金: a 1:1 government pool, two
 // campaigns with gifts, matched money reserved and a ledger that balances.
 func TestDemoFunds(t *testing.T) {
 	now := time.Date(2026, 11, 24, 1, 0, 0, 0, time.UTC)
-	a, s := apptest.NewApp(t, apptest.NewClock(now))
+	a, _ := demoApp(t, now, "demo password")
 	ctx := context.Background()
-	if _, err := demo.Load(ctx, s, apptest.Hasher(), now, "demo password"); err != nil {
-		t.Fatal(err)
-	}
 	fs, err := a.Funds(ctx, nil)
 	if err != nil || len(fs) != 1 || fs[0].Name != "东湖友邻基金" {
 		t.Fatalf("funds %v %v", fs, err)
@@ -65,11 +60,8 @@ func TestDemoFunds(t *testing.T) {
 
 func TestDemoLedgersCheck(t *testing.T) {
 	now := time.Date(2026, 11, 24, 1, 0, 0, 0, time.UTC)
-	a, s := apptest.NewApp(t, apptest.NewClock(now))
+	a, s := demoApp(t, now, "demo password")
 	ctx := context.Background()
-	if _, err := demo.Load(ctx, s, apptest.Hasher(), now, "demo password"); err != nil {
-		t.Fatal(err)
-	}
 	problems, err := a.CheckLedgers(ctx)
 	if err != nil || len(problems) != 0 {
 		t.Errorf("demo ledgers: %v %v", problems, err)

@@ -6,8 +6,6 @@ import (
 	"time"
 
 	"github.com/wushe/wushe/app"
-	"github.com/wushe/wushe/app/apptest"
-	"github.com/wushe/wushe/app/demo"
 	"github.com/wushe/wushe/app/store"
 )
 
@@ -16,11 +14,7 @@ var demoNow = time.Date(2026, 12, 2, 9, 30, 0, 0, time.FixedZone("CST", 8*3600))
 
 func loadDemo(tb testing.TB) (*app.App, *store.Store) {
 	tb.Helper()
-	a, s := apptest.NewApp(tb, apptest.NewClock(demoNow))
-	if _, err := demo.Load(context.Background(), s, apptest.Hasher(), demoNow, "demo-password-1"); err != nil {
-		tb.Fatalf("demo.Load: %v", err)
-	}
-	return a, s
+	return demoApp(tb, demoNow, "demo-password-1")
 }
 
 // as acts as a demo account.

@@ -6,8 +6,6 @@ import (
 	"time"
 
 	"github.com/wushe/wushe/app"
-	"github.com/wushe/wushe/app/apptest"
-	"github.com/wushe/wushe/app/demo"
 )
 
 // TestDemoTenders loads the demo data set and checks the tenders in it: 钟埭街道's 居家养老
@@ -16,11 +14,8 @@ import (
 func TestDemoTenders(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 11, 24, 1, 0, 0, 0, time.UTC)
-	a, s := apptest.NewApp(t, apptest.NewClock(now))
+	a, _ := demoApp(t, now, "demo password")
 	ctx := context.Background()
-	if _, err := demo.Load(ctx, s, apptest.Hasher(), now, "demo password"); err != nil {
-		t.Fatalf("load: %v", err)
-	}
 	ts, total, err := a.Tenders(ctx, app.TenderFilter{})
 	if err != nil || total != 2 {
 		t.Fatalf("demo tenders: %d (%v), want 2", total, err)

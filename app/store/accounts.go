@@ -48,6 +48,9 @@ func (s *Store) FindUserByLogin(ctx context.Context, login string) (*app.User, e
 // FindUsers lists users, newest first.
 func (s *Store) FindUsers(ctx context.Context, f app.UserFilter) ([]*app.User, int, error) {
 	scope := func(db *gorm.DB) *gorm.DB {
+		if f.IDs != nil {
+			db = db.Where("id IN ?", f.IDs)
+		}
 		if f.Q != "" {
 			q := like(f.Q)
 			db = db.Where(`(LOWER(name) LIKE ? ESCAPE '\' OR LOWER(email) LIKE ? ESCAPE '\' OR mobile LIKE ? ESCAPE '\')`, q, q, q)

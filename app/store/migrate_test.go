@@ -22,10 +22,19 @@ var models = []any{
 	&app.Task{}, &app.Shift{}, &app.Signup{}, &app.HoursEntry{}, &app.Evaluation{}, &app.CommunityProfile{}, // tasks (issue 3)
 	&app.SearchOutboxItem{},
 	&app.CheckinAttempt{}, // wrong check-in codes
+	&app.JobRun{},         // job leases (several servers)
 	// funds
 	&app.Fund{}, &app.FundPool{}, &app.FundPoolRule{}, &app.FundPoolDeposit{}, &app.Campaign{}, &app.CampaignDonor{},
 	&app.Contribution{}, &app.FundMatch{}, &app.LedgerTransaction{}, &app.LedgerEntry{}, &app.DonorFlag{}, &app.PaymentEvent{},
 	&app.Disbursement{}, &app.DisbursementVote{}, &app.DisbursementEvidence{}, &app.QFAward{},
+	// micro-projects, steps 1–3 (issue 11)
+	&app.ProjectSettings{}, &app.ProjectSupport{}, &app.ProjectComment{}, &app.ProjectRevision{}, &app.ProjectVote{}, &app.PaperBallot{},
+	&app.ProjectMeeting{}, &app.MeetingAttendee{},
+	// notifications (issue 13)
+	&app.Notification{}, &app.NotificationPref{}, &app.NotificationSettings{}, &app.EmailOutboxItem{},
+	// imports, data rights, love supermarket (issue 14)
+	&app.ImportJob{}, &app.PrivacyConsent{}, &app.AccountErasure{}, &app.PointsSettings{}, &app.PointsTransaction{}, &app.PointsEntry{},
+	&app.ShopItem{}, &app.Redemption{},
 	// project delivery (issue 11)
 	&app.ProjectDelivery{}, &app.ProjectMilestone{}, &app.ProjectUpdate{}, &app.ProjectRating{}, &app.NeedRating{},
 }

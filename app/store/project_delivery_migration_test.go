@@ -10,8 +10,8 @@ import (
 )
 
 // TestMigrationProjectDelivery writes a project and a task linked to it in the schema before
-// 00012, migrates, and checks on the test dialect that the project (rebuilt on SQLite) keeps
-// its row, id sequence and links, takes the delivery statuses and still refuses unknown ones,
+// 00016, migrates, and checks on the test dialect that the project keeps its row, id sequence
+// and links, takes the delivery statuses and still refuses unknown ones,
 // that the new tables work, and that the migration goes down and up again.
 func TestMigrationProjectDelivery(t *testing.T) {
 	t.Parallel()
@@ -23,7 +23,7 @@ func TestMigrationProjectDelivery(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	must(s.MigrateTo(ctx, 9))
+	must(s.MigrateTo(ctx, 15))
 	st := &app.Street{Name: "当湖街道", District: "测试区", City: "测试市"}
 	must(s.CreateStreet(ctx, st))
 	c := &app.Community{StreetID: st.ID, Name: "东湖社区", Kind: app.KindUrban, SLAMajorHours: 24, SLAHardHours: 168}
@@ -39,7 +39,7 @@ func TestMigrationProjectDelivery(t *testing.T) {
 	must(db.Exec(`INSERT INTO tasks (community_id, project_id, title, category, headcount, coordinator_id, status, created_by)
 		VALUES (?, ?, '清理场地', 'environment', 2, ?, 'open', ?)`, c.ID, pid, u.ID, u.ID).Error)
 
-	must(s.MigrateTo(ctx, 12))
+	must(s.MigrateTo(ctx, 16))
 	pr, err := s.FindProject(ctx, pid)
 	must(err)
 	if pr.Title != "口袋公园" || pr.Budget != 880000 || pr.Status != app.ProjectApproved || pr.DecisionNote != "同意" {
@@ -76,8 +76,8 @@ func TestMigrationProjectDelivery(t *testing.T) {
 
 	must(db.Exec(`DELETE FROM project_ratings`).Error)
 	must(db.Exec(`UPDATE projects SET status = 'approved'`).Error)
-	must(s.MigrateDownTo(ctx, 11))
-	must(s.MigrateTo(ctx, 12))
+	must(s.MigrateDownTo(ctx, 15))
+	must(s.MigrateTo(ctx, 16))
 	if _, err := s.FindProject(ctx, pid); err != nil {
 		t.Errorf("project lost after down and up: %v", err)
 	}

@@ -14,9 +14,19 @@ func (s *Store) CreateProject(ctx context.Context, p *app.Project) error {
 	return s.withSearch(ctx, search.TypeProject, func(ctx context.Context) error { return translate(s.db(ctx).Create(p).Error, "project") }, func() int64 { return p.ID })
 }
 
-// UpdateProject writes every field of a project.
+// UpdateProject writes every field of a project but its counters, which only
+// IncrementProjectCounter changes, so an edit never writes back a stale count.
 func (s *Store) UpdateProject(ctx context.Context, p *app.Project) error {
-	return s.withSearch(ctx, search.TypeProject, func(ctx context.Context) error { return updateAll(s.db(ctx), p, "project") }, func() int64 { return p.ID })
+	return s.withSearch(ctx, search.TypeProject, func(ctx context.Context) error {
+		res := s.db(ctx).Model(p).Select("*").Omit(projectCounters...).Omit("id", "created_at").Updates(p)
+		if res.Error != nil {
+			return translate(res.Error, "project")
+		}
+		if res.RowsAffected == 0 {
+			return app.NotFound("project")
+		}
+		return nil
+	}, func() int64 { return p.ID })
 }
 
 // FindProject loads a project by id.

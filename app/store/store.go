@@ -87,7 +87,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
 		// busy_timeout must come first so the other pragmas wait instead of failing.
-		dsn := "file:" + cfg.SQLitePath + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
+		dsn := sqliteURI(cfg.SQLitePath) + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
 			"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_time_format=sqlite"
 		w, err := gorm.Open(sqlite.Open(dsn+"&_txlock=immediate"), gcfg)
 		if err != nil {
@@ -110,6 +110,12 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// sqliteURI is the SQLite URI of a file path, with the characters a URI gives a meaning to
+// escaped: unescaped, "data#2/wushe.db" would open "data" (what follows # is a fragment).
+func sqliteURI(path string) string {
+	return "file:" + strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
 }
 
 // Dialect reports which database the store talks to.

@@ -32,9 +32,14 @@ func (s *Server) loginPage(c echo.Context) error {
 	return s.renderPage(c, http.StatusOK, "login", v)
 }
 
-// loginAllowed applies the login rate limit per client address and per account.
+// loginAllowed applies the login rate limit per client address and per account, counted in
+// the database so every process behind the load balancer shares it.
 func (s *Server) loginAllowed(c echo.Context, login string) error {
-	if !s.limiter.allow("ip:"+c.RealIP(), "login:"+app.NormalizeLogin(login)) {
+	ok, err := s.app.AllowAttempt(c.Request().Context(), s.cfg.LoginPerMinute, "ip:"+c.RealIP(), "login:"+app.NormalizeLogin(login))
+	if err != nil {
+		return err
+	}
+	if !ok {
 		return app.Errorf(app.ERATELIMITED, "error.rate_limited")
 	}
 	return nil
@@ -46,6 +51,9 @@ func (s *Server) login(c echo.Context) error {
 	v := s.newView(c, s.i18n.T(lang(c), "login.title"), "")
 	v.Data = loginForm{Login: login, Next: next}
 	if err := s.loginAllowed(c, login); err != nil {
+		if !app.IsCode(err, app.ERATELIMITED) {
+			return err
+		}
 		v.Errors["login"] = s.i18n.T(v.Lang, "error.rate_limited")
 		c.Response().Header().Set("Retry-After", "60")
 		return s.renderPage(c, http.StatusTooManyRequests, "login", v)

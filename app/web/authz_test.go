@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"path/filepath"
+	"reflect"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -102,7 +105,7 @@ func coreAuthCases() map[string]authCase {
 		"GET /donors":              {allow: anyone, build: fixed("/donors")},
 		"GET /donors/:id":          {allow: anyone, build: func(h *harness, s side) (string, any) { return "/donors/" + id(h.donor(s).ID), nil }},
 		"GET /projects":            {allow: anyone, build: fixed("/projects")},
-		"GET /projects/:id":        {allow: anyone, build: func(h *harness, s side) (string, any) { return "/projects/" + id(h.project(s, "submitted").ID), nil }},
+		"GET /projects/:id":        {allow: anyone, build: func(h *harness, s side) (string, any) { return "/projects/" + id(h.project(s, "deliberating").ID), nil }},
 		"GET /api/v1/openapi.json": {allow: anyone, build: fixed("/api/v1/openapi.json")},
 		"GET /api/v1/streets":      {allow: anyone, build: fixed("/api/v1/streets")},
 		"GET /api/v1/streets/:id":  {allow: anyone, build: func(h *harness, s side) (string, any) { return "/api/v1/streets/" + id(s.place.Street.ID), nil }},
@@ -128,7 +131,7 @@ func coreAuthCases() map[string]authCase {
 		"GET /api/v1/donors/:id":     {allow: anyone, build: func(h *harness, s side) (string, any) { return "/api/v1/donors/" + id(h.donor(s).ID), nil }},
 		"GET /api/v1/projects":       {allow: anyone, build: fixed("/api/v1/projects")},
 		"GET /api/v1/projects/:id": {allow: anyone, build: func(h *harness, s side) (string, any) {
-			return "/api/v1/projects/" + id(h.project(s, "submitted").ID), nil
+			return "/api/v1/projects/" + id(h.project(s, "deliberating").ID), nil
 		}},
 		"POST /api/v1/auth/tokens": {allow: anyone, build: func(h *harness, s side) (string, any) {
 			return "/api/v1/auth/tokens", map[string]any{"email": "outsider@test.wushe", "password": h.world.Password}
@@ -217,8 +220,8 @@ func coreAuthCases() map[string]authCase {
 			g := s.place.Grids[1]
 			return "/api/v1/grids/" + id(g.ID), map[string]any{"community_id": g.CommunityID, "name": g.Name, "level": "prevention"}
 		}},
-		"GET /audit": {allow: managers, build: func(h *harness, s side) (string, any) { return "/audit?community_id=" + id(s.place.Community.ID), nil }},
-		"GET /api/v1/audit-events": {allow: managers, build: func(h *harness, s side) (string, any) {
+		"GET /audit": {allow: deciders, build: func(h *harness, s side) (string, any) { return "/audit?community_id=" + id(s.place.Community.ID), nil }},
+		"GET /api/v1/audit-events": {allow: deciders, build: func(h *harness, s side) (string, any) {
 			return "/api/v1/audit-events?community_id=" + id(s.place.Community.ID), nil
 		}},
 		"GET /api/v1/memberships": {allow: managers, build: func(h *harness, s side) (string, any) {
@@ -351,10 +354,11 @@ func coreAuthCases() map[string]authCase {
 			return "/api/v1/projects/" + id(h.project(s, "draft").ID) + "/submission", nil
 		}},
 		"POST /projects/:id/decide": {allow: deciders, build: func(h *harness, s side) (string, any) {
-			return "/projects/" + id(h.project(s, "submitted").ID) + "/decide", url.Values{"approve": {"true"}}
+			m, p := h.meeting(s)
+			return "/projects/" + id(p.ID) + "/decide", url.Values{"approve": {"true"}, "meeting_id": {id(m.ID)}}
 		}},
 		"POST /api/v1/projects/:id/decision": {allow: deciders, build: func(h *harness, s side) (string, any) {
-			return "/api/v1/projects/" + id(h.project(s, "submitted").ID) + "/decision", map[string]any{"approve": false, "note": "与年度项目重复"}
+			return "/api/v1/projects/" + id(h.voting(s).ID) + "/decision", map[string]any{"note": "表决结束"}
 		}},
 	}
 }
@@ -376,30 +380,93 @@ func expected(c authCase, user, role, place string, s side) bool {
 	return false
 }
 
+// walkGroup is how many routes one subtest of TestRouteRoleScope walks over its own server
+// and database: small enough that the subtests spread over the cores and that records the
+// fixtures pile up stay few (list pages read them all), large enough that building a server
+// and signing in 13 users stays a small part of each.
+const walkGroup = 30
+
 // TestRouteRoleScope walks every route × user (one per role and scope) × target place and
-// checks that exactly the users the table allows get through.
+// checks that exactly the users the table allows get through. Each feature's routes run as
+// parallel subtests ("core/1", "funds/2"…), each over its own server and database.
 func TestRouteRoleScope(t *testing.T) {
-	h := newHarness(t)
+	t.Parallel()
 	cases := authCases()
+	h := newHarness(t)
+	registered := map[string]bool{}
 	for _, r := range h.web.Routes() {
+		registered[r] = true
 		if _, ok := cases[r]; !ok {
 			t.Errorf("route %s has no authorization case", r)
 		}
 	}
+	// A route belongs to the last set naming it, as in authCases; sets of one name (one
+	// feature's file) walk together.
+	owner := map[string]string{}
+	var names []string
+	for _, set := range authCaseSets {
+		name := setName(set)
+		if !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+		for r := range set() {
+			owner[r] = name
+		}
+	}
+	for _, name := range names {
+		var routes []string
+		for r, o := range owner {
+			if registered[r] && o == name {
+				routes = append(routes, r)
+			}
+		}
+		slices.Sort(routes)
+		for n := 1; len(routes) > 0; n++ {
+			group := routes[:min(walkGroup, len(routes))]
+			routes = routes[len(group):]
+			t.Run(fmt.Sprintf("%s/%d", name, n), func(t *testing.T) {
+				t.Parallel()
+				walkRoutes(t, newHarness(t), group, cases)
+			})
+		}
+	}
+}
+
+// setName names a set of cases by its function (coreAuthCases → "core"), or an unnamed one by
+// its file (funds_authz_test.go → "funds").
+func setName(set func() map[string]authCase) string {
+	fn := runtime.FuncForPC(reflect.ValueOf(set).Pointer())
+	name := fn.Name()[strings.LastIndex(fn.Name(), "/")+1:]
+	if _, short, ok := strings.Cut(name, "."); ok && !strings.Contains(short, ".") {
+		return strings.TrimSuffix(short, "AuthCases")
+	}
+	file, _ := fn.FileLine(fn.Entry())
+	return strings.TrimSuffix(strings.TrimSuffix(filepath.Base(file), "_test.go"), "_authz")
+}
+
+// walkRoutes sends each route's request as every user against a target in each place.
+// Requests that may change their target get a fresh one per user; reads share one target per
+// place, since reading leaves it as it was.
+func walkRoutes(t *testing.T, h *harness, routes []string, cases map[string]authCase) {
 	browsers := map[string]*browser{}
 	for _, u := range worldUsers {
 		browsers[u.name] = h.browser(u.name)
 	}
-	for _, r := range h.web.Routes() {
-		c, ok := cases[r]
-		if !ok {
-			continue
-		}
+	for _, r := range routes {
+		c := cases[r]
 		method, _, _ := strings.Cut(r, " ")
 		for _, s := range h.sides() {
+			var path string
+			var body any
+			read := method == http.MethodGet && !c.fresh
+			if read {
+				path, body = c.build(h, s)
+			}
 			for _, u := range worldUsers {
 				want := expected(c, u.name, u.role, u.place, s)
-				path, body := c.build(h, s)
+				if !read {
+					path, body = c.build(h, s)
+				}
 				var status int
 				var loc string
 				if strings.HasPrefix(path, "/api/") {

@@ -19,15 +19,13 @@ type fundFix struct {
 	paid     *app.Campaign // a second campaign that succeeded, for disbursements
 }
 
-var fundFixes = map[*harness]map[string]*fundFix{}
-
 func (h *harness) funds(s side) *fundFix {
 	h.t.Helper()
-	if fundFixes[h] == nil {
-		fundFixes[h] = map[string]*fundFix{}
-	}
-	if f, ok := fundFixes[h][s.name]; ok {
+	if f, ok := h.fundFixes[s.name]; ok {
 		return f
+	}
+	if h.fundFixes == nil {
+		h.fundFixes = map[string]*fundFix{}
 	}
 	ctx := context.Background()
 	now := h.clock.Now()
@@ -44,7 +42,7 @@ func (h *harness) funds(s side) *fundFix {
 		Deadline: now.Add(30 * 24 * time.Hour), Mode: "keep_what_you_raise", Status: "open", Excluded: "[]", CreatedAt: now, UpdatedAt: now}
 	h.must(h.store.CreateCampaign(ctx, c))
 	fx := &fundFix{fund: f, pool: p, campaign: c}
-	fundFixes[h][s.name] = fx
+	h.fundFixes[s.name] = fx
 	return fx
 }
 

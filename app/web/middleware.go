@@ -1,19 +1,16 @@
 package web
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
-	"golang.org/x/time/rate"
 
 	"github.com/wushe/wushe/app"
 )
@@ -232,55 +229,4 @@ func (m *metrics) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 		m.duration.WithLabelValues(c.Request().Method, route).Observe(time.Since(start).Seconds())
 		return err
 	}
-}
-
-// loginLimiter bounds login attempts per key (client address, account) with token buckets.
-// It lives in one process; behind a load balancer each instance limits on its own.
-type loginLimiter struct {
-	mu      sync.Mutex
-	perMin  int
-	buckets map[string]*bucket
-}
-
-type bucket struct {
-	l    *rate.Limiter
-	seen time.Time
-}
-
-func newLoginLimiter(perMin int) *loginLimiter {
-	return &loginLimiter{perMin: perMin, buckets: map[string]*bucket{}}
-}
-
-// allow takes one attempt for every key; it fails if any key is out of attempts.
-func (ll *loginLimiter) allow(keys ...string) bool {
-	ll.mu.Lock()
-	defer ll.mu.Unlock()
-	now := time.Now()
-	if len(ll.buckets) > 10000 {
-		for k, b := range ll.buckets {
-			if now.Sub(b.seen) > 10*time.Minute {
-				delete(ll.buckets, k)
-			}
-		}
-	}
-	ok := true
-	for _, k := range keys {
-		b, found := ll.buckets[k]
-		if !found {
-			b = &bucket{l: rate.NewLimiter(rate.Every(time.Minute/time.Duration(ll.perMin)), ll.perMin)}
-			ll.buckets[k] = b
-		}
-		b.seen = now
-		if !b.l.AllowN(now, 1) {
-			ok = false
-		}
-	}
-	return ok
-}
-
-func (s *Server) readyCheck(ctx context.Context) error {
-	if s.ready == nil {
-		return nil
-	}
-	return s.ready(ctx)
 }

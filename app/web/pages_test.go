@@ -124,11 +124,14 @@ func TestListPagesDoNotQueryPerRow(t *testing.T) {
 		h.need(h.sides()[i%2])
 		h.must(h.store.CreateVolunteer(ctx, &app.Volunteer{Name: "志愿者", CommunityID: cid, Active: true, Skills: []string{"delivery", "cooking"}}))
 		h.must(h.store.CreateOrganization(ctx, &app.Organization{Name: fmt.Sprintf("组织%d", i), Kind: "social_org", CommunityID: &cid, Categories: []string{"health"}}))
+		h.voting(h.sides()[i%2]) // projects in a vote: supports, tallies
+		h.project(h.sides()[i%2], app.ProjectDraft)
 	}
 	counts := map[string]int{}
 	h.token("community_worker")
 	for _, path := range []string{"/api/v1/needs?per_page=10", "/api/v1/needs?per_page=60", "/api/v1/volunteers?per_page=10", "/api/v1/volunteers?per_page=40",
-		"/api/v1/organizations?per_page=10", "/api/v1/organizations?per_page=40"} {
+		"/api/v1/organizations?per_page=10", "/api/v1/organizations?per_page=40", "/api/v1/projects?per_page=10", "/api/v1/projects?per_page=40",
+		"/api/v1/projects?mine=true&per_page=10", "/api/v1/projects?mine=true&per_page=40"} {
 		n := h.store.CountQueries(func() {
 			if status, _ := h.api(http.MethodGet, path, "community_worker", nil); status != http.StatusOK {
 				t.Fatalf("%s = %d", path, status)
@@ -137,7 +140,8 @@ func TestListPagesDoNotQueryPerRow(t *testing.T) {
 		counts[path] = n
 	}
 	for _, pair := range [][2]string{{"/api/v1/needs?per_page=10", "/api/v1/needs?per_page=60"},
-		{"/api/v1/volunteers?per_page=10", "/api/v1/volunteers?per_page=40"}, {"/api/v1/organizations?per_page=10", "/api/v1/organizations?per_page=40"}} {
+		{"/api/v1/volunteers?per_page=10", "/api/v1/volunteers?per_page=40"}, {"/api/v1/organizations?per_page=10", "/api/v1/organizations?per_page=40"},
+		{"/api/v1/projects?per_page=10", "/api/v1/projects?per_page=40"}, {"/api/v1/projects?mine=true&per_page=10", "/api/v1/projects?mine=true&per_page=40"}} {
 		if counts[pair[0]] != counts[pair[1]] {
 			t.Errorf("queries grow with the page size: %s → %d, %s → %d", pair[0], counts[pair[0]], pair[1], counts[pair[1]])
 		}

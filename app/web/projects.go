@@ -16,11 +16,13 @@ type projectOut struct {
 	CanEdit   bool `json:"can_edit"`
 	CanSubmit bool `json:"can_submit"`
 	CanDecide bool `json:"can_decide"`
+	projectDeliberationOut
 	*app.ProjectDeliveryView
 }
 
-func toProjectOut(v *app.ProjectView) projectOut {
-	return projectOut{Project: v.Project, CanEdit: v.CanEdit, CanSubmit: v.CanSubmit, CanDecide: v.CanDecide, ProjectDeliveryView: v.Delivery}
+func (s *Server) toProjectOut(v *app.ProjectView) projectOut {
+	return projectOut{Project: v.Project, CanEdit: v.CanEdit, CanSubmit: v.CanSubmit, CanDecide: v.CanDecide,
+		projectDeliberationOut: s.toDeliberationOut(v), ProjectDeliveryView: v.Delivery}
 }
 
 func projectFilter(c echo.Context) (app.ProjectFilter, error) {
@@ -187,18 +189,16 @@ func (s *Server) projectDecide(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d := app.ProjectDecision{Approve: c.FormValue("approve") == "true", Note: c.FormValue("note")}
-	if _, err := s.app.DecideProject(c.Request().Context(), id, d); err != nil {
-		if app.IsCode(err, app.EINVALID) {
-			return s.backWith(c, "/projects/"+strconv.FormatInt(id, 10), s.describe(err, lang(c), http.StatusUnprocessableEntity).Fields["note"])
-		}
-		return err
+	var d app.ProjectDecision
+	if err := bindForm(c, &d); err != nil {
+		return s.after(c, "/projects/"+strconv.FormatInt(id, 10), err, "")
 	}
+	pr, err := s.app.DecideProject(c.Request().Context(), id, d)
 	msg := "projects.rejected_done"
-	if d.Approve {
+	if err == nil && pr.Status == app.ProjectApproved {
 		msg = "projects.approved_done"
 	}
-	return s.done(c, "/projects/"+strconv.FormatInt(id, 10), msg)
+	return s.after(c, "/projects/"+strconv.FormatInt(id, 10), err, msg)
 }
 
 func (s *Server) projectResponse(c echo.Context, status int, id int64) error {
@@ -206,7 +206,7 @@ func (s *Server) projectResponse(c echo.Context, status int, id int64) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(status, toProjectOut(p))
+	return c.JSON(status, s.toProjectOut(p))
 }
 
 func (s *Server) apiProject(c echo.Context) error {

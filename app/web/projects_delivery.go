@@ -12,8 +12,6 @@ import (
 	"github.com/wushe/wushe/app"
 )
 
-func projectURL(id int64) string { return "/projects/" + strconv.FormatInt(id, 10) }
-
 // lines splits a textarea of links, one a line.
 func lines(v string) []string {
 	var out []string

@@ -25,7 +25,7 @@ func (s *Server) projectRoutes() {
 		Query: []queryParam{{Name: "community_id", Type: "integer"}, {Name: "category", Type: "string"},
 			{Name: "status", Type: "string", Enum: app.ProjectStatuses}, {Name: "mine", Type: "boolean"}, {Name: "q", Type: "string"},
 			{Name: "page", Type: "integer"}, {Name: "per_page", Type: "integer", Desc: "1–100"}},
-		Resp: list[projectOut]{}, H: apiList(projectFilter, s.app.Projects, toProjectOut)})
+		Resp: list[projectOut]{}, H: apiList(projectFilter, s.app.Projects, s.toProjectOut)})
 	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/projects", Op: "createProject", Tag: "projects", Auth: true,
 		Summary: "Propose a micro-project (saved as a draft); budget in fen", Body: app.ProjectInput{}, Resp: projectOut{},
 		Status: http.StatusCreated, H: s.apiProjectCreate})
@@ -36,6 +36,6 @@ func (s *Server) projectRoutes() {
 	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/projects/:id/submission", Op: "submitProject", Tag: "projects", Auth: true,
 		Summary: "Submit a draft for deliberation", Resp: projectOut{}, H: s.apiProjectSubmit})
 	s.api(apiRoute{Method: http.MethodPost, Path: "/api/v1/projects/:id/decision", Op: "decideProject", Tag: "projects", Auth: true,
-		Summary: "Approve or reject a submitted project (community workers, committee)", Body: app.ProjectDecision{},
+		Summary: "Decide a project: close its vote (quorum and majority decide; decision_reason quorum_not_met, majority_not_reached or vote_passed) or, on a project not in a vote, record a meeting resolution {approve, note, meeting_id}; approving may set delivery and funding", Body: app.ProjectDecision{},
 		Resp: projectOut{}, H: s.apiProjectDecide})
 }

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -47,6 +48,9 @@ type Deps struct {
 	Sessions SessionStore
 	// Ready reports whether the service can take traffic (database reachable).
 	Ready func(ctx context.Context) error
+	// Checks are the dependencies /readyz reports one by one; empty means Ready alone,
+	// as "database".
+	Checks []ReadyCheck
 	// Registry receives the HTTP metrics; nil makes a private one.
 	Registry *prometheus.Registry
 }
@@ -61,8 +65,9 @@ type Server struct {
 	render   *renderer
 	i18n     *catalog
 	ready    func(ctx context.Context) error
+	checks   []ReadyCheck
+	draining atomic.Bool
 	metrics  *metrics
-	limiter  *loginLimiter
 	registry *prometheus.Registry
 	// apiRoutes describe the JSON API for the OpenAPI document.
 	apiRoutes []apiRoute
@@ -106,8 +111,8 @@ func New(cfg Config, d Deps) (*Server, error) {
 		log:      cfg.Logger,
 		i18n:     cat,
 		ready:    d.Ready,
+		checks:   d.Checks,
 		metrics:  newMetrics(d.Registry),
-		limiter:  newLoginLimiter(cfg.LoginPerMinute),
 		registry: d.Registry,
 		apiAuth:  map[string]bool{},
 		routeSet: map[string]bool{},

@@ -187,7 +187,7 @@ func taskAuthCases() map[string]authCase {
 
 		// --- community managers: projects (no grid), weights, batch assignment
 		"GET /projects/:id/candidates": {allow: managers, build: func(h *harness, s side) (string, any) {
-			return "/projects/" + id(h.project(s, "submitted").ID) + "/candidates", nil
+			return "/projects/" + id(h.project(s, "deliberating").ID) + "/candidates", nil
 		}},
 		"GET /api/v1/projects/:id/candidates": {allow: managers, build: func(h *harness, s side) (string, any) {
 			return "/api/v1/projects/" + id(h.project(s, "approved").ID) + "/candidates", nil

@@ -339,7 +339,7 @@ func TestNeedAndProjectPagesLinkToCandidates(t *testing.T) {
 	h := newHarness(t)
 	a := h.sides()[0]
 	n := h.need(a)
-	p := h.project(a, "submitted")
+	p := h.project(a, "deliberating")
 	for _, tc := range []struct {
 		user string
 		want bool

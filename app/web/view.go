@@ -32,12 +32,18 @@ func newRenderer(s *Server, names []string) (*renderer, error) {
 	if err != nil {
 		return nil, err
 	}
-	funcs := s.templateFuncs()
+	// The layout and partials are parsed once and each page is parsed into a clone of them:
+	// parsing them again for each of the sixty pages made up most of a server's start-up.
+	shared, err := template.New("layout").Funcs(s.templateFuncs()).ParseFS(fsys, append([]string{"layout/base.html"}, partials...)...)
+	if err != nil {
+		return nil, fmt.Errorf("parse layout and partials: %w", err)
+	}
 	r := &renderer{pages: map[string]*template.Template{}}
 	for _, name := range names {
-		files := append([]string{"layout/base.html"}, partials...)
-		files = append(files, "pages/"+name+".html")
-		t, err := template.New(name).Funcs(funcs).ParseFS(fsys, files...)
+		t, err := shared.Clone()
+		if err == nil {
+			t, err = t.ParseFS(fsys, "pages/"+name+".html")
+		}
 		if err != nil {
 			return nil, fmt.Errorf("parse page %s: %w", name, err)
 		}
@@ -64,6 +70,7 @@ func (s *Server) renderPage(c echo.Context, status int, name string, v *View) er
 		}
 		v.tax = tax
 	}
+	v.Page = name
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "base", v); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
@@ -76,20 +83,25 @@ func (s *Server) renderPage(c echo.Context, status int, name string, v *View) er
 // format it. It holds no context and no application: nothing runs a use case while a
 // template executes.
 type View struct {
-	Lang    string
-	Title   string
+	Lang  string
+	Title string
+	// Page is the template's name, written on <body data-page> so browser tests know which
+	// page template rendered a URL.
+	Page    string
 	Section string
 	User    *app.User
 	// CanManageUsers and CanQueue decide the navigation's links to the admin pages and the queue.
 	CanManageUsers bool
 	CanQueue       bool
-	CSRF           string
-	Flash          string
-	Errors         map[string]string
-	Data           any
-	Pager          *Pager
-	AssetVersion   string
-	SearchQuery    string
+	// Unread is the signed-in user's number of unread notifications, for the header.
+	Unread       int
+	CSRF         string
+	Flash        string
+	Errors       map[string]string
+	Data         any
+	Pager        *Pager
+	AssetVersion string
+	SearchQuery  string
 
 	msgs *catalog
 	tax  *taxonomy // category and skill names, loaded before rendering
@@ -419,6 +431,12 @@ func (s *Server) newView(c echo.Context, title, section string) *View {
 	v := s.baseView(c, lang(c), title, section)
 	if c.Request().Method == http.MethodGet {
 		v.Flash = s.sessions.PopString(c.Request().Context(), "flash")
+	}
+	if v.User != nil {
+		// A failed count must not cost the page: the header then shows no number.
+		if n, err := s.app.UnreadNotifications(c.Request().Context()); err == nil {
+			v.Unread = n
+		}
 	}
 	return v
 }

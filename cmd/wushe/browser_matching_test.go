@@ -93,6 +93,7 @@ func signOut(t *testing.T, ctx context.Context) {
 // an organization with its record, the task edit form, the ranking weights page and batch
 // assignment.
 func TestBrowserMatchingJourney(t *testing.T) {
+	t.Parallel()
 	axePath := requireEnv(t, "WUSHE_TEST_AXE")
 	axeJS, err := os.ReadFile(axePath)
 	if err != nil {
@@ -100,7 +101,7 @@ func TestBrowserMatchingJourney(t *testing.T) {
 	}
 	axe := string(axeJS)
 	ctx := browserCtx(t)
-	w := startWushe(t, func(c *Config) { c.Demo = true })
+	w := startDemo(t, true, nil)
 	u := w.url
 	visit := func(path string, sel string) {
 		t.Helper()

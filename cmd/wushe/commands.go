@@ -58,14 +58,22 @@ func cmdMigrate(ctx context.Context, env *Env, args []string) error {
 	return nil
 }
 
-// cmdDemo loads the demo data set into the configured (migrated, empty) database.
+// cmdDemo loads the demo data set into the configured (migrated, empty) database; with
+// --scale town or city it generates a whole city instead (app/demo/city.go, docs/scale.md).
 func cmdDemo(ctx context.Context, env *Env, args []string) error {
-	cfg, err := parseConfig(env, "demo", args, nil)
+	scale := ""
+	cfg, err := parseConfig(env, "demo", args, func(fs *flag.FlagSet, c *Config) {
+		fs.StringVar(&scale, "scale", "", "generate a city instead of the demo: town (small, for tests) or city (147 communities, 850,000 residents)")
+	})
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
 	}
 	if err != nil {
 		return err
+	}
+	sc, ok := demo.Scales[scale]
+	if scale != "" && !ok {
+		return usagef("--scale %q: want town or city", scale)
 	}
 	cfg.Migrate = true
 	m, err := openApp(ctx, env, cfg)
@@ -83,8 +91,15 @@ func cmdDemo(ctx context.Context, env *Env, args []string) error {
 	if cfg.AdminPassword == "" {
 		return usagef("set WUSHE_ADMIN_PASSWORD: the demo accounts' password")
 	}
-	sum, err := demo.Load(ctx, m.Store, m.Hasher, m.App.Now(), cfg.AdminPassword)
-	if err != nil {
+	var sum demo.Summary
+	if scale != "" {
+		start := time.Now()
+		sum, err = demo.LoadCity(ctx, m.Store, m.Hasher, m.App.Now(), cfg.AdminPassword, sc, env.Stderr)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stderr, "generated the %s in %s; run `wushe reindex` to index it for search\n", scale, time.Since(start).Round(time.Second))
+	} else if sum, err = demo.Load(ctx, m.Store, m.Hasher, m.App.Now(), cfg.AdminPassword); err != nil {
 		return err
 	}
 	if _, err := m.App.EnsureAdmin(ctx, "admin@wushe.local", cfg.AdminPassword); err != nil {

@@ -26,6 +26,7 @@ type Config struct {
 	LogLevel      string        // WUSHE_LOG_LEVEL: debug | info | warn | error
 	LogFormat     string        // WUSHE_LOG_FORMAT: text | json
 	EscalateEvery time.Duration // WUSHE_ESCALATE_EVERY: how often overdue needs are escalated
+	JobLease      time.Duration // WUSHE_JOB_LEASE: how long a background job's run is held before renewal (30s)
 	Timezone      string        // WUSHE_TIMEZONE: local time for response promises
 	MeiliURL      string        // WUSHE_MEILI_URL (or MEILI_URL): Meilisearch; empty means the embedded engine
 	MeiliKey      string        // WUSHE_MEILI_KEY(_FILE) (or MEILI_KEY(_FILE))
@@ -33,7 +34,8 @@ type Config struct {
 	StripeKey     string        // STRIPE_SECRET_KEY(_FILE): empty means offline payments only
 	StripeWebhook string        // STRIPE_WEBHOOK_SECRET(_FILE)
 	StripeAPIURL  string        // STRIPE_API_URL: another Stripe endpoint (stripe-mock in tests)
-	BaseURL       string        // WUSHE_BASE_URL: public address, for payment return links
+	BaseURL       string        // WUSHE_BASE_URL: public address, for payment return links and e-mail links
+	SMTPURL       string        // WUSHE_SMTP_URL(_FILE): smtp[s]://user:pass@host:port?from=…; empty keeps e-mail queued
 	// TrustedProxies (WUSHE_TRUSTED_PROXIES: comma-separated CIDRs or addresses) are the
 	// reverse proxies whose X-Forwarded-For is believed; none means the socket address is
 	// the client's.
@@ -43,7 +45,7 @@ type Config struct {
 // defaultConfig is the embedded default: SQLite in ./data on :8080.
 func defaultConfig() Config {
 	return Config{Addr: ":8080", DataDir: "./data", LogLevel: "info", LogFormat: "text",
-		EscalateEvery: time.Minute, Timezone: "Asia/Shanghai", BaseURL: "http://localhost:8080"}
+		EscalateEvery: time.Minute, JobLease: 30 * time.Second, Timezone: "Asia/Shanghai", BaseURL: "http://localhost:8080"}
 }
 
 // loadEnv reads the environment into c. *_FILE variants are read from disk and win over the
@@ -93,6 +95,14 @@ func (c *Config) loadEnv(getenv func(string) string) error {
 			c.EscalateEvery = d
 		}
 	}
+	if v := getenv("WUSHE_JOB_LEASE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second {
+			errs = append(errs, fmt.Errorf("WUSHE_JOB_LEASE %q: want a duration of at least 1s", v))
+		} else {
+			c.JobLease = d
+		}
+	}
 	str(&c.Timezone, "WUSHE_TIMEZONE")
 	str(&c.MeiliURL, "MEILI_URL")
 	secret(&c.MeiliKey, "MEILI_KEY")
@@ -106,6 +116,7 @@ func (c *Config) loadEnv(getenv func(string) string) error {
 	secret(&c.StripeWebhook, "WUSHE_STRIPE_WEBHOOK_SECRET")
 	str(&c.StripeAPIURL, "WUSHE_STRIPE_API_URL")
 	str(&c.BaseURL, "WUSHE_BASE_URL")
+	secret(&c.SMTPURL, "WUSHE_SMTP_URL")
 	if v := getenv("WUSHE_TRUSTED_PROXIES"); v != "" {
 		nets, err := parseCIDRs(v)
 		if err != nil {

@@ -15,7 +15,6 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -41,18 +40,8 @@ import (
 // clean, and the pool's matched + available money equal to its budget.
 
 // faultChildEnv marks the test binary re-executed as `wushe serve` (so the server killed is a
-// separate process running the real command).
+// separate process running the real command); TestMain runs the command instead of the tests.
 const faultChildEnv = "WUSHE_FAULT_CHILD"
-
-func TestMain(m *testing.M) {
-	if os.Getenv(faultChildEnv) == "1" {
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		code := Run(ctx, []string{"serve"}, &Env{Stdin: strings.NewReader(""), Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv})
-		stop()
-		os.Exit(code)
-	}
-	os.Exit(m.Run())
-}
 
 // needFault returns an environment variable the fault tests need: absent, the test skips
 // naming it, or fails in CI (WUSHE_TEST_REQUIRE_SERVICES=1).

@@ -4,18 +4,54 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/wushe/wushe/app"
 	"github.com/wushe/wushe/app/apptest"
+	"github.com/wushe/wushe/app/demo"
+	"github.com/wushe/wushe/app/store"
+	"github.com/wushe/wushe/search/embedded"
 )
+
+// TestMain migrates once for the package (apptest copies the template per test) and removes
+// the templates, and the demo template's search index, when the tests end. Re-executed by the
+// fault tests (faultChildEnv), the binary is `wushe serve` instead.
+func TestMain(m *testing.M) {
+	if os.Getenv(faultChildEnv) == "1" {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		code := Run(ctx, []string{"serve"}, &Env{Stdin: strings.NewReader(""), Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv})
+		stop()
+		os.Exit(code)
+	}
+	dir, err := os.MkdirTemp("", "wushe-cmd-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	demoIndex = filepath.Join(dir, "search.db")
+	code := apptest.Main(m)
+	if err := os.RemoveAll(dir); err != nil && code == 0 {
+		fmt.Fprintln(os.Stderr, err)
+		code = 1
+	}
+	os.Exit(code)
+}
+
+// demoIndex is the embedded search index of the demo template, built with it (set once by
+// TestMain, before any test runs).
+var demoIndex string
 
 // syncBuffer is a goroutine-safe buffer for a server's log output.
 type syncBuffer struct {
@@ -38,16 +74,63 @@ type running struct {
 	stop func() error
 }
 
-// startWushe runs the real server (Main, as `wushe serve` does) on 127.0.0.1:0 over a fresh
-// database: SQLite, or a new PostgreSQL schema when TEST_DATABASE_URL is set.
+// startWushe runs the real server (Main, as `wushe serve` does) on 127.0.0.1:0 over a fresh,
+// empty database, which it migrates itself: SQLite, or a new PostgreSQL schema when
+// TEST_DATABASE_URL is set.
 func startWushe(t *testing.T, mutate func(*Config)) *running {
 	t.Helper()
+	cfg := testConfig(t)
+	cfg.DatabaseURL = apptest.NewDatabaseURL(t)
+	return startMain(t, cfg, mutate)
+}
+
+// demoTemplate is the demo data set loaded once per test process into a migrated database and
+// indexed into demoIndex, as `wushe demo` then `wushe reindex` leave them. The full reindex also
+// empties the search outbox, so the index matches every copy of the database.
+func demoTemplate(ctx context.Context, s *store.Store) error {
+	if _, err := demo.Load(ctx, s, apptest.Hasher(), time.Now(), "demo-password-1"); err != nil {
+		return err
+	}
+	idx, err := embedded.Open(embedded.Config{Path: demoIndex})
+	if err != nil {
+		return err
+	}
+	_, err = app.New(app.Deps{Store: s, Hasher: apptest.Hasher(), Search: idx}).Reindex(ctx, app.ReindexOptions{})
+	return errors.Join(err, idx.Close())
+}
+
+// startDemo runs the real server with --demo over a copy of a database that already holds the
+// demo data set, as a restarted `wushe serve --demo` finds it; loading the demo into an empty
+// database is TestServeDemo's part. With index, the data directory also gets a copy of the
+// demo's embedded search index, so the server does not spend its first minute rebuilding one
+// (building it is TestServeIndexesAndReindexes's part).
+func startDemo(t *testing.T, index bool, mutate func(*Config)) *running {
+	t.Helper()
+	cfg := testConfig(t)
+	cfg.DatabaseURL = apptest.NewTemplateDatabase(t, "demo", demoTemplate, cfg.sqlitePath())
+	if index {
+		if err := apptest.CopySQLite(demoIndex, cfg.searchPath()); err != nil {
+			t.Fatalf("copy the demo's search index: %v", err)
+		}
+	}
+	cfg.Demo = true
+	return startMain(t, cfg, mutate)
+}
+
+// testConfig is the configuration every started server shares: a free port, its own data
+// directory, migrations on and the demo password.
+func testConfig(t *testing.T) Config {
 	cfg := defaultConfig()
 	cfg.Addr = "127.0.0.1:0"
 	cfg.DataDir = t.TempDir()
-	cfg.DatabaseURL = apptest.NewDatabaseURL(t)
 	cfg.Migrate = true
 	cfg.AdminPassword = "demo-password-1"
+	return cfg
+}
+
+// startMain opens Main over cfg (changed by mutate) and serves until the test ends.
+func startMain(t *testing.T, cfg Config, mutate func(*Config)) *running {
+	t.Helper()
 	if mutate != nil {
 		mutate(&cfg)
 	}
@@ -78,6 +161,29 @@ func startWushe(t *testing.T, mutate func(*Config)) *running {
 	}
 	t.Cleanup(func() { r.stop() })
 	return r
+}
+
+// waitDeadline is when a test's waits give up: shortly before go test's timeout would stop the
+// whole test binary, so a wait polls as long as a busy machine needs while a real hang still
+// fails with its own message and the test's cleanup runs.
+func waitDeadline(t *testing.T) time.Time {
+	if d, ok := t.Deadline(); ok {
+		return d.Add(-30 * time.Second)
+	}
+	return time.Now().Add(10 * time.Minute)
+}
+
+// poll calls cond every 100 ms until it holds (true) or the test's wait deadline passes (false).
+func poll(t *testing.T, cond func() bool) bool {
+	t.Helper()
+	deadline := waitDeadline(t)
+	for !cond() {
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return true
 }
 
 func getJSON(t *testing.T, url string, v any) int {
@@ -256,6 +362,7 @@ func TestRunCommands(t *testing.T) {
 		{[]string{"migrate", "sideways"}, 2, "unknown migrate subcommand"},
 		{[]string{"needs"}, 2, "escalate"},
 		{[]string{"serve", "--addr", "x"}, 2, "addr"},
+		{[]string{"demo", "--scale", "village"}, 2, "want town or city"},
 	}
 	for _, tt := range tests {
 		var out bytes.Buffer

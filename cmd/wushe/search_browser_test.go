@@ -5,7 +5,6 @@ import (
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -14,27 +13,23 @@ import (
 // phone-sized window), lands on the results page with highlights and facets, narrows by a
 // facet, and audits both pages with axe-core.
 func TestBrowserSearch(t *testing.T) {
+	t.Parallel()
 	axeJS, err := os.ReadFile(requireEnv(t, "WUSHE_TEST_AXE"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := browserCtx(t)
-	w := startWushe(t, func(c *Config) { c.Demo = true })
+	w := startDemo(t, true, nil)
 	// Wait until the worker has built the index (the page would otherwise show the fallback).
-	deadline := time.Now().Add(60 * time.Second)
-	for {
+	if !poll(t, func() bool {
 		var res struct {
 			Total    int  `json:"total"`
 			Fallback bool `json:"fallback"`
 		}
 		getJSON(t, w.url+"/api/v1/search?q="+url.QueryEscape("养老"), &res)
-		if res.Total > 0 && !res.Fallback {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("index not built")
-		}
-		time.Sleep(100 * time.Millisecond)
+		return res.Total > 0 && !res.Fallback
+	}) {
+		t.Fatal("index not built")
 	}
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(w.url+"/needs"),

@@ -21,7 +21,7 @@ import (
 // lines when its output is not a terminal.
 func TestServeIndexesAndReindexes(t *testing.T) {
 	t.Parallel()
-	w := startWushe(t, func(c *Config) { c.Demo = true })
+	w := startDemo(t, false, nil)
 	var res struct {
 		Total    int  `json:"total"`
 		Fallback bool `json:"fallback"`
@@ -30,19 +30,14 @@ func TestServeIndexesAndReindexes(t *testing.T) {
 		} `json:"hits"`
 	}
 	// The worker rebuilds the new index after start; wait for it (not a speed assertion).
-	deadline := time.Now().Add(60 * time.Second)
-	for {
+	if !poll(t, func() bool {
 		res.Total, res.Fallback, res.Hits = 0, false, nil
 		if code := getJSON(t, w.url+"/api/v1/search?q="+url.QueryEscape("独居老人"), &res); code != 200 {
 			t.Fatalf("search = %d", code)
 		}
-		if !res.Fallback && res.Total > 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the index was not built: %+v\n%s", res, w.logs)
-		}
-		time.Sleep(100 * time.Millisecond)
+		return !res.Fallback && res.Total > 0
+	}) {
+		t.Fatalf("the index was not built: %+v\n%s", res, w.logs)
 	}
 	if res.Hits[0].Type != "need" || !strings.Contains(res.Hits[0].Title, "独居老人") {
 		t.Errorf("first hit %+v", res.Hits[0])
@@ -127,8 +122,8 @@ func TestServeWithMeilisearch(t *testing.T) {
 	var b [6]byte
 	_, _ = rand.Read(b[:])
 	prefix := "wushe_serve_" + hex.EncodeToString(b[:])
-	w := startWushe(t, func(c *Config) {
-		c.Demo, c.MeiliURL, c.MeiliKey, c.MeiliIndex = true, u, os.Getenv("WUSHE_TEST_MEILI_KEY"), prefix
+	w := startDemo(t, false, func(c *Config) {
+		c.MeiliURL, c.MeiliKey, c.MeiliIndex = u, os.Getenv("WUSHE_TEST_MEILI_KEY"), prefix
 	})
 	t.Cleanup(func() {
 		if e, err := meili.New(meili.Config{URL: u, Key: os.Getenv("WUSHE_TEST_MEILI_KEY"), IndexPrefix: prefix}); err == nil {
@@ -142,16 +137,11 @@ func TestServeWithMeilisearch(t *testing.T) {
 		Total    int  `json:"total"`
 		Fallback bool `json:"fallback"`
 	}
-	deadline := time.Now().Add(60 * time.Second)
-	for {
+	if !poll(t, func() bool {
 		res.Total, res.Fallback = 0, false
 		getJSON(t, w.url+"/api/v1/search?q="+url.QueryEscape("心理咨询"), &res)
-		if !res.Fallback && res.Total > 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("Meilisearch index not built: %+v\n%s", res, w.logs)
-		}
-		time.Sleep(100 * time.Millisecond)
+		return !res.Fallback && res.Total > 0
+	}) {
+		t.Fatalf("Meilisearch index not built: %+v\n%s", res, w.logs)
 	}
 }

@@ -50,6 +50,8 @@ type Main struct {
 	searchWhere string // the search engine opened, for the start-up line
 	ln          net.Listener
 	srv         *http.Server
+	// holder names this process in background job leases.
+	holder string
 }
 
 // NewMain prepares a Main from a validated configuration.
@@ -72,9 +74,10 @@ func (m *Main) Open(ctx context.Context) error {
 			return err
 		}
 	}
+	m.holder = app.NewHolderID()
 	var err error
 	m.Web, err = web.New(web.Config{SecureCookies: m.Config.SecureCookies, TrustedProxies: m.Config.TrustedProxies, Version: version, Logger: m.Log},
-		web.Deps{App: m.App, Sessions: m.Store.Sessions(), Ready: m.Store.Ping, Registry: prometheus.NewRegistry()})
+		web.Deps{App: m.App, Sessions: m.Store.Sessions(), Ready: m.Store.Ping, Checks: m.readyChecks(m.searchWhere), Registry: prometheus.NewRegistry()})
 	if err != nil {
 		return fmt.Errorf("build web server: %w", err)
 	}
@@ -167,14 +170,14 @@ func (m *Main) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	workers, stop := context.WithCancel(ctx)
 	defer stop()
-	wg.Add(7)
-	go func() { defer wg.Done(); m.every(workers, m.Config.EscalateEvery, "escalate needs", m.escalate) }()
-	go func() { defer wg.Done(); m.every(workers, m.Config.EscalateEvery, "close tenders", m.closeTenders) }()
+	// Jobs run with jobCtx, which a graceful shutdown ends only at its deadline: it stops
+	// claiming new runs (stopJobs) and waits for the running ones.
+	jobCtx, endJobs := context.WithCancel(context.WithoutCancel(ctx))
+	defer endJobs()
+	stopJobs := make(chan struct{})
+	m.runJobs(stopJobs, jobCtx, &wg)
+	wg.Add(1)
 	go func() { defer wg.Done(); m.App.RunSearchSync(workers, time.Second) }()
-	go func() { defer wg.Done(); m.every(workers, 5*time.Minute, "close campaigns", m.closeCampaigns) }()
-	go func() { defer wg.Done(); m.every(workers, time.Hour, "check fund ledgers", m.checkLedgers) }()
-	go func() { defer wg.Done(); m.every(workers, time.Hour, "delete expired sessions", m.expireSessions) }()
-	go func() { defer wg.Done(); m.every(workers, 10*time.Minute, "evaluate projects", m.evaluateProjects) }()
 
 	errc := make(chan error, 1)
 	go func() { errc <- m.srv.Serve(m.ln) }()
@@ -184,33 +187,30 @@ func (m *Main) Run(ctx context.Context) error {
 	case <-ctx.Done():
 	case err = <-errc:
 	}
+	// Graceful shutdown: /readyz says draining, no new job runs start, the requests in flight
+	// (and the gift batches they lead) finish, then the running jobs; past the deadline the
+	// jobs are cancelled, and their transactions roll back.
+	m.Web.Drain()
+	close(stopJobs)
 	stop()
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if serr := m.srv.Shutdown(shutdown); serr != nil && err == nil {
 		err = serr
 	}
-	wg.Wait()
+	drained := make(chan struct{})
+	go func() { wg.Wait(); close(drained) }()
+	select {
+	case <-drained:
+	case <-shutdown.Done():
+		m.Log.Warn("background jobs still running at the shutdown deadline: cancelling them")
+		endJobs()
+		<-drained
+	}
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
 	return err
-}
-
-// every runs job now and then at each tick until ctx ends, logging failures.
-func (m *Main) every(ctx context.Context, d time.Duration, name string, job func(context.Context) error) {
-	t := time.NewTicker(d)
-	defer t.Stop()
-	for {
-		if err := job(ctx); err != nil && ctx.Err() == nil {
-			m.Log.Error(name, "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }
 
 func (m *Main) escalate(ctx context.Context) error {
@@ -231,8 +231,10 @@ func (m *Main) closeTenders(ctx context.Context) error {
 }
 
 func (m *Main) expireSessions(ctx context.Context) error {
-	_, err := m.Store.Sessions().DeleteExpired(ctx)
-	return err
+	if _, err := m.Store.Sessions().DeleteExpired(ctx); err != nil {
+		return err
+	}
+	return m.App.PruneRateLimits(ctx)
 }
 
 // Close releases the store.

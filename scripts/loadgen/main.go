@@ -7,6 +7,17 @@
 // loop: it finds the saturation throughput). With -rate R the clients share a fixed schedule of R
 // requests per second (open loop) and latency is measured from each request's scheduled time,
 // so a slow server cannot hide its queueing delay by slowing the load down.
+//
+// With -scenario giving-day it runs the giving-day peak instead (docs/perf.md): it prepares a
+// fund, a 1:1 pool, 100 campaigns and pending card gifts through the store named by
+// DATABASE_URL (or the embedded SQLite in -data-dir), sends one signed Stripe payment event
+// per gift (STRIPE_WEBHOOK_SECRET) for -d, checks the invariants in the database and prints
+//
+//	giving-day: N gifts, X gifts/s, p50 A ms, p99 B ms, invariants ok
+//
+// last; it exits 1 when an invariant fails.
+//
+//	go run ./scripts/loadgen -scenario giving-day -url http://127.0.0.1:8080 -c 50 -d 60s [-pool-dry]
 package main
 
 import (
@@ -30,7 +41,16 @@ func main() {
 	warm := flag.Duration("warmup", 3*time.Second, "warm-up not counted")
 	rate := flag.Float64("rate", 0, "requests per second in total on a fixed schedule (0: closed loop)")
 	paths := flag.String("paths", strings.Join(defaultPaths, ","), "comma-separated paths; {n} becomes a random id 1..50")
+	scenario := flag.String("scenario", "", "giving-day: the matched-gifts peak (default: the list and detail mix)")
+	var gd givingDayFlags
+	gd.register()
 	flag.Parse()
+	if *scenario == "giving-day" {
+		os.Exit(runGivingDay(*base, *clients, *dur, gd))
+	} else if *scenario != "" {
+		fmt.Fprintf(os.Stderr, "loadgen: unknown scenario %q (want giving-day)\n", *scenario)
+		os.Exit(2)
+	}
 
 	tr := &http.Transport{MaxIdleConns: *clients * 2, MaxIdleConnsPerHost: *clients * 2, IdleConnTimeout: time.Minute}
 	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}

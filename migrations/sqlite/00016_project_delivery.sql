@@ -4,44 +4,9 @@
 -- its community for a window after completion. Residents also rate their own resolved needs
 -- (满意度回访). Evaluations of organizations and volunteers record what served the author.
 --
--- The projects table is rebuilt (SQLite cannot change a CHECK) so that its status may take
--- every status of the six steps; the copy keeps every row and column as it is. MERGE NOTE: if
--- migration 00011 (deliberation and decision) already rebuilt projects with all nine statuses,
--- this rebuild is to be dropped in favour of that one.
+-- Migration 00011 already lets a project's status take every status of the six steps.
 
--- +goose NO TRANSACTION
 -- +goose Up
-PRAGMA foreign_keys = OFF;
-BEGIN;
-
-CREATE TABLE projects_new (
-    id               INTEGER PRIMARY KEY AUTOINCREMENT,
-    community_id     INTEGER NOT NULL REFERENCES communities(id),
-    grid_id          INTEGER REFERENCES grids(id),
-    proposer_id      INTEGER NOT NULL REFERENCES users(id),
-    organization_id  INTEGER REFERENCES organizations(id),
-    title            TEXT NOT NULL,
-    description      TEXT NOT NULL DEFAULT '',
-    category         TEXT NOT NULL REFERENCES categories(code),
-    budget           INTEGER NOT NULL DEFAULT 0 CHECK (budget >= 0),
-    currency         TEXT NOT NULL DEFAULT 'CNY',
-    beneficiaries    INTEGER NOT NULL DEFAULT 0 CHECK (beneficiaries >= 0),
-    status           TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'submitted', 'deliberating', 'voting',
-                         'approved', 'rejected', 'lapsed', 'in_progress', 'completed', 'evaluated')),
-    decision_note    TEXT NOT NULL DEFAULT '',
-    decided_by       INTEGER REFERENCES users(id),
-    decided_at       DATETIME,
-    submitted_at     DATETIME,
-    created_at       DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    updated_at       DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
-);
-INSERT INTO projects_new SELECT * FROM projects;
-DELETE FROM sqlite_sequence WHERE name = 'projects_new';
-DROP TABLE projects;
-ALTER TABLE projects_new RENAME TO projects;
-CREATE INDEX projects_community_status_idx ON projects (community_id, status);
-CREATE INDEX projects_proposer_idx ON projects (proposer_id);
-
 -- Links: tenders name the project they buy (tasks and campaigns already do).
 ALTER TABLE tenders ADD COLUMN project_id INTEGER REFERENCES projects(id);
 CREATE INDEX tenders_project_idx ON tenders (project_id);
@@ -118,13 +83,7 @@ CREATE TABLE need_ratings (
     UNIQUE (need_id, resolved_at)
 );
 
-PRAGMA foreign_key_check;
-COMMIT;
-PRAGMA foreign_keys = ON;
-
 -- +goose Down
-PRAGMA foreign_keys = OFF;
-BEGIN;
 DROP TABLE need_ratings;
 DROP TABLE project_ratings;
 DROP TABLE project_updates;
@@ -136,5 +95,3 @@ DROP INDEX tenders_project_idx;
 ALTER TABLE tenders DROP COLUMN project_id;
 ALTER TABLE evaluations DROP COLUMN need_id;
 ALTER TABLE evaluations DROP COLUMN project_id;
-COMMIT;
-PRAGMA foreign_keys = ON;

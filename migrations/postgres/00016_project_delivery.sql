@@ -3,14 +3,9 @@
 -- (milestones), progress updates and a completion report, and is rated by the residents of
 -- its community for a window after completion. Residents also rate their own resolved needs
 -- (满意度回访). Evaluations of organizations and volunteers record what served the author.
--- MERGE NOTE: the status CHECK below lists every status of the six steps; migration 00011
--- (deliberation and decision) may replace the same constraint.
+-- Migration 00011 already lets a project's status take every status of the six steps.
 
 -- +goose Up
-ALTER TABLE projects DROP CONSTRAINT IF EXISTS projects_status_check;
-ALTER TABLE projects ADD CONSTRAINT projects_status_check CHECK (status IN ('draft', 'submitted', 'deliberating', 'voting',
-    'approved', 'rejected', 'lapsed', 'in_progress', 'completed', 'evaluated'));
-
 ALTER TABLE tenders ADD COLUMN project_id BIGINT REFERENCES projects(id);
 CREATE INDEX tenders_project_idx ON tenders (project_id);
 CREATE INDEX ledger_entries_campaign_idx ON ledger_entries (campaign_id);
@@ -95,5 +90,3 @@ ALTER TABLE evaluations DROP COLUMN need_id;
 DROP INDEX projects_organization_idx;
 DROP INDEX ledger_entries_campaign_idx;
 ALTER TABLE tenders DROP COLUMN project_id;
-ALTER TABLE projects DROP CONSTRAINT projects_status_check;
-ALTER TABLE projects ADD CONSTRAINT projects_status_check CHECK (status IN ('draft', 'submitted', 'approved', 'rejected'));
