@@ -21,7 +21,9 @@ import (
 var placeFree = []app.Action{app.ActPublicRead, app.ActOrgCreate, app.ActVolunteerCreateSelf,
 	app.ActDonorCreateSelf, app.ActContributionGive, app.ActNeedQueue,
 	// one's own inbox is nobody's place; the city roll-up keeps only the caller's communities
-	app.ActNotificationsOwn, app.ActDashboardCity}
+	app.ActNotificationsOwn, app.ActDashboardCity,
+	// one's own data (see, download, erase) is always the caller's, whatever the record
+	app.ActDataRights}
 
 // place is where a record lives: a community (with its street) or only a street.
 type place struct{ street, community int64 }

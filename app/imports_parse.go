@@ -5,18 +5,14 @@ package app
 // forms or as Excel date cells, phone numbers with spaces, dashes or +86.
 
 import (
-	"bytes"
-	"encoding/csv"
-	"io"
+	"errors"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
-	"github.com/xuri/excelize/v2"
-	"golang.org/x/text/encoding/simplifiedchinese"
+	"github.com/wushe/wushe/sheet"
 )
 
 // Import limits: a file larger than either is refused before any row is read.
@@ -27,102 +23,35 @@ const (
 )
 
 // importSheet is a file read into text cells: Rows[i] is spreadsheet row i+1.
-type importSheet struct {
-	Rows [][]string
-	// Formulas holds the cells ("B5") that carry a formula: their values are not trusted.
-	Formulas map[string]bool
-	// Converted says the file was GBK/GB18030 text and was converted to UTF-8.
-	Converted bool
-	// DateCells says date columns may hold Excel serial numbers (XLSX raw values).
-	XLSX bool
-}
+type importSheet = sheet.Sheet
 
 // readSheet decodes CSV or XLSX bytes. Errors are EINVALID on the field "file".
 func readSheet(data []byte) (*importSheet, error) {
-	if len(data) == 0 {
-		return nil, fileError("import.error.empty")
-	}
 	if len(data) > MaxImportBytes {
 		return nil, fileError("import.error.too_large", "max_mb", MaxImportBytes>>20)
 	}
+	sh, err := sheet.Read(data, MaxImportRows+headerScanRows)
 	switch {
-	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
-		return readXLSX(data)
-	case bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0}):
+	case errors.Is(err, sheet.ErrEmpty):
+		return nil, fileError("import.error.empty")
+	case errors.Is(err, sheet.ErrXLS):
 		return nil, fileError("import.error.xls")
+	case errors.Is(err, sheet.ErrEncoding):
+		return nil, fileError("import.error.encoding")
+	case errors.Is(err, sheet.ErrNoSheet):
+		return nil, fileError("import.error.no_header")
+	case errors.Is(err, sheet.ErrTooManyRows):
+		return nil, fileError("import.error.too_many_rows", "max", MaxImportRows)
+	case err != nil:
+		return nil, fileError("import.error.not_spreadsheet")
 	}
-	return readCSV(data)
+	return sh, nil
 }
 
 func fileError(id string, kv ...any) error {
 	fe := FieldErrors{}
 	fe.Add("file", id, kv...)
 	return fe.Err()
-}
-
-func readCSV(data []byte) (*importSheet, error) {
-	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
-	if bytes.IndexByte(data, 0) >= 0 {
-		return nil, fileError("import.error.not_spreadsheet")
-	}
-	sh := &importSheet{}
-	if !utf8.Valid(data) {
-		// Excel zh-CN saves "CSV" in GB18030 (a superset of GBK): convert it.
-		dec, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
-		if err != nil || !utf8.Valid(dec) {
-			return nil, fileError("import.error.encoding")
-		}
-		data, sh.Converted = dec, true
-	}
-	r := csv.NewReader(bytes.NewReader(data))
-	r.FieldsPerRecord = -1
-	r.LazyQuotes = true
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, fileError("import.error.not_spreadsheet")
-		}
-		sh.Rows = append(sh.Rows, rec)
-		if len(sh.Rows) > MaxImportRows+headerScanRows {
-			return nil, fileError("import.error.too_many_rows", "max", MaxImportRows)
-		}
-	}
-	return sh, nil
-}
-
-func readXLSX(data []byte) (*importSheet, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data))
-	if err != nil {
-		return nil, fileError("import.error.not_spreadsheet")
-	}
-	defer f.Close()
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		return nil, fileError("import.error.no_header")
-	}
-	name := sheets[f.GetActiveSheetIndex()]
-	// Raw values: a date cell gives its serial number whatever its number format (zh-CN's
-	// default short date is built-in format 14, which formatted text would render as m-d-yy).
-	rows, err := f.GetRows(name, excelize.Options{RawCellValue: true})
-	if err != nil {
-		return nil, fileError("import.error.not_spreadsheet")
-	}
-	if len(rows) > MaxImportRows+headerScanRows {
-		return nil, fileError("import.error.too_many_rows", "max", MaxImportRows)
-	}
-	sh := &importSheet{Rows: rows, XLSX: true, Formulas: map[string]bool{}}
-	for i, row := range rows {
-		for j := range row {
-			addr, _ := excelize.CoordinatesToCellName(j+1, i+1)
-			if fm, err := f.GetCellFormula(name, addr); err == nil && fm != "" {
-				sh.Formulas[addr] = true
-			}
-		}
-	}
-	return sh, nil
 }
 
 // normHeader reduces a header cell to its matchable core: no bracketed hint (full- or
@@ -203,7 +132,7 @@ func (h *headerMap) cell(row []string, rowNum int, field string) (string, string
 	if !ok {
 		return "", "", false
 	}
-	addr, _ := excelize.CoordinatesToCellName(c+1, rowNum)
+	addr := sheet.CellName(c, rowNum)
 	if c >= len(row) {
 		return "", addr, true
 	}
@@ -279,7 +208,7 @@ func parseImportDate(s string, loc *time.Location) (time.Time, bool) {
 		if err != nil || f < 1 || f > 2958465 {
 			return time.Time{}, false
 		}
-		t, err := excelize.ExcelDateToTime(f, false)
+		t, err := sheet.ExcelDate(f)
 		if err != nil {
 			return time.Time{}, false
 		}
