@@ -4,6 +4,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -35,6 +36,8 @@ type Deps struct {
 	Logger    *slog.Logger
 	// Search is the full-text engine; nil answers searches from the database.
 	Search SearchIndex
+	// SearchTimeout bounds one engine search, past which the database answers; 0 means 2 s.
+	SearchTimeout time.Duration
 	// Payments is the card payment provider (Stripe); nil means offline gifts only.
 	Payments funds.Payments
 	// Mailer sends notification e-mail (SMTP); nil leaves e-mails queued.
@@ -55,6 +58,8 @@ type App struct {
 	log       *slog.Logger
 	validate  *Validator
 	search    SearchIndex
+	// searchTimeout bounds one engine search (Deps.SearchTimeout).
+	searchTimeout time.Duration
 	// searchDown is when the engine last failed (unix ns): searches skip it for a while.
 	searchDown atomic.Int64
 	payments   funds.Payments
@@ -87,7 +92,7 @@ func New(d Deps) *App {
 		d.Passwords = minLength{}
 	}
 	return &App{store: d.Store, clock: d.Clock, hasher: d.Hasher, passwords: d.Passwords, loc: d.Location, log: d.Logger, validate: NewValidator(), search: d.Search, payments: d.Payments,
-		mailer: d.Mailer, texts: d.Texts, baseURL: strings.TrimRight(d.BaseURL, "/")}
+		mailer: d.Mailer, texts: d.Texts, baseURL: strings.TrimRight(d.BaseURL, "/"), searchTimeout: cmp.Or(d.SearchTimeout, defaultSearchTimeout)}
 }
 
 // Now is the application clock's reading, in UTC.

@@ -30,8 +30,8 @@ var SearchFacets = []string{search.FieldType, search.FieldCommunity, search.Fiel
 const (
 	// MaxSearchRadiusM bounds a distance filter: 50 km covers a city.
 	MaxSearchRadiusM = 50_000
-	// searchTimeout bounds one engine search; past it the database answers.
-	searchTimeout = 2 * time.Second
+	// defaultSearchTimeout bounds one engine search; past it the database answers.
+	defaultSearchTimeout = 2 * time.Second
 	// searchPause is how long searches skip an engine that just failed.
 	searchPause = 10 * time.Second
 )
@@ -268,7 +268,7 @@ func (a *App) searchEngine(ctx context.Context, req SearchRequest, origin *searc
 	case SearchSortNearest:
 		q.Sort = search.ByDistance(origin.Lat, origin.Lng)
 	}
-	ctx, cancel := context.WithTimeout(ctx, searchTimeout)
+	ctx, cancel := context.WithTimeout(ctx, a.searchTimeout)
 	defer cancel()
 	res, err := a.search.Search(ctx, q)
 	if err != nil {

@@ -79,7 +79,9 @@ func demoSearchApp(t *testing.T, idx app.SearchIndex) *app.App {
 		_, err := demo.Load(ctx, s, apptest.Hasher(), now, "demo password")
 		return err
 	})
-	a := app.New(app.Deps{Store: s, Clock: apptest.NewClock(now), Hasher: apptest.Hasher(), Search: idx})
+	a := app.New(app.Deps{Store: s, Clock: apptest.NewClock(now), Hasher: apptest.Hasher(), Search: idx,
+		// Relevance, not speed: a loaded machine running -race must not fall back to the database.
+		SearchTimeout: time.Minute})
 	if _, err := a.Reindex(context.Background(), app.ReindexOptions{Reset: true}); err != nil {
 		t.Fatalf("reindex: %v", err)
 	}

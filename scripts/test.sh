@@ -61,7 +61,7 @@ pkgs=(./app/web ./cmd/wushe ./...)
 pg_url=$TEST_DATABASE_URL
 unset TEST_DATABASE_URL
 log "go test (SQLite)"
-go test "$@" "${pkgs[@]}"
+go test -timeout 20m "$@" "${pkgs[@]}"
 phase "go test (SQLite)"
 # Every fuzz target for a few seconds on top of its committed corpus (which both go test runs
 # replay as ordinary tests); scripts/fuzz.sh DURATION runs them long. It takes about a minute,
@@ -75,7 +75,7 @@ nice -n 19 env WUSHE_FUZZ_FRESH=1 WUSHE_FUZZ_MINIMIZE="${WUSHE_FUZZ_MINIMIZE:-1s
 fuzz_pid=$!
 on_exit "kill $fuzz_pid 2>/dev/null; rm -f '$fuzz_log'"
 log "go test -race (PostgreSQL)"
-TEST_DATABASE_URL=$pg_url go test -race "$@" "${pkgs[@]}"
+TEST_DATABASE_URL=$pg_url go test -race -timeout 20m "$@" "${pkgs[@]}"
 phase "go test -race (PostgreSQL)"
 log "waiting for the fuzzing"
 if ! wait "$fuzz_pid"; then
