@@ -92,6 +92,10 @@ const (
 	ActDisbursementPay     Action = "disbursement.pay"     // mark an approved request paid
 	ActDisbursementProve   Action = "disbursement.prove"   // attach evidence: the requester or a payer
 	ActDisbursementFiles   Action = "disbursement.files"   // open evidence files: the requester or a decider
+	// Project delivery and evaluation (issue 11, steps 4–6).
+	ActProjectDeliver Action = "project.deliver" // plan milestones, post updates, complete
+	ActProjectRate    Action = "project.rate"    // rate a completed project of one's community
+	ActNeedRate       Action = "need.rate"       // the requester rates their resolved need
 	// Imports, data rights and the love supermarket (issue 14).
 	ActImportManage Action = "import.manage" // preview and commit spreadsheet imports into a community
 	ActPointsManage Action = "points.manage" // set a community's points rates, award points, stock the shelf, hand over goods
@@ -191,6 +195,11 @@ var policy = map[Action]rule{
 	ActDisbursementPay:     {roles: managers},
 	ActDisbursementProve:   {owner: true, roles: managers},
 	ActDisbursementFiles:   {owner: true, roles: []Role{RoleCommunityWorker, RoleCommittee, RoleCivilAffairs, RoleAdmin}},
+	// Project delivery (issue 11): members of the delivering organization (the target names
+	// it) and workers of the project's place report; residents of the community rate.
+	ActProjectDeliver: {roles: append([]Role{RoleOrgMember}, frontDesk...)},
+	ActProjectRate:    {roles: []Role{RoleResident}, community: true},
+	ActNeedRate:       {owner: true},
 	// Imports, data rights and the love supermarket (issue 14).
 	ActImportManage: {roles: managers},
 	ActPointsManage: {roles: frontDesk},

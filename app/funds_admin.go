@@ -347,7 +347,7 @@ func (a *App) CreateCampaign(ctx context.Context, in CampaignInput) (*Campaign, 
 			fe.Add("project_id", "error.unknown_ref")
 		} else if err != nil {
 			return nil, err
-		} else if pr.Status != ProjectApproved {
+		} else if !deliverable(pr.Status) { // approved, or already under way (issue 11)
 			fe.Add("project_id", "funds.error.project_not_approved")
 		} else if f != nil && pr.CommunityID != f.CommunityID {
 			fe.Add("project_id", "funds.error.project_other_community")
@@ -386,6 +386,9 @@ func (a *App) CreateCampaign(ctx context.Context, in CampaignInput) (*Campaign, 
 		CreatedBy: ptr(p.User.ID), CreatedAt: now, UpdatedAt: now}
 	err = a.store.InTx(ctx, func(ctx context.Context) error {
 		if err := a.store.CreateCampaign(ctx, c); err != nil {
+			return err
+		}
+		if err := a.linked(ctx, pr, "campaign", c.ID); err != nil {
 			return err
 		}
 		return a.audit(ctx, "campaign.opened", "campaign", c.ID, f.CommunityID, map[string]any{"project_id": pr.ID, "goal": in.Goal})

@@ -50,7 +50,7 @@ type FundPage struct {
 	Disbursements []*DisbursementView
 	// Flags are donors whose refunds took back matched money, for auditors (CanAudit).
 	Flags []*DonorFlag
-	// CampaignProjects are the community's approved projects without an open or succeeded
+	// CampaignProjects are the community's approved (or under way) projects without an open or succeeded
 	// campaign, for those who may open campaigns (CanCampaign).
 	CampaignProjects []*Project
 	// Disburse is set when the principal may ask to pay some payee from a succeeded campaign.
@@ -112,7 +112,7 @@ func (a *App) FundDetail(ctx context.Context, id int64) (*FundPage, error) {
 // campaign in any of the community's funds (a campaign's project is always of its fund's
 // community), with one query per fund rather than per project.
 func (a *App) campaignableProjects(ctx context.Context, communityID int64) ([]*Project, error) {
-	prs, _, err := a.store.FindProjects(ctx, ProjectFilter{CommunityID: &communityID, Statuses: []string{ProjectApproved}, Page: Page{Page: 1, PerPage: fundPageRows}})
+	prs, _, err := a.store.FindProjects(ctx, ProjectFilter{CommunityID: &communityID, Statuses: []string{ProjectApproved, ProjectInProgress}, Page: Page{Page: 1, PerPage: fundPageRows}})
 	if err != nil {
 		return nil, fmt.Errorf("approved projects of community %d: %w", communityID, err)
 	}

@@ -16,6 +16,8 @@ type NeedPage struct {
 	Events []*AuditEvent
 	// Candidates is set for those who may see rankings (ActMatchView).
 	Candidates *CandidatePreview
+	// Rating is the requester's satisfaction rating section (满意度回访, issue 11).
+	Rating *NeedRatingPage
 	// AssigneeChoices lists the community's staff, for those who may assign the need.
 	AssigneeChoices []Choice
 }
@@ -57,6 +59,9 @@ func (a *App) NeedDetail(ctx context.Context, id int64) (*NeedPage, error) {
 		out.Events = evs
 	}
 	out.Candidates = a.previewCandidates(ctx, SubjectNeed, n.ID, place)
+	if out.Rating, err = a.needRatingSection(ctx, n.ID); err != nil {
+		return nil, err
+	}
 	if Can(p, ActNeedManage, place) {
 		if out.AssigneeChoices, err = a.staffChoices(ctx, n.CommunityID); err != nil {
 			return nil, err

@@ -31,7 +31,7 @@ func (a *App) orgReputations(ctx context.Context, ids []int64) (map[int64]Reputa
 	if len(ids) == 0 {
 		return out, nil
 	}
-	st, err := a.store.EvaluationStats(ctx, "organization", ids)
+	st, err := a.organizationStats(ctx, ids)
 	if err != nil {
 		return nil, err
 	}

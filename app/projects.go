@@ -176,6 +176,8 @@ type ProjectView struct {
 	CanEdit   bool
 	CanSubmit bool
 	CanDecide bool
+	// Delivery is steps 4–6: links, rating and accountability (app/projects_delivery.go).
+	Delivery *ProjectDeliveryView
 	// ProjectActions says what steps 1–3 offer the viewer (app/projects_deliberation_view.go).
 	ProjectActions
 }
@@ -214,6 +216,10 @@ func (a *App) Project(ctx context.Context, id int64) (*ProjectView, error) {
 	}
 	v, err := a.viewProject(ctx, a.places(), pr)
 	if err != nil {
+		return nil, err
+	}
+	// Delivery first: it may settle a closed rating window, which the step shown follows.
+	if err := a.attachDelivery(ctx, []*ProjectView{v}); err != nil {
 		return nil, err
 	}
 	if err := a.fillDeliberation(ctx, []*ProjectView{v}, true); err != nil {
@@ -257,6 +263,9 @@ func (a *App) Projects(ctx context.Context, f ProjectFilter) ([]*ProjectView, in
 			return nil, 0, err
 		}
 		out = append(out, v)
+	}
+	if err := a.attachDelivery(ctx, out); err != nil {
+		return nil, 0, err
 	}
 	if err := a.fillDeliberation(ctx, out, false); err != nil {
 		return nil, 0, err

@@ -16,6 +16,8 @@ type ProjectPage struct {
 	Candidates *CandidatePreview
 	// Deliberation is what steps 1–3 show (app/projects_deliberation_page.go).
 	Deliberation *ProjectDeliberationPage
+	// Delivery is steps 4–6: plan, linked work, timeline, rating (issue 11).
+	Delivery *ProjectDeliveryPage
 }
 
 // ProjectDetail returns a project with its place, its organization, its proposer's masked
@@ -50,6 +52,9 @@ func (a *App) ProjectDetail(ctx context.Context, id int64) (*ProjectPage, error)
 	}
 	t := projectTarget(pr.Project, Target{StreetID: out.Community.StreetID, CommunityID: pr.CommunityID})
 	if out.Deliberation, err = a.projectDeliberationPage(ctx, pr, t); err != nil {
+		return nil, err
+	}
+	if out.Delivery, err = a.projectDeliveryPage(ctx, pr); err != nil {
 		return nil, err
 	}
 	return out, nil

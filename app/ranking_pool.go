@@ -85,7 +85,7 @@ func (a *App) loadCandidatePool(ctx context.Context, communityID int64) (*candid
 	if err != nil {
 		return nil, err
 	}
-	oEval, err := a.store.EvaluationStats(ctx, "organization", nil)
+	oEval, err := a.organizationStats(ctx, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -253,9 +253,9 @@ func TestEvaluationThroughAnUnrelatedTaskIsRefused(t *testing.T) {
 	if _, err := tw.a.Evaluate(rctx, app.EvaluationInput{SubjectKind: "volunteer", SubjectID: other.ID, TaskID: &task.ID, Stars: 5}); err != nil {
 		t.Errorf("rating a volunteer who was on the task: %v", err)
 	}
-	// The community's own volunteer may be rated with any of its tasks.
-	if _, err := tw.a.Evaluate(rctx, app.EvaluationInput{SubjectKind: "volunteer", SubjectID: tw.vol.ID, TaskID: &task.ID, Stars: 5}); err != nil {
-		t.Errorf("rating the community's volunteer with a task: %v", err)
+	// Being the community's own volunteer is not enough: only service on the task counts (issue 11).
+	if _, err := tw.a.Evaluate(rctx, app.EvaluationInput{SubjectKind: "volunteer", SubjectID: tw.vol.ID, TaskID: &task.ID, Stars: 5}); fieldOf(err)["task_id"].ID == "" {
+		t.Errorf("rating the community's volunteer who never served on the task = %v, want a task_id field error", err)
 	}
 }
 

@@ -277,6 +277,7 @@ type Store interface {
 	TaskStore
 	SearchStore
 	FundStore
+	ProjectDeliveryStore
 	GiftBatchStore
 	JobStore
 	RateLimitStore

@@ -150,12 +150,12 @@ func (a *App) checkTask(ctx context.Context, in *TaskInput) (FieldErrors, error)
 		}
 	}
 	if in.ProjectID != nil {
-		p, err := a.store.FindProject(ctx, *in.ProjectID)
-		if IsCode(err, ENOTFOUND) {
-			fe.Add("project_id", "error.unknown_ref")
-		} else if err != nil {
+		// Only an approved project or one under way takes tasks (issue 11); the task's
+		// community and grid then come from the project.
+		p, err := a.linkProject(ctx, fe, "project_id", *in.ProjectID)
+		if err != nil {
 			return nil, err
-		} else {
+		} else if p != nil {
 			in.CommunityID = p.CommunityID
 			if in.GridID == nil {
 				in.GridID = p.GridID
@@ -226,6 +226,15 @@ func (a *App) CreateTask(ctx context.Context, in TaskInput) (*Task, error) {
 	err = a.store.InTx(ctx, func(ctx context.Context) error {
 		if err := a.store.CreateTask(ctx, t); err != nil {
 			return err
+		}
+		if t.ProjectID != nil {
+			pr, err := a.store.FindProject(ctx, *t.ProjectID)
+			if err != nil {
+				return err
+			}
+			if err := a.linked(ctx, pr, "task", t.ID); err != nil {
+				return err
+			}
 		}
 		return a.audit(ctx, "task.created", "task", t.ID, t.CommunityID, nil)
 	})

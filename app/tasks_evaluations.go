@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"slices"
 	"strings"
 	"time"
 )
@@ -15,6 +14,8 @@ type Evaluation struct {
 	CommunityID int64     `json:"community_id"`
 	AuthorID    int64     `json:"author_id"`
 	TaskID      *int64    `json:"task_id"`
+	NeedID      *int64    `json:"need_id"`    // the need on which the subject served the author
+	ProjectID   *int64    `json:"project_id"` // the project the subject delivered for the author
 	Stars       int       `json:"stars"`
 	Comment     string    `json:"comment"`
 	CreatedAt   time.Time `json:"created_at"`
@@ -26,17 +27,20 @@ type EvaluationStat struct {
 	Mean  float64
 }
 
-// EvaluationInput rates a volunteer or an organization.
+// EvaluationInput rates a volunteer or an organization; exactly one of the task, need or
+// project names what the subject served the author through.
 type EvaluationInput struct {
 	SubjectKind string `json:"subject_kind" form:"subject_kind" validate:"required,oneof=volunteer organization"`
 	SubjectID   int64  `json:"subject_id" form:"subject_id" validate:"required"`
 	TaskID      *int64 `json:"task_id" form:"task_id"`
+	NeedID      *int64 `json:"need_id" form:"need_id"`
+	ProjectID   *int64 `json:"project_id" form:"project_id"`
 	Stars       int    `json:"stars" form:"stars" validate:"gte=1,lte=5"`
 	Comment     string `json:"comment" form:"comment" validate:"max=1000"`
 }
 
-// Evaluate records a resident's evaluation of a volunteer or organization serving their
-// community; one per resident and subject. The evaluations feed reputation as a Bayesian average.
+// Evaluate records a resident's evaluation of a volunteer or organization that served them
+// (through a task, need or project they were part of); one per resident and subject. The evaluations feed reputation as a Bayesian average.
 func (a *App) Evaluate(ctx context.Context, in EvaluationInput) (*Evaluation, error) {
 	p := PrincipalFrom(ctx)
 	if !p.Authenticated() {
@@ -47,8 +51,7 @@ func (a *App) Evaluate(ctx context.Context, in EvaluationInput) (*Evaluation, er
 	if err := fe.Err(); err != nil {
 		return nil, err
 	}
-	var communityID, ownerID int64
-	var areas []int64
+	var ownerID int64
 	switch in.SubjectKind {
 	case "volunteer":
 		v, err := a.store.FindVolunteer(ctx, in.SubjectID)
@@ -57,45 +60,21 @@ func (a *App) Evaluate(ctx context.Context, in EvaluationInput) (*Evaluation, er
 		} else if err != nil {
 			return nil, err
 		}
-		communityID = v.CommunityID
 		if v.UserID != nil {
 			ownerID = *v.UserID
 		}
 	case "organization":
-		o, err := a.store.FindOrganization(ctx, in.SubjectID)
-		if IsCode(err, ENOTFOUND) {
+		if _, err := a.store.FindOrganization(ctx, in.SubjectID); IsCode(err, ENOTFOUND) {
 			return nil, FieldErrors{"subject_id": Msg("error.unknown_ref")}.Err()
 		} else if err != nil {
 			return nil, err
 		}
-		if o.CommunityID == nil {
-			return nil, Errorf(ECONFLICT, "task.error.no_community")
-		}
-		communityID = *o.CommunityID
-		areas = o.AreaCommunityIDs
 	}
-	if in.TaskID != nil {
-		t, err := a.store.FindTask(ctx, *in.TaskID)
-		if IsCode(err, ENOTFOUND) {
-			return nil, FieldErrors{"task_id": Msg("error.unknown_ref")}.Err()
-		} else if err != nil {
-			return nil, err
-		}
-		// A task lets the residents of its community rate whoever served on it, not any
-		// volunteer or organization of another community.
-		related := t.CommunityID == communityID || slices.Contains(areas, t.CommunityID)
-		if !related && in.SubjectKind == "volunteer" {
-			on, err := a.store.FindSignups(ctx, SignupFilter{TaskID: &t.ID, VolunteerID: &in.SubjectID,
-				Statuses: []string{SignupSignedUp, SignupAttended, SignupNoShow}})
-			if err != nil {
-				return nil, err
-			}
-			related = len(on) > 0
-		}
-		if !related {
-			return nil, FieldErrors{"task_id": Msg("error.unknown_ref")}.Err()
-		}
-		communityID = t.CommunityID
+	// Only a resident the subject served may rate it (issue 11): the task, need or project
+	// named is checked, and the evaluation belongs to its community.
+	communityID, err := a.servedOn(ctx, p, in, ownerID)
+	if err != nil {
+		return nil, err
 	}
 	tg, err := a.communityTarget(ctx, communityID)
 	if err != nil {
@@ -108,7 +87,7 @@ func (a *App) Evaluate(ctx context.Context, in EvaluationInput) (*Evaluation, er
 		return nil, Errorf(EFORBIDDEN, "error.own_request")
 	}
 	e := &Evaluation{SubjectKind: in.SubjectKind, SubjectID: in.SubjectID, CommunityID: communityID, AuthorID: p.User.ID,
-		TaskID: in.TaskID, Stars: in.Stars, Comment: strings.TrimSpace(in.Comment), CreatedAt: a.Now()}
+		TaskID: in.TaskID, NeedID: in.NeedID, ProjectID: in.ProjectID, Stars: in.Stars, Comment: strings.TrimSpace(in.Comment), CreatedAt: a.Now()}
 	err = a.store.InTx(ctx, func(ctx context.Context) error {
 		if err := a.store.CreateEvaluation(ctx, e); err != nil {
 			return err

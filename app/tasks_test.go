@@ -274,19 +274,27 @@ func TestEvaluationsFeedReputation(t *testing.T) {
 	t.Parallel()
 	tw := newTaskWorld(t)
 	rctx := tw.as(t, "resident")
-	if _, err := tw.a.Evaluate(rctx, app.EvaluationInput{SubjectKind: "volunteer", SubjectID: tw.vol.ID, Stars: 6}); fieldOf(err)["stars"].ID == "" {
-		t.Errorf("six stars = %v, want a field error", err)
+	task, shifts := tw.mealTask(t)
+	// Only a resident served by the volunteer may rate (issue 11): naming nothing is refused.
+	if _, err := tw.a.Evaluate(rctx, app.EvaluationInput{SubjectKind: "volunteer", SubjectID: tw.vol.ID, Stars: 5}); fieldOf(err)["task_id"].ID == "" {
+		t.Errorf("rating without a task, need or project = %v, want a task_id field error", err)
 	}
-	if _, err := tw.a.Evaluate(rctx, app.EvaluationInput{SubjectKind: "volunteer", SubjectID: tw.vol.ID, Stars: 5, Comment: "准时热情"}); err != nil {
+	if _, err := tw.a.SignUp(tw.as(t, "volunteer"), shifts[0].ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := tw.a.Evaluate(rctx, app.EvaluationInput{SubjectKind: "volunteer", SubjectID: tw.vol.ID, Stars: 4}); !app.IsCode(err, app.ECONFLICT) {
+	if _, err := tw.a.Evaluate(rctx, app.EvaluationInput{SubjectKind: "volunteer", SubjectID: tw.vol.ID, TaskID: &task.ID, Stars: 6}); fieldOf(err)["stars"].ID == "" {
+		t.Errorf("six stars = %v, want a field error", err)
+	}
+	if _, err := tw.a.Evaluate(rctx, app.EvaluationInput{SubjectKind: "volunteer", SubjectID: tw.vol.ID, TaskID: &task.ID, Stars: 5, Comment: "准时热情"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tw.a.Evaluate(rctx, app.EvaluationInput{SubjectKind: "volunteer", SubjectID: tw.vol.ID, TaskID: &task.ID, Stars: 4}); !app.IsCode(err, app.ECONFLICT) {
 		t.Errorf("a second evaluation by the same resident = %v, want conflict", err)
 	}
-	if _, err := tw.a.Evaluate(tw.as(t, "resident_b"), app.EvaluationInput{SubjectKind: "volunteer", SubjectID: tw.vol.ID, Stars: 1}); !app.IsCode(err, app.EFORBIDDEN) {
+	if _, err := tw.a.Evaluate(tw.as(t, "resident_b"), app.EvaluationInput{SubjectKind: "volunteer", SubjectID: tw.vol.ID, TaskID: &task.ID, Stars: 1}); !app.IsCode(err, app.EFORBIDDEN) {
 		t.Errorf("a resident of another community = %v, want forbidden", err)
 	}
-	if _, err := tw.a.Evaluate(tw.as(t, "volunteer"), app.EvaluationInput{SubjectKind: "volunteer", SubjectID: tw.vol.ID, Stars: 5}); !app.IsCode(err, app.EFORBIDDEN) {
+	if _, err := tw.a.Evaluate(tw.as(t, "volunteer"), app.EvaluationInput{SubjectKind: "volunteer", SubjectID: tw.vol.ID, TaskID: &task.ID, Stars: 5}); !app.IsCode(err, app.EFORBIDDEN) {
 		t.Errorf("rating oneself = %v, want forbidden", err)
 	}
 	st, err := tw.store.EvaluationStats(context.Background(), "volunteer", []int64{tw.vol.ID})

@@ -24,6 +24,7 @@ type Tender struct {
 	ID            int64      `json:"id" gorm:"primaryKey"`
 	StreetID      int64      `json:"street_id"`
 	CommunityID   *int64     `json:"community_id"`
+	ProjectID     *int64     `json:"project_id"` // the micro-project the tender buys (issue 11)
 	PublisherID   int64      `json:"publisher_id"`
 	Title         string     `json:"title"`
 	Description   string     `json:"description"`

@@ -19,6 +19,7 @@ type CriterionInput struct {
 type TenderInput struct {
 	StreetID      int64            `json:"street_id" form:"street_id"`
 	CommunityID   *int64           `json:"community_id" form:"community_id"`
+	ProjectID     *int64           `json:"project_id" form:"project_id"` // the micro-project it buys
 	Title         string           `json:"title" form:"title" validate:"required,max=100"`
 	Description   string           `json:"description" form:"description" validate:"required,max=8000"`
 	Category      string           `json:"category" form:"category" validate:"required,max=64"`
@@ -119,7 +120,26 @@ func (a *App) checkTender(ctx context.Context, in *TenderInput, now time.Time) (
 		fe.Add("bid_deadline", "tenders.error.deadline_after_start")
 	}
 	checkCriteria(fe, in.Criteria)
+	if in.ProjectID != nil {
+		// The project must lie in a community the tender covers (issue 11).
+		if _, err := a.linkProject(ctx, fe, "project_id", *in.ProjectID, in.CommunityIDs...); err != nil {
+			return nil, t, err
+		}
+	}
 	return fe, t, nil
+}
+
+// linkTenderProject records a tender linked to its project (and starts the project) when the
+// link is new; it runs inside the caller's transaction.
+func (a *App) linkTenderProject(ctx context.Context, t *Tender, before *int64) error {
+	if t.ProjectID == nil || equalIDPtr(before, t.ProjectID) {
+		return nil
+	}
+	pr, err := a.store.FindProject(ctx, *t.ProjectID)
+	if err != nil {
+		return err
+	}
+	return a.linked(ctx, pr, "tender", t.ID)
 }
 
 // checkCriteria checks the rubric: 1–10 named criteria with positive weights summing to 100.
@@ -153,7 +173,7 @@ func checkCriteria(fe FieldErrors, cs []CriterionInput) {
 }
 
 func applyTender(t *Tender, in TenderInput) {
-	t.StreetID, t.CommunityID = in.StreetID, in.CommunityID
+	t.StreetID, t.CommunityID, t.ProjectID = in.StreetID, in.CommunityID, in.ProjectID
 	t.Title, t.Description, t.Category = in.Title, in.Description, in.Category
 	t.BudgetCeiling, t.Currency = in.BudgetCeiling, in.Currency
 	t.PeriodStart, t.PeriodEnd, t.BidDeadline = in.PeriodStart.UTC(), in.PeriodEnd.UTC(), in.BidDeadline.UTC()
@@ -189,6 +209,9 @@ func (a *App) CreateTender(ctx context.Context, in TenderInput) (*Tender, error)
 		if err := a.store.CreateTender(ctx, t); err != nil {
 			return err
 		}
+		if err := a.linkTenderProject(ctx, t, nil); err != nil {
+			return err
+		}
 		return a.audit(ctx, "tender.created", "tender", t.ID, tenderAuditCommunity(t), nil)
 	})
 	return t, err
@@ -219,9 +242,13 @@ func (a *App) UpdateTender(ctx context.Context, id int64, in TenderInput) (*Tend
 		if err := fe.Err(); err != nil {
 			return err
 		}
+		before := t.ProjectID
 		applyTender(t, in)
 		t.UpdatedAt = a.Now()
 		if err := a.store.UpdateTender(ctx, t); err != nil {
+			return err
+		}
+		if err := a.linkTenderProject(ctx, t, before); err != nil {
 			return err
 		}
 		if err := a.store.ReplaceTenderLists(ctx, t); err != nil {

@@ -130,7 +130,10 @@ func (l *loader) load(ctx context.Context) error {
 	if err := l.deliberation(ctx, places[0]); err != nil { // projects under deliberation and in a vote (app/demo/projects_deliberation.go)
 		return err
 	}
-	return l.funds(ctx, places[0])
+	if err := l.funds(ctx, places[0]); err != nil {
+		return err
+	}
+	return l.delivery(ctx, places[0]) // steps 4–6 of two projects (app/demo/projects_delivery.go)
 }
 
 func (l *loader) jitter(lat, lng, metres float64) (*float64, *float64) {

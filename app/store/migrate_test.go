@@ -35,6 +35,8 @@ var models = []any{
 	// imports, data rights, love supermarket (issue 14)
 	&app.ImportJob{}, &app.PrivacyConsent{}, &app.AccountErasure{}, &app.PointsSettings{}, &app.PointsTransaction{}, &app.PointsEntry{},
 	&app.ShopItem{}, &app.Redemption{},
+	// project delivery (issue 11)
+	&app.ProjectDelivery{}, &app.ProjectMilestone{}, &app.ProjectUpdate{}, &app.ProjectRating{}, &app.NeedRating{},
 }
 
 // TestMigrationsMatchModels applies every migration on the test dialect (SQLite by default,

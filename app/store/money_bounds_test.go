@@ -97,7 +97,12 @@ func TestMoneyBoundsMigration(t *testing.T) {
 	if err := s.Migrate(ctx, nil); err != nil {
 		t.Fatalf("migrate over legacy data: %v", err)
 	}
-	if got := schemaObjects(t, s); !slices.Equal(got, objects) {
+	// Later migrations may add indexes to these tables (00016: ledger_entries by campaign, for
+	// a project's accountability view); none may be lost.
+	got := slices.DeleteFunc(schemaObjects(t, s), func(o string) bool {
+		return strings.HasPrefix(o, "index ") && strings.Contains(o, " ledger_entries_campaign_idx ")
+	})
+	if !slices.Equal(got, objects) {
 		t.Errorf("indexes and triggers changed:\nbefore %v\nafter  %v", objects, got)
 	}
 	if got := rowCounts(t, s); !mapsEqual(got, counts) {

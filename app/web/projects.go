@@ -17,11 +17,12 @@ type projectOut struct {
 	CanSubmit bool `json:"can_submit"`
 	CanDecide bool `json:"can_decide"`
 	projectDeliberationOut
+	*app.ProjectDeliveryView
 }
 
 func (s *Server) toProjectOut(v *app.ProjectView) projectOut {
 	return projectOut{Project: v.Project, CanEdit: v.CanEdit, CanSubmit: v.CanSubmit, CanDecide: v.CanDecide,
-		projectDeliberationOut: s.toDeliberationOut(v)}
+		projectDeliberationOut: s.toDeliberationOut(v), ProjectDeliveryView: v.Delivery}
 }
 
 func projectFilter(c echo.Context) (app.ProjectFilter, error) {

@@ -34,6 +34,7 @@ func (s *Server) tasksPage() echo.HandlerFunc {
 type taskFormData struct {
 	Form           app.TaskInput
 	CommunityNames map[int64]string
+	Projects       []Opt // the project picker (issue 11)
 }
 
 func (s *Server) taskNewPage(c echo.Context) error {
@@ -76,7 +77,11 @@ func (s *Server) taskForm(c echo.Context, status int, in app.TaskInput, v *View)
 	if err != nil {
 		return err
 	}
-	v.Data = &taskFormData{Form: in, CommunityNames: names}
+	projects, err := s.taskProjectOpts(c)
+	if err != nil {
+		return err
+	}
+	v.Data = &taskFormData{Form: in, CommunityNames: names, Projects: projects}
 	return s.renderPage(c, status, "task_form", v)
 }
 

@@ -61,6 +61,17 @@ func (h *harness) keptVolunteer(s side) *app.Volunteer {
 	return v
 }
 
+// servedVolunteer writes a kept volunteer signed up on a fresh task of the side: the task
+// through which the side's residents were served by them (issue 11).
+func (h *harness) servedVolunteer(s side) (*app.Volunteer, *app.Task) {
+	v := h.keptVolunteer(s)
+	t, sh := h.task(s, time.Duration(2000+2*next())*time.Hour)
+	now := h.clock.Now()
+	h.must(h.store.CreateSignup(context.Background(), &app.Signup{ShiftID: sh.ID, TaskID: t.ID, VolunteerID: v.ID, Status: app.SignupSignedUp,
+		Source: app.SourceInvited, CreatedAt: now, UpdatedAt: now}))
+	return v, t
+}
+
 func (h *harness) today() string { return h.clock.Now().In(h.app.Location()).Format("2006-01-02") }
 
 func taskAuthCases() map[string]authCase {
@@ -213,10 +224,12 @@ func taskAuthCases() map[string]authCase {
 
 		// --- residents of the community rate volunteers
 		"POST /evaluations": {allow: residents, build: func(h *harness, s side) (string, any) {
-			return "/evaluations", url.Values{"subject_kind": {"volunteer"}, "subject_id": {id(h.keptVolunteer(s).ID)}, "stars": {"5"}, "comment": {"很好"}}
+			v, t := h.servedVolunteer(s)
+			return "/evaluations", url.Values{"subject_kind": {"volunteer"}, "subject_id": {id(v.ID)}, "task_id": {id(t.ID)}, "stars": {"5"}, "comment": {"很好"}}
 		}},
 		"POST /api/v1/evaluations": {allow: residents, build: func(h *harness, s side) (string, any) {
-			return "/api/v1/evaluations", map[string]any{"subject_kind": "volunteer", "subject_id": h.keptVolunteer(s).ID, "stars": 4}
+			v, t := h.servedVolunteer(s)
+			return "/api/v1/evaluations", map[string]any{"subject_kind": "volunteer", "subject_id": v.ID, "task_id": t.ID, "stars": 4}
 		}},
 
 		// --- the volunteer themselves (owner of the profile), and for hours the workers

@@ -5,6 +5,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -16,7 +17,8 @@ func (s *Server) evaluationNewPage(c echo.Context) error {
 		return app.Unauthorized()
 	}
 	p := params{c: c}
-	in := app.EvaluationInput{SubjectID: derefID(p.int64p("subject_id")), TaskID: p.int64p("task_id"), Stars: 5}
+	in := app.EvaluationInput{SubjectID: derefID(p.int64p("subject_id")), TaskID: p.int64p("task_id"), NeedID: p.int64p("need_id"),
+		ProjectID: p.int64p("project_id"), Stars: 5}
 	if k := p.oneOf("subject_kind", []string{"volunteer", "organization"}); k != nil {
 		in.SubjectKind = *k
 	}
@@ -39,13 +41,42 @@ func (s *Server) evaluationForm(c echo.Context, status int, in app.EvaluationInp
 			name = o.Name
 		}
 	}
-	v.Data = map[string]any{"Form": in, "Name": name}
+	refs, err := s.app.ServedRefs(ctx, in.SubjectKind, in.SubjectID)
+	if err != nil {
+		return err
+	}
+	served := []Opt{}
+	label := map[string]string{"task": "evaluation.served_task", "need": "evaluation.served_need", "project": "evaluation.served_project"}
+	for _, r := range refs {
+		served = append(served, Opt{Value: r.Kind + ":" + idString(r.ID), Label: v.T(label[r.Kind], "title", r.Title)})
+	}
+	// A failed post names the reference under its own field; the form shows one picker.
+	for _, f := range []string{"task_id", "need_id", "project_id"} {
+		if m, ok := v.Errors[f]; ok {
+			v.Errors["served"] = m
+			delete(v.Errors, f)
+		}
+	}
+	v.Data = map[string]any{"Form": in, "Name": name, "Served": served, "ServedValue": c.FormValue("served")}
 	return s.renderPage(c, status, "evaluation_form", v)
 }
 
 func (s *Server) evaluationCreate(c echo.Context) error {
 	var in app.EvaluationInput
 	err := bindForm(c, &in)
+	// The picker's value names what served the resident: "task:12", "need:5", "project:3".
+	if kind, sid, ok := strings.Cut(c.FormValue("served"), ":"); ok {
+		if n, perr := strconv.ParseInt(sid, 10, 64); perr == nil {
+			switch kind {
+			case "task":
+				in.TaskID = &n
+			case "need":
+				in.NeedID = &n
+			case "project":
+				in.ProjectID = &n
+			}
+		}
+	}
 	if err == nil {
 		_, err = s.app.Evaluate(c.Request().Context(), in)
 	}

@@ -365,18 +365,23 @@ func TestEvaluationForm(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	a := h.sides()[0]
-	v := h.keptVolunteer(a)
+	v, task := h.servedVolunteer(a)
 	b := h.browser("resident")
 	_, body, _ := b.get(fmt.Sprintf("/volunteers/%d", v.ID))
 	link := fmt.Sprintf("/evaluations/new?subject_kind=volunteer&amp;subject_id=%d", v.ID)
 	if !strings.Contains(body, link) {
 		t.Fatalf("the volunteer page does not link to the evaluation form")
 	}
-	status, body, _ := b.post("/evaluations", url.Values{"subject_kind": {"volunteer"}, "subject_id": {id(v.ID)}, "stars": {"0"}})
+	// Naming nothing that served the resident is refused with the field named (issue 11).
+	status, body, _ := b.post("/evaluations", url.Values{"subject_kind": {"volunteer"}, "subject_id": {id(v.ID)}, "stars": {"5"}})
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, `id="e-served"`) {
+		t.Errorf("rating without what served = %d", status)
+	}
+	status, body, _ = b.post("/evaluations", url.Values{"subject_kind": {"volunteer"}, "subject_id": {id(v.ID)}, "task_id": {id(task.ID)}, "stars": {"0"}})
 	if status != http.StatusUnprocessableEntity || !strings.Contains(body, `id="e-stars"`) {
 		t.Errorf("zero stars = %d", status)
 	}
-	if status, _, _ = b.post("/evaluations", url.Values{"subject_kind": {"volunteer"}, "subject_id": {id(v.ID)}, "stars": {"5"}, "comment": {"准时"}}); status != http.StatusSeeOther {
+	if status, _, _ = b.post("/evaluations", url.Values{"subject_kind": {"volunteer"}, "subject_id": {id(v.ID)}, "task_id": {id(task.ID)}, "stars": {"5"}, "comment": {"准时"}}); status != http.StatusSeeOther {
 		t.Fatalf("evaluation = %d", status)
 	}
 	st, err := h.store.EvaluationStats(context.Background(), "volunteer", []int64{v.ID})
@@ -384,7 +389,7 @@ func TestEvaluationForm(t *testing.T) {
 		t.Errorf("stats after rating = %+v, %v", st, err)
 	}
 	// A second rating by the same resident is refused with a message, not an error page.
-	status, _, loc := b.post("/evaluations", url.Values{"subject_kind": {"volunteer"}, "subject_id": {id(v.ID)}, "stars": {"1"}})
+	status, _, loc := b.post("/evaluations", url.Values{"subject_kind": {"volunteer"}, "subject_id": {id(v.ID)}, "task_id": {id(task.ID)}, "stars": {"1"}})
 	if status != http.StatusSeeOther || loc != "/" {
 		t.Errorf("second rating = %d %s", status, loc)
 	}

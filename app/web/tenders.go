@@ -101,6 +101,7 @@ type tenderFormData struct {
 	Scopes                                 []Opt
 	Communities                            []Opt
 	Covered                                []string
+	Projects                               []Opt // the micro-projects the tender may buy (issue 11)
 }
 
 // tenderScopes lists the offices the user may publish for as choices: streets first ("s12"),
@@ -130,6 +131,9 @@ func (s *Server) tenderForm(c echo.Context, status int, d *tenderFormData, v *Vi
 		return app.Forbidden()
 	}
 	d.Scopes, d.Communities = scopes, comms
+	if d.Projects, err = s.tenderProjectOpts(c); err != nil {
+		return err
+	}
 	for len(d.Rows) < 6 {
 		d.Rows = append(d.Rows, criterionRow{})
 	}

@@ -28,6 +28,7 @@ func (m *Main) jobs() []job {
 		{"check fund ledgers", time.Hour, m.checkLedgers},
 		{"delete expired sessions", time.Hour, m.expireSessions},
 		{"lapse projects", m.Config.EscalateEvery, m.lapseProjects},
+		{"evaluate projects", 10 * time.Minute, m.evaluateProjects},
 		// Notifications (docs/notifications.md): reminders and digests write notifications
 		// under unique keys; e-mails are claimed row by row, so a second sender never
 		// takes one a first is sending.

@@ -42,15 +42,16 @@ type command struct {
 // commands lists every subcommand; nested groups (match, funds, needs) dispatch again.
 func commands() map[string]command {
 	return map[string]command{
-		"serve":   {"run the web server", cmdServe},
-		"migrate": {"apply or show database migrations (up | status)", cmdMigrate},
-		"demo":    {"load the demo data set into the configured database", cmdDemo},
-		"version": {"print the version", cmdVersion},
-		"match":   {"matching tools (solve)", cmdMatch},
-		"funds":   {"fund tools (qf)", cmdFunds},
-		"needs":   {"need tools (escalate)", cmdNeeds},
-		"reindex": {"rebuild the search index from the database [--type T]", cmdReindex},
-		"import":  {"preview or commit a spreadsheet: import KIND FILE --community ID [--commit]", cmdImport},
+		"serve":    {"run the web server", cmdServe},
+		"migrate":  {"apply or show database migrations (up | status)", cmdMigrate},
+		"demo":     {"load the demo data set into the configured database", cmdDemo},
+		"version":  {"print the version", cmdVersion},
+		"match":    {"matching tools (solve)", cmdMatch},
+		"funds":    {"fund tools (qf)", cmdFunds},
+		"needs":    {"need tools (escalate)", cmdNeeds},
+		"projects": {"micro-project tools (evaluate)", cmdProjects},
+		"reindex":  {"rebuild the search index from the database [--type T]", cmdReindex},
+		"import":   {"preview or commit a spreadsheet: import KIND FILE --community ID [--commit]", cmdImport},
 	}
 }
 
