@@ -123,6 +123,10 @@ func (a *App) Register(ctx context.Context, in RegisterInput) (*User, error) {
 		if err := a.store.CreateMembership(ctx, m); err != nil {
 			return err
 		}
+		// Registering is agreeing to the privacy notice the form links to (issue 14).
+		if err := a.store.RecordConsent(ctx, &PrivacyConsent{UserID: u.ID, Version: PrivacyNoticeVersion, ConsentedAt: now}); err != nil {
+			return err
+		}
 		return a.audit(WithPrincipal(ctx, &Principal{User: u}), "user.registered", "user", u.ID, t.CommunityID, nil)
 	})
 	if err != nil {

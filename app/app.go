@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -36,6 +37,12 @@ type Deps struct {
 	Search SearchIndex
 	// Payments is the card payment provider (Stripe); nil means offline gifts only.
 	Payments funds.Payments
+	// Mailer sends notification e-mail (SMTP); nil leaves e-mails queued.
+	Mailer Mailer
+	// Texts renders catalog messages for e-mail; nil renders message ids.
+	Texts Translator
+	// BaseURL is the public address links in e-mail start with.
+	BaseURL string
 }
 
 // App is the application's use cases. It is safe for concurrent use.
@@ -53,6 +60,10 @@ type App struct {
 	payments   funds.Payments
 	// gifts queues paid gifts for group commit (funds_batch.go).
 	gifts giftQueue
+	// notifications: e-mail transport, message catalogs, public address
+	mailer  Mailer
+	texts   Translator
+	baseURL string
 
 	dummyOnce sync.Once
 	dummy     string
@@ -75,7 +86,8 @@ func New(d Deps) *App {
 	if d.Passwords == nil {
 		d.Passwords = minLength{}
 	}
-	return &App{store: d.Store, clock: d.Clock, hasher: d.Hasher, passwords: d.Passwords, loc: d.Location, log: d.Logger, validate: NewValidator(), search: d.Search, payments: d.Payments}
+	return &App{store: d.Store, clock: d.Clock, hasher: d.Hasher, passwords: d.Passwords, loc: d.Location, log: d.Logger, validate: NewValidator(), search: d.Search, payments: d.Payments,
+		mailer: d.Mailer, texts: d.Texts, baseURL: strings.TrimRight(d.BaseURL, "/")}
 }
 
 // Now is the application clock's reading, in UTC.
@@ -127,7 +139,8 @@ func (a *App) audit(ctx context.Context, action, subjectType string, subjectID i
 	if err := a.store.AppendAudit(ctx, e); err != nil {
 		return fmt.Errorf("audit %s: %w", action, err)
 	}
-	return nil
+	// The people the event concerns are told in the same transaction (app/notify.go).
+	return a.notifyAudit(ctx, e)
 }
 
 // AuditEvents lists audit events for a subject or community the principal may see.

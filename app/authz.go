@@ -65,6 +65,9 @@ const (
 	ActProjectMeeting         Action = "project.meeting"           // schedule 议事会 meetings, attendance, minutes
 	ActMembershipManage       Action = "membership.manage"
 	ActAuditView              Action = "audit.view"
+	ActNotificationsOwn       Action = "notifications.own" // read and manage one's own inbox and preferences
+	ActDashboardView          Action = "dashboard.view"    // a community's or street's full dashboard
+	ActDashboardCity          Action = "dashboard.city"    // the roll-up over every community in one's scope
 	ActUserManage             Action = "user.manage"
 
 	// Tenders (government purchase of services).
@@ -89,6 +92,14 @@ const (
 	ActDisbursementPay     Action = "disbursement.pay"     // mark an approved request paid
 	ActDisbursementProve   Action = "disbursement.prove"   // attach evidence: the requester or a payer
 	ActDisbursementFiles   Action = "disbursement.files"   // open evidence files: the requester or a decider
+	// Imports, data rights and the love supermarket (issue 14).
+	ActImportManage Action = "import.manage" // preview and commit spreadsheet imports into a community
+	ActPointsManage Action = "points.manage" // set a community's points rates, award points, stock the shelf, hand over goods
+	ActPointsView   Action = "points.view"   // a holder's balance and history: the holder or the community's workers
+	ActPointsRedeem Action = "points.redeem" // redeem one's own points
+	ActPointsLedger Action = "points.ledger" // a community's points liability
+	ActItemDonate   Action = "shop.donate"   // a merchant's member stocks the shelf with donated goods
+	ActDataRights   Action = "data.self"     // see, download or erase one's own data
 )
 
 // rule says who may take an action.
@@ -146,8 +157,15 @@ var policy = map[Action]rule{
 	ActProjectVote:            {roles: []Role{RoleResident}, community: true},
 	ActProjectBallot:          {roles: frontDesk, community: true},
 	ActProjectMeeting:         {roles: []Role{RoleCommunityWorker, RoleCommittee, RoleCivilAffairs, RoleAdmin}},
-	ActAuditView:              {roles: managers},
-	ActUserManage:             {roles: []Role{RoleAdmin}},
+	// The committee and civil-affairs officers read the audit log of their scope, as the
+	// workers do (issue 13).
+	ActAuditView:        {roles: []Role{RoleCommunityWorker, RoleCommittee, RoleCivilAffairs, RoleAdmin}},
+	ActNotificationsOwn: {anyUser: true},
+	// Dashboards (issue 13): the people who answer for a place read its figures; the public
+	// summary of a community is ActPublicRead.
+	ActDashboardView: {roles: []Role{RoleGridWorker, RoleCommunityWorker, RoleCommittee, RoleCivilAffairs, RoleAdmin}, community: true},
+	ActDashboardCity: {roles: []Role{RoleCivilAffairs, RoleAdmin}, scopeless: true},
+	ActUserManage:    {roles: []Role{RoleAdmin}},
 
 	// Tenders: a street's civil-affairs office or a community publishes; members of an
 	// organization bid for it; workers, committee members and officers over the tender's place
@@ -173,6 +191,14 @@ var policy = map[Action]rule{
 	ActDisbursementPay:     {roles: managers},
 	ActDisbursementProve:   {owner: true, roles: managers},
 	ActDisbursementFiles:   {owner: true, roles: []Role{RoleCommunityWorker, RoleCommittee, RoleCivilAffairs, RoleAdmin}},
+	// Imports, data rights and the love supermarket (issue 14).
+	ActImportManage: {roles: managers},
+	ActPointsManage: {roles: frontDesk},
+	ActPointsView:   {owner: true, roles: frontDesk},
+	ActPointsRedeem: {owner: true},
+	ActPointsLedger: {roles: append([]Role{RoleCommittee}, managers...)},
+	ActItemDonate:   {roles: append([]Role{RoleOrgMember}, frontDesk...)},
+	ActDataRights:   {anyUser: true},
 }
 
 // Target says where an action applies: the place chain of the record and who owns it.

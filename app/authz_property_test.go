@@ -19,7 +19,11 @@ import (
 // role anywhere decides them). Every other action must never succeed outside the places a
 // principal's memberships cover. A new action lands here only by a deliberate edit.
 var placeFree = []app.Action{app.ActPublicRead, app.ActOrgCreate, app.ActVolunteerCreateSelf,
-	app.ActDonorCreateSelf, app.ActContributionGive, app.ActNeedQueue}
+	app.ActDonorCreateSelf, app.ActContributionGive, app.ActNeedQueue,
+	// one's own inbox is nobody's place; the city roll-up keeps only the caller's communities
+	app.ActNotificationsOwn, app.ActDashboardCity,
+	// one's own data (see, download, erase) is always the caller's, whatever the record
+	app.ActDataRights}
 
 // place is where a record lives: a community (with its street) or only a street.
 type place struct{ street, community int64 }

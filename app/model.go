@@ -253,6 +253,8 @@ type Volunteer struct {
 	CreatedAt       time.Time `json:"created_at"`
 	UpdatedAt       time.Time `json:"updated_at"`
 	Skills          []string  `json:"skills" gorm:"-"`
+	// BirthDate is optional (imports, issue 14); under-18s are sensitive data (PIPL art. 28).
+	BirthDate *time.Time `json:"birth_date,omitempty"`
 }
 
 // Donor is someone who gives money, goods or venues: a resident, merchant, unit or foundation.

@@ -280,6 +280,11 @@ type Store interface {
 	GiftBatchStore
 	JobStore
 	RateLimitStore
+	NotificationStore
+	DashboardStore
+	ImportStore
+	PointsStore
+	RightsStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }

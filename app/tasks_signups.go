@@ -309,7 +309,12 @@ func (a *App) Invite(ctx context.Context, taskID int64, in InviteInput) ([]*Sign
 			taken++
 			out = append(out, s)
 		}
-		return a.audit(ctx, "task.invited", "task", t.ID, t.CommunityID, map[string]any{"shift_id": sh.ID, "invited": len(out)})
+		vids := make([]int64, len(out))
+		for i, s := range out {
+			vids[i] = s.VolunteerID
+		}
+		// The volunteers' ids let the notification rule tell exactly those invited now.
+		return a.audit(ctx, "task.invited", "task", t.ID, t.CommunityID, map[string]any{"shift_id": sh.ID, "invited": len(out), "volunteer_ids": vids})
 	})
 	return out, err
 }

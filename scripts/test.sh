@@ -29,6 +29,7 @@ command -v npm >/dev/null 2>&1 || need_apt nodejs npm
 install_postgres
 install_node_tools
 install_stripe_mock
+install_mailpit
 install_haproxy
 phase "installing"
 
@@ -47,6 +48,7 @@ phase "gofmt and go vet"
 
 start_meilisearch
 start_stripe_mock
+start_mailpit
 start_postgres
 # A second PostgreSQL that cmd/wushe's fault-injection test stops and restarts mid-load.
 start_postgres_fault

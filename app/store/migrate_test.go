@@ -30,6 +30,11 @@ var models = []any{
 	// micro-projects, steps 1–3 (issue 11)
 	&app.ProjectSettings{}, &app.ProjectSupport{}, &app.ProjectComment{}, &app.ProjectRevision{}, &app.ProjectVote{}, &app.PaperBallot{},
 	&app.ProjectMeeting{}, &app.MeetingAttendee{},
+	// notifications (issue 13)
+	&app.Notification{}, &app.NotificationPref{}, &app.NotificationSettings{}, &app.EmailOutboxItem{},
+	// imports, data rights, love supermarket (issue 14)
+	&app.ImportJob{}, &app.PrivacyConsent{}, &app.AccountErasure{}, &app.PointsSettings{}, &app.PointsTransaction{}, &app.PointsEntry{},
+	&app.ShopItem{}, &app.Redemption{},
 }
 
 // TestMigrationsMatchModels applies every migration on the test dialect (SQLite by default,

@@ -220,8 +220,8 @@ func coreAuthCases() map[string]authCase {
 			g := s.place.Grids[1]
 			return "/api/v1/grids/" + id(g.ID), map[string]any{"community_id": g.CommunityID, "name": g.Name, "level": "prevention"}
 		}},
-		"GET /audit": {allow: managers, build: func(h *harness, s side) (string, any) { return "/audit?community_id=" + id(s.place.Community.ID), nil }},
-		"GET /api/v1/audit-events": {allow: managers, build: func(h *harness, s side) (string, any) {
+		"GET /audit": {allow: deciders, build: func(h *harness, s side) (string, any) { return "/audit?community_id=" + id(s.place.Community.ID), nil }},
+		"GET /api/v1/audit-events": {allow: deciders, build: func(h *harness, s side) (string, any) {
 			return "/api/v1/audit-events?community_id=" + id(s.place.Community.ID), nil
 		}},
 		"GET /api/v1/memberships": {allow: managers, build: func(h *harness, s side) (string, any) {

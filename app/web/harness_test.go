@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -85,6 +86,20 @@ func (h *harness) token(user string) string {
 func (h *harness) api(method, path, user string, body any) (int, map[string]any) {
 	h.t.Helper()
 	var rd io.Reader
+	contentType := "application/json"
+	if mp, ok := body.(multipartBody); ok { // an upload (imports)
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		for k, v := range mp.fields {
+			h.must(mw.WriteField(k, v))
+		}
+		fw, err := mw.CreateFormFile("file", "upload.csv")
+		h.must(err)
+		_, err = fw.Write(mp.file)
+		h.must(err)
+		h.must(mw.Close())
+		body, contentType = buf.String(), mw.FormDataContentType()
+	}
 	if body != nil {
 		if s, ok := body.(string); ok {
 			rd = strings.NewReader(s)
@@ -101,7 +116,7 @@ func (h *harness) api(method, path, user string, body any) (int, map[string]any)
 		h.t.Fatal(err)
 	}
 	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", contentType)
 	}
 	if tok := h.token(user); tok != "" {
 		req.Header.Set("Authorization", "Bearer "+tok)

@@ -48,6 +48,9 @@ func loadCatalog() (*catalog, error) {
 	return c, nil
 }
 
+// Translator loads the message catalogs for the application's e-mail (app.Translator).
+func Translator() (app.Translator, error) { return loadCatalog() }
+
 // T translates a message id with alternating key/value arguments. An unknown id comes back
 // as itself so a missing translation is visible rather than blank.
 func (c *catalog) T(lang, id string, kv ...any) string {

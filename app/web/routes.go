@@ -50,6 +50,7 @@ func (s *Server) routes() {
 	e.StaticFS("/static", templates.Static())
 
 	s.authRoutes()
+	s.importRoutes()
 	s.registryRoutes()
 	s.needRoutes()
 	s.partyRoutes()
@@ -61,5 +62,7 @@ func (s *Server) routes() {
 	s.fundRoutes()
 	s.adminRoutes()
 	s.searchRoutes()
+	s.notifyRoutes()
+	s.dashboardRoutes()
 	e.GET("/api/v1/openapi.json", s.openAPI)
 }

@@ -14,6 +14,8 @@ var publicForms = map[string]bool{
 	"POST /login":    true,
 	"POST /logout":   true,
 	"POST /register": true,
+	// An e-mail's unsubscribe link works without signing in: its signed token is the authority.
+	"POST /unsubscribe": true,
 }
 
 // requireSignIn is the one place where authentication comes before anything reads the

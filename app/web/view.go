@@ -93,13 +93,15 @@ type View struct {
 	// CanManageUsers and CanQueue decide the navigation's links to the admin pages and the queue.
 	CanManageUsers bool
 	CanQueue       bool
-	CSRF           string
-	Flash          string
-	Errors         map[string]string
-	Data           any
-	Pager          *Pager
-	AssetVersion   string
-	SearchQuery    string
+	// Unread is the signed-in user's number of unread notifications, for the header.
+	Unread       int
+	CSRF         string
+	Flash        string
+	Errors       map[string]string
+	Data         any
+	Pager        *Pager
+	AssetVersion string
+	SearchQuery  string
 
 	msgs *catalog
 	tax  *taxonomy // category and skill names, loaded before rendering
@@ -429,6 +431,12 @@ func (s *Server) newView(c echo.Context, title, section string) *View {
 	v := s.baseView(c, lang(c), title, section)
 	if c.Request().Method == http.MethodGet {
 		v.Flash = s.sessions.PopString(c.Request().Context(), "flash")
+	}
+	if v.User != nil {
+		// A failed count must not cost the page: the header then shows no number.
+		if n, err := s.app.UnreadNotifications(c.Request().Context()); err == nil {
+			v.Unread = n
+		}
 	}
 	return v
 }

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/wushe/wushe/app"
+	"github.com/wushe/wushe/app/smtpmail"
+	"github.com/wushe/wushe/app/web"
 )
 
 // newApp builds the application over the opened store. It is the one place the application is
@@ -26,8 +28,18 @@ func (m *Main) newApp() (*app.App, error) {
 	if err != nil {
 		return nil, err
 	}
+	var mailer app.Mailer
+	if m.Config.SMTPURL != "" {
+		if mailer, err = smtpmail.New(m.Config.SMTPURL); err != nil {
+			return nil, err
+		}
+	}
+	texts, err := web.Translator()
+	if err != nil {
+		return nil, err
+	}
 	m.App = app.New(app.Deps{Store: m.Store, Clock: m.Clock, Hasher: m.Hasher, Passwords: m.Passwords, Location: loc,
-		Logger: m.Log, Search: m.Search, Payments: pay})
+		Logger: m.Log, Search: m.Search, Payments: pay, Mailer: mailer, Texts: texts, BaseURL: m.Config.BaseURL})
 	return m.App, nil
 }
 

@@ -211,6 +211,15 @@ func TestBrowserJourney(t *testing.T) {
 	if !strings.Contains(text, title) {
 		t.Errorf("the grid worker's queue does not list the new need")
 	}
+	// …and in the inbox, counted in the header (issue 13).
+	visit("/notifications", "main h1")
+	if text = textOf(t, ctx, "main"); !strings.Contains(text, title) {
+		t.Errorf("the grid worker's inbox does not show the new need: %s", text)
+	}
+	if text = textOf(t, ctx, `a[href="/notifications"] .badge`); text == "" || text == "0" {
+		t.Errorf("the header shows no unread count")
+	}
+	visit("/notifications/settings", "main h1")
 
 	// Switch to English with the header link; the choice sticks.
 	if err := chromedp.Do(ctx,

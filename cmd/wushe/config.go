@@ -34,7 +34,8 @@ type Config struct {
 	StripeKey     string        // STRIPE_SECRET_KEY(_FILE): empty means offline payments only
 	StripeWebhook string        // STRIPE_WEBHOOK_SECRET(_FILE)
 	StripeAPIURL  string        // STRIPE_API_URL: another Stripe endpoint (stripe-mock in tests)
-	BaseURL       string        // WUSHE_BASE_URL: public address, for payment return links
+	BaseURL       string        // WUSHE_BASE_URL: public address, for payment return links and e-mail links
+	SMTPURL       string        // WUSHE_SMTP_URL(_FILE): smtp[s]://user:pass@host:port?from=…; empty keeps e-mail queued
 	// TrustedProxies (WUSHE_TRUSTED_PROXIES: comma-separated CIDRs or addresses) are the
 	// reverse proxies whose X-Forwarded-For is believed; none means the socket address is
 	// the client's.
@@ -115,6 +116,7 @@ func (c *Config) loadEnv(getenv func(string) string) error {
 	secret(&c.StripeWebhook, "WUSHE_STRIPE_WEBHOOK_SECRET")
 	str(&c.StripeAPIURL, "WUSHE_STRIPE_API_URL")
 	str(&c.BaseURL, "WUSHE_BASE_URL")
+	secret(&c.SMTPURL, "WUSHE_SMTP_URL")
 	if v := getenv("WUSHE_TRUSTED_PROXIES"); v != "" {
 		nets, err := parseCIDRs(v)
 		if err != nil {

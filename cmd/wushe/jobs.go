@@ -28,7 +28,37 @@ func (m *Main) jobs() []job {
 		{"check fund ledgers", time.Hour, m.checkLedgers},
 		{"delete expired sessions", time.Hour, m.expireSessions},
 		{"lapse projects", m.Config.EscalateEvery, m.lapseProjects},
+		// Notifications (docs/notifications.md): reminders and digests write notifications
+		// under unique keys; e-mails are claimed row by row, so a second sender never
+		// takes one a first is sending.
+		{"send e-mail", 10 * time.Second, m.sendEmails},
+		{"send reminders", m.Config.EscalateEvery, m.sendReminders},
+		{"send digests", 10 * time.Minute, m.sendDigests},
 	}
+}
+
+// sendEmails sends the due e-mails of the outbox.
+func (m *Main) sendEmails(ctx context.Context) error {
+	n, err := m.App.SendEmails(ctx)
+	if n > 0 {
+		m.Log.Info("sent e-mail", "count", n)
+	}
+	return err
+}
+
+// sendReminders warns of needs due soon and of shifts tomorrow.
+func (m *Main) sendReminders(ctx context.Context) error {
+	_, err := m.App.SendReminders(ctx)
+	return err
+}
+
+// sendDigests makes the day's digests once the local morning has come.
+func (m *Main) sendDigests(ctx context.Context) error {
+	n, err := m.App.SendDigests(ctx)
+	if n > 0 {
+		m.Log.Info("made digests", "count", n)
+	}
+	return err
 }
 
 // jobTick is how often a process tries to claim a job that is due; a short tick lets another
