@@ -23,15 +23,17 @@ import (
 )
 
 // publicAPIWrites are the JSON operations that change state and take anonymous callers: a
-// deliberate, short list (sign-in, registration, Stripe's signed webhook).
+// deliberate, short list (sign-in, registration, Stripe's signed webhook, an e-mail's signed
+// unsubscribe link).
 var publicAPIWrites = map[string]bool{
 	"POST /api/v1/auth/tokens":    true,
 	"POST /api/v1/users":          true,
 	"POST /api/v1/stripe/webhook": true,
+	"POST /api/v1/unsubscribe":    true,
 }
 
 // publicPageWrites are the page forms anonymous visitors may post.
-var publicPageWrites = map[string]bool{"POST /login": true, "POST /logout": true, "POST /register": true}
+var publicPageWrites = map[string]bool{"POST /login": true, "POST /logout": true, "POST /register": true, "POST /unsubscribe": true}
 
 var routeParam = regexp.MustCompile(`:[a-z_]+`)
 
