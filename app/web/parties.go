@@ -266,7 +266,11 @@ func (s *Server) socialWorkerForm(c echo.Context, status int, id int64, in app.S
 	if err != nil {
 		return err
 	}
-	v.Data = map[string]any{"ID": id, "Form": in, "CommunityNames": names}
+	orgs, err := s.orgChoices(c)
+	if err != nil {
+		return err
+	}
+	v.Data = map[string]any{"ID": id, "Form": in, "CommunityNames": names, "Orgs": orgs}
 	return s.renderPage(c, status, "social_worker_form", v)
 }
 
