@@ -171,3 +171,27 @@ func (a *App) OrganizationChoiceGroups(ctx context.Context, cityWide string) ([]
 	}
 	return out, nil
 }
+
+// SupervisorChoices lists the social workers who may supervise others (senior or supervisor
+// certification, as the social worker use cases require), by name, leaving out selfID.
+func (a *App) SupervisorChoices(ctx context.Context, selfID int64) ([]Choice, error) {
+	var out []Choice
+	for _, level := range []string{"senior", "supervisor"} {
+		for page := 1; len(out) < pickerLimit; page++ {
+			ws, total, err := a.store.FindSocialWorkers(ctx, SocialWorkerFilter{CertificationLevel: &level, Page: Page{Page: page, PerPage: MaxPerPage}})
+			if err != nil {
+				return nil, fmt.Errorf("%s social workers for the supervisor picker: %w", level, err)
+			}
+			for _, w := range ws {
+				if w.ID != selfID {
+					out = append(out, Choice{Value: strconv.FormatInt(w.ID, 10), Label: w.Name})
+				}
+			}
+			if len(ws) == 0 || page*MaxPerPage >= total {
+				break
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(x, y Choice) int { return strings.Compare(x.Label, y.Label) })
+	return out, nil
+}

@@ -174,3 +174,30 @@ func TestOrganizationPickerGroupsByCommunity(t *testing.T) {
 		t.Errorf("the community canteen is under %q, want %q", got, tw.w.A.Community.Name)
 	}
 }
+
+// The supervisor picker lists senior and supervising social workers only, never the worker
+// being edited.
+func TestSupervisorPickerListsSeniorWorkers(t *testing.T) {
+	t.Parallel()
+	tw := newTaskWorld(t)
+	ctx := context.Background()
+	cid := tw.w.A.Community.ID
+	ws := map[string]*app.SocialWorker{}
+	for _, level := range app.CertificationLevels {
+		w := &app.SocialWorker{Name: "社工" + level, CommunityID: &cid, CertificationLevel: level}
+		if err := tw.store.CreateSocialWorker(ctx, w); err != nil {
+			t.Fatal(err)
+		}
+		ws[level] = w
+	}
+	cs, err := tw.a.SupervisorChoices(ctx, ws["supervisor"].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != 1 || cs[0].Value != strconv.FormatInt(ws["senior"].ID, 10) {
+		t.Errorf("supervisor picker for the supervisor = %+v, want only the senior worker", cs)
+	}
+	if cs, err := tw.a.SupervisorChoices(ctx, 0); err != nil || len(cs) != 2 {
+		t.Errorf("supervisor picker for a new worker = %+v, %v; want the senior and the supervisor", cs, err)
+	}
+}

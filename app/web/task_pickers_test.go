@@ -44,4 +44,10 @@ func TestTaskFormsUsePickers(t *testing.T) {
 			t.Errorf("GET %s = %d; %s is not a picker", path, status, sel)
 		}
 	}
+	status, page, _ = h.browser("admin").get(fmt.Sprintf("/admin/users/%d", h.world.Users["resident"].ID))
+	for _, sel := range []string{"grid_id", "organization_id"} {
+		if status != http.StatusOK || !strings.Contains(page, fmt.Sprintf(`<select id="f-%s" name="%s"`, sel, sel)) {
+			t.Errorf("the admin's user page = %d; the membership's %s is not a picker", status, sel)
+		}
+	}
 }
