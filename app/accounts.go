@@ -15,13 +15,16 @@ import (
 // RegisterInput creates an account. At least one of email and mobile is required.
 // The new user becomes a resident of the chosen community (and grid, when given).
 type RegisterInput struct {
-	Name        string `json:"name" form:"name" validate:"required,max=50"`
-	Email       string `json:"email" form:"email" validate:"omitempty,email,max=254"`
-	Mobile      string `json:"mobile" form:"mobile" validate:"omitempty,mobile"`
-	Password    string `json:"password" form:"password" validate:"required,min=8,max=128"`
-	CommunityID int64  `json:"community_id" form:"community_id" validate:"required"`
-	GridID      *int64 `json:"grid_id" form:"grid_id"`
-	Locale      string `json:"locale" form:"locale" validate:"omitempty,oneof=zh-CN en"`
+	Name     string `json:"name" form:"name" validate:"required,max=50"`
+	Email    string `json:"email" form:"email" validate:"omitempty,email,max=254"`
+	Mobile   string `json:"mobile" form:"mobile" validate:"omitempty,mobile"`
+	Password string `json:"password" form:"password" validate:"required,min=8,max=128"`
+	// CommunityID may be left out when GridID is given: the grid's community is taken.
+	CommunityID int64 `json:"community_id" form:"community_id"`
+	// GridID is optional: a resident who does not know their grid leaves it out, and a
+	// community worker assigns one later.
+	GridID *int64 `json:"grid_id" form:"grid_id"`
+	Locale string `json:"locale" form:"locale" validate:"omitempty,oneof=zh-CN en"`
 }
 
 // NormalizeLogin lowercases e-mail addresses and strips spaces and a +86 prefix from mobiles,
@@ -61,7 +64,17 @@ func (a *App) Register(ctx context.Context, in RegisterInput) (*User, error) {
 		}
 	}
 	t := Target{}
-	if in.CommunityID != 0 {
+	if in.CommunityID == 0 && in.GridID != nil {
+		// The grid names its community: a resident who picked their grid need not pick twice.
+		if g, err := a.store.FindGrid(ctx, *in.GridID); err == nil {
+			in.CommunityID = g.CommunityID
+		} else if !IsCode(err, ENOTFOUND) {
+			return nil, err
+		}
+	}
+	if in.CommunityID == 0 {
+		fe.Add("community_id", "error.required")
+	} else {
 		var err error
 		if t, err = a.communityTarget(ctx, in.CommunityID); IsCode(err, ENOTFOUND) {
 			fe.Add("community_id", "error.unknown_ref")

@@ -184,11 +184,12 @@ func (a *App) checkTask(ctx context.Context, in *TaskInput) (FieldErrors, error)
 	} else if !ok {
 		fe.Add("skills", "error.unknown_ref")
 	}
-	if in.CoordinatorID != nil {
-		if _, err := a.store.FindUser(ctx, *in.CoordinatorID); IsCode(err, ENOTFOUND) {
-			fe.Add("coordinator_id", "error.unknown_ref")
-		} else if err != nil {
+	if in.CoordinatorID != nil && in.CommunityID != 0 {
+		// The picker lists the community's staff; an id sent by hand must be one of them.
+		if ok, err := a.isCommunityStaff(ctx, in.CommunityID, *in.CoordinatorID); err != nil {
 			return nil, err
+		} else if !ok {
+			fe.Add("coordinator_id", "error.unknown_ref")
 		}
 	}
 	return fe, nil

@@ -2,6 +2,9 @@ package app
 
 import (
 	"context"
+	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -326,4 +329,37 @@ func (a *App) HoursLedger(ctx context.Context, volunteerID int64) (*HoursSheet, 
 	}
 	l.Shows, l.NoShows = st[v.ID].Shows, st[v.ID].NoShows
 	return l, nil
+}
+
+// HoursTaskChoices lists the tasks the signed-in volunteer may report hours for (those they
+// were on: signed up, attended or marked absent), newest first, for the self-report form's
+// picker; ReportHours refuses any other task.
+func (a *App) HoursTaskChoices(ctx context.Context) ([]Choice, error) {
+	me, err := a.myVolunteer(ctx)
+	if err != nil || me == nil {
+		return nil, err
+	}
+	sus, err := a.store.FindSignups(ctx, SignupFilter{VolunteerID: &me.ID, Statuses: []string{SignupSignedUp, SignupAttended, SignupNoShow}})
+	if err != nil {
+		return nil, fmt.Errorf("sign-ups of volunteer %d: %w", me.ID, err)
+	}
+	var ids []int64
+	for _, su := range sus {
+		if !slices.Contains(ids, su.TaskID) {
+			ids = append(ids, su.TaskID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	tasks, _, err := a.store.FindTasks(ctx, TaskFilter{IDs: ids}) // unpaged: by id
+	if err != nil {
+		return nil, fmt.Errorf("tasks of volunteer %d: %w", me.ID, err)
+	}
+	slices.SortFunc(tasks, func(x, y *Task) int { return y.CreatedAt.Compare(x.CreatedAt) })
+	out := make([]Choice, len(tasks))
+	for i, t := range tasks {
+		out[i] = Choice{Value: strconv.FormatInt(t.ID, 10), Label: t.Title}
+	}
+	return out, nil
 }

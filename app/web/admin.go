@@ -52,8 +52,16 @@ func (s *Server) userPage(c echo.Context) error {
 	for i, r := range app.Roles {
 		roles[i] = string(r)
 	}
+	grids, err := s.app.GridChoiceGroups(ctx, nil)
+	if err != nil {
+		return err
+	}
+	orgs, err := s.orgChoices(c)
+	if err != nil {
+		return err
+	}
 	v := s.newView(c, u.Name, "")
-	v.Data = map[string]any{"U": u, "Memberships": ms, "Places": places, "CommunityNames": names, "Streets": streets, "Roles": roles}
+	v.Data = map[string]any{"U": u, "Memberships": ms, "Places": places, "CommunityNames": names, "Streets": streets, "Roles": roles, "Grids": grids, "Orgs": orgs}
 	return s.renderPage(c, http.StatusOK, "user_show", v)
 }
 

@@ -87,7 +87,15 @@ func (s *Server) logout(c echo.Context) error {
 type registerPageData struct {
 	Form        app.RegisterInput
 	Communities []*app.Community
-	Grids       []*app.Grid
+	// GridGroups are every community's grids, shown from the start (grouped by community,
+	// so the choice needs no script): choosing a grid also says which community.
+	GridGroups []gridGroup
+}
+
+// gridGroup is one community's grids in the registration form's grid select.
+type gridGroup struct {
+	Community string
+	Grids     []*app.Grid
 }
 
 func (s *Server) registerData(c echo.Context, in app.RegisterInput) (*registerPageData, error) {
@@ -97,10 +105,25 @@ func (s *Server) registerData(c echo.Context, in app.RegisterInput) (*registerPa
 		return nil, err
 	}
 	d := &registerPageData{Form: in, Communities: cs}
-	if in.CommunityID != 0 {
-		d.Grids, _, err = s.app.Grids(ctx, app.GridFilter{CommunityID: &in.CommunityID, Page: app.Page{Page: 1, PerPage: app.MaxPerPage}})
+	byCommunity := map[int64][]*app.Grid{}
+	for page := 1; ; page++ {
+		gs, total, err := s.app.Grids(ctx, app.GridFilter{Page: app.Page{Page: page, PerPage: app.MaxPerPage}})
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range gs {
+			byCommunity[g.CommunityID] = append(byCommunity[g.CommunityID], g)
+		}
+		if page*app.MaxPerPage >= total {
+			break
+		}
 	}
-	return d, err
+	for _, cm := range cs {
+		if gs := byCommunity[cm.ID]; len(gs) > 0 {
+			d.GridGroups = append(d.GridGroups, gridGroup{Community: cm.Name, Grids: gs})
+		}
+	}
+	return d, nil
 }
 
 func (s *Server) registerPage(c echo.Context) error {

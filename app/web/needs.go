@@ -129,9 +129,35 @@ func (s *Server) renderNeedForm(c echo.Context, status int, d *needFormData, v *
 		return err
 	}
 	d.Grids = grids
+	if d.ID == 0 && d.Form.GridID == 0 {
+		d.Form.GridID = preselectGrid(principal(c), grids)
+	}
 	d.OnBehalf = app.Can(principal(c), app.ActNeedQueue, app.Target{})
 	v.Data = d
 	return s.renderPage(c, status, "need_form", v)
+}
+
+// preselectGrid is the grid a new need most likely belongs to, so a resident's first submit
+// does not fail on an empty grid: the one grid the user lives in (a resident membership), or
+// the only grid they may choose. It is 0 when the choice is not obvious.
+func preselectGrid(p *app.Principal, grids []gridChoice) int64 {
+	allowed := map[int64]bool{}
+	for _, g := range grids {
+		allowed[g.ID] = true
+	}
+	var home []int64
+	for _, m := range p.Memberships {
+		if m.Role == app.RoleResident && m.GridID != nil && allowed[*m.GridID] && !slices.Contains(home, *m.GridID) {
+			home = append(home, *m.GridID)
+		}
+	}
+	switch {
+	case len(home) == 1:
+		return home[0]
+	case len(home) == 0 && len(grids) == 1:
+		return grids[0].ID
+	}
+	return 0
 }
 
 func (s *Server) needNewPage(c echo.Context) error {

@@ -266,7 +266,15 @@ func (s *Server) socialWorkerForm(c echo.Context, status int, id int64, in app.S
 	if err != nil {
 		return err
 	}
-	v.Data = map[string]any{"ID": id, "Form": in, "CommunityNames": names}
+	orgs, err := s.orgChoices(c)
+	if err != nil {
+		return err
+	}
+	supervisors, err := s.app.SupervisorChoices(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	v.Data = map[string]any{"ID": id, "Form": in, "CommunityNames": names, "Orgs": orgs, "Supervisors": supervisors}
 	return s.renderPage(c, status, "social_worker_form", v)
 }
 

@@ -66,6 +66,8 @@ type projectFormData struct {
 	Form           app.ProjectInput
 	Budget         string
 	CommunityNames map[int64]string
+	// Orgs are the organization picker's choices.
+	Orgs []app.ChoiceGroup
 }
 
 func (s *Server) projectForm(c echo.Context, status int, d *projectFormData, v *View) error {
@@ -74,6 +76,9 @@ func (s *Server) projectForm(c echo.Context, status int, d *projectFormData, v *
 		return err
 	}
 	d.CommunityNames = names
+	if d.Orgs, err = s.orgChoices(c); err != nil {
+		return err
+	}
 	v.Data = d
 	return s.renderPage(c, status, "project_form", v)
 }

@@ -31,10 +31,18 @@ func (s *Server) tasksPage() echo.HandlerFunc {
 		run: s.app.Tasks, names: true})
 }
 
+// orgChoices lists organizations for an organization picker, in the user's language.
+func (s *Server) orgChoices(c echo.Context) ([]app.ChoiceGroup, error) {
+	return s.app.OrganizationChoiceGroups(c.Request().Context(), s.i18n.T(lang(c), "picker.org_citywide"))
+}
+
 type taskFormData struct {
 	Form           app.TaskInput
 	CommunityNames map[int64]string
 	Projects       []Opt // the project picker (issue 11)
+	// Grids and Coordinators are the pickers' choices, grouped by community.
+	Grids        []app.ChoiceGroup
+	Coordinators []app.ChoiceGroup
 }
 
 func (s *Server) taskNewPage(c echo.Context) error {
@@ -81,7 +89,15 @@ func (s *Server) taskForm(c echo.Context, status int, in app.TaskInput, v *View)
 	if err != nil {
 		return err
 	}
-	v.Data = &taskFormData{Form: in, CommunityNames: names, Projects: projects}
+	ctx := c.Request().Context()
+	d := &taskFormData{Form: in, CommunityNames: names, Projects: projects}
+	if d.Grids, err = s.app.GridChoiceGroups(ctx, nil); err != nil {
+		return err
+	}
+	if d.Coordinators, err = s.app.TaskCoordinatorChoices(ctx); err != nil {
+		return err
+	}
+	v.Data = d
 	return s.renderPage(c, status, "task_form", v)
 }
 
@@ -134,13 +150,19 @@ func (s *Server) renderTask(c echo.Context, status int, id int64, v *View, d *ta
 type taskEditData struct {
 	Task *app.Task
 	Form app.TaskUpdateInput
+	// Grids are the task's community's grids, for the grid picker.
+	Grids []app.ChoiceGroup
 }
 
 func (s *Server) taskEditForm(c echo.Context, status int, t *app.Task, in app.TaskUpdateInput, v *View) error {
 	if v == nil {
 		v = s.newView(c, s.i18n.T(lang(c), "tasks.edit_title", "title", t.Title), "tasks")
 	}
-	v.Data = &taskEditData{Task: t, Form: in}
+	grids, err := s.app.GridChoiceGroups(c.Request().Context(), &t.CommunityID)
+	if err != nil {
+		return err
+	}
+	v.Data = &taskEditData{Task: t, Form: in, Grids: grids}
 	return s.renderPage(c, status, "task_edit", v)
 }
 

@@ -82,7 +82,11 @@ func (s *Server) myHoursReport(c echo.Context) error {
 			if err != nil {
 				return err
 			}
-			v.Data = map[string]any{"Volunteer": me, "HoursForm": in}
+			hoursTasks, err := s.app.HoursTaskChoices(c.Request().Context())
+			if err != nil {
+				return err
+			}
+			v.Data = map[string]any{"Volunteer": me, "HoursForm": in, "HoursTasks": hoursTasks}
 			return s.renderPage(c, st, "tasks_mine", v)
 		})
 	}

@@ -32,7 +32,11 @@ func (s *Server) myTasksPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	data["Volunteer"], data["Matches"], data["Held"] = me, ms, held
+	hoursTasks, err := s.app.HoursTaskChoices(ctx)
+	if err != nil {
+		return err
+	}
+	data["Volunteer"], data["Matches"], data["Held"], data["HoursTasks"] = me, ms, held, hoursTasks
 	data["HoursForm"] = app.HoursInput{Date: s.app.Now().In(s.app.Location()).Format("2006-01-02"), Minutes: 60}
 	v.Data = data
 	return s.renderPage(c, http.StatusOK, "tasks_mine", v)

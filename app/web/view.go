@@ -381,6 +381,10 @@ func toOpts(v any) ([]Opt, error) {
 			out = append(out, Opt{Value: strconv.FormatInt(id, 10), Label: name})
 		}
 		slices.SortFunc(out, func(a, b Opt) int { return strings.Compare(a.Label, b.Label) })
+	case []app.Choice:
+		for _, c := range x {
+			out = append(out, Opt{Value: c.Value, Label: c.Label})
+		}
 	case []gridChoice:
 		for _, g := range x {
 			out = append(out, Opt{Value: strconv.FormatInt(g.ID, 10), Label: g.Label})

@@ -81,7 +81,11 @@ func (s *Server) volunteerForm(c echo.Context, status int, id int64, in app.Volu
 	if err != nil {
 		return err
 	}
-	v.Data = map[string]any{"ID": id, "Form": in, "CommunityNames": names, "Week": weekGrid(in.Availability),
+	grids, err := s.app.GridChoiceGroups(c.Request().Context(), nil)
+	if err != nil {
+		return err
+	}
+	v.Data = map[string]any{"ID": id, "Form": in, "CommunityNames": names, "Grids": grids, "Week": weekGrid(in.Availability),
 		"Worker": app.Can(principal(c), app.ActNeedQueue, app.Target{})}
 	return s.renderPage(c, status, "volunteer_form", v)
 }
@@ -249,7 +253,11 @@ func (s *Server) donorForm(c echo.Context, status int, id int64, in app.DonorInp
 	if err != nil {
 		return err
 	}
-	v.Data = map[string]any{"ID": id, "Form": in, "CommunityNames": names}
+	orgs, err := s.orgChoices(c)
+	if err != nil {
+		return err
+	}
+	v.Data = map[string]any{"ID": id, "Form": in, "CommunityNames": names, "Orgs": orgs}
 	return s.renderPage(c, status, "donor_form", v)
 }
 

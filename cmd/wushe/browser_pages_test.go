@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 	"net/url"
 	"os"
@@ -11,8 +12,10 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -68,6 +71,37 @@ var screenshotPatterns = map[string]bool{
 // pageProblem is one failure on one page.
 type pageProblem struct{ role, url, what string }
 
+// pageTabs is how many tabs each role's crawl opens at once (WUSHE_TEST_PAGE_TABS, default 2).
+// Roles run as parallel subtests (as many as -parallel allows), so the browser has roles × tabs
+// pages loading at a time: while one tab waits for the server, another renders or runs axe.
+func pageTabs(t *testing.T) int {
+	if v := os.Getenv("WUSHE_TEST_PAGE_TABS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			t.Fatalf("WUSHE_TEST_PAGE_TABS=%q: want a positive number", v)
+		}
+		return n
+	}
+	return 2
+}
+
+// walkStats counts the work of the whole walk, for the log and docs/ux.md.
+type walkStats struct {
+	visits, axeRuns, axeSkipped, linkChecks atomic.Int64
+	// Time spent, summed over tabs, in nanoseconds.
+	navigate, measure, axe, links, shots atomic.Int64
+}
+
+// add records how long a phase took.
+func (s *walkStats) add(phase *atomic.Int64, began time.Time) { phase.Add(int64(time.Since(began))) }
+
+func (s *walkStats) String() string {
+	d := func(a *atomic.Int64) time.Duration { return time.Duration(a.Load()).Round(time.Second) }
+	return fmt.Sprintf("%d visits, axe run %d times (%d skipped as already audited), %d links checked; tab time: navigate %s, measure %s, axe %s, links %s, screenshots %s",
+		s.visits.Load(), s.axeRuns.Load(), s.axeSkipped.Load(), s.linkChecks.Load(),
+		d(&s.navigate), d(&s.measure), d(&s.axe), d(&s.links), d(&s.shots))
+}
+
 // TestBrowserEveryPage visits every page template reachable in the demo, as the public and as
 // each demo role, at 390 px and 1280 px, by following the links of each page from the home page
 // (one URL per route pattern and role). It fails on horizontal overflow, any console error (CSP
@@ -75,6 +109,11 @@ type pageProblem struct{ role, url, what string }
 // answers 404; and it fails when a page template was never rendered. Phone-width screenshots of
 // the main pages go to $WUSHE_TEST_SCREENSHOTS (default: a wushe-screenshots folder in the
 // temporary directory), which is never committed.
+//
+// What keeps it cheap: one browser; each role a browser context with a few tabs crawling at once;
+// one URL per route pattern and role; axe-core at phone width once per page structure (template
+// and the set of element kinds on the page — see pageShape), since another visit to the same
+// structure can only repeat its findings, and at desktop width once per template; and a link the crawl will open anyway is not also fetched.
 func TestBrowserEveryPage(t *testing.T) {
 	axeJS, err := os.ReadFile(requireEnv(t, "WUSHE_TEST_AXE"))
 	if err != nil {
@@ -82,7 +121,8 @@ func TestBrowserEveryPage(t *testing.T) {
 	}
 	axe := string(axeJS)
 	root := pagesBrowser(t)
-	w := startWushe(t, func(c *Config) { c.Demo = true })
+	tabs := pageTabs(t)
+	w := startDemo(t, true, nil) // a copy of the loaded, indexed demo: no load or reindex per run
 	shots := os.Getenv("WUSHE_TEST_SCREENSHOTS")
 	if shots == "" {
 		shots = filepath.Join(os.TempDir(), "wushe-screenshots")
@@ -95,25 +135,35 @@ func TestBrowserEveryPage(t *testing.T) {
 		mu       sync.Mutex
 		problems []pageProblem
 		rendered = map[string]bool{}
-		visits   int
-		wide     sync.Map
+		audited  sync.Map
+		stats    walkStats
 	)
 	report := func(role, u, what string) {
 		mu.Lock()
 		defer mu.Unlock()
 		problems = append(problems, pageProblem{role, u, what})
 	}
+	began := time.Now()
+	// The unsubscribe page is reached only from an e-mail's signed link: sign one for the
+	// resident, as the mailer does.
+	resident, err := w.Store.FindUserByLogin(context.Background(), "resident@wushe.local")
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, err := w.App.UnsubscribeToken(context.Background(), resident.ID, "*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seeds := map[string][]string{"public": {"/unsubscribe?token=" + url.QueryEscape(token)}}
+	for role, us := range extraPages {
+		seeds[role] = append(seeds[role], us...)
+	}
 	t.Run("roles", func(t *testing.T) {
 		for _, role := range pageRoles {
 			t.Run(role.name, func(t *testing.T) {
 				t.Parallel()
-				c := &crawler{t: t, base: w.url, role: role.name, axe: axe, shots: shots, report: report, wideAudited: &wide}
 				ctx, cancel := chromedp.NewContext(root, chromedp.WithNewBrowserContext())
 				defer cancel()
-				c.ctx = ctx
-				c.listen()
-				began := time.Now()
-				defer func() { t.Logf("%s: %d pages in %s", role.name, c.visits, time.Since(began).Round(time.Second)) }()
 				if role.login != "" {
 					signIn(t, ctx, w.url, role.login)
 				}
@@ -121,17 +171,21 @@ func TestBrowserEveryPage(t *testing.T) {
 				if role.lang != "zh-CN" {
 					start = "/?lang=" + role.lang
 				}
-				seeds := append([]string{start, "/search?q=" + url.QueryEscape("老人")}, extraPages[role.name]...)
+				roleSeeds := append([]string{start, "/search?q=" + url.QueryEscape("老人")}, seeds[role.name]...)
 				if role.name == "community-worker" {
 					// No link leads to an import's preview until a file is uploaded.
-					seeds = append(seeds, uploadImport(t, ctx, w.url))
+					roleSeeds = append(roleSeeds, uploadImport(t, ctx, w.url))
 				}
-				pages := c.crawl(seeds)
+				c := &crawler{base: w.url, role: role.name, axe: axe, shots: shots, report: report, audited: &audited, stats: &stats,
+					seenPattern: map[string]bool{}, checked: map[string]bool{}, checkedPerPattern: map[string]int{}, rendered: map[string]bool{}}
+				c.cond = sync.NewCond(&c.mu)
+				roleBegan := time.Now()
+				pages := c.crawl(ctx, tabs, roleSeeds)
+				t.Logf("%s: %d pages in %s", role.name, c.visits, time.Since(roleBegan).Round(time.Second))
 				mu.Lock()
 				for p := range pages {
 					rendered[p] = true
 				}
-				visits += c.visits
 				mu.Unlock()
 			})
 		}
@@ -152,7 +206,8 @@ func TestBrowserEveryPage(t *testing.T) {
 			missing = append(missing, name)
 		}
 	}
-	t.Logf("every-page test: %d page visits, %d of %d page templates rendered; screenshots in %s", visits, len(all)-len(missing), len(all), shots)
+	t.Logf("every-page test: %d of %d page templates rendered in %s, %d tabs per role; %s; screenshots in %s",
+		len(all)-len(missing), len(all), time.Since(began).Round(time.Second), tabs, &stats, shots)
 	if len(missing) > 0 {
 		t.Errorf("page templates no page of the demo rendered: %v", missing)
 	}
@@ -162,54 +217,58 @@ func TestBrowserEveryPage(t *testing.T) {
 	}
 }
 
-// crawler walks one role's pages in one browser context.
+// crawler walks one role's pages with a few tabs of the role's browser context.
 type crawler struct {
-	t      *testing.T
-	ctx    context.Context
 	base   string
 	role   string
 	axe    string
 	shots  string
 	report func(role, url, what string)
-	visits int
+	// audited is shared by all roles: the page structures axe-core has checked.
+	audited *sync.Map
+	stats   *walkStats
 
+	mu                sync.Mutex
+	cond              *sync.Cond // signalled when the queue grows or a tab finishes a page
+	queue             []string
+	busy              int // tabs visiting a page
+	seenPattern       map[string]bool
+	checked           map[string]bool
+	checkedPerPattern map[string]int
+	rendered          map[string]bool
+	visits            int
+}
+
+// tab is one browser tab of a role and the console errors it logged since the last drain.
+type tab struct {
+	ctx     context.Context
 	mu      sync.Mutex
-	console []string // errors the browser logged since the last drain
-
-	// wideAudited is shared by all roles: axe runs at the desktop width once per template
-	// (the layout differs from the phone's only in the header), at phone width on every page.
-	wideAudited *sync.Map
+	console []string
 }
 
-// firstWide reports whether no role has audited this template at the desktop width yet.
-func (c *crawler) firstWide(page string) bool {
-	_, seen := c.wideAudited.LoadOrStore(page, true)
-	return !seen
-}
-
-// listen collects console errors, exceptions and CSP reports of the role's tab.
-func (c *crawler) listen() {
-	msgs := chromedp.Console(c.ctx)
+// listen collects the tab's console errors, exceptions and CSP reports.
+func (tb *tab) listen() {
+	msgs := chromedp.Console(tb.ctx)
 	go func() {
 		for m, err := range msgs {
 			if err != nil {
 				return
 			}
 			if m.Type == chromedp.ConsoleError || m.IsException() {
-				c.mu.Lock()
-				c.console = append(c.console, m.String())
-				c.mu.Unlock()
+				tb.mu.Lock()
+				tb.console = append(tb.console, m.String())
+				tb.mu.Unlock()
 			}
 		}
 	}()
 }
 
 // drain returns the console errors logged since the last call.
-func (c *crawler) drain() []string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	out := c.console
-	c.console = nil
+func (tb *tab) drain() []string {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	out := tb.console
+	tb.console = nil
 	return out
 }
 
@@ -239,69 +298,138 @@ func skipLink(u *url.URL) bool {
 }
 
 // crawl visits the seeds and every page their links lead to, one URL per pattern, at both
-// widths, and returns the page templates it saw rendered.
-func (c *crawler) crawl(seeds []string) map[string]bool {
-	rendered := map[string]bool{}
-	seenPattern := map[string]bool{}
-	checked := map[string]bool{}
-	checkedPerPattern := map[string]int{}
-	queue := slices.Clone(seeds)
-	for len(queue) > 0 {
-		next := queue[0]
-		queue = queue[1:]
-		pt := pattern(strings.SplitN(next, "?", 2)[0])
-		if seenPattern[pt] {
+// widths, with n tabs at once, and returns the page templates it saw rendered.
+func (c *crawler) crawl(ctx context.Context, n int, seeds []string) map[string]bool {
+	for _, s := range seeds {
+		c.seenPattern[pattern(strings.SplitN(s, "?", 2)[0])] = true
+	}
+	c.queue = slices.Clone(seeds)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		tctx, cancel := chromedp.NewContext(ctx) // a tab in the role's browser context: same cookies
+		tb := &tab{ctx: tctx}
+		if err := chromedp.Do(tctx); err != nil {
+			cancel()
+			c.report(c.role, "", "open a tab: "+err.Error())
 			continue
 		}
-		seenPattern[pt] = true
-		page, links := c.visit(next, pt)
-		if page != "" {
-			rendered[page] = true
-		}
-		// Check every new link's status (a few per pattern), and queue the pages.
-		var toCheck []string
-		for _, l := range links {
-			u, err := url.Parse(l)
-			if err != nil || u.Host != strings.TrimPrefix(strings.TrimPrefix(c.base, "http://"), "https://") {
-				continue
+		tb.listen()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer cancel()
+			for {
+				next, ok := c.take()
+				if !ok {
+					return
+				}
+				page, links := c.visit(tb, next)
+				c.done(tb, next, page, links)
 			}
-			u.Fragment = ""
-			rel := u.RequestURI()
-			lp := pattern(u.Path)
-			if !checked[rel] && rel != "/no-such-page" && checkedPerPattern[lp] < 3 && !strings.HasPrefix(u.Path, "/logout") && !u.Query().Has("lang") {
-				checked[rel] = true
-				checkedPerPattern[lp]++
-				toCheck = append(toCheck, rel)
-			}
-			if !skipLink(u) && !seenPattern[lp] {
-				queue = append(queue, rel)
-			}
-		}
-		c.checkLinks(next, toCheck)
-		c.drain() // a checked link that answers 4xx logs a console error of its own
+		}()
 	}
-	return rendered
+	wg.Wait()
+	return c.rendered
 }
+
+// take waits for the next URL to visit; it reports false when the queue is empty and no tab
+// can add to it any more.
+func (c *crawler) take() (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for len(c.queue) == 0 && c.busy > 0 {
+		c.cond.Wait()
+	}
+	if len(c.queue) == 0 {
+		return "", false
+	}
+	next := c.queue[0]
+	c.queue = c.queue[1:]
+	c.busy++
+	return next, true
+}
+
+// done records a visited page, queues the first URL of each route pattern not seen yet, and
+// checks the status of the page's other links (a few per pattern).
+func (c *crawler) done(tb *tab, from, page string, links []string) {
+	host := strings.TrimPrefix(strings.TrimPrefix(c.base, "http://"), "https://")
+	var toCheck []string
+	c.mu.Lock()
+	if page != "" {
+		c.rendered[page] = true
+	}
+	for _, l := range links {
+		u, err := url.Parse(l)
+		if err != nil || u.Host != host {
+			continue
+		}
+		u.Fragment = ""
+		rel := u.RequestURI()
+		lp := pattern(u.Path)
+		if !skipLink(u) && !c.seenPattern[lp] {
+			// Visiting it checks its status too.
+			c.seenPattern[lp] = true
+			c.checked[rel] = true
+			c.queue = append(c.queue, rel)
+			continue
+		}
+		if !c.checked[rel] && rel != "/no-such-page" && c.checkedPerPattern[lp] < 3 && !strings.HasPrefix(u.Path, "/logout") && !u.Query().Has("lang") {
+			c.checked[rel] = true
+			c.checkedPerPattern[lp]++
+			toCheck = append(toCheck, rel)
+		}
+	}
+	c.mu.Unlock()
+	c.checkLinks(tb, from, toCheck)
+	tb.drain() // a checked link that answers 4xx logs a console error of its own
+	c.mu.Lock()
+	c.busy--
+	c.cond.Broadcast()
+	c.mu.Unlock()
+}
+
+// pageShape is the structure of the current page: the sorted set of its elements' kinds (tag,
+// classes and the attributes accessibility rules look at). Two visits with the same template,
+// width and shape differ only in text and in how many times each kind repeats, which axe-core's
+// serious and critical rules do not depend on; so axe runs once per shape.
+const pageShape = `(() => {
+	const kinds = new Set(), attrs = ["role", "type", "tabindex", "href", "alt", "for", "id", "name", "title", "lang",
+		"aria-label", "aria-labelledby", "aria-describedby", "aria-current", "aria-expanded", "aria-hidden", "disabled", "open"];
+	for (const e of document.querySelectorAll("html, body *")) {
+		let k = e.tagName + "." + Array.from(e.classList).sort().join(".");
+		for (const a of attrs) if (e.hasAttribute(a)) k += "[" + a + "]";
+		kinds.add(k);
+	}
+	return Array.from(kinds).sort().join("|");
+})()`
 
 // visit opens one page at each width and checks it; it returns the template that rendered it
 // and the links it holds.
-func (c *crawler) visit(rel, pt string) (string, []string) {
-	t := c.t
+func (c *crawler) visit(tb *tab, rel string) (string, []string) {
 	u := c.base + rel
-	c.drain()
+	pt := pattern(strings.SplitN(rel, "?", 2)[0])
+	tb.drain()
+	fail := func(what string, err error) (string, []string) {
+		c.report(c.role, rel, what+": "+err.Error())
+		return "", nil
+	}
 	var page string
 	var links []string
 	for i, width := range pageWidths {
-		if err := chromedp.Do(c.ctx, chromedp.EmulateViewport(width, 844)); err != nil {
-			t.Fatalf("viewport %d: %v", width, err)
+		if err := chromedp.Do(tb.ctx, chromedp.EmulateViewport(width, 844)); err != nil {
+			return fail(fmt.Sprintf("viewport %d", width), err)
 		}
 		if i == 0 {
-			resp, err := chromedp.RunResponse(c.ctx, chromedp.Navigate(u))
+			began := time.Now()
+			resp, err := chromedp.RunResponse(tb.ctx, chromedp.Navigate(u))
+			c.stats.add(&c.stats.navigate, began)
 			if err != nil {
-				c.report(c.role, rel, "navigate: "+err.Error())
-				return "", nil
+				return fail("navigate", err)
 			}
+			c.stats.visits.Add(1)
+			c.mu.Lock()
 			c.visits++
+			c.mu.Unlock()
 			status := resp.Status
 			if status >= 500 {
 				c.report(c.role, rel, fmt.Sprintf("HTTP %d", status))
@@ -309,43 +437,58 @@ func (c *crawler) visit(rel, pt string) (string, []string) {
 			if status == 404 && rel != "/no-such-page" {
 				c.report(c.role, rel, "HTTP 404")
 			}
-			info, err := chromedp.Run(c.ctx, chromedp.Evaluate[struct {
+			info, err := chromedp.Run(tb.ctx, chromedp.Evaluate[struct {
 				Page  string   `json:"page"`
 				Links []string `json:"links"`
 			}](`({page: document.body.dataset.page || "", links: Array.from(document.querySelectorAll("a[href]"), a => a.href)})`))
 			if err != nil {
-				t.Fatalf("read %s: %v", rel, err)
+				return fail("read the page", err)
 			}
 			page, links = info.Page, info.Links
 			if page == "" {
 				c.report(c.role, rel, "the page names no template (body data-page)")
 			}
 		}
-		overflow, err := chromedp.Run(c.ctx, chromedp.Evaluate[struct {
+		began := time.Now()
+		overflow, err := chromedp.Run(tb.ctx, chromedp.Evaluate[struct {
 			Scroll int64    `json:"scroll"`
 			Inner  int64    `json:"inner"`
 			Wide   []string `json:"wide"`
+			Shape  string   `json:"shape"`
 		}](`(() => {
 			const inner = window.innerWidth, scroll = document.documentElement.scrollWidth;
 			const wide = scroll > inner ? Array.from(document.querySelectorAll("body *"))
 				.filter(e => e.getBoundingClientRect().right > inner + 1)
 				.slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className ? "." + String(e.className).split(" ").join(".") : "")) : [];
-			return {scroll, inner, wide};
+			return {scroll, inner, wide, shape: `+pageShape+`};
 		})()`))
+		c.stats.add(&c.stats.measure, began)
 		if err != nil {
-			t.Fatalf("measure %s: %v", rel, err)
+			return fail("measure", err)
 		}
 		if overflow.Scroll > overflow.Inner {
 			c.report(c.role, rel, fmt.Sprintf("at %d px the page is %d px wide: %v", width, overflow.Scroll, overflow.Wide))
 		}
-		if width == pageWidths[0] || c.firstWide(page) {
-			c.axeCheck(rel, width)
+		// At the desktop width the layout differs from the phone's only in the header, so
+		// axe runs there once per template.
+		shape := overflow.Shape
+		if width != pageWidths[0] {
+			shape = ""
+		}
+		h := fnv.New64a()
+		fmt.Fprintf(h, "%s|%d|%s", page, width, shape)
+		if _, seen := c.audited.LoadOrStore(h.Sum64(), true); seen {
+			c.stats.axeSkipped.Add(1)
+		} else if err := c.axeCheck(tb, rel, width); err != nil {
+			return fail("axe", err)
 		}
 		if width == 390 && screenshotPatterns[pt] && (c.role == "public" || c.role == "resident" || c.role == "public-en") {
-			c.screenshot(pt)
+			began := time.Now()
+			c.screenshot(tb, pt)
+			c.stats.add(&c.stats.shots, began)
 		}
 	}
-	for _, m := range c.drain() {
+	for _, m := range tb.drain() {
 		if rel == "/no-such-page" && strings.Contains(m, "404") {
 			continue // the 404 page is expected to answer 404
 		}
@@ -354,15 +497,35 @@ func (c *crawler) visit(rel, pt string) (string, []string) {
 	return page, links
 }
 
-// axeCheck runs axe-core on the current page and reports serious or critical violations.
-func (c *crawler) axeCheck(rel string, width int64) {
-	if err := chromedp.Do(c.ctx, chromedp.Evaluate[chromedp.Void](c.axe)); err != nil {
-		c.t.Fatalf("inject axe on %s: %v", rel, err)
+// axeSeriousRun runs axe-core with only the rules that can report a serious or critical
+// violation: a rule whose own impact and whose checks' impacts are all minor or moderate
+// (region, landmark-*, heading-order, … — region alone walks the whole page) can never fail
+// the test, so running it is wasted time. The impacts are read from the loaded axe-core, so a
+// new version's rules are judged by their own metadata.
+const axeSeriousRun = `(() => {
+	const rank = {minor: 1, moderate: 2, serious: 3, critical: 4}, rules = {};
+	for (const r of axe._audit.rules) {
+		let m = rank[r.impact] || 0;
+		for (const c of [...r.any, ...r.all, ...r.none]) {
+			const d = axe._audit.data.checks[c.id || c];
+			m = Math.max(m, (d && rank[d.impact]) || 0);
+		}
+		if (m > 0 && m < rank.serious) rules[r.id] = {enabled: false};
 	}
-	violations, err := chromedp.Run(c.ctx, chromedp.Evaluate[[]axeViolation](
-		`axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations)`, chromedp.EvalAwaitPromise))
+	return axe.run(document, {resultTypes: ["violations"], rules}).then(r => r.violations);
+})()`
+
+// axeCheck runs axe-core on the current page and reports serious or critical violations.
+func (c *crawler) axeCheck(tb *tab, rel string, width int64) error {
+	defer c.stats.add(&c.stats.axe, time.Now())
+	c.stats.axeRuns.Add(1)
+	if err := chromedp.Do(tb.ctx, chromedp.Evaluate[chromedp.Void](c.axe)); err != nil {
+		return fmt.Errorf("inject axe: %w", err)
+	}
+	violations, err := chromedp.Run(tb.ctx, chromedp.Evaluate[[]axeViolation](
+		axeSeriousRun, chromedp.EvalAwaitPromise))
 	if err != nil {
-		c.t.Fatalf("axe on %s: %v", rel, err)
+		return err
 	}
 	for _, v := range violations {
 		if v.Impact == "serious" || v.Impact == "critical" {
@@ -373,18 +536,22 @@ func (c *crawler) axeCheck(rel string, width int64) {
 			c.report(c.role, rel, fmt.Sprintf("axe at %d px: %s (%s): %s at %v", width, v.ID, v.Impact, v.Help, where))
 		}
 	}
+	return nil
 }
 
 // checkLinks fetches links from the page (with the role's cookies) and reports 404s and 5xx.
-func (c *crawler) checkLinks(from string, links []string) {
+func (c *crawler) checkLinks(tb *tab, from string, links []string) {
 	if len(links) == 0 {
 		return
 	}
-	res, err := chromedp.Run(c.ctx, chromedp.Evaluate[[][2]any](fmt.Sprintf(
+	defer c.stats.add(&c.stats.links, time.Now())
+	c.stats.linkChecks.Add(int64(len(links)))
+	res, err := chromedp.Run(tb.ctx, chromedp.Evaluate[[][2]any](fmt.Sprintf(
 		`Promise.all(%s.map(u => fetch(u, {redirect: "manual"}).then(r => [u, r.status]).catch(e => [u, 0])))`,
 		jsArray(links)), chromedp.EvalAwaitPromise))
 	if err != nil {
-		c.t.Fatalf("check links of %s: %v", from, err)
+		c.report(c.role, from, "check links: "+err.Error())
+		return
 	}
 	for _, r := range res {
 		status, _ := r[1].(float64)
@@ -395,11 +562,10 @@ func (c *crawler) checkLinks(from string, links []string) {
 }
 
 // screenshot writes a full-page PNG of the current page at phone width.
-func (c *crawler) screenshot(pt string) {
-	png, err := chromedp.Run(c.ctx, chromedp.FullScreenshot(90))
+func (c *crawler) screenshot(tb *tab, pt string) {
+	png, err := chromedp.Run(tb.ctx, chromedp.FullScreenshot(90))
 	if err != nil {
-		c.t.Logf("screenshot %s: %v", pt, err)
-		return
+		return // a reviewer's aid, not a check
 	}
 	name := strings.Trim(strings.NewReplacer("/", "_", ":", "").Replace(pt), "_")
 	if name == "" {
