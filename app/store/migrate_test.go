@@ -37,6 +37,7 @@ var models = []any{
 	&app.ShopItem{}, &app.Redemption{},
 	// project delivery (issue 11)
 	&app.ProjectDelivery{}, &app.ProjectMilestone{}, &app.ProjectUpdate{}, &app.ProjectRating{}, &app.NeedRating{},
+	&app.ProjectPhoto{},
 }
 
 // TestMigrationsMatchModels applies every migration on the test dialect (SQLite by default,
