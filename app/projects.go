@@ -20,6 +20,9 @@ type ProjectInput struct {
 	OnBehalfName  string `json:"on_behalf_name" form:"on_behalf_name" validate:"max=50"`
 	OnBehalfPhone string `json:"on_behalf_phone" form:"on_behalf_phone" validate:"omitempty,mobile"`
 	ConsentMethod string `json:"consent_method" form:"consent_method" validate:"omitempty,oneof=verbal written phone"`
+	// Photos come with the propose and edit forms (the API adds them one by one at /photos);
+	// they are saved in the same transaction as the project, or not at all.
+	Photos []EvidenceInput `json:"-" form:"-"`
 }
 
 func (a *App) checkProject(ctx context.Context, in *ProjectInput) (FieldErrors, Target, error) {
@@ -67,6 +70,7 @@ func (a *App) CreateProject(ctx context.Context, in ProjectInput) (*Project, err
 		return nil, err
 	}
 	onBehalf := a.checkOnBehalf(fe, in)
+	photos := checkPhotos(fe, 0, in.Photos)
 	if err := fe.Err(); err != nil {
 		return nil, err
 	}
@@ -84,7 +88,10 @@ func (a *App) CreateProject(ctx context.Context, in ProjectInput) (*Project, err
 		if err := a.store.CreateProject(ctx, pr); err != nil {
 			return err
 		}
-		return a.audit(ctx, "project.created", "project", pr.ID, pr.CommunityID, map[string]any{"on_behalf": onBehalf, "consent_method": pr.ConsentMethod})
+		if err := a.audit(ctx, "project.created", "project", pr.ID, pr.CommunityID, map[string]any{"on_behalf": onBehalf, "consent_method": pr.ConsentMethod}); err != nil {
+			return err
+		}
+		return a.savePhotos(ctx, pr, p.User.ID, photos)
 	})
 	return pr, err
 }
@@ -117,6 +124,14 @@ func (a *App) UpdateProject(ctx context.Context, id int64, in ProjectInput) (*Pr
 		if in.CommunityID != pr.CommunityID {
 			fe.Add("community_id", "error.immutable")
 		}
+		var photos []*ProjectPhoto
+		if len(in.Photos) > 0 {
+			have, err := a.store.CountProjectPhotos(ctx, pr.ID)
+			if err != nil {
+				return err
+			}
+			photos = checkPhotos(fe, have, in.Photos)
+		}
 		if err := fe.Err(); err != nil {
 			return err
 		}
@@ -134,7 +149,10 @@ func (a *App) UpdateProject(ctx context.Context, id int64, in ProjectInput) (*Pr
 		if err := a.store.UpdateProject(ctx, pr); err != nil {
 			return err
 		}
-		return a.audit(ctx, action, "project", pr.ID, pr.CommunityID, map[string]any{"revision": pr.Revision})
+		if err := a.audit(ctx, action, "project", pr.ID, pr.CommunityID, map[string]any{"revision": pr.Revision}); err != nil {
+			return err
+		}
+		return a.savePhotos(ctx, pr, p.User.ID, photos)
 	})
 	return pr, err
 }
@@ -176,6 +194,10 @@ type ProjectView struct {
 	CanEdit   bool
 	CanSubmit bool
 	CanDecide bool
+	// Photos are the proposal's images without their bytes; CanAddPhoto says the viewer may
+	// add one (CanEdit says they may remove them).
+	Photos      []*ProjectPhoto
+	CanAddPhoto bool
 	// Delivery is steps 4–6: links, rating and accountability (app/projects_delivery.go).
 	Delivery *ProjectDeliveryView
 	// ProjectActions says what steps 1–3 offer the viewer (app/projects_deliberation_view.go).
@@ -225,6 +247,9 @@ func (a *App) Project(ctx context.Context, id int64) (*ProjectView, error) {
 	if err := a.fillDeliberation(ctx, []*ProjectView{v}, true); err != nil {
 		return nil, err
 	}
+	if err := a.attachPhotos(ctx, []*ProjectView{v}); err != nil {
+		return nil, err
+	}
 	return v, nil
 }
 
@@ -268,6 +293,9 @@ func (a *App) Projects(ctx context.Context, f ProjectFilter) ([]*ProjectView, in
 		return nil, 0, err
 	}
 	if err := a.fillDeliberation(ctx, out, false); err != nil {
+		return nil, 0, err
+	}
+	if err := a.attachPhotos(ctx, out); err != nil {
 		return nil, 0, err
 	}
 	return out, total, nil

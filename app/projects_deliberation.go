@@ -129,6 +129,11 @@ type ProjectDeliberationStore interface {
 
 	CreateProjectSupport(ctx context.Context, s *ProjectSupport) error
 	HasProjectSupport(ctx context.Context, projectID, userID int64) (bool, error)
+	// DeleteProjectSupport removes a user's support and reports whether there was one.
+	DeleteProjectSupport(ctx context.Context, projectID, userID int64) (bool, error)
+	// DecrementProjectCounter takes one from a counter column of a project, atomically,
+	// never below zero.
+	DecrementProjectCounter(ctx context.Context, projectID int64, c ProjectCounter) error
 
 	CreateProjectComment(ctx context.Context, c *ProjectComment) error
 	UpdateProjectComment(ctx context.Context, c *ProjectComment) error

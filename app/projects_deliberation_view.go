@@ -10,6 +10,7 @@ type ProjectActions struct {
 	Step        int    // index in ProjectSteps of the step the project is at
 	CanSupport  bool   // a resident of the community, not the proposer, while deliberation is open
 	Supported   bool   // the viewer supports it (single project only)
+	CanWithdraw bool   // the viewer supports it and deliberation is still open (single project only)
 	CanComment  bool   // while deliberating or voting
 	CanModerate bool   // hide comments
 	CanVote     bool   // a resident of the community while the vote is open
@@ -71,6 +72,7 @@ func (a *App) fillDeliberation(ctx context.Context, vs []*ProjectView, viewer bo
 			return err
 		}
 		v.Supported = ok
+		v.CanWithdraw = ok && deliberationOpen(v.Project, a.Now())
 		v.CanSupport = v.CanSupport && !ok
 		if v.VoteOpenedAt != nil {
 			vote, err := a.store.FindProjectVote(ctx, v.ID, p.User.ID)

@@ -278,6 +278,7 @@ type Store interface {
 	SearchStore
 	FundStore
 	ProjectDeliveryStore
+	ProjectPhotoStore
 	GiftBatchStore
 	JobStore
 	RateLimitStore

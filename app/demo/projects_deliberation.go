@@ -54,6 +54,9 @@ func (l *loader) deliberation(ctx context.Context, p *place) error {
 	if err != nil {
 		return err
 	}
+	if err := l.projectPhoto(ctx, rail); err != nil {
+		return fmt.Errorf("demo project photo: %w", err)
+	}
 	kiosk, err := mk("小区垃圾分类亭改造", "把东门的三个露天垃圾桶改成带顶棚、洗手池和照明的分类亭,方便居民定时定点投放。", "environment", 26000, 900, residents[0], nil, 10, 6)
 	if err != nil {
 		return err

@@ -34,6 +34,14 @@ func TestDemoDelivery(t *testing.T) {
 	if us, err := a.ProjectUpdates(ctx, meals.ID); err != nil || len(us) != 2 {
 		t.Errorf("助餐点 updates %d %v", len(us), err)
 	}
+	// Step 1's photos: the deliberating handrail project carries a drawn PNG anyone may read.
+	rail := find("3号楼加装楼道扶手")
+	if len(rail.Photos) != 1 || rail.Photos[0].ContentType != "image/png" {
+		t.Fatalf("扶手 photos = %+v", rail.Photos)
+	}
+	if ph, err := a.ProjectPhotoFile(ctx, rail.Photos[0].ID); err != nil || len(ph.Data) < 100 || string(ph.Data[1:4]) != "PNG" {
+		t.Errorf("扶手 photo file: %v", err)
+	}
 	park := find("口袋公园改造")
 	d := park.Delivery
 	if park.Status != app.ProjectCompleted || d.Rating.Count != 5 || d.Rating.Overall == nil {

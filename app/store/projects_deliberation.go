@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -11,7 +12,8 @@ import (
 	"github.com/wushe/wushe/app"
 )
 
-// projectCounters are the counter columns of projects; only IncrementProjectCounter writes them.
+// projectCounters are the counter columns of projects; only IncrementProjectCounter and
+// DecrementProjectCounter write them.
 var projectCounters = []string{string(app.CounterSupports), string(app.CounterYes), string(app.CounterNo), string(app.CounterAbstain)}
 
 // FindProjectForUpdate loads a project, locking its row on PostgreSQL until the transaction ends.
@@ -75,6 +77,28 @@ func (s *Store) HasProjectSupport(ctx context.Context, projectID, userID int64) 
 	var n int64
 	err := s.rdb(ctx).Model(&app.ProjectSupport{}).Where("project_id = ? AND user_id = ?", projectID, userID).Limit(1).Count(&n).Error
 	return n > 0, translate(err, "project_support")
+}
+
+// DeleteProjectSupport removes a user's support of a project and reports whether there was one.
+func (s *Store) DeleteProjectSupport(ctx context.Context, projectID, userID int64) (bool, error) {
+	res := s.db(ctx).Where("project_id = ? AND user_id = ?", projectID, userID).Delete(&app.ProjectSupport{})
+	return res.RowsAffected > 0, translate(res.Error, "project_support")
+}
+
+// DecrementProjectCounter takes one from a counter column of a project, never below zero.
+func (s *Store) DecrementProjectCounter(ctx context.Context, projectID int64, c app.ProjectCounter) error {
+	col := string(c)
+	if !slices.Contains(projectCounters, col) {
+		return fmt.Errorf("decrement project %d: unknown counter %q", projectID, col)
+	}
+	res := s.db(ctx).Model(&app.Project{}).Where("id = ? AND "+col+" > 0", projectID).UpdateColumn(col, gorm.Expr(col+" - 1"))
+	if res.Error != nil {
+		return translate(res.Error, "project")
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("decrement project %d %s: no such project or already zero", projectID, col)
+	}
+	return nil
 }
 
 // CreateProjectComment inserts a comment.

@@ -58,11 +58,7 @@ func (s *Server) middleware(reg *prometheus.Registry) {
 		ReferrerPolicy:        "same-origin",
 		ContentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
 	}))
-	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: s.cfg.BodyLimit,
-		// Spreadsheet uploads bound their own bodies (app.MaxImportBytes) in the handler.
-		Skipper: func(c echo.Context) bool {
-			return c.Request().Method == http.MethodPost && (c.Path() == "/api/v1/imports" || c.Path() == "/imports")
-		}}))
+	e.Use(s.bodyLimits())
 	e.Use(s.language)
 	e.Use(s.withSessions)
 	e.Use(s.authenticate)
@@ -232,5 +228,29 @@ func (m *metrics) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 		m.requests.WithLabelValues(c.Request().Method, route, strconv.Itoa(status)).Inc()
 		m.duration.WithLabelValues(c.Request().Method, route).Observe(time.Since(start).Seconds())
 		return err
+	}
+}
+
+// bodyLimits bounds request bodies: the server's limit, except on the routes that take files
+// (uploadBodyLimits), which have their own. Middleware added with Use runs after routing, so
+// the route's path is known here.
+func (s *Server) bodyLimits() echo.MiddlewareFunc {
+	def := middleware.BodyLimit(s.cfg.BodyLimit)
+	per := map[string]echo.MiddlewareFunc{}
+	for route, limit := range uploadBodyLimits {
+		per[route] = middleware.BodyLimit(limit)
+	}
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		dn := def(next)
+		pn := make(map[string]echo.HandlerFunc, len(per))
+		for route, mw := range per {
+			pn[route] = mw(next)
+		}
+		return func(c echo.Context) error {
+			if h, ok := pn[c.Request().Method+" "+c.Path()]; ok {
+				return h(c)
+			}
+			return dn(c)
+		}
 	}
 }

@@ -16,13 +16,16 @@ type projectOut struct {
 	CanEdit   bool `json:"can_edit"`
 	CanSubmit bool `json:"can_submit"`
 	CanDecide bool `json:"can_decide"`
+	// Photos are the proposal's images; CanAddPhoto says the viewer may add one.
+	Photos      []photoOut `json:"photos"`
+	CanAddPhoto bool       `json:"can_add_photo"`
 	projectDeliberationOut
 	*app.ProjectDeliveryView
 }
 
 func (s *Server) toProjectOut(v *app.ProjectView) projectOut {
 	return projectOut{Project: v.Project, CanEdit: v.CanEdit, CanSubmit: v.CanSubmit, CanDecide: v.CanDecide,
-		projectDeliberationOut: s.toDeliberationOut(v), ProjectDeliveryView: v.Delivery}
+		Photos: toPhotosOut(v.Photos), CanAddPhoto: v.CanAddPhoto, projectDeliberationOut: s.toDeliberationOut(v), ProjectDeliveryView: v.Delivery}
 }
 
 func projectFilter(c echo.Context) (app.ProjectFilter, error) {
@@ -100,7 +103,12 @@ func (s *Server) projectNewPage(c echo.Context) error {
 
 // bindProjectForm reads the form; the budget is typed in yuan ("1,200.50") and stored in fen.
 func bindProjectForm(c echo.Context, in *app.ProjectInput) error {
-	err := bindForm(c, in)
+	photos, err := readPhotos(c) // first: it parses a multipart form, whose fields bindForm reads
+	if err != nil {
+		return err
+	}
+	err = bindForm(c, in)
+	in.Photos = photos
 	in.Currency = string(funds.CNY)
 	m, perr := funds.ParseNonNegative(c.FormValue("budget"), funds.CNY)
 	if c.FormValue("budget") == "" {

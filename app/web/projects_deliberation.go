@@ -19,13 +19,14 @@ type projectDeliberationOut struct {
 	Step        string                `json:"step"`
 	CanSupport  bool                  `json:"can_support"`
 	Supported   bool                  `json:"supported"`
+	CanWithdraw bool                  `json:"can_withdraw_support"`
 	CanVote     bool                  `json:"can_vote"`
 	MyVote      string                `json:"my_vote,omitempty"`
 	CanOpenVote bool                  `json:"can_open_vote"`
 }
 
 func (s *Server) toDeliberationOut(v *app.ProjectView) projectDeliberationOut {
-	return projectDeliberationOut{Vote: v.Tally(s.app.Now()), Step: app.ProjectSteps[v.Step], CanSupport: v.CanSupport, Supported: v.Supported,
+	return projectDeliberationOut{Vote: v.Tally(s.app.Now()), Step: app.ProjectSteps[v.Step], CanSupport: v.CanSupport, Supported: v.Supported, CanWithdraw: v.CanWithdraw,
 		CanVote: v.CanVote, MyVote: v.MyVote, CanOpenVote: v.CanOpenVote}
 }
 

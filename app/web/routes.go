@@ -57,6 +57,7 @@ func (s *Server) routes() {
 	s.volunteerRoutes()
 	s.projectRoutes()
 	s.projectDeliberationRoutes()
+	s.projectPhotoRoutes()
 	s.projectDeliveryRoutes()
 	s.tenderRoutes()
 	s.taskRoutes()
