@@ -220,6 +220,7 @@ func TestBrowserJourney(t *testing.T) {
 		t.Errorf("the header shows no unread count")
 	}
 	visit("/notifications/settings", "main h1")
+	visit("/queue", "main h1")
 
 	// Switch to English with the header link; the choice sticks.
 	if err := chromedp.Do(ctx,
