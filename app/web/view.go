@@ -134,6 +134,14 @@ func (s *Server) loadTaxonomy(ctx context.Context) (*taxonomy, error) {
 // T translates a message id into the page's language.
 func (v *View) T(id string, kv ...any) string { return v.msgs.T(v.Lang, id, kv...) }
 
+// Word is one part of a ledger line's name in the page's language (see app.AccountWords).
+func (v *View) Word(p app.NamePart) string {
+	if p.Msg != "" {
+		return v.T(p.Msg, "name", p.Name)
+	}
+	return p.Text
+}
+
 // FieldLabel is the translated name of a form field, for the error summary.
 func (v *View) FieldLabel(field string) string { return v.T("field." + field) }
 
