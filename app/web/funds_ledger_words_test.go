@@ -107,3 +107,27 @@ func TestLedgerSpeaksWords(t *testing.T) {
 		t.Errorf("API entry %v", e)
 	}
 }
+
+// TestPoolRuleWords: the rule history says the unlock share as a percentage, not basis
+// points, and shows the multipliers column only when a rule has multipliers.
+func TestPoolRuleWords(t *testing.T) {
+	h := newHarness(t)
+	fx := h.funds(h.sides()[0])
+	if st, body := h.api(http.MethodPost, "/api/v1/pools/"+id(fx.pool.ID)+"/rules", "admin", map[string]any{"ratio": "1:1", "unlock_share_bp": 2000, "unlock_donors": 3}); st != http.StatusCreated && st != http.StatusOK {
+		t.Fatalf("rule: %d %v", st, body)
+	}
+	_, page, _ := h.browser("anonymous").get("/pools/" + id(fx.pool.ID))
+	page = html.UnescapeString(page)
+	if !strings.Contains(page, "目标的 20%，3 位捐赠者") || strings.Contains(page, "/10000") {
+		t.Errorf("unlock share not in percent")
+	}
+	if strings.Contains(page, ">倍率<") {
+		t.Errorf("empty multipliers column shown")
+	}
+	if st, body := h.api(http.MethodPost, "/api/v1/pools/"+id(fx.pool.ID)+"/rules", "admin", map[string]any{"ratio": "1:1", "kind_multipliers": map[string]string{"urban": "2"}}); st != http.StatusCreated && st != http.StatusOK {
+		t.Fatalf("rule with multipliers: %d %v", st, body)
+	}
+	if _, page, _ = h.browser("anonymous").get("/pools/" + id(fx.pool.ID)); !strings.Contains(page, ">倍率<") || !strings.Contains(page, "×2") {
+		t.Errorf("multipliers column missing when a rule has them")
+	}
+}
