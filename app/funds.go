@@ -196,6 +196,8 @@ type LedgerEntry struct {
 	Side          string `json:"side"`
 	Amount        int64  `json:"amount"`
 	Currency      string `json:"currency"`
+	// AccountName is the account in words in the reader's language (API answers only).
+	AccountName string `json:"account_name,omitempty" gorm:"-"`
 }
 
 // DonorFlag marks a donor whose refund took back matched money (套捐).
@@ -365,6 +367,9 @@ type FundStore interface {
 	// key fails with ECONFLICT.
 	PostLedger(ctx context.Context, t *LedgerTransaction) error
 	FindLedger(ctx context.Context, f LedgerFilter) ([]*LedgerTransaction, int, error)
+	// CampaignNames loads the titles and projects of the given campaigns in one query, for
+	// naming ledger lines.
+	CampaignNames(ctx context.Context, ids []int64) (map[int64]CampaignName, error)
 	// LedgerBalances sums the fund's entries per account in SQL.
 	LedgerBalances(ctx context.Context, fundID int64) ([]AccountBalance, error)
 

@@ -543,3 +543,23 @@ func (s *Store) FindQFAwards(ctx context.Context, poolID int64) ([]*app.QFAward,
 	out := []*app.QFAward{}
 	return out, translate(s.rdb(ctx).Where("pool_id = ?", poolID).Order("campaign_id").Find(&out).Error, "qf_award")
 }
+
+// CampaignNames loads campaigns' titles with their projects' titles in one query.
+func (s *Store) CampaignNames(ctx context.Context, ids []int64) (map[int64]app.CampaignName, error) {
+	out := map[int64]app.CampaignName{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []app.CampaignName
+	err := s.rdb(ctx).Table("campaigns").
+		Select("campaigns.id AS id, campaigns.title AS title, campaigns.project_id AS project_id, COALESCE(projects.title, '') AS project_title").
+		Joins("LEFT JOIN projects ON projects.id = campaigns.project_id").
+		Where("campaigns.id IN ?", ids).Scan(&rows).Error
+	if err != nil {
+		return nil, translate(err, "campaign")
+	}
+	for _, r := range rows {
+		out[r.ID] = r
+	}
+	return out, nil
+}

@@ -48,8 +48,12 @@ func (s *Server) ledgerPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	lines, err := s.ledgerLines(c, f, txs)
+	if err != nil {
+		return err
+	}
 	v := s.newView(c, s.i18n.T(lang(c), "funds.ledger_of", "name", f.Name), "funds")
-	v.Data = map[string]any{"Fund": f, "Txs": txs, "Summary": sum}
+	v.Data = map[string]any{"Fund": f, "Txs": lines, "Summary": sum}
 	v.Pager = newPager(c, pg, total)
 	return s.renderPage(c, http.StatusOK, "fund_ledger", v)
 }
@@ -81,6 +85,23 @@ func (s *Server) apiLedger(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	f, err := s.app.Fund(ctx, id)
+	if err != nil {
+		return err
+	}
+	names, err := s.app.LedgerNamesFor(ctx, f.ID, f.Name, txs)
+	if err != nil {
+		return err
+	}
+	for _, t := range txs {
+		for i := range t.Entries {
+			parts, err := app.AccountWords(t.Entries[i].Account, names)
+			if err != nil {
+				return err
+			}
+			t.Entries[i].AccountName = s.wordsText(lang(c), parts)
+		}
+	}
 	l := listOf(txs, total, pg)
 	return c.JSON(http.StatusOK, ledgerOut{Items: l.Items, Total: l.Total, Page: l.Page, PerPage: l.PerPage, Summary: sum})
 }
@@ -96,9 +117,13 @@ func (s *Server) ledgerRows(c echo.Context, id int64) ([][]string, string, error
 	if err != nil {
 		return nil, "", err
 	}
+	names, err := s.app.LedgerNamesFor(ctx, f.ID, f.Name, txs)
+	if err != nil {
+		return nil, "", err
+	}
 	l := lang(c)
 	rows := [][]string{{s.i18n.T(l, "ledger.col.tx"), s.i18n.T(l, "ledger.col.time"), s.i18n.T(l, "ledger.col.kind"), s.i18n.T(l, "ledger.col.ref"),
-		s.i18n.T(l, "ledger.col.account"), s.i18n.T(l, "ledger.col.source"), s.i18n.T(l, "ledger.col.debit"), s.i18n.T(l, "ledger.col.credit"), s.i18n.T(l, "ledger.col.currency")}}
+		s.i18n.T(l, "ledger.col.account_code"), s.i18n.T(l, "ledger.col.account_name"), s.i18n.T(l, "ledger.col.source"), s.i18n.T(l, "ledger.col.debit"), s.i18n.T(l, "ledger.col.credit"), s.i18n.T(l, "ledger.col.currency")}}
 	for _, t := range txs {
 		for _, e := range t.Entries {
 			amt := funds.Money{Amount: e.Amount, Currency: funds.Currency(e.Currency)}.Decimal()
@@ -106,8 +131,12 @@ func (s *Server) ledgerRows(c echo.Context, id int64) ([][]string, string, error
 			if e.Side == string(funds.Credit) {
 				debit, credit = "", amt
 			}
+			parts, err := app.AccountWords(e.Account, names)
+			if err != nil {
+				return nil, "", err
+			}
 			rows = append(rows, []string{strconv.FormatInt(t.ID, 10), t.CreatedAt.In(s.app.Location()).Format("2006-01-02 15:04:05"),
-				s.i18n.T(l, ledgerKindID(t.Kind)), t.Ref, e.Account, e.Source, debit, credit, e.Currency})
+				s.i18n.T(l, ledgerKindID(t.Kind)), t.Ref, e.Account, s.wordsText(l, parts), e.Source, debit, credit, e.Currency})
 		}
 	}
 	return rows, fmt.Sprintf("ledger-fund-%d", f.ID), nil
@@ -161,7 +190,7 @@ func (s *Server) ledgerXLSX(c echo.Context) error {
 					cells[j] = n
 				}
 			}
-			if i > 0 && (j == 6 || j == 7) && v != "" {
+			if i > 0 && (j == ledgerDebitCol || j == ledgerDebitCol+1) && v != "" {
 				amounts = append(amounts, j)
 			}
 		}
@@ -188,3 +217,56 @@ func (s *Server) ledgerXLSX(c echo.Context) error {
 
 // ledgerKindID is the message id naming a transaction kind.
 func ledgerKindID(kind string) string { return "ledger.kind." + kind }
+
+// ledgerDebitCol is the export's debit column (credit follows it); both are numeric in XLSX.
+const ledgerDebitCol = 7
+
+// ledgerLine is one transaction of the ledger page with its lines named in words.
+type ledgerLine struct {
+	Tx      *app.LedgerTransaction
+	Words   []app.NamePart
+	Entries []ledgerEntryLine
+}
+
+type ledgerEntryLine struct {
+	app.LedgerEntry
+	Words []app.NamePart
+}
+
+// ledgerLines names a page of transactions and their entries for the reader.
+func (s *Server) ledgerLines(c echo.Context, f *app.FundView, txs []*app.LedgerTransaction) ([]ledgerLine, error) {
+	names, err := s.app.LedgerNamesFor(c.Request().Context(), f.ID, f.Name, txs)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ledgerLine, 0, len(txs))
+	for _, t := range txs {
+		ln := ledgerLine{Tx: t, Words: app.TxWords(t, names)}
+		for _, e := range t.Entries {
+			parts, err := app.AccountWords(e.Account, names)
+			if err != nil {
+				return nil, err
+			}
+			ln.Entries = append(ln.Entries, ledgerEntryLine{LedgerEntry: e, Words: parts})
+		}
+		out = append(out, ln)
+	}
+	return out, nil
+}
+
+// wordsPart is one name part in the reader's language.
+func (s *Server) wordsPart(l string, p app.NamePart) string {
+	if p.Msg != "" {
+		return s.i18n.T(l, p.Msg, "name", p.Name)
+	}
+	return p.Text
+}
+
+// wordsText joins name parts into one line of text, for exports and the API.
+func (s *Server) wordsText(l string, parts []app.NamePart) string {
+	out := make([]string, len(parts))
+	for i, p := range parts {
+		out[i] = s.wordsPart(l, p)
+	}
+	return strings.Join(out, " · ")
+}

@@ -41,7 +41,13 @@ func (s *Server) renderPool(c echo.Context, id int64, status int, v *View, form 
 			}
 		}
 	}
-	data := map[string]any{"Pool": pv, "Form": form}
+	// The multipliers column shows only when some rule version has multipliers: an always
+	// empty column only costs phone width.
+	multipliers := false
+	for _, r := range pv.Rules {
+		multipliers = multipliers || len(r.CategoryMultipliers) > 0 || len(r.KindMultipliers) > 0
+	}
+	data := map[string]any{"Pool": pv, "Form": form, "HasMultipliers": multipliers}
 	sims, err := s.poolSimulations(c, pv)
 	if err != nil {
 		return err

@@ -144,7 +144,7 @@ func TestLedgerXLSXAmountsExact(t *testing.T) {
 		if !found {
 			t.Errorf("no cell %s for a deposit of %d fen: %v", tc.want, tc.fen, rows[len(rows)-1])
 		}
-		typ, _ := x.GetCellType("Ledger", "G2")
+		typ, _ := x.GetCellType("Ledger", "H2")
 		if typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
 			t.Errorf("amount cell is text (%v), want a number", typ)
 		}

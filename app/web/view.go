@@ -134,6 +134,14 @@ func (s *Server) loadTaxonomy(ctx context.Context) (*taxonomy, error) {
 // T translates a message id into the page's language.
 func (v *View) T(id string, kv ...any) string { return v.msgs.T(v.Lang, id, kv...) }
 
+// Word is one part of a ledger line's name in the page's language (see app.AccountWords).
+func (v *View) Word(p app.NamePart) string {
+	if p.Msg != "" {
+		return v.T(p.Msg, "name", p.Name)
+	}
+	return p.Text
+}
+
 // FieldLabel is the translated name of a form field, for the error summary.
 func (v *View) FieldLabel(field string) string { return v.T("field." + field) }
 
@@ -304,6 +312,7 @@ func (s *Server) templateFuncs() template.FuncMap {
 		},
 		"yuan":       formatYuan,
 		"pct":        pct,
+		"bpPct":      bpPct,
 		"num":        num,
 		"maskName":   app.MaskName,
 		"maskMobile": app.MaskMobile,
@@ -423,6 +432,9 @@ func enumValues(name string) ([]string, error) {
 func atoi64(s string) int64 { n, _ := strconv.ParseInt(s, 10, 64); return n }
 
 // formatYuan renders minor units (fen) as yuan: 1234550 → ¥12,345.50.
+// bpPct shows basis points as a percentage, e.g. 2000 → "20%", 1250 → "12.5%".
+func bpPct(bp int64) string { return strconv.FormatFloat(float64(bp)/100, 'f', -1, 64) + "%" }
+
 func formatYuan(fen int64) string { return funds.Fen(fen).String() }
 
 // errorView is a view for the error page that reads no session (it may not be loaded) and
