@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -120,3 +121,49 @@ func TestAuditLogOfScope(t *testing.T) {
 		}
 	}
 }
+
+// A community's public summary opens without signing in, is linked from the community page,
+// and shows this year's figures equal to the dashboard API's, with no by-grid table.
+func TestCommunitySummaryPublic(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	for i, title := range []string{"送餐", "修水管", "陪诊"} {
+		if st, out := h.api(http.MethodPost, "/api/v1/needs", "resident",
+			map[string]any{"grid_id": h.world.A.Grids[i%2].ID, "category": "meal_delivery", "tier": "minor", "title": title}); st != http.StatusCreated {
+			t.Fatalf("file need: %d %v", st, out)
+		}
+	}
+	year := fixedNow.In(h.app.Location()).Format("2006")
+	path := "/communities/" + id(h.world.A.Community.ID)
+	st, api := h.api(http.MethodGet, "/api/v1/dashboards"+path+"?from="+year+"-01-01&to="+year+"-12-31", "community_worker", nil)
+	if st != http.StatusOK {
+		t.Fatalf("api: %d %v", st, api)
+	}
+	anon := h.browser("")
+	st, body, _ := anon.get(path + "/summary")
+	if st != http.StatusOK {
+		t.Fatalf("anonymous summary: %d", st)
+	}
+	needs := api["needs"].(map[string]any)
+	dd := regexp.MustCompile(`<dd>([^<]*)</dd>`).FindAllStringSubmatch(body, -1)
+	if len(dd) < 3 || dd[0][1] != fmtNum(needs["filed"]) || dd[1][1] != fmtNum(needs["resolved"]) || dd[0][1] != "3" {
+		t.Errorf("summary figures %v, API needs %v", dd, needs)
+	}
+	if li := fmtNum(api["linkage_index"]) + " / 100"; !strings.Contains(body, "<dd>"+li+"</dd>") {
+		t.Errorf("summary lacks the linkage index %q", li)
+	}
+	if strings.Contains(body, "/grids/") || strings.Contains(body, "style=") || strings.Contains(body, "测试resident") {
+		t.Error("the summary carries grid rows, inline style or a person's name")
+	}
+	if n := strings.Count(body, `<svg class="chart"`); n != 3 {
+		t.Errorf("%d charts, want 3", n)
+	}
+	if _, show, _ := anon.get(path); !strings.Contains(show, `href="`+path+`/summary"`) {
+		t.Error("the community page does not link the summary")
+	}
+	if st, _, _ := anon.get("/communities/999999/summary"); st != http.StatusNotFound {
+		t.Errorf("unknown community: %d, want 404", st)
+	}
+}
+
+func fmtNum(v any) string { return strconv.FormatFloat(v.(float64), 'f', -1, 64) }
