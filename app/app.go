@@ -151,15 +151,21 @@ func (a *App) audit(ctx context.Context, action, subjectType string, subjectID i
 // AuditEvents lists audit events for a subject or community the principal may see.
 func (a *App) AuditEvents(ctx context.Context, f AuditFilter) ([]*AuditEvent, int, error) {
 	p := PrincipalFrom(ctx)
-	t := Target{}
 	if f.CommunityID != nil {
-		var err error
-		if t, err = a.communityTarget(ctx, *f.CommunityID); err != nil {
+		t, err := a.communityTarget(ctx, *f.CommunityID)
+		if err != nil {
 			return nil, 0, err
 		}
-	}
-	if err := Authorize(p, ActAuditView, t); err != nil {
-		return nil, 0, err
+		if err := Authorize(p, ActAuditView, t); err != nil {
+			return nil, 0, err
+		}
+	} else {
+		if !p.Authenticated() {
+			return nil, 0, Unauthorized()
+		}
+		if err := a.auditScope(ctx, p, &f); err != nil {
+			return nil, 0, err
+		}
 	}
 	f.Page = f.Page.Normalize()
 	return a.store.FindAuditEvents(ctx, f)

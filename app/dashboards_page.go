@@ -80,3 +80,29 @@ func MayViewDashboards(p *Principal) bool {
 	}
 	return false
 }
+
+// CommunitySummary is the public summary of a community (issue 13): this year's figures
+// anyone may read — needs filed and resolved with the on-time rate, social money against the
+// government's match and the leverage, volunteers and their hours, the linkage index — from
+// the same computation as the dashboard, without the by-grid workload or anything personal.
+func (a *App) CommunitySummary(ctx context.Context, id int64) (*Dashboard, error) {
+	if err := Authorize(PrincipalFrom(ctx), ActPublicRead, Target{}); err != nil {
+		return nil, err
+	}
+	c, err := a.store.FindCommunity(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	year := a.DashboardPresets()[2]
+	p, err := a.ParsePeriod(year.From, year.To)
+	if err != nil {
+		return nil, err
+	}
+	d, err := a.dashboard(ctx, []int64{id}, p)
+	if err != nil {
+		return nil, err
+	}
+	return &Dashboard{Scope: "community", ID: id, Name: c.Name, Period: d.Period, Communities: 1,
+		Needs: NeedFigures{Filed: d.Needs.Filed, Resolved: d.Needs.Resolved, OnTime: d.Needs.OnTime},
+		Funds: d.Funds, Volunteers: d.Volunteers, LinkageIndex: d.LinkageIndex, LinkageParts: d.LinkageParts}, nil
+}

@@ -253,6 +253,9 @@ type AuditFilter struct {
 	SubjectType *string
 	SubjectID   *int64
 	CommunityID *int64
+	// InCommunities, when not nil, keeps only entries of these communities (set by the use
+	// case from the caller's scope, never from the request).
+	InCommunities []int64
 	Page
 }
 

@@ -160,6 +160,9 @@ func (s *Store) FindAuditEvents(ctx context.Context, f app.AuditFilter) ([]*app.
 		if f.CommunityID != nil {
 			db = db.Where("community_id = ?", *f.CommunityID)
 		}
+		if f.InCommunities != nil {
+			db = db.Where("community_id IN ?", f.InCommunities)
+		}
 		return db
 	}
 	return findPage[app.AuditEvent](ctx, s.rdb, scope, "id DESC", f.Page, "audit_event")

@@ -316,3 +316,20 @@ func (s *Server) writeDashboard(c echo.Context, d *app.Dashboard, format string)
 	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`.xlsx"`)
 	return c.Blob(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
 }
+
+// communitySummaryPage is a community's public summary: this year's figures and the charts
+// of needs on time, money and linkage, readable without signing in.
+func (s *Server) communitySummaryPage(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	d, err := s.app.CommunitySummary(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	l := lang(c)
+	v := s.newView(c, s.i18n.T(l, "summary.title", "name", d.Name), "communities")
+	v.Data = &dashboardPage{D: d, Charts: s.dashboardCharts(l, d)[:3]}
+	return s.renderPage(c, http.StatusOK, "community_summary", v)
+}

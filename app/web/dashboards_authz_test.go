@@ -37,3 +37,11 @@ func dashboardAuthCases() map[string]authCase {
 	}
 	return cases
 }
+
+func init() {
+	authCaseSets = append(authCaseSets, func() map[string]authCase {
+		return map[string]authCase{"GET /communities/:id/summary": {allow: anyone, build: func(h *harness, s side) (string, any) {
+			return "/communities/" + id(s.place.Community.ID) + "/summary", nil
+		}}}
+	})
+}

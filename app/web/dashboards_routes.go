@@ -12,8 +12,9 @@ import (
 )
 
 func (s *Server) dashboardRoutes() {
-	s.usePages("dashboards", "dashboard")
+	s.usePages("dashboards", "dashboard", "community_summary")
 	e := s.e
+	e.GET("/communities/:id/summary", s.communitySummaryPage)
 	e.GET("/dashboards", s.dashboardsIndexPage)
 	// /dashboard was the address people tried first (issue 13): it leads to the index.
 	e.GET("/dashboard", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/dashboards") })

@@ -65,6 +65,7 @@ func (s *Server) routes() {
 	s.adminRoutes()
 	s.searchRoutes()
 	s.notifyRoutes()
+	s.workbenchRoutes()
 	s.dashboardRoutes()
 	e.GET("/api/v1/openapi.json", s.openAPI)
 }

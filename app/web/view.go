@@ -95,6 +95,8 @@ type View struct {
 	CanQueue       bool
 	// CanDashboards shows the dashboards link to the roles that read some dashboard.
 	CanDashboards bool
+	// CanWorkbench shows the workbench link to the roles that use some staff page.
+	CanWorkbench bool
 	// Unread is the signed-in user's number of unread notifications, for the header.
 	Unread       int
 	CSRF         string
@@ -469,6 +471,7 @@ func (s *Server) baseView(c echo.Context, l, title, section string) *View {
 		v.CanManageUsers = app.Can(p, app.ActUserManage, app.Target{})
 		v.CanQueue = app.Can(p, app.ActNeedQueue, app.Target{})
 		v.CanDashboards = app.MayViewDashboards(p)
+		v.CanWorkbench = app.MayUseWorkbench(p)
 	}
 	return v
 }

@@ -64,7 +64,7 @@ var screenshotPatterns = map[string]bool{
 	"/tasks": true, "/tasks/:id": true, "/tenders": true, "/tenders/:id": true, "/funds": true,
 	"/funds/:id": true, "/funds/:id/ledger": true, "/pools/:id": true, "/campaigns/:id": true,
 	"/register": true, "/needs/new": true, "/me": true, "/queue": true, "/search": true,
-	"/dashboards/communities/:id": true, "/dashboards/city": true,
+	"/dashboards/communities/:id": true, "/dashboards/city": true, "/workbench": true,
 }
 
 // pageProblem is one failure on one page.
