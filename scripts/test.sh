@@ -78,10 +78,13 @@ log "go test -race (PostgreSQL)"
 # The route × role × scope walk sends one request at a time, so the race detector sees no
 # concurrency in it and only multiplies its CPU (docs/perf.md): on PostgreSQL it runs once,
 # without -race, beside the race pass, which skips it. The SQLite pass runs it like any test.
+# The every-page browser sweep checks what Chromium shows (overflow, CSP, axe, links), the same
+# pages from the same templates on either database; it runs in the SQLite pass only (its
+# 600 s under -race put the suite near CI's 30 minutes).
 TEST_DATABASE_URL=$pg_url go test -timeout 20m "$@" -run '^TestRouteRoleScope$' ./app/web &
 walk_pid=$!
 on_exit "kill $walk_pid 2>/dev/null"
-TEST_DATABASE_URL=$pg_url go test -race -timeout 20m -skip '^TestRouteRoleScope$' "$@" "${pkgs[@]}"
+TEST_DATABASE_URL=$pg_url go test -race -timeout 20m -skip '^(TestRouteRoleScope|TestBrowserEveryPage)$' "$@" "${pkgs[@]}"
 if ! wait "$walk_pid"; then
   log "the route × role × scope walk failed on PostgreSQL"
   exit 1
