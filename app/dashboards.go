@@ -40,16 +40,16 @@ type GridLoad struct {
 
 // DashboardRaw is what the store aggregates for a set of communities and a period.
 type DashboardRaw struct {
-	Needs        []NeedTierCounts
-	Grids        []GridLoad
+	Needs []NeedTierCounts
+	Grids []GridLoad
 	// MedianResolveHours is the median resolve time of the resolved needs filed in the
 	// period; nil when there are none.
 	MedianResolveHours *float64
-	Escalations  int
-	Social       int64
-	Government   int64
-	Volunteers   int
-	Minutes      int64
+	Escalations        int
+	Social             int64
+	Government         int64
+	Volunteers         int
+	Minutes            int64
 	// Linkage parts: whether each party took part in the period.
 	WorkersResolved  int // needs resolved by community and grid workers
 	OrgsEngaged      int // organizations awarded tenders or paid disbursements
