@@ -142,7 +142,8 @@ func (s *Store) DashboardFigures(ctx context.Context, ids []int64, start, end, n
 		}
 		return out, nil
 	}
-	g, _ := errgroup.WithContext(ctx)
+	// At most four at once, so a few roll-ups together leave the pool room for other requests.
+	g := new(errgroup.Group)
 	g.SetLimit(4)
 	for _, st := range steps {
 		g.Go(func() error { return run(st.what, st.run) })
