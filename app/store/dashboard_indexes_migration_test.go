@@ -55,7 +55,7 @@ func TestMigrationDashboardIndexes(t *testing.T) {
 	if s.Dialect() == migrations.SQLite {
 		plan := func(q string) string {
 			var rows []struct{ Detail string }
-			must(s.DB(ctx).Raw("EXPLAIN QUERY PLAN "+q).Scan(&rows).Error)
+			must(s.DB(ctx).Raw("EXPLAIN QUERY PLAN " + q).Scan(&rows).Error)
 			var b strings.Builder
 			for _, r := range rows {
 				b.WriteString(r.Detail + "\n")

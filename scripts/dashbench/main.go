@@ -24,7 +24,6 @@ import (
 	"time"
 
 	"golang.org/x/sync/errgroup"
-	"gorm.io/gorm"
 
 	"github.com/wushe/wushe/app"
 	"github.com/wushe/wushe/app/store"
@@ -56,23 +55,6 @@ var extra struct {
 	slow    time.Duration
 }
 
-// logSlow prints the statements of the store slower than d (the store's own logger is off).
-func logSlow(db *gorm.DB, d time.Duration) {
-	start := func(tx *gorm.DB) { tx.InstanceSet("dashbench:start", time.Now()) }
-	end := func(tx *gorm.DB) {
-		if t, ok := tx.InstanceGet("dashbench:start"); ok {
-			if took := time.Since(t.(time.Time)); took >= d {
-				sql := tx.Statement.SQL.String()
-				fmt.Fprintf(os.Stderr, "slow %.0f ms: %.300s\n", float64(took.Microseconds())/1000, sql)
-			}
-		}
-	}
-	_ = db.Callback().Query().Before("gorm:query").Register("dashbench:before", start)
-	_ = db.Callback().Query().After("gorm:query").Register("dashbench:after", end)
-	_ = db.Callback().Row().Before("gorm:row").Register("dashbench:before", start)
-	_ = db.Callback().Row().After("gorm:row").Register("dashbench:after", end)
-}
-
 func run(n, city, summaries int, from, to, dataDir string) error {
 	ctx := context.Background()
 	cfg := store.Config{DatabaseURL: os.Getenv("DATABASE_URL"), MaxOpenConns: 4}
@@ -89,7 +71,9 @@ func run(n, city, summaries int, from, to, dataDir string) error {
 	defer st.Close()
 	a := app.New(app.Deps{Store: st})
 	if extra.slow > 0 {
-		logSlow(st.DB(ctx), extra.slow)
+		st.ReportSlow(extra.slow, func(took time.Duration, sql string) {
+			fmt.Fprintf(os.Stderr, "slow %.0f ms: %.300s\n", float64(took.Microseconds())/1000, sql)
+		})
 	}
 	if from == "" && to == "" {
 		now := a.Now().In(a.Location())
