@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 )
 
@@ -41,14 +40,16 @@ type GridLoad struct {
 
 // DashboardRaw is what the store aggregates for a set of communities and a period.
 type DashboardRaw struct {
-	Needs        []NeedTierCounts
-	Grids        []GridLoad
-	ResolveHours []float64 // resolve time of each resolved need filed in the period (for the median)
-	Escalations  int
-	Social       int64
-	Government   int64
-	Volunteers   int
-	Minutes      int64
+	Needs []NeedTierCounts
+	Grids []GridLoad
+	// MedianResolveHours is the median resolve time of the resolved needs filed in the
+	// period; nil when there are none.
+	MedianResolveHours *float64
+	Escalations        int
+	Social             int64
+	Government         int64
+	Volunteers         int
+	Minutes            int64
 	// Linkage parts: whether each party took part in the period.
 	WorkersResolved  int // needs resolved by community and grid workers
 	OrgsEngaged      int // organizations awarded tenders or paid disbursements
@@ -274,7 +275,7 @@ func (a *App) dashboard(ctx context.Context, ids []int64, p DashboardPeriod) (*D
 	d.Needs.Filed, d.Needs.Resolved = all.filed, all.resolved
 	d.Needs.OnTime = OnTime{Minor: ratio(tiers[TierMinor].onTime, tiers[TierMinor].resolved), Major: ratio(tiers[TierMajor].onTime, tiers[TierMajor].resolved),
 		Hard: ratio(tiers[TierHard].onTime, tiers[TierHard].resolved), All: ratio(all.onTime, all.resolved)}
-	d.Needs.MedianResolveHours = median(raw.ResolveHours)
+	d.Needs.MedianResolveHours = raw.MedianResolveHours
 	d.Needs.Escalations = raw.Escalations
 	for _, g := range raw.Grids {
 		d.Needs.OverdueNow += g.OverdueNow
@@ -316,17 +317,4 @@ func linkageParts(r *DashboardRaw) []LinkagePart {
 		parts[i].Joined = parts[i].Count > 0
 	}
 	return parts
-}
-
-func median(xs []float64) *float64 {
-	if len(xs) == 0 {
-		return nil
-	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	m := s[len(s)/2]
-	if len(s)%2 == 0 {
-		m = (s[len(s)/2-1] + s[len(s)/2]) / 2
-	}
-	return &m
 }

@@ -106,3 +106,32 @@ func (a *App) CommunitySummary(ctx context.Context, id int64) (*Dashboard, error
 		Needs: NeedFigures{Filed: d.Needs.Filed, Resolved: d.Needs.Resolved, OnTime: d.Needs.OnTime},
 		Funds: d.Funds, Volunteers: d.Volunteers, LinkageIndex: d.LinkageIndex, LinkageParts: d.LinkageParts}, nil
 }
+
+// SummaryNeeds are the public needs figures: how many were filed and resolved this year and
+// the on-time rate (per tier and all tiers).
+type SummaryNeeds struct {
+	Filed    int    `json:"filed"`
+	Resolved int    `json:"resolved"`
+	OnTime   OnTime `json:"on_time"`
+}
+
+// PublicSummary is a community's public summary as JSON (GET
+// /api/v1/communities/{id}/summary): the figures of the public page and nothing else — no
+// by-grid rows, escalations, overdue count or median. Field names are the dashboard's.
+type PublicSummary struct {
+	ID           int64            `json:"id"`
+	Name         string           `json:"name"`
+	Period       DashboardPeriod  `json:"period"`
+	Needs        SummaryNeeds     `json:"needs"`
+	Funds        FundFigures      `json:"funds"`
+	Volunteers   VolunteerFigures `json:"volunteers"`
+	LinkageIndex int              `json:"linkage_index"`
+	LinkageParts []LinkagePart    `json:"linkage_parts"`
+}
+
+// Public is the public subset of a dashboard (what CommunitySummary keeps), for the JSON API.
+func (d *Dashboard) Public() *PublicSummary {
+	return &PublicSummary{ID: d.ID, Name: d.Name, Period: d.Period,
+		Needs: SummaryNeeds{Filed: d.Needs.Filed, Resolved: d.Needs.Resolved, OnTime: d.Needs.OnTime},
+		Funds: d.Funds, Volunteers: d.Volunteers, LinkageIndex: d.LinkageIndex, LinkageParts: d.LinkageParts}
+}

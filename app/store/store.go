@@ -209,6 +209,30 @@ func (s *Store) CountQueries(fn func()) int {
 	return int(n.Load())
 }
 
+// ReportSlow calls report with every statement the store runs from now on that takes at
+// least d, with its SQL (placeholders, no arguments); scripts/dashbench uses it to show where
+// a use case's time goes.
+func (s *Store) ReportSlow(d time.Duration, report func(took time.Duration, sql string)) {
+	const key = "wushe:slow:start"
+	start := func(tx *gorm.DB) { tx.InstanceSet(key, time.Now()) }
+	end := func(tx *gorm.DB) {
+		if t, ok := tx.InstanceGet(key); ok {
+			if took := time.Since(t.(time.Time)); took >= d {
+				report(took, tx.Statement.SQL.String())
+			}
+		}
+	}
+	for _, db := range []*gorm.DB{s.w, s.r} {
+		_ = db.Callback().Query().Before("gorm:query").Register("wushe:slow:before", start)
+		_ = db.Callback().Query().After("gorm:query").Register("wushe:slow:after", end)
+		_ = db.Callback().Row().Before("gorm:row").Register("wushe:slow:before", start)
+		_ = db.Callback().Row().After("gorm:row").Register("wushe:slow:after", end)
+		if s.w == s.r {
+			break
+		}
+	}
+}
+
 // DB exposes a GORM handle bound to ctx's transaction, for sibling stores in other packages.
 func (s *Store) DB(ctx context.Context) *gorm.DB { return s.db(ctx) }
 

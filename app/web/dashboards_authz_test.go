@@ -42,6 +42,8 @@ func init() {
 	authCaseSets = append(authCaseSets, func() map[string]authCase {
 		return map[string]authCase{"GET /communities/:id/summary": {allow: anyone, build: func(h *harness, s side) (string, any) {
 			return "/communities/" + id(s.place.Community.ID) + "/summary", nil
+		}}, "GET /api/v1/communities/:id/summary": {allow: anyone, build: func(h *harness, s side) (string, any) {
+			return "/api/v1/communities/" + id(s.place.Community.ID) + "/summary", nil
 		}}}
 	})
 }

@@ -33,6 +33,22 @@ func (s *Server) dashboardRoutes() {
 		Summary: "A street's figures: the roll-up of its communities", Query: periodQ, Resp: app.Dashboard{}, H: s.apiDashboard("street")})
 	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/dashboards/city", Op: "getCityDashboard", Tag: "dashboards", Auth: true,
 		Summary: "The roll-up of every community in the caller's scope", Query: periodQ, Resp: app.Dashboard{}, H: s.apiDashboard("city")})
+	s.api(apiRoute{Method: http.MethodGet, Path: "/api/v1/communities/:id/summary", Op: "getCommunitySummary", Tag: "dashboards",
+		Summary: "A community's public summary: this calendar year's public figures, as on /communities/{id}/summary (no sign-in)",
+		Resp:    app.PublicSummary{}, H: s.apiCommunitySummary})
+}
+
+// apiCommunitySummary is the public summary page's figures as JSON.
+func (s *Server) apiCommunitySummary(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	d, err := s.app.CommunitySummary(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, d.Public())
 }
 
 func (s *Server) dashboardPeriod(c echo.Context) (app.DashboardPeriod, error) {

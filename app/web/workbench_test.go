@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -167,3 +168,42 @@ func TestCommunitySummaryPublic(t *testing.T) {
 }
 
 func fmtNum(v any) string { return strconv.FormatFloat(v.(float64), 'f', -1, 64) }
+
+// The public summary as JSON answers without signing in with exactly the public subset of
+// the community dashboard API for this calendar year, and nothing else.
+func TestCommunitySummaryAPI(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	for i, title := range []string{"送餐", "修水管"} {
+		if st, out := h.api(http.MethodPost, "/api/v1/needs", "resident",
+			map[string]any{"grid_id": h.world.A.Grids[i%2].ID, "category": "meal_delivery", "tier": "minor", "title": title}); st != http.StatusCreated {
+			t.Fatalf("file need: %d %v", st, out)
+		}
+	}
+	year := fixedNow.In(h.app.Location()).Format("2006")
+	path := "/communities/" + id(h.world.A.Community.ID)
+	st, dash := h.api(http.MethodGet, "/api/v1/dashboards"+path+"?from="+year+"-01-01&to="+year+"-12-31", "community_worker", nil)
+	if st != http.StatusOK {
+		t.Fatalf("dashboard: %d %v", st, dash)
+	}
+	st, sum := h.api(http.MethodGet, "/api/v1"+path+"/summary", "", nil)
+	if st != http.StatusOK {
+		t.Fatalf("anonymous summary: %d %v", st, sum)
+	}
+	dn := dash["needs"].(map[string]any)
+	want := map[string]any{
+		"id": dash["id"], "name": dash["name"], "period": dash["period"],
+		"needs": map[string]any{"filed": dn["filed"], "resolved": dn["resolved"], "on_time": dn["on_time"]},
+		"funds": dash["funds"], "volunteers": dash["volunteers"],
+		"linkage_index": dash["linkage_index"], "linkage_parts": dash["linkage_parts"],
+	}
+	if !reflect.DeepEqual(sum, want) {
+		t.Errorf("summary\n%v\nwant the dashboard's public subset\n%v", sum, want)
+	}
+	if dn["filed"] != float64(2) {
+		t.Errorf("dashboard filed %v, want the 2 needs just filed", dn["filed"])
+	}
+	if st, _ := h.api(http.MethodGet, "/api/v1/communities/999999/summary", "", nil); st != http.StatusNotFound {
+		t.Errorf("unknown community: %d, want 404", st)
+	}
+}

@@ -40,7 +40,8 @@ func main() {
 	dur := flag.Duration("d", 30*time.Second, "duration")
 	warm := flag.Duration("warmup", 3*time.Second, "warm-up not counted")
 	rate := flag.Float64("rate", 0, "requests per second in total on a fixed schedule (0: closed loop)")
-	paths := flag.String("paths", strings.Join(defaultPaths, ","), "comma-separated paths; {n} becomes a random id 1..50")
+	paths := flag.String("paths", strings.Join(defaultPaths, ","), "comma-separated paths; {n} becomes a random id 1..-ids")
+	maxID := flag.Int("ids", 50, "the largest id {n} draws (the city of `wushe demo --scale city` has 300,000 needs and 60,000 volunteers)")
 	scenario := flag.String("scenario", "", "giving-day: the matched-gifts peak (default: the list and detail mix)")
 	var gd givingDayFlags
 	gd.register()
@@ -90,7 +91,7 @@ func main() {
 			r := rand.New(rand.NewPCG(uint64(i), 7))
 			for ctx.Err() == nil {
 				p := list[r.IntN(len(list))]
-				p = strings.ReplaceAll(p, "{n}", fmt.Sprint(1+r.IntN(50)))
+				p = strings.ReplaceAll(p, "{n}", fmt.Sprint(1+r.IntN(*maxID)))
 				t0 := time.Now()
 				if ticks != nil {
 					t, ok := <-ticks
