@@ -4,6 +4,8 @@ package web
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"net/http"
 	"strconv"
 
@@ -21,13 +23,13 @@ func (s *Server) pledgeCreate(c echo.Context) error {
 	if !principal(c).Authenticated() {
 		return app.Unauthorized()
 	}
-	var in app.PledgeInput
-	err = bindForm(c, &in)
+	// The form's fields carry a prefix: the worker's offline form on the same page has its
+	// own amount, method and anonymous fields, and ids must not repeat.
+	in := app.PledgeInput{Method: c.FormValue("pledge_method"), Reference: c.FormValue("pledge_reference"),
+		Note: c.FormValue("pledge_note"), Anonymous: c.FormValue("pledge_anonymous") == "true"}
 	fe := app.FieldErrors{}
 	in.Amount = parseYuan(fe, "pledge_amount", c.FormValue("pledge_amount"))
-	if err == nil {
-		err = fe.Err()
-	}
+	err = fe.Err()
 	var pl *app.Pledge
 	if err == nil {
 		pl, err = s.app.CreatePledge(c.Request().Context(), id, in)
@@ -36,7 +38,7 @@ func (s *Server) pledgeCreate(c echo.Context) error {
 		if app.IsCode(err, app.ECONFLICT) {
 			return s.after(c, "/campaigns/"+strconv.FormatInt(id, 10), err, "")
 		}
-		return s.campaignFormFailed(c, id, err, &campaignPageData{Pledge: in, PledgeAmount: c.FormValue("pledge_amount")})
+		return s.campaignFormFailed(c, id, prefixFields(err, "pledge_"), &campaignPageData{Pledge: in, PledgeAmount: c.FormValue("pledge_amount")})
 	}
 	return s.done(c, "/me/gifts", "pledges.created", "code", pl.Code())
 }
@@ -192,4 +194,21 @@ func (s *Server) apiReceiptVerify(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, r)
+}
+
+// prefixFields names a use case's field errors as a form whose fields carry a prefix does.
+func prefixFields(err error, prefix string) error {
+	var ae *app.Error
+	if !errors.As(err, &ae) || len(ae.Fields) == 0 {
+		return err
+	}
+	out := *ae
+	out.Fields = make(map[string]app.Message, len(ae.Fields))
+	for k, m := range ae.Fields {
+		if !strings.HasPrefix(k, prefix) {
+			k = prefix + k
+		}
+		out.Fields[k] = m
+	}
+	return &out
 }

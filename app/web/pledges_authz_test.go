@@ -42,7 +42,7 @@ func pledgesAuthCases() map[string]authCase {
 	return map[string]authCase{
 		// Any signed-in user pledges to an open campaign (a resident or a merchant of anywhere).
 		"POST /campaigns/:id/pledges": {allow: users, anyPlace: true, build: func(h *harness, s side) (string, any) {
-			return "/campaigns/" + id(h.funds(s).campaign.ID) + "/pledges", url.Values{"pledge_amount": {"100"}, "method": {"cash"}}
+			return "/campaigns/" + id(h.funds(s).campaign.ID) + "/pledges", url.Values{"pledge_amount": {"100"}, "pledge_method": {"cash"}}
 		}},
 		"POST /api/v1/campaigns/:id/pledges": {allow: users, anyPlace: true, build: func(h *harness, s side) (string, any) {
 			return "/api/v1/campaigns/" + id(h.funds(s).campaign.ID) + "/pledges", map[string]any{"amount": 10000, "method": "bank_transfer", "reference": "ICBC-1"}

@@ -151,11 +151,15 @@ func TestPledgePages(t *testing.T) {
 	if st, page, _ := h.browser("anonymous").get(campPath); st != http.StatusOK || strings.Contains(page, `/pledges"`) || !strings.Contains(page, "/login?next="+campPath) {
 		t.Errorf("anonymous campaign page: %d", st)
 	}
-	st, page, _ = res.post(campPath+"/pledges", url.Values{"pledge_amount": {"abc"}, "method": {"cash"}})
+	st, page, _ = res.post(campPath+"/pledges", url.Values{"pledge_amount": {"abc"}, "pledge_method": {"cash"}})
 	if st != http.StatusUnprocessableEntity || !strings.Contains(page, `id="e-pledge_amount"`) {
 		t.Errorf("bad amount: %d, want 422 with the field's error", st)
 	}
-	st, _, loc := res.post(campPath+"/pledges", url.Values{"pledge_amount": {"1,200.50"}, "method": {"cash"}, "note": {"周六送来"}})
+	st, page, _ = res.post(campPath+"/pledges", url.Values{"pledge_amount": {"100"}})
+	if st != http.StatusUnprocessableEntity || !strings.Contains(page, `id="e-pledge_method"`) || !strings.Contains(page, `href="#f-pledge_method"`) {
+		t.Errorf("no method: %d, want 422 naming pledge_method", st)
+	}
+	st, _, loc := res.post(campPath+"/pledges", url.Values{"pledge_amount": {"1,200.50"}, "pledge_method": {"cash"}, "pledge_note": {"周六送来"}})
 	if st != http.StatusSeeOther || loc != "/me/gifts" {
 		t.Fatalf("pledge: %d %s", st, loc)
 	}
