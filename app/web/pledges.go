@@ -5,9 +5,9 @@ package web
 import (
 	"context"
 	"errors"
-	"strings"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
