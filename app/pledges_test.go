@@ -265,3 +265,25 @@ func TestReceiptCodeFormat(t *testing.T) {
 		t.Errorf("FormatReceiptCode = %q", got)
 	}
 }
+
+// TestPledgePersonalData: a donor's pledges are in their data export, and erasing the
+// account blanks what they wrote (note, reference) while the pledge's amount stays.
+func TestPledgePersonalData(t *testing.T) {
+	t.Parallel()
+	fw := newFundsWorld(t, app.RuleInput{Ratio: "1:1"}, 0)
+	camp := fw.campaign(50000, "keep_what_you_raise", true)
+	me := fw.w.As(t, fw.a, "resident")
+	pl, err := fw.a.CreatePledge(me, camp.ID, app.PledgeInput{Amount: 1000, Method: "bank_transfer", Reference: "ICBC 6222", Note: "王家 3 号楼"})
+	fw.must(err)
+	d, err := fw.a.MyPersonalData(me)
+	fw.must(err)
+	if len(d.Sections["pledges"]) != 1 {
+		t.Fatalf("export's pledges: %v", d.Sections["pledges"])
+	}
+	fw.must(fw.a.EraseMyAccount(me, app.EraseInput{Password: fw.w.Password, Confirm: "注销"}))
+	got, err := fw.s.FindPledge(context.Background(), pl.ID)
+	fw.must(err)
+	if got.Note != "" || got.Reference != "" || got.Amount != 1000 {
+		t.Errorf("pledge after erasure: %+v", got)
+	}
+}
