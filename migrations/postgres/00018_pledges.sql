@@ -8,7 +8,9 @@
 --
 -- Every succeeded contribution gets an unguessable receipt code (24 hex digits; random bytes
 -- in the application, gen_random_uuid()'s random digits here) that anyone may check on
--- /receipts/verify. Gifts that succeeded before this migration get one here.
+-- /receipts/verify. Gifts that succeeded before this migration get one here, except gifts
+-- whose stored amounts broke before the money bounds (00008: `wushe funds check` names them);
+-- updating such a row would fail its CHECK.
 
 -- +goose Up
 CREATE TABLE pledges (
@@ -37,7 +39,8 @@ CREATE INDEX pledges_user_idx ON pledges (user_id, id);
 ALTER TABLE contributions ADD COLUMN receipt_code TEXT;
 CREATE UNIQUE INDEX contributions_receipt_code_idx ON contributions (receipt_code);
 UPDATE contributions SET receipt_code = upper(substr(replace(gen_random_uuid()::text, '-', ''), 1, 12) || substr(replace(gen_random_uuid()::text, '-', ''), 18, 12))
-    WHERE succeeded_at IS NOT NULL;
+    WHERE succeeded_at IS NOT NULL
+    AND amount BETWEEN 1 AND 10000000000 AND refunded BETWEEN 0 AND 10000000000;
 
 -- +goose Down
 DROP INDEX contributions_receipt_code_idx;
