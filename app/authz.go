@@ -86,6 +86,10 @@ const (
 	ActContributionGive    Action = "contribution.give"    // donate through the payment provider
 	ActContributionRecord  Action = "contribution.record"  // record and confirm offline gifts
 	ActContributionRefund  Action = "contribution.refund"  // refund a gift
+	ActPledgeCreate        Action = "pledge.create"        // pledge to a campaign; read one's own gifts
+	ActPledgeCancel        Action = "pledge.cancel"        // withdraw one's own pledge
+	ActPledgeView          Action = "pledge.view"          // read a pledge: its donor, workers of its place
+	ActReceiptView         Action = "receipt.view"         // a gift's receipt: its donor, workers of its place
 	ActFundAudit           Action = "fund.audit"           // contributions' private fields, donor flags
 	ActDisbursementRequest Action = "disbursement.request" // ask to pay a payee from a campaign
 	ActDisbursementDecide  Action = "disbursement.decide"  // vote (funds.ApprovalPolicy decides the tier)
@@ -184,11 +188,18 @@ var policy = map[Action]rule{
 	ActMatchTune:  {roles: managers},
 	ActEvaluate:   {roles: append([]Role{RoleResident}, frontDesk...)},
 	// Funds (issue 4).
-	ActFundManage:          {roles: []Role{RoleCivilAffairs, RoleAdmin}},
-	ActCampaignManage:      {roles: managers},
-	ActContributionGive:    {anyUser: true},
-	ActContributionRecord:  {roles: managers},
-	ActContributionRefund:  {roles: managers},
+	ActFundManage:         {roles: []Role{RoleCivilAffairs, RoleAdmin}},
+	ActCampaignManage:     {roles: managers},
+	ActContributionGive:   {anyUser: true},
+	ActContributionRecord: {roles: managers},
+	ActContributionRefund: {roles: managers},
+	// Pledges (issue 12): any signed-in resident or merchant pledges; the donor withdraws and
+	// reads their own; workers who record offline gifts receive, confirm and reject them
+	// (ActContributionRecord).
+	ActPledgeCreate:        {anyUser: true},
+	ActPledgeCancel:        {owner: true},
+	ActPledgeView:          {owner: true, roles: managers},
+	ActReceiptView:         {owner: true, roles: managers},
 	ActFundAudit:           {roles: managers},
 	ActDisbursementRequest: {roles: append([]Role{RoleOrgMember}, managers...)},
 	ActDisbursementDecide:  {roles: []Role{RoleCommunityWorker, RoleCommittee, RoleCivilAffairs, RoleAdmin}},

@@ -20,6 +20,8 @@ import (
 // principal's memberships cover. A new action lands here only by a deliberate edit.
 var placeFree = []app.Action{app.ActPublicRead, app.ActOrgCreate, app.ActVolunteerCreateSelf,
 	app.ActDonorCreateSelf, app.ActContributionGive, app.ActNeedQueue,
+	// a pledge is a gift promised: anyone signed in gives to any open campaign (issue 12)
+	app.ActPledgeCreate,
 	// one's own inbox is nobody's place; the city roll-up keeps only the caller's communities
 	app.ActNotificationsOwn, app.ActDashboardCity,
 	// one's own data (see, download, erase) is always the caller's, whatever the record

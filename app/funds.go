@@ -151,6 +151,9 @@ type Contribution struct {
 	CreatedAt       time.Time  `json:"created_at"`
 	UpdatedAt       time.Time  `json:"updated_at"`
 	SucceededAt     *time.Time `json:"succeeded_at"`
+	// ReceiptCode verifies the gift's receipt (捐赠收据) on /receipts/verify; set when the gift
+	// succeeds. Only the donor and the fund's workers see it (pledges.go).
+	ReceiptCode *string `json:"-"`
 }
 
 // FundMatch is a pool's share for one contribution (配捐): pending → reserved → committed, or
@@ -288,6 +291,7 @@ type CampaignFilter struct {
 // ContributionFilter selects contributions.
 type ContributionFilter struct {
 	CampaignID *int64
+	UserID     *int64 // the donor's own gifts (my gifts)
 	FundID     *int64
 	Statuses   []string
 	Channel    *string

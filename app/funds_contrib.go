@@ -188,27 +188,33 @@ func (a *App) RecordOffline(ctx context.Context, campaignID int64, in OfflineInp
 			c.DonorKey = keyOf("org", *donor.OrganizationID)
 		}
 	}
-	err = a.store.InTx(ctx, func(ctx context.Context) error {
-		if c.DonorKey == "" {
-			c.DonorKey = "pending"
+	err = a.store.InTx(ctx, func(ctx context.Context) error { return a.saveOffline(ctx, c, t) })
+	return c, err
+}
+
+// saveOffline stores a recorded offline gift and audits it; a receipt number the fund has
+// used already is a field error. Recording a worker's cash and receiving a pledge both end
+// here, so every offline gift is stored, keyed and audited the same way.
+func (a *App) saveOffline(ctx context.Context, c *Contribution, t Target) error {
+	if c.DonorKey == "" {
+		c.DonorKey = "pending"
+	}
+	if err := a.store.CreateContribution(ctx, c); err != nil {
+		if IsCode(err, ECONFLICT) {
+			fe := FieldErrors{}
+			fe.Add("receipt_no", "funds.error.receipt_taken")
+			return fe.Err()
 		}
-		if err := a.store.CreateContribution(ctx, c); err != nil {
-			if IsCode(err, ECONFLICT) {
-				fe.Add("receipt_no", "funds.error.receipt_taken")
-				return fe.Err()
-			}
+		return err
+	}
+	if c.DonorKey == "pending" {
+		// An unnamed offline donor is one donor: their own key.
+		c.DonorKey = keyOf("offline", c.ID)
+		if err := a.store.UpdateContribution(ctx, c); err != nil {
 			return err
 		}
-		if c.DonorKey == "pending" {
-			// An unnamed offline donor is one donor: their own key.
-			c.DonorKey = keyOf("offline", c.ID)
-			if err := a.store.UpdateContribution(ctx, c); err != nil {
-				return err
-			}
-		}
-		return a.audit(ctx, "contribution.recorded", "contribution", c.ID, t.CommunityID, map[string]any{"amount": c.Amount, "receipt_no": in.ReceiptNo})
-	})
-	return c, err
+	}
+	return a.audit(ctx, "contribution.recorded", "contribution", c.ID, t.CommunityID, map[string]any{"amount": c.Amount, "receipt_no": deref(c.ReceiptNo)})
 }
 
 // memberRoles maps the principal's roles covering a target to the funds package's roles.
@@ -284,7 +290,11 @@ func (a *App) ConfirmOffline(ctx context.Context, contributionID int64) (*Contri
 		if err := a.giftSucceeded(ctx, camp, c); err != nil {
 			return err
 		}
-		return a.audit(ctx, "contribution.confirmed", "contribution", c.ID, t.CommunityID, map[string]any{"amount": c.Amount})
+		if err := a.audit(ctx, "contribution.confirmed", "contribution", c.ID, t.CommunityID, map[string]any{"amount": c.Amount}); err != nil {
+			return err
+		}
+		// A pledge this gift came from is fulfilled with it (pledges.go).
+		return a.store.ConfirmPledgeOf(ctx, c.ID, a.Now())
 	})
 	return c, err
 }

@@ -226,6 +226,13 @@ func (a *App) giftSucceeded(ctx context.Context, camp *Campaign, c *Contribution
 		return err
 	}
 	c.Status, c.SucceededAt, c.UpdatedAt = string(funds.ContributionStatusSucceeded), &now, now
+	if c.ReceiptCode == nil {
+		code, err := newReceiptCode()
+		if err != nil {
+			return err
+		}
+		c.ReceiptCode = &code
+	}
 	camp.Raised = raised
 	cd, err := a.store.FindCampaignDonor(ctx, camp.ID, c.DonorKey)
 	if err != nil {

@@ -190,6 +190,11 @@ type CampaignPage struct {
 	// actually reserved for it.
 	Thanks      *Contribution
 	ThanksMatch int64
+	// CanPledge offers the pledge form (认捐) to a signed-in user while the campaign is open;
+	// MyPledges are their open pledges here, Pledges the ones waiting for a worker in scope.
+	CanPledge bool
+	MyPledges []*PledgeView
+	Pledges   []*PledgeView
 }
 
 // CampaignPageInput is what the campaign page was asked: a gift amount to preview (fen) and,
@@ -222,6 +227,9 @@ func (a *App) CampaignDetail(ctx context.Context, id int64, in CampaignPageInput
 			// The preview is a hint beside the form; the page stands without it.
 			a.log.WarnContext(ctx, "campaign match preview", "campaign", id, "err", err)
 		}
+	}
+	if err := a.campaignPagePledges(ctx, out); err != nil {
+		return nil, err
 	}
 	if in.ThanksSession != "" {
 		if err := a.thank(ctx, out, id, in.ThanksSession); err != nil {

@@ -183,6 +183,8 @@ var notifyRules = map[string]notifyRule{
 	"disbursement.rejected":     {"disbursement.rejected", disbursementRequester},
 	"disbursement.paid":         {"disbursement.paid", disbursementRequester},
 	"contribution.confirmed":    {KindContributionConfirmed, contributionDonor},
+	"pledge.received":           {"pledge.received", pledgeDonor},
+	"pledge.rejected":           {"pledge.rejected", pledgeDonor},
 	"campaign.unlocked":         {"campaign.unlocked", campaignPeople},
 	"campaign.succeeded":        {"campaign.succeeded", campaignPeople},
 	"tender.awarded":            {"tender.awarded", tenderWinners},

@@ -177,8 +177,23 @@ func contributionDonor(ctx context.Context, a *App, e *AuditEvent, _ map[string]
 	case ErrorCode(err) != ENOTFOUND:
 		return notice{}, err
 	}
-	return notice{to: []int64{deref(c.UserID)}, link: fmt.Sprintf("/campaigns/%d", c.CampaignID),
+	return notice{to: []int64{deref(c.UserID)}, link: "/me/gifts",
 		params: map[string]any{"amount": yuanText(c.Amount), "matched": yuanText(matched)}}, nil
+}
+
+// pledgeDonor: the donor of a pledge a worker received or rejected (with the reason).
+func pledgeDonor(ctx context.Context, a *App, e *AuditEvent, d map[string]any) (notice, error) {
+	pl, err := a.store.FindPledge(ctx, e.SubjectID)
+	if err != nil {
+		return notice{}, err
+	}
+	camp, err := a.store.FindCampaign(ctx, pl.CampaignID)
+	if err != nil {
+		return notice{}, err
+	}
+	reason, _ := d["reason"].(string)
+	return notice{to: []int64{pl.UserID}, link: "/me/gifts",
+		params: map[string]any{"amount": yuanText(pl.Amount), "campaign": camp.Title, "reason": reason}}, nil
 }
 
 // campaignPeople: the proposer and supporters of the campaign's project.

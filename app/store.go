@@ -280,6 +280,7 @@ type Store interface {
 	TaskStore
 	SearchStore
 	FundStore
+	PledgeStore
 	ProjectDeliveryStore
 	ProjectPhotoStore
 	GiftBatchStore

@@ -95,7 +95,9 @@ func WriteLegacyMoney(t testing.TB, s *store.Store, w *World) *LegacyMoney {
 		g := &app.Contribution{CampaignID: c.ID, FundID: f.ID, DonorKey: "offline:" + receipt, DonorName: "王阿姨", Source: "resident",
 			Amount: amount, Currency: "CNY", Channel: string(funds.ChannelOffline), Status: string(funds.ContributionStatusSucceeded),
 			OfflineMethod: &method, ReceiptNo: &receipt, ReceivedOn: &now, RecordedBy: &rec, ConfirmedBy: &conf, CreatedAt: now, UpdatedAt: now, SucceededAt: &now}
-		must(s.CreateContribution(ctx, g))
+		// Only the columns of the schema before 00018: receipt codes came later (and the
+		// migration gives this succeeded gift one).
+		must(s.DB(ctx).Omit("receipt_code").Create(g).Error)
 		txID := post("contribution_succeeded", fmt.Sprintf("contribution:%d", g.ID),
 			entry(fmt.Sprintf("cash:%d:offline", f.ID), "cash", "debit", amount, nil, nil, "", "offline"),
 			entry(fmt.Sprintf("campaign:%d:donations:resident", c.ID), "donations", "credit", amount, nil, &c.ID, "resident", ""))

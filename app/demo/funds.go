@@ -86,6 +86,7 @@ func (l *loader) funds(ctx context.Context, p *place) error {
 		days int
 		mode string
 	}{{800000, 20, "all_or_nothing"}, {500000, 10, "keep_what_you_raise"}}
+	var open []*app.Campaign
 	for i, pr := range prs {
 		sp := specs[i]
 		camp, err := a.CreateCampaign(worker, app.CampaignInput{FundID: f.ID, ProjectID: pr.ID, PoolID: &pool.ID, Goal: sp.goal,
@@ -96,6 +97,34 @@ func (l *loader) funds(ctx context.Context, p *place) error {
 		if err := give(camp, func(j int) bool { return (j+i)%2 == 1 }); err != nil {
 			return err
 		}
+		open = append(open, camp)
+	}
+	if len(open) == 0 {
+		return nil
+	}
+	resident, err := as("resident@wushe.local")
+	if err != nil {
+		return err
+	}
+	return l.pledges(resident, worker, officer, a, open)
+}
+
+// pledges has the demo resident pledge twice (认捐): once in cash, received by the worker and
+// confirmed by the officer (a gift with a receipt under 我的捐赠), and once by bank transfer,
+// still waiting on the worker's campaign page.
+func (l *loader) pledges(resident, worker, officer context.Context, a *app.App, camps []*app.Campaign) error {
+	pl, err := a.CreatePledge(resident, camps[0].ID, app.PledgeInput{Amount: 20000, Method: "cash", Note: "周六上午送到社区办公室"})
+	if err != nil {
+		return fmt.Errorf("demo pledge: %w", err)
+	}
+	if _, err := a.ConfirmPledge(worker, pl.ID, app.PledgeConfirmInput{ReceiptNo: "DH-RJ-0001"}); err != nil {
+		return fmt.Errorf("demo pledge received: %w", err)
+	}
+	if _, err := a.ConfirmPledge(officer, pl.ID, app.PledgeConfirmInput{}); err != nil {
+		return fmt.Errorf("demo pledge confirmed: %w", err)
+	}
+	if _, err := a.CreatePledge(resident, camps[len(camps)-1].ID, app.PledgeInput{Amount: 10000, Method: "bank_transfer", Reference: "ICBC 6222-0212"}); err != nil {
+		return fmt.Errorf("demo pledge: %w", err)
 	}
 	return nil
 }

@@ -296,6 +296,9 @@ func (s *Store) FindContributions(ctx context.Context, f app.ContributionFilter)
 		if f.FundID != nil {
 			db = db.Where("fund_id = ?", *f.FundID)
 		}
+		if f.UserID != nil {
+			db = db.Where("user_id = ?", *f.UserID)
+		}
 		if f.Channel != nil {
 			db = db.Where("channel = ?", *f.Channel)
 		}

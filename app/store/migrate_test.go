@@ -25,7 +25,7 @@ var models = []any{
 	&app.JobRun{},         // job leases (several servers)
 	// funds
 	&app.Fund{}, &app.FundPool{}, &app.FundPoolRule{}, &app.FundPoolDeposit{}, &app.Campaign{}, &app.CampaignDonor{},
-	&app.Contribution{}, &app.FundMatch{}, &app.LedgerTransaction{}, &app.LedgerEntry{}, &app.DonorFlag{}, &app.PaymentEvent{},
+	&app.Pledge{}, &app.Contribution{}, &app.FundMatch{}, &app.LedgerTransaction{}, &app.LedgerEntry{}, &app.DonorFlag{}, &app.PaymentEvent{},
 	&app.Disbursement{}, &app.DisbursementVote{}, &app.DisbursementEvidence{}, &app.QFAward{},
 	// micro-projects, steps 1–3 (issue 11)
 	&app.ProjectSettings{}, &app.ProjectSupport{}, &app.ProjectComment{}, &app.ProjectRevision{}, &app.ProjectVote{}, &app.PaperBallot{},

@@ -40,6 +40,7 @@ var personalSections = []struct{ name, table, where string }{
 	{"signups", "signups", "volunteer_id IN (SELECT id FROM volunteers WHERE user_id = @u)"},
 	{"hours", "hours_entries", "volunteer_id IN (SELECT id FROM volunteers WHERE user_id = @u)"},
 	{"gifts", "contributions", "user_id = @u OR donor_id IN (SELECT id FROM donors WHERE user_id = @u)"},
+	{"pledges", "pledges", "user_id = @u"},
 	{"disbursement_votes", "disbursement_votes", "approver_id = @u"},
 	{"points", "points_transactions", "volunteer_id IN (SELECT id FROM volunteers WHERE user_id = @u)"},
 	{"redemptions", "redemptions", "volunteer_id IN (SELECT id FROM volunteers WHERE user_id = @u)"},
@@ -86,6 +87,7 @@ func (s *Store) ErasePersonalData(ctx context.Context, userID int64, pseudonym s
 		"UPDATE social_workers SET name = @name, mobile = '', certificate_number = '' WHERE user_id = @u",
 		"UPDATE needs SET on_behalf_name = '', on_behalf_phone = '', address = '' WHERE requester_id = @u",
 		"UPDATE contributions SET donor_name = @name WHERE user_id = @u OR donor_id IN (SELECT id FROM donors WHERE user_id = @u)",
+		"UPDATE pledges SET note = '', reference = '' WHERE user_id = @u",
 		"DELETE FROM api_tokens WHERE user_id = @u",
 		"DELETE FROM memberships WHERE user_id = @u",
 	}

@@ -33,6 +33,9 @@ type campaignPageData struct {
 	Amount        string
 	Offline       app.OfflineInput
 	OfflineAmount string
+	// The pledge form (pledges.go).
+	Pledge       app.PledgeInput
+	PledgeAmount string
 }
 
 // campaignData fills the page from the use case; the preview amount is typed in yuan.

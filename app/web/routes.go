@@ -62,6 +62,7 @@ func (s *Server) routes() {
 	s.tenderRoutes()
 	s.taskRoutes()
 	s.fundRoutes()
+	s.pledgeRoutes()
 	s.adminRoutes()
 	s.searchRoutes()
 	s.notifyRoutes()

@@ -160,8 +160,14 @@ func TestBrowserEveryPage(t *testing.T) {
 		Scan(&delivered).Error; err != nil || delivered == 0 {
 		t.Fatalf("the demo has no delivered project (%v)", err)
 	}
+	// A receipt's check is reached from its printed code: check the demo resident's receipt.
+	var receiptCode string
+	if err := w.Store.DB(context.Background()).Raw(`SELECT receipt_code FROM contributions WHERE receipt_code IS NOT NULL AND user_id IS NOT NULL ORDER BY id LIMIT 1`).
+		Scan(&receiptCode).Error; err != nil || receiptCode == "" {
+		t.Fatalf("the demo has no gift receipt of a resident (%v)", err)
+	}
 	seeds := map[string][]string{"public": {"/unsubscribe?token=" + url.QueryEscape(token),
-		fmt.Sprintf("/projects/%d/accountability", delivered)}}
+		fmt.Sprintf("/projects/%d/accountability", delivered), "/receipts/verify?code=" + receiptCode}}
 	for role, us := range extraPages {
 		seeds[role] = append(seeds[role], us...)
 	}
