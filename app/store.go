@@ -282,6 +282,7 @@ type Store interface {
 	FundStore
 	ProjectDeliveryStore
 	ProjectPhotoStore
+	AttachmentStore
 	GiftBatchStore
 	JobStore
 	RateLimitStore
