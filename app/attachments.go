@@ -22,7 +22,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"golang.org/x/image/draw"
+	"github.com/disintegration/imaging"
 	_ "golang.org/x/image/webp" // decode WebP uploads; they are stored as JPEG
 )
 
@@ -111,22 +111,25 @@ func checkUploads(fe FieldErrors, r fileRule, have int, in []EvidenceInput) []St
 	return out
 }
 
-// cleanImage decodes an image and encodes it again, at most MaxImageSide on its longer side:
-// PNG stays PNG (drawings, screenshots), anything else becomes a JPEG. Only pixels are
-// carried over, so EXIF, XMP and comment blocks are gone whatever they held.
+// cleanImage decodes an image, turns it upright as its EXIF orientation says (a phone stores
+// a portrait photo sideways and a flag to turn it), and encodes it again at most MaxImageSide
+// on its longer side: PNG stays PNG (drawings, screenshots), anything else becomes a JPEG.
+// Only pixels are carried over, so EXIF, XMP and comment blocks are gone whatever they held.
 func cleanImage(data []byte) ([]byte, string, error) {
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil {
 		return nil, "", fmt.Errorf("image header: %w", err)
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > maxImagePixels {
 		return nil, "", fmt.Errorf("image of %d×%d pixels", cfg.Width, cfg.Height)
 	}
-	img, format, err := image.Decode(bytes.NewReader(data))
+	img, err := imaging.Decode(bytes.NewReader(data), imaging.AutoOrientation(true))
 	if err != nil {
 		return nil, "", fmt.Errorf("decode image: %w", err)
 	}
-	img = fitImage(img, MaxImageSide)
+	if b := img.Bounds(); b.Dx() > MaxImageSide || b.Dy() > MaxImageSide {
+		img = imaging.Fit(img, MaxImageSide, MaxImageSide, imaging.Lanczos)
+	}
 	var buf bytes.Buffer
 	if format == "png" {
 		err = (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&buf, img)
@@ -134,23 +137,6 @@ func cleanImage(data []byte) ([]byte, string, error) {
 	}
 	err = jpeg.Encode(&buf, img, &jpeg.Options{Quality: 85})
 	return buf.Bytes(), "image/jpeg", err
-}
-
-// fitImage scales img down so its longer side is at most side pixels, keeping its shape.
-func fitImage(img image.Image, side int) image.Image {
-	b := img.Bounds()
-	w, h := b.Dx(), b.Dy()
-	if w <= side && h <= side {
-		return img
-	}
-	if w >= h {
-		w, h = side, max(1, h*side/w)
-	} else {
-		w, h = max(1, w*side/h), side
-	}
-	dst := image.NewRGBA(image.Rect(0, 0, w, h))
-	draw.BiLinear.Scale(dst, dst.Bounds(), img, b, draw.Src, nil)
-	return dst
 }
 
 // uploadName keeps the base of an uploaded name (shown as text and alt text only, never used

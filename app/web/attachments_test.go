@@ -62,8 +62,9 @@ func sameImage(a, b []byte) bool {
 const gpsMarker = "31.2304N,121.4737E"
 
 // cameraJPEG is a w×h JPEG as a phone writes it: an APP1 Exif block right after the start of
-// the image, whose IFD0 points at a GPS IFD (latitude reference "N") followed by gpsMarker.
-func cameraJPEG(t *testing.T, w, h int) []byte {
+// the image, whose IFD0 holds the orientation (1 upright, 6 "turn 90° clockwise to show") and
+// points at a GPS IFD (latitude reference "N") followed by gpsMarker.
+func cameraJPEG(t *testing.T, w, h int, orientation uint16) []byte {
 	t.Helper()
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	for y := 0; y < h; y++ {
@@ -75,16 +76,19 @@ func cameraJPEG(t *testing.T, w, h int) []byte {
 	if err := jpeg.Encode(&enc, img, &jpeg.Options{Quality: 80}); err != nil {
 		t.Fatal(err)
 	}
-	// TIFF, big-endian: header; IFD0 at 8 with one entry (GPSInfo 0x8825 → 26); GPS IFD at
-	// 26 with one entry (GPSLatitudeRef, ASCII "N"); then the marker.
+	// TIFF, big-endian: header; IFD0 at 8 with two entries (Orientation; GPSInfo → 38); the
+	// GPS IFD at 38 with one entry (GPSLatitudeRef, ASCII "N"); then the marker.
 	tiff := new(bytes.Buffer)
 	be := func(v any) { binary.Write(tiff, binary.BigEndian, v) }
 	tiff.WriteString("MM")
 	be(uint16(42))
 	be(uint32(8))
-	be(uint16(1))
+	be(uint16(2))
+	be([]uint16{0x0112, 3})
+	be(uint32(1))
+	be([]uint16{orientation, 0})
 	be([]uint16{0x8825, 4})
-	be([]uint32{1, 26})
+	be([]uint32{1, 38})
 	be(uint32(0))
 	be(uint16(1))
 	be([]uint16{0x0001, 2})
@@ -129,7 +133,7 @@ func TestNeedPhotos(t *testing.T) {
 	a := h.sides()[0]
 	n := h.need(a)
 	base := fmt.Sprintf("/api/v1/needs/%d/photos", n.ID)
-	photo := cameraJPEG(t, 2400, 1200)
+	photo := cameraJPEG(t, 2400, 1200, 1)
 	if !bytes.Contains(photo, []byte("Exif")) || !bytes.Contains(photo, []byte(gpsMarker)) {
 		t.Fatal("the test photo carries no location")
 	}
@@ -234,11 +238,19 @@ func TestNeedPhotosPublic(t *testing.T) {
 	gw := h.world.Users["grid_worker"].ID
 	n.AssigneeID = &gw
 	h.must(h.store.UpdateNeed(t.Context(), n))
-	st, out := h.api(http.MethodPost, fmt.Sprintf("/api/v1/needs/%d/photos", n.ID), "grid_worker", map[string]any{"file_name": "修好了.jpg", "content": cameraJPEG(t, 300, 200)})
+	st, out := h.api(http.MethodPost, fmt.Sprintf("/api/v1/needs/%d/photos", n.ID), "grid_worker", map[string]any{"file_name": "修好了.jpg", "content": cameraJPEG(t, 300, 200, 6)})
 	if st != http.StatusCreated {
 		t.Fatalf("assignee upload = %d %v", st, out)
 	}
-	if st, _ := h.api(http.MethodPost, fmt.Sprintf("/api/v1/needs/%d/photos", n.ID), "community_worker", map[string]any{"file_name": "x.jpg", "content": cameraJPEG(t, 30, 20)}); st != http.StatusForbidden {
+	// Taken in portrait: stored sideways with orientation 6, kept upright without the flag.
+	stored, err := h.store.FindAttachment(t.Context(), int64(out["id"].(float64)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg, _, err := image.DecodeConfig(bytes.NewReader(stored.Data)); err != nil || cfg.Width != 200 || cfg.Height != 300 {
+		t.Errorf("portrait photo stored as %d×%d (%v), want 200×300", cfg.Width, cfg.Height, err)
+	}
+	if st, _ := h.api(http.MethodPost, fmt.Sprintf("/api/v1/needs/%d/photos", n.ID), "community_worker", map[string]any{"file_name": "x.jpg", "content": cameraJPEG(t, 30, 20, 1)}); st != http.StatusForbidden {
 		t.Errorf("a worker not assigned uploads = %d, want 403", st)
 	}
 	if st, _, _ := h.browser("anonymous").get(out["url"].(string)); st != http.StatusOK {
@@ -300,7 +312,7 @@ func TestBidEditWithdrawFiles(t *testing.T) {
 	if pdfOut["content_type"] != "application/pdf" || pdfOut["size"] != float64(len(pdf)) {
 		t.Errorf("PDF = %v", pdfOut)
 	}
-	if st, out := h.api(http.MethodPost, bid+"/files", "org_member", map[string]any{"file_name": "团队.jpg", "content": cameraJPEG(t, 2000, 3000)}); st != http.StatusCreated || out["content_type"] != "image/jpeg" {
+	if st, out := h.api(http.MethodPost, bid+"/files", "org_member", map[string]any{"file_name": "团队.jpg", "content": cameraJPEG(t, 2000, 3000, 1)}); st != http.StatusCreated || out["content_type"] != "image/jpeg" {
 		t.Errorf("photo = %d %v", st, out)
 	}
 	for name, in := range map[string][]byte{
