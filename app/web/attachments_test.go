@@ -10,6 +10,7 @@ import (
 	"image/jpeg"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -380,5 +381,49 @@ func TestBidEditWithdrawFiles(t *testing.T) {
 	if st, out := h.api(http.MethodPost, fmt.Sprintf("/api/v1/tenders/%d/bids", tn.ID), "org_member",
 		map[string]any{"organization_id": o.ID, "price": 15000000, "plan": "重新投标", "team": team}); st != http.StatusCreated {
 		t.Errorf("bid again = %d %v", st, out)
+	}
+}
+
+// TestBidPages edits and withdraws a bid through its pages: the form says it replaces the
+// bid, saving keeps the bid's id, a bad price shows the form again with 422 on the field,
+// the withdraw button removes it, and the tender page links the open bid to its edit page.
+func TestBidPages(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	o, team := h.memberOrg()
+	tn := h.tender(h.sides()[0], "published")
+	st, out := h.api(http.MethodPost, fmt.Sprintf("/api/v1/tenders/%d/bids", tn.ID), "org_member",
+		map[string]any{"organization_id": o.ID, "price": 15000000, "plan": "每周上门两次", "team": team})
+	if st != http.StatusCreated {
+		t.Fatalf("bid = %d %v", st, out)
+	}
+	page := fmt.Sprintf("/bids/%v", out["id"])
+	b := h.browser("org_member")
+	if st, html, _ := b.get(fmt.Sprintf("/tenders/%d", tn.ID)); st != 200 || !strings.Contains(html, `href="`+page+`/edit"`) {
+		t.Errorf("tender page = %d; no link to the bid's edit page", st)
+	}
+	if st, html, _ := b.get(fmt.Sprintf("/tenders/%d/bid", tn.ID)); st != 200 || !strings.Contains(html, `action="`+page+`"`) || !strings.Contains(html, "保存后将以新的报价") {
+		t.Errorf("bid page of an organization that bid = %d; not the edit form", st)
+	}
+	form := url.Values{"price": {"abc"}, "plan": {"每周上门三次"}, "team": {fmt.Sprint(team[0])}, "capacity": {"1"}}
+	if st, html, _ := b.post(page, form); st != http.StatusUnprocessableEntity || !strings.Contains(html, `id="f-price"`) {
+		t.Errorf("bad price = %d", st)
+	}
+	form.Set("price", "140000")
+	if st, _, loc := b.post(page, form); st != http.StatusSeeOther || loc != fmt.Sprintf("/tenders/%d", tn.ID) {
+		t.Errorf("save = %d → %s", st, loc)
+	}
+	bv, err := h.app.TenderBids(h.world.As(t, h.app, "org_member"), tn.ID)
+	if err != nil || len(bv.Bids) != 1 || bv.Bids[0].Price != 14000000 || fmt.Sprintf("/bids/%d", bv.Bids[0].ID) != page {
+		t.Fatalf("edited bid = %v %v", bv, err)
+	}
+	if st, _, _ := h.browser("worker_b").post(page+"/withdraw", nil); st != http.StatusForbidden {
+		t.Errorf("another withdraws = %d", st)
+	}
+	if st, _, loc := b.post(page+"/withdraw", nil); st != http.StatusSeeOther || loc != fmt.Sprintf("/tenders/%d", tn.ID) {
+		t.Errorf("withdraw = %d → %s", st, loc)
+	}
+	if bv, _ := h.app.TenderBids(h.world.As(t, h.app, "org_member"), tn.ID); len(bv.Bids) != 0 {
+		t.Errorf("%d bids after withdrawal", len(bv.Bids))
 	}
 }
