@@ -8,12 +8,7 @@ package app
 // GPS location included, XMP, comments), so a resident's photo never tells where it was taken.
 
 import (
-	"bytes"
 	"context"
-	"fmt"
-	"image"
-	"image/jpeg"
-	"image/png"
 	"net/http"
 	"path"
 	"slices"
@@ -22,8 +17,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/disintegration/imaging"
-	_ "golang.org/x/image/webp" // decode WebP uploads; they are stored as JPEG
+	"github.com/wushe/wushe/media"
 )
 
 // MaxImageSide bounds the longer side of a stored image, in pixels: enough for a phone
@@ -111,32 +105,9 @@ func checkUploads(fe FieldErrors, r fileRule, have int, in []EvidenceInput) []St
 	return out
 }
 
-// cleanImage decodes an image, turns it upright as its EXIF orientation says (a phone stores
-// a portrait photo sideways and a flag to turn it), and encodes it again at most MaxImageSide
-// on its longer side: PNG stays PNG (drawings, screenshots), anything else becomes a JPEG.
-// Only pixels are carried over, so EXIF, XMP and comment blocks are gone whatever they held.
+// cleanImage turns an image upright, fits it in MaxImageSide and drops its metadata.
 func cleanImage(data []byte) ([]byte, string, error) {
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
-	if err != nil {
-		return nil, "", fmt.Errorf("image header: %w", err)
-	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > maxImagePixels {
-		return nil, "", fmt.Errorf("image of %d×%d pixels", cfg.Width, cfg.Height)
-	}
-	img, err := imaging.Decode(bytes.NewReader(data), imaging.AutoOrientation(true))
-	if err != nil {
-		return nil, "", fmt.Errorf("decode image: %w", err)
-	}
-	if b := img.Bounds(); b.Dx() > MaxImageSide || b.Dy() > MaxImageSide {
-		img = imaging.Fit(img, MaxImageSide, MaxImageSide, imaging.Lanczos)
-	}
-	var buf bytes.Buffer
-	if format == "png" {
-		err = (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&buf, img)
-		return buf.Bytes(), "image/png", err
-	}
-	err = jpeg.Encode(&buf, img, &jpeg.Options{Quality: 85})
-	return buf.Bytes(), "image/jpeg", err
+	return media.CleanImage(data, MaxImageSide, maxImagePixels)
 }
 
 // uploadName keeps the base of an uploaded name (shown as text and alt text only, never used
