@@ -89,8 +89,8 @@ func TestDependencyDirection(t *testing.T) {
 		case top == "search":
 			return (own && (rel == "search" || strings.HasPrefix(rel, "search/"))) || !own
 		case dir == "app":
-			return (own && (rel == "matching" || rel == "funds" || rel == "search" || rel == "sheet")) || strings.HasPrefix(p, "github.com/go-playground/validator")
-		case dir == "sheet":
+			return (own && (rel == "matching" || rel == "funds" || rel == "search" || rel == "sheet" || rel == "media")) || strings.HasPrefix(p, "github.com/go-playground/validator")
+		case dir == "sheet", dir == "media":
 			return !own // file formats only: no domain
 		case top == "app":
 			// Subpackages of app sit above it and may use the engines and wiring pieces,

@@ -42,6 +42,7 @@ const (
 	ActNeedManage           Action = "need.manage"
 	ActNeedWithdraw         Action = "need.withdraw"
 	ActNeedQueue            Action = "need.queue"
+	ActNeedAttach           Action = "need.attach" // add or remove a need's photos
 	ActOrgCreate            Action = "organization.create"
 	ActOrgUpdate            Action = "organization.update"
 	ActOrgVerify            Action = "organization.verify"
@@ -181,6 +182,9 @@ var policy = map[Action]rule{
 	ActTenderManage:   {roles: managers},
 	ActTenderBid:      {roles: []Role{RoleOrgMember}},
 	ActTenderEvaluate: {roles: []Role{RoleCommunityWorker, RoleCommittee, RoleCivilAffairs, RoleAdmin}},
+
+	// A need's photos: the resident it is for and the worker it is assigned to (issue 12).
+	ActNeedAttach: {owner: true, assignee: true},
 	// Tasks, hours and matching (issue 3).
 	ActTaskManage: {assignee: true, roles: frontDesk},
 	ActTaskSignup: {owner: true},

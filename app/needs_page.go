@@ -20,6 +20,8 @@ type NeedPage struct {
 	Rating *NeedRatingPage
 	// AssigneeChoices lists the community's staff, for those who may assign the need.
 	AssigneeChoices []Choice
+	// Photos are the need's photos as the viewer may see them (needs_photos.go).
+	Photos *NeedPhotos
 }
 
 // needEventsShown bounds the audit trail on a need's page; the audit page has the rest.
@@ -57,6 +59,9 @@ func (a *App) NeedDetail(ctx context.Context, id int64) (*NeedPage, error) {
 			return nil, fmt.Errorf("need %d events: %w", n.ID, err)
 		}
 		out.Events = evs
+	}
+	if out.Photos, err = a.needPhotos(ctx, n); err != nil {
+		return nil, err
 	}
 	out.Candidates = a.previewCandidates(ctx, SubjectNeed, n.ID, place)
 	if out.Rating, err = a.needRatingSection(ctx, n.ID); err != nil {

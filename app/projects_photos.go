@@ -7,13 +7,8 @@ package app
 
 import (
 	"context"
-	"net/http"
-	"path"
-	"slices"
 	"strconv"
-	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // MaxProjectPhotos bounds the photos of one project.
@@ -22,19 +17,15 @@ const MaxProjectPhotos = 9
 // MaxProjectPhotoBytes bounds one photo (the same limit as disbursement evidence).
 const MaxProjectPhotoBytes = MaxEvidenceBytes
 
-// projectPhotoTypes are the image types kept, decided by the bytes, never the file name.
-var projectPhotoTypes = []string{"image/jpeg", "image/png", "image/webp"}
+// projectPhotoRule is what a project's photos accept: images only, cleaned as every upload.
+var projectPhotoRule = fileRule{field: "photo", max: MaxProjectPhotos, imageBytes: MaxProjectPhotoBytes,
+	tooMany: "projects.error.too_many_photos", tooLarge: "projects.error.photo_too_large", badType: "projects.error.photo_type", types: imageTypes}
 
 // ProjectPhoto is one image attached to a project.
 type ProjectPhoto struct {
-	ID          int64     `json:"id" gorm:"primaryKey"`
-	ProjectID   int64     `json:"project_id"`
-	FileName    string    `json:"file_name"`
-	ContentType string    `json:"content_type"`
-	Size        int64     `json:"size"`
-	Data        []byte    `json:"-"`
-	UploadedBy  int64     `json:"uploaded_by"`
-	CreatedAt   time.Time `json:"created_at"`
+	ID        int64 `json:"id" gorm:"primaryKey"`
+	ProjectID int64 `json:"project_id"`
+	StoredFile
 }
 
 // URL is where the photo's bytes are served.
@@ -58,45 +49,14 @@ func photosEditable(pr *Project, now time.Time) bool {
 }
 
 // checkPhotos validates photos to add to a project that has `have` already, under field
-// "photo", and fills in each one's content type and a clean file name.
+// "photo", and cleans each (resized, metadata dropped: see checkUploads).
 func checkPhotos(fe FieldErrors, have int, in []EvidenceInput) []*ProjectPhoto {
-	if have+len(in) > MaxProjectPhotos {
-		fe.Add("photo", "projects.error.too_many_photos", "max", MaxProjectPhotos)
-		return nil
-	}
-	out := make([]*ProjectPhoto, 0, len(in))
-	for _, f := range in {
-		ct := http.DetectContentType(f.Data)
-		switch {
-		case len(f.Data) == 0:
-			fe.Add("photo", "error.required")
-		case len(f.Data) > MaxProjectPhotoBytes:
-			fe.Add("photo", "projects.error.photo_too_large", "max", MaxProjectPhotoBytes>>20)
-		case !slices.Contains(projectPhotoTypes, ct):
-			fe.Add("photo", "projects.error.photo_type")
-		}
-		if _, bad := fe["photo"]; bad {
-			return nil
-		}
-		out = append(out, &ProjectPhoto{FileName: photoName(f.FileName, ct), ContentType: ct, Size: int64(len(f.Data)), Data: f.Data})
+	ups := checkUploads(fe, projectPhotoRule, have, in)
+	out := make([]*ProjectPhoto, len(ups))
+	for i, u := range ups {
+		out[i] = &ProjectPhoto{StoredFile: u}
 	}
 	return out
-}
-
-// photoName keeps the base of an uploaded name (shown as text and alt text only, never used
-// to decide the type), bounded and valid UTF-8; a missing one is named after the type.
-func photoName(name, ct string) string {
-	name = strings.TrimSpace(path.Base(strings.ReplaceAll(name, `\`, "/")))
-	if name == "." || name == "/" || !utf8.ValidString(name) {
-		name = ""
-	}
-	if r := []rune(name); len(r) > 100 {
-		name = string(r[:100])
-	}
-	if name == "" {
-		name = "photo." + strings.TrimPrefix(ct, "image/")
-	}
-	return name
 }
 
 // savePhotos stores checked photos of a project and audits each, inside the caller's transaction.

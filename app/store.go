@@ -283,6 +283,7 @@ type Store interface {
 	PledgeStore
 	ProjectDeliveryStore
 	ProjectPhotoStore
+	AttachmentStore
 	GiftBatchStore
 	JobStore
 	RateLimitStore

@@ -100,6 +100,10 @@ type TenderStore interface {
 	// SaveTenderBid inserts the bid or, when the organization already bid, replaces it.
 	SaveTenderBid(ctx context.Context, b *TenderBid) error
 	FindTenderBids(ctx context.Context, tenderID int64) ([]*TenderBid, error)
+	// FindTenderBid loads one bid with its team.
+	FindTenderBid(ctx context.Context, id int64) (*TenderBid, error)
+	// DeleteTenderBid removes a bid and its team (a bid withdrawn before the deadline).
+	DeleteTenderBid(ctx context.Context, id int64) error
 	// FindTeamMembers loads the social workers with the given ids in one query.
 	FindTeamMembers(ctx context.Context, ids []int64) ([]*SocialWorker, error)
 	CountTenderBids(ctx context.Context, tenderIDs []int64) (map[int64]int, error)

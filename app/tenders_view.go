@@ -131,6 +131,10 @@ type BidView struct {
 	Result           *TenderResult     `json:"result,omitempty"`
 	AboveNames       []RivalView       `json:"above,omitempty"`
 	PreferredTenders []PreferredTender `json:"preferred,omitempty"`
+	// Own: the principal bids for this bid's organization (may edit it while bids are open).
+	Own bool `json:"-"`
+	// Files are the bid's photos and documents (tenders_bid_files.go).
+	Files []*Attachment `json:"files"`
 }
 
 // RivalView is a winner ranked above a losing bid.
@@ -244,7 +248,7 @@ func (a *App) TenderBids(ctx context.Context, id int64) (*TenderBidsView, error)
 		return nil, err
 	}
 	for _, b := range bids {
-		bv := &BidView{TenderBid: b, Record: records[b.OrganizationID], Reputation: reps[b.OrganizationID]}
+		bv := &BidView{TenderBid: b, Record: records[b.OrganizationID], Reputation: reps[b.OrganizationID], Own: own[b.OrganizationID]}
 		if o, err := pl.org(ctx, b.OrganizationID); err == nil {
 			bv.OrganizationName = o.Name
 		}
@@ -310,6 +314,9 @@ func (a *App) TenderBids(ctx context.Context, id int64) (*TenderBidsView, error)
 		}
 		return int(x.OrganizationID - y.OrganizationID)
 	})
+	if err := a.attachBidFiles(ctx, out.Bids); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 

@@ -517,6 +517,11 @@ func (l *loader) needs(ctx context.Context, p *place) error {
 		if err := l.st.CreateNeed(ctx, n); err != nil {
 			return fmt.Errorf("demo need: %w", err)
 		}
+		if n.RequesterID != nil { // the resident's own need shows the photo they took (issue 12)
+			if err := l.needPhoto(ctx, n, resident.ID); err != nil {
+				return fmt.Errorf("demo need photo: %w", err)
+			}
+		}
 		if err := l.st.AppendAudit(ctx, &app.AuditEvent{OccurredAt: created, ActorID: &n.FiledByID, Action: "need.created",
 			SubjectType: "need", SubjectID: n.ID, CommunityID: &c.ID, Data: "{}"}); err != nil {
 			return err

@@ -52,7 +52,6 @@ func (l *loader) projectPhoto(ctx context.Context, pr *app.Project) error {
 	if err != nil {
 		return err
 	}
-	ph := &app.ProjectPhoto{ProjectID: pr.ID, FileName: "3号楼楼道.png", ContentType: "image/png", Size: int64(len(data)), Data: data,
-		UploadedBy: pr.ProposerID, CreatedAt: pr.CreatedAt}
+	ph := &app.ProjectPhoto{ProjectID: pr.ID, StoredFile: app.NewStoredFile("3号楼楼道.png", "image/png", data, pr.ProposerID, pr.CreatedAt)}
 	return l.st.CreateProjectPhoto(ctx, ph)
 }

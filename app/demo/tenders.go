@@ -150,6 +150,11 @@ func (l *loader) tenders(ctx context.Context, places []*place) error {
 			return fmt.Errorf("demo bid of %s: %w", b.org.Name, err)
 		}
 		bids = append(bids, bid)
+		if i == 0 { // the first bidder attaches its qualifications, readable by all once awarded
+			if err := bidFiles(member, a, bid, b.org); err != nil {
+				return err
+			}
+		}
 	}
 	if len(bids) < 2 {
 		return fmt.Errorf("demo tenders: only %d verified organizations to bid", len(bids))
@@ -216,6 +221,11 @@ func (l *loader) tenders(ctx context.Context, places []*place) error {
 		}
 		if _, err := a.PublishTender(ctx, open.ID); err != nil {
 			return fmt.Errorf("demo open tender: %w", err)
+		}
+		// Two days ago the demo organization bid, with its documents; it may still edit or
+		// withdraw the bid (issue 12).
+		if err := l.openBid(ctx, a, as, dh, open, &clock); err != nil {
+			return err
 		}
 	}
 	return nil

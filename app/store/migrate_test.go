@@ -38,6 +38,7 @@ var models = []any{
 	// project delivery (issue 11)
 	&app.ProjectDelivery{}, &app.ProjectMilestone{}, &app.ProjectUpdate{}, &app.ProjectRating{}, &app.NeedRating{},
 	&app.ProjectPhoto{},
+	&app.Attachment{},
 }
 
 // TestMigrationsMatchModels applies every migration on the test dialect (SQLite by default,

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/wushe/wushe/app"
-	"github.com/wushe/wushe/app/apptest"
 )
 
 // TestMigrationProjectDelivery writes a project and a task linked to it in the schema before
@@ -16,21 +15,8 @@ import (
 func TestMigrationProjectDelivery(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := apptest.OpenUnmigrated(t)
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	must(s.MigrateTo(ctx, 15))
-	st := &app.Street{Name: "当湖街道", District: "测试区", City: "测试市"}
-	must(s.CreateStreet(ctx, st))
-	c := &app.Community{StreetID: st.ID, Name: "东湖社区", Kind: app.KindUrban, SLAMajorHours: 24, SLAHardHours: 168}
-	must(s.CreateCommunity(ctx, c))
-	email := "p@test.wushe"
-	u := &app.User{Email: &email, Name: "测试", PasswordHash: "x", Locale: "zh-CN", CreatedAt: time.Now(), UpdatedAt: time.Now()}
-	must(s.CreateUser(ctx, u))
+	m := placeAt(t, 15, "p@test.wushe")
+	s, must, c, u := m.s, m.must, m.community, m.user
 	db := s.DB(ctx)
 	must(db.Exec(`INSERT INTO projects (community_id, proposer_id, title, category, budget, status, decision_note)
 		VALUES (?, ?, '口袋公园', 'environment', 880000, 'approved', '同意')`, c.ID, u.ID).Error)

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/wushe/wushe/app"
-	"github.com/wushe/wushe/app/apptest"
 )
 
 // TestMigrationProjectPhotos writes a project in the schema before 00017, migrates, and checks
@@ -16,21 +15,8 @@ import (
 func TestMigrationProjectPhotos(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := apptest.OpenUnmigrated(t)
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	must(s.MigrateTo(ctx, 16))
-	st := &app.Street{Name: "当湖街道", District: "测试区", City: "测试市"}
-	must(s.CreateStreet(ctx, st))
-	c := &app.Community{StreetID: st.ID, Name: "东湖社区", Kind: app.KindUrban, SLAMajorHours: 24, SLAHardHours: 168}
-	must(s.CreateCommunity(ctx, c))
-	email := "p@test.wushe"
-	u := &app.User{Email: &email, Name: "测试", PasswordHash: "x", Locale: "zh-CN", CreatedAt: time.Now(), UpdatedAt: time.Now()}
-	must(s.CreateUser(ctx, u))
+	m := placeAt(t, 16, "p@test.wushe")
+	s, must, c, u := m.s, m.must, m.community, m.user
 	db := s.DB(ctx)
 	must(db.Exec(`INSERT INTO projects (community_id, proposer_id, title, category, budget, status)
 		VALUES (?, ?, '3号楼加装楼道扶手', 'elderly_care', 1800000, 'draft')`, c.ID, u.ID).Error)
@@ -44,7 +30,7 @@ func TestMigrationProjectPhotos(t *testing.T) {
 		t.Errorf("project after migration = %+v", pr)
 	}
 	data := []byte("\x89PNG\r\n\x1a\n....")
-	ph := &app.ProjectPhoto{ProjectID: pid, FileName: "楼道.png", ContentType: "image/png", Size: int64(len(data)), Data: data, UploadedBy: u.ID, CreatedAt: time.Now()}
+	ph := &app.ProjectPhoto{ProjectID: pid, StoredFile: app.NewStoredFile("楼道.png", "image/png", data, u.ID, time.Now())}
 	must(s.CreateProjectPhoto(ctx, ph))
 	n, err := s.CountProjectPhotos(ctx, pid)
 	must(err)
@@ -75,5 +61,5 @@ func TestMigrationProjectPhotos(t *testing.T) {
 	if _, err := s.FindProject(ctx, pid); err != nil {
 		t.Errorf("project lost after down and up: %v", err)
 	}
-	must(s.CreateProjectPhoto(ctx, &app.ProjectPhoto{ProjectID: pid, FileName: "b.png", ContentType: "image/png", Size: 4, Data: []byte("abcd"), UploadedBy: u.ID, CreatedAt: time.Now()}))
+	must(s.CreateProjectPhoto(ctx, &app.ProjectPhoto{ProjectID: pid, StoredFile: app.NewStoredFile("b.png", "image/png", []byte("abcd"), u.ID, time.Now())}))
 }

@@ -47,12 +47,5 @@ func (s *Store) FindProjectPhoto(ctx context.Context, id int64) (*app.ProjectPho
 
 // DeleteProjectPhoto removes a photo and its bytes.
 func (s *Store) DeleteProjectPhoto(ctx context.Context, id int64) error {
-	res := s.db(ctx).Delete(&app.ProjectPhoto{}, id)
-	if res.Error != nil {
-		return translate(res.Error, "project_photo")
-	}
-	if res.RowsAffected == 0 {
-		return app.NotFound("project_photo")
-	}
-	return nil
+	return deleteOne(s.db(ctx), &app.ProjectPhoto{}, id, "project_photo")
 }

@@ -312,3 +312,30 @@ func (s *Store) FindTenderResults(ctx context.Context, f app.TenderResultFilter)
 	}
 	return out, nil
 }
+
+// FindTenderBid loads one bid with its team.
+func (s *Store) FindTenderBid(ctx context.Context, id int64) (*app.TenderBid, error) {
+	db := s.rdb(ctx)
+	var b app.TenderBid
+	if err := db.First(&b, id).Error; err != nil {
+		return nil, translate(err, "bid")
+	}
+	team, err := tenderBidTeam.load(db, []int64{b.ID})
+	if err != nil {
+		return nil, translate(err, "bid")
+	}
+	b.Team = orEmpty(team[b.ID])
+	return &b, nil
+}
+
+// DeleteTenderBid removes a bid and its team. Only a bid before its tender's deadline is
+// withdrawn, so no score or result refers to it.
+func (s *Store) DeleteTenderBid(ctx context.Context, id int64) error {
+	return s.InTx(ctx, func(ctx context.Context) error {
+		db := s.db(ctx)
+		if err := tenderBidTeam.replace(db, id, nil); err != nil {
+			return translate(err, "bid")
+		}
+		return deleteOne(db, &app.TenderBid{}, id, "bid")
+	})
+}

@@ -3,8 +3,6 @@ package web
 // Handlers of a project's photos (issue 11, step 1) and of withdrawing a support (step 2).
 
 import (
-	"io"
-	"mime"
 	"net/http"
 	"strconv"
 
@@ -49,56 +47,22 @@ var uploadBodyLimits = map[string]string{
 	// Spreadsheets: app.MaxImportBytes (20 MB) and the form around it.
 	"POST /api/v1/imports": "21M",
 	"POST /imports":        "21M",
-}
-
-// isMultipart reports whether the request carries a multipart form.
-func isMultipart(c echo.Context) bool {
-	mt, _, _ := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType))
-	return mt == echo.MIMEMultipartForm
+	// A need's photo (5 MB); a bid's file, a PDF of up to 10 MB (base64 in JSON: 13.4 MB).
+	"POST /api/v1/needs/:id/photos": "8M",
+	"POST /needs/:id/photos":        "8M",
+	"POST /api/v1/bids/:id/files":   "15M",
+	"POST /bids/:id/files":          "15M",
 }
 
 // readPhotos reads the files of the multipart field "photo", each bounded to the photo limit
 // plus one byte so the use case sees an oversize file as one.
 func readPhotos(c echo.Context) ([]app.EvidenceInput, error) {
-	if !isMultipart(c) {
-		return nil, nil
-	}
-	if err := c.Request().ParseMultipartForm(32 << 20); err != nil {
-		return nil, newBadRequest("_body", "error.bad_form")
-	}
-	var out []app.EvidenceInput
-	for _, fh := range c.Request().MultipartForm.File["photo"] {
-		if fh.Size == 0 && fh.Filename == "" {
-			continue // an empty file input
-		}
-		f, err := fh.Open()
-		if err != nil {
-			return nil, err
-		}
-		data, err := io.ReadAll(io.LimitReader(f, app.MaxProjectPhotoBytes+1))
-		f.Close()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, app.EvidenceInput{FileName: fh.Filename, Data: data})
-	}
-	return out, nil
+	return readFiles(c, "photo", app.MaxProjectPhotoBytes+1)
 }
 
 // readOnePhoto reads the photo of an upload: multipart field "photo", or photoIn in JSON.
 func readOnePhoto(c echo.Context) (app.EvidenceInput, error) {
-	if isMultipart(c) {
-		phs, err := readPhotos(c)
-		if err != nil || len(phs) == 0 {
-			return app.EvidenceInput{}, err // none: the use case answers 422 after authorization
-		}
-		return phs[0], nil
-	}
-	var body photoIn
-	if err := bindJSON(c, &body); err != nil {
-		return app.EvidenceInput{}, err
-	}
-	return app.EvidenceInput{FileName: body.FileName, Data: body.Content}, nil
+	return readOneFile(c, "photo", app.MaxProjectPhotoBytes+1)
 }
 
 func photoID(c echo.Context) (int64, error) {
@@ -120,11 +84,7 @@ func (s *Server) projectPhotoFile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h := c.Response().Header()
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set(echo.HeaderContentDisposition, `inline; filename="project-photo-`+strconv.FormatInt(ph.ID, 10)+`"`)
-	h.Set("Cache-Control", "private, max-age=300")
-	return c.Blob(http.StatusOK, ph.ContentType, ph.Data)
+	return serveFile(c, "project-photo-"+strconv.FormatInt(ph.ID, 10), ph.ContentType, ph.Data)
 }
 
 func (s *Server) apiProjectPhotoAdd(c echo.Context) error {
@@ -176,12 +136,8 @@ func (s *Server) projectPhotoPost(c echo.Context) error {
 		return err
 	}
 	// Without a file the use case still runs, so authorization is decided before validation.
-	phs, err := readPhotos(c)
+	in, err := formFile(c, "photo", app.MaxProjectPhotoBytes+1)
 	if err == nil {
-		var in app.EvidenceInput
-		if len(phs) > 0 {
-			in = phs[0]
-		}
 		_, err = s.app.AddProjectPhoto(c.Request().Context(), id, in)
 	}
 	return s.after(c, projectURL(id)+"#photos", err, "projects.photo_added")

@@ -25,8 +25,7 @@ func testPNG() []byte {
 func (h *harness) photo(s side, status string) *app.ProjectPhoto {
 	p := h.project(s, status)
 	data := testPNG()
-	ph := &app.ProjectPhoto{ProjectID: p.ID, FileName: "楼道.png", ContentType: "image/png", Size: int64(len(data)), Data: data,
-		UploadedBy: p.ProposerID, CreatedAt: h.clock.Now()}
+	ph := &app.ProjectPhoto{ProjectID: p.ID, StoredFile: app.NewStoredFile("楼道.png", "image/png", data, p.ProposerID, h.clock.Now())}
 	h.must(h.store.CreateProjectPhoto(context.Background(), ph))
 	return ph
 }

@@ -58,6 +58,7 @@ func (s *Server) routes() {
 	s.projectRoutes()
 	s.projectDeliberationRoutes()
 	s.projectPhotoRoutes()
+	s.attachmentRoutes()
 	s.projectDeliveryRoutes()
 	s.tenderRoutes()
 	s.taskRoutes()

@@ -48,13 +48,14 @@ type bidOut struct {
 	Above            []app.RivalView       `json:"above,omitempty"`
 	Preferred        []app.PreferredTender `json:"preferred,omitempty"`
 	SubmittedAt      time.Time             `json:"submitted_at"`
+	Files            []attachmentOut       `json:"files"`
 }
 
 func toBidOut(t *app.Tender, b *app.BidView) bidOut {
 	o := bidOut{ID: b.ID, TenderID: b.TenderID, OrganizationID: b.OrganizationID, OrganizationName: b.OrganizationName,
 		Price: b.Price, Currency: b.Currency, Plan: b.Plan, Capacity: b.Capacity, PastAwards: b.Record, Evaluations: b.Reputation, Score: b.Score,
 		Evaluators: b.Evaluators, Conflicted: b.Conflicted, Above: b.AboveNames, Preferred: b.PreferredTenders, SubmittedAt: b.UpdatedAt,
-		Team: []teamMemberOut{}, PerCriterion: []criterionAvgOut{}}
+		Team: []teamMemberOut{}, PerCriterion: []criterionAvgOut{}, Files: toAttachmentsOut(b.Files)}
 	if o.PastAwards == nil {
 		o.PastAwards = []app.PastAward{}
 	}
@@ -144,19 +145,26 @@ func (s *Server) tenderBidPage(c echo.Context) error {
 	return s.bidForm(c, http.StatusOK, id, &bidFormData{}, s.newView(c, s.i18n.T(lang(c), "tenders.bid"), "tenders"))
 }
 
+// readBidForm reads the bid form (price in yuan); the form comes back even when it is invalid,
+// to be shown again with its errors.
+func readBidForm(c echo.Context) (*bidFormData, error) {
+	d := &bidFormData{Price: c.FormValue("price")}
+	fe := app.FieldErrors{}
+	err := bindForm(c, &d.Form)
+	d.Form.Price = yuanField(c, "price", fe)
+	if _, bad := fe["price"]; d.Form.Price == 0 && !bad {
+		fe.Add("price", "error.required")
+	}
+	return d, mergeErr(fe, err)
+}
+
 func (s *Server) tenderBidCreate(c echo.Context) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
-	d := &bidFormData{Price: c.FormValue("price")}
-	fe := app.FieldErrors{}
-	err = bindForm(c, &d.Form)
-	d.Form.Price = yuanField(c, "price", fe)
-	if _, bad := fe["price"]; d.Form.Price == 0 && !bad {
-		fe.Add("price", "error.required")
-	}
-	if err = mergeErr(fe, err); err == nil {
+	d, err := readBidForm(c)
+	if err == nil {
 		_, err = s.app.SubmitBid(c.Request().Context(), id, d.Form)
 	}
 	if err != nil {
@@ -192,19 +200,9 @@ func (s *Server) apiTenderBid(c echo.Context) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	b, err := s.app.SubmitBid(ctx, id, in)
+	b, err := s.app.SubmitBid(c.Request().Context(), id, in)
 	if err != nil {
 		return err
 	}
-	bv, err := s.app.TenderBids(ctx, id)
-	if err != nil {
-		return err
-	}
-	for _, x := range bv.Bids {
-		if x.ID == b.ID {
-			return c.JSON(http.StatusCreated, toBidOut(bv.Tender.Tender, x))
-		}
-	}
-	return app.NotFound("bid")
+	return s.bidResponse(c, http.StatusCreated, id, b.ID)
 }

@@ -168,6 +168,20 @@ func TestBrowserEveryPage(t *testing.T) {
 	}
 	seeds := map[string][]string{"public": {"/unsubscribe?token=" + url.QueryEscape(token),
 		fmt.Sprintf("/projects/%d/accountability", delivered), "/receipts/verify?code=" + receiptCode}}
+	// A need with a photo (its resident's) and the demo organization's open bid with its files,
+	// whose edit page is linked only from its tender's page (issue 12).
+	var needPhoto, openBid int64
+	if err := w.Store.DB(context.Background()).Raw(`SELECT owner_id FROM attachments WHERE owner_type = 'need' ORDER BY id LIMIT 1`).
+		Scan(&needPhoto).Error; err != nil || needPhoto == 0 {
+		t.Fatalf("the demo has no need with a photo (%v)", err)
+	}
+	if err := w.Store.DB(context.Background()).Raw(`SELECT b.id FROM tender_bids b JOIN tenders t ON t.id = b.tender_id
+		WHERE t.status = 'published' AND EXISTS (SELECT 1 FROM attachments a WHERE a.owner_type = 'bid' AND a.owner_id = b.id) ORDER BY b.id LIMIT 1`).
+		Scan(&openBid).Error; err != nil || openBid == 0 {
+		t.Fatalf("the demo has no open bid with files (%v)", err)
+	}
+	seeds["resident"] = append(seeds["resident"], fmt.Sprintf("/needs/%d", needPhoto))
+	seeds["organization"] = append(seeds["organization"], fmt.Sprintf("/bids/%d/edit", openBid))
 	for role, us := range extraPages {
 		seeds[role] = append(seeds[role], us...)
 	}
@@ -304,7 +318,7 @@ func skipLink(u *url.URL) bool {
 	case strings.HasPrefix(p, "/static/"), strings.HasPrefix(p, "/api/"), p == "/logout",
 		p == "/metrics", p == "/healthz", p == "/readyz",
 		strings.HasSuffix(p, ".csv"), strings.HasSuffix(p, ".xlsx"), strings.HasSuffix(p, ".json"), strings.HasSuffix(p, ".pdf"),
-		strings.HasPrefix(p, "/files/"), strings.HasPrefix(p, "/evidence/"):
+		strings.HasPrefix(p, "/files/"), strings.HasPrefix(p, "/evidence/"), strings.HasPrefix(p, "/attachments/"):
 		return true
 	}
 	return u.Query().Has("lang")

@@ -1,0 +1,22 @@
+-- Files attached to needs and bids (issue 12 item 7): photos on a need, photos and PDF
+-- documents on a bid. One table for both owners, named by (owner_type, owner_id), since the
+-- rules on a file (types, sizes, where its bytes live) are the same; who reads it follows the
+-- owner and is decided in the application. Images are stored as re-encoded by the application
+-- (resized, with their EXIF metadata, GPS location included, dropped); PDFs as uploaded.
+
+-- +goose Up
+CREATE TABLE attachments (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    owner_type    TEXT NOT NULL CHECK (owner_type IN ('need', 'bid')),
+    owner_id      INTEGER NOT NULL,
+    file_name     TEXT NOT NULL,
+    content_type  TEXT NOT NULL CHECK (content_type IN ('image/jpeg', 'image/png', 'application/pdf')),
+    size          INTEGER NOT NULL CHECK (size > 0),
+    data          BLOB NOT NULL,
+    uploaded_by   INTEGER NOT NULL REFERENCES users(id),
+    created_at    DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+CREATE INDEX attachments_owner_idx ON attachments (owner_type, owner_id, id);
+
+-- +goose Down
+DROP TABLE attachments;
