@@ -290,6 +290,7 @@ type Store interface {
 	ImportStore
 	PointsStore
 	RightsStore
+	ExportStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }
