@@ -252,3 +252,59 @@ func (s *Server) certificateVerifyPage(c echo.Context) error {
 // Hours64 formats minutes as hours with two decimals, exactly (no float).
 func (v *View) Hours64(minutes int64) string { return sheet.Fixed(minutes * 100 / 60).String() }
 
+// myDataXLSX is "my data" as a workbook: a contents sheet (section, rows), then one sheet
+// per section that holds rows, every cell as stored (text).
+func (s *Server) myDataXLSX(c echo.Context) error {
+	secs, err := s.app.MyDataTables(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	l := lang(c)
+	res := c.Response()
+	res.Header().Set(echo.HeaderContentDisposition, `attachment; filename="my-data.xlsx"`)
+	res.Header().Set(echo.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	res.Header().Set("Cache-Control", "no-store")
+	wb, err := sheet.NewWorkbook(res)
+	if err != nil {
+		return err
+	}
+	toc, err := wb.Sheet(s.i18n.T(l, "rights.held"), []sheet.Column{{Header: s.i18n.T(l, "rights.section"), Kind: sheet.Text}, {Header: s.i18n.T(l, "rights.count"), Kind: sheet.Int}})
+	if err != nil {
+		return err
+	}
+	for _, sec := range secs {
+		if err := toc.Row([]any{s.i18n.T(l, enumKey("rights.section", sec.Name)), len(sec.Rows)}); err != nil {
+			return err
+		}
+	}
+	if err := toc.Close(); err != nil {
+		return err
+	}
+	row := []any{}
+	for _, sec := range secs {
+		if len(sec.Rows) == 0 {
+			continue
+		}
+		cols := make([]sheet.Column, len(sec.Columns))
+		for i, name := range sec.Columns {
+			cols[i] = sheet.Column{Header: name, Kind: sheet.Text}
+		}
+		w, err := wb.Sheet(s.i18n.T(l, enumKey("rights.section", sec.Name)), cols)
+		if err != nil {
+			return err
+		}
+		for _, r := range sec.Rows {
+			row = row[:0]
+			for _, v := range r {
+				row = append(row, v)
+			}
+			if err := w.Row(row); err != nil {
+				return err
+			}
+		}
+		if err := w.Close(); err != nil {
+			return err
+		}
+	}
+	return wb.Close()
+}

@@ -46,5 +46,6 @@ func exportAuthCases() map[string]authCase {
 		"GET /volunteers/:id/certificate":        {allow: plus(frontDesk, "owner"), build: cert("/volunteers/")},
 		"GET /api/v1/certificates/verify":        {allow: anyone, build: verify("/api/v1/certificates/verify?code=")},
 		"GET /certificates/verify":               {allow: anyone, build: verify("/certificates/verify?code=")},
+		"GET /me/data.xlsx":                      {allow: []string{"user"}, build: fixed("/me/data.xlsx")},
 	}
 }

@@ -11,6 +11,8 @@ func (s *Server) exportRoutes() {
 	e.GET("/exports/:name", s.exportDownload)
 	e.GET("/volunteers/:id/certificate", s.certificatePage)
 	e.GET("/certificates/verify", s.certificateVerifyPage)
+	// "My data" as a workbook, beside /me/data.json (the rights pages are in imports_routes.go).
+	e.GET("/me/data.xlsx", s.myDataXLSX)
 
 	exportQ := []queryParam{{Name: "community_id", Type: "integer", Desc: "a community (or street_id: exactly one of the two)"},
 		{Name: "street_id", Type: "integer", Desc: "a street: every community of it"},

@@ -339,3 +339,39 @@ func TestCertificate(t *testing.T) {
 		t.Errorf("certificate page: %d %s", st, page)
 	}
 }
+
+// TestMyDataReadable: the "my data" page shows every section's rows, and the XLSX copy
+// holds a contents sheet and a sheet per section with rows, the same rows as the JSON.
+func TestMyDataReadable(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	n := h.need(h.sides()[0])
+	other := h.need(h.sides()[1])
+	b := h.browser("resident")
+	st, page, _ := b.get("/me/data")
+	if st != http.StatusOK || !strings.Contains(page, n.Title) || strings.Contains(page, other.Title) || !strings.Contains(page, `href="/me/data.xlsx"`) ||
+		!strings.Contains(page, "测试resident") || strings.Contains(page, "password_hash") {
+		t.Errorf("my data page: %d", st)
+	}
+	st, file, _ := b.get("/me/data.xlsx")
+	if st != http.StatusOK {
+		t.Fatalf("xlsx: %d", st)
+	}
+	x, err := excelize.OpenReader(strings.NewReader(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	sheets := x.GetSheetList()
+	if len(sheets) < 3 || !slices.Contains(sheets, "需求") || !slices.Contains(sheets, "账号") {
+		t.Errorf("sheets %q", sheets)
+	}
+	rows, err := x.GetRows("需求")
+	if err != nil || len(rows) != 2 || !slices.Contains(rows[1], n.Title) {
+		t.Errorf("needs sheet: %q %v", rows, err)
+	}
+	acc, _ := x.GetRows("账号")
+	if len(acc) != 2 || slices.Contains(acc[0], "password_hash") {
+		t.Errorf("account sheet %q", acc)
+	}
+}
