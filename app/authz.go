@@ -112,6 +112,9 @@ const (
 	// ActExportSensitive lets an export carry needs of sensitive categories (PIPL art. 28):
 	// only the civil-affairs office, which answers for health, disability and minors' cases.
 	ActExportSensitive Action = "export.sensitive"
+	// ActOrgDonations: an organization's members (and its place's managers) see what it
+	// gave: gifts through its donor records and goods stocked on the shelf.
+	ActOrgDonations Action = "organization.donations"
 )
 
 // rule says who may take an action.
@@ -223,6 +226,7 @@ var policy = map[Action]rule{
 	ActExportStreet:       {roles: []Role{RoleCommunityWorker, RoleCommittee, RoleCivilAffairs, RoleAdmin}},
 	ActExportFinance:      {roles: []Role{RoleCommunityWorker, RoleCommittee, RoleCivilAffairs, RoleAdmin}},
 	ActExportSensitive:    {roles: []Role{RoleCivilAffairs, RoleAdmin}},
+	ActOrgDonations:       {roles: append([]Role{RoleOrgMember}, managers...)},
 }
 
 // Target says where an action applies: the place chain of the record and who owns it.

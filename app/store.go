@@ -291,6 +291,7 @@ type Store interface {
 	PointsStore
 	RightsStore
 	ExportStore
+	DonationsStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }

@@ -308,3 +308,15 @@ func (s *Server) myDataXLSX(c echo.Context) error {
 	}
 	return wb.Close()
 }
+
+// myDonationsPage is a merchant's donations: per organization of the signed-in member, its
+// gifts and the goods it stocked.
+func (s *Server) myDonationsPage(c echo.Context) error {
+	ds, err := s.app.MyDonations(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	v := s.newView(c, s.i18n.T(lang(c), "donations.title"), "")
+	v.Data = ds
+	return s.renderPage(c, http.StatusOK, "my_donations", v)
+}

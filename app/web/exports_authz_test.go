@@ -46,6 +46,8 @@ func exportAuthCases() map[string]authCase {
 		"GET /volunteers/:id/certificate":        {allow: plus(frontDesk, "owner"), build: cert("/volunteers/")},
 		"GET /api/v1/certificates/verify":        {allow: anyone, build: verify("/api/v1/certificates/verify?code=")},
 		"GET /certificates/verify":               {allow: anyone, build: verify("/certificates/verify?code=")},
+		"GET /me/donations":                      {allow: []string{"user"}, build: fixed("/me/donations")},
+		"GET /api/v1/me/donations":               {allow: []string{"user"}, build: fixed("/api/v1/me/donations")},
 		"GET /me/data.xlsx":                      {allow: []string{"user"}, build: fixed("/me/data.xlsx")},
 	}
 }

@@ -375,3 +375,34 @@ func TestMyDataReadable(t *testing.T) {
 		t.Errorf("account sheet %q", acc)
 	}
 }
+
+// TestMyDonations: a merchant's member sees the gifts of the merchant's donor record and the
+// goods it stocked; a member of another organization and a resident see none of them.
+func TestMyDonations(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	ctx := context.Background()
+	o := h.org(h.sides()[0]) // the organization the world's org_member belongs to
+	oid := o.ID
+	_, it := h.pointsFixture(h.sides()[0])
+	it.OrganizationID, it.ValueFen = &oid, 5990
+	h.must(h.store.DB(ctx).Exec(`UPDATE shop_items SET organization_id = ?, value_fen = ? WHERE id = ?`, oid, 5990, it.ID).Error)
+	_, it2 := h.pointsFixture(h.sides()[1]) // B's shelf, no organization
+	st, out := h.api(http.MethodGet, "/api/v1/me/donations", "org_member", nil)
+	items, _ := out["items"].([]any)
+	if st != http.StatusOK || len(items) != 1 {
+		t.Fatalf("donations: %d %v", st, out)
+	}
+	d := items[0].(map[string]any)
+	goods := d["items"].([]any)
+	if d["organization"].(map[string]any)["name"] != o.Name || len(goods) != 1 || goods[0].(map[string]any)["id"] != float64(it.ID) || d["goods_value"] != float64(5990) {
+		t.Errorf("donations = %v (B's item %d must not appear)", d, it2.ID)
+	}
+	if _, out := h.api(http.MethodGet, "/api/v1/me/donations", "resident", nil); len(out["items"].([]any)) != 0 {
+		t.Errorf("a resident's donations: %v", out)
+	}
+	st, page, _ := h.browser("org_member").get("/me/donations")
+	if st != http.StatusOK || !strings.Contains(page, o.Name) || !strings.Contains(page, it.Name) {
+		t.Errorf("donations page: %d", st)
+	}
+}
