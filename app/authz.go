@@ -109,6 +109,17 @@ const (
 	ActPointsLedger Action = "points.ledger" // a community's points liability
 	ActItemDonate   Action = "shop.donate"   // a merchant's member stocks the shelf with donated goods
 	ActDataRights   Action = "data.self"     // see, download or erase one's own data
+	// Department exports (issue 14): who extracts which department's 台账 over a place.
+	ActExportCivilAffairs Action = "export.civil_affairs" // 民政: volunteer hours and certificates, organizations and contracts
+	ActExportVolunteering Action = "export.volunteering"  // 团委/文明办: volunteer service records
+	ActExportStreet       Action = "export.street"        // 街道: needs and response times by grid
+	ActExportFinance      Action = "export.finance"       // 财政/审计: fund ledger, disbursements with evidence
+	// ActExportSensitive lets an export carry needs of sensitive categories (PIPL art. 28):
+	// only the civil-affairs office, which answers for health, disability and minors' cases.
+	ActExportSensitive Action = "export.sensitive"
+	// ActOrgDonations: an organization's members (and its place's managers) see what it
+	// gave: gifts through its donor records and goods stocked on the shelf.
+	ActOrgDonations Action = "organization.donations"
 )
 
 // rule says who may take an action.
@@ -223,6 +234,14 @@ var policy = map[Action]rule{
 	ActPointsLedger: {roles: append([]Role{RoleCommittee}, managers...)},
 	ActItemDonate:   {roles: append([]Role{RoleOrgMember}, frontDesk...)},
 	ActDataRights:   {anyUser: true},
+	// Department exports: the community's managers extract the civil-affairs and volunteering
+	// 台账; the committee also reads the street's needs and the money (they sign spending off).
+	ActExportCivilAffairs: {roles: managers},
+	ActExportVolunteering: {roles: managers},
+	ActExportStreet:       {roles: []Role{RoleCommunityWorker, RoleCommittee, RoleCivilAffairs, RoleAdmin}},
+	ActExportFinance:      {roles: []Role{RoleCommunityWorker, RoleCommittee, RoleCivilAffairs, RoleAdmin}},
+	ActExportSensitive:    {roles: []Role{RoleCivilAffairs, RoleAdmin}},
+	ActOrgDonations:       {roles: append([]Role{RoleOrgMember}, managers...)},
 }
 
 // Target says where an action applies: the place chain of the record and who owns it.

@@ -132,7 +132,9 @@ func (a *App) Shop(ctx context.Context, communityID *int64) (*ShopPage, error) {
 // MyDataPage is what the "my data" page shows: how many rows of each kind Wushe holds,
 // and whether the current privacy notice still needs the user's consent.
 type MyDataPage struct {
-	Counts         map[string]int
+	Counts map[string]int
+	// Sections are every row held, readable: the page shows them all.
+	Sections       []MyDataSection
 	ConsentNeeded  bool
 	NoticeVersion  int
 	ConsentVersion int
@@ -152,6 +154,7 @@ func (a *App) MyDataSummary(ctx context.Context) (*MyDataPage, error) {
 	for k, rows := range secs {
 		out.Counts[k] = len(rows)
 	}
+	out.Sections = dataTables(secs, a.loc)
 	if out.ConsentVersion, err = a.store.LatestConsent(ctx, p.User.ID); err != nil {
 		return nil, err
 	}

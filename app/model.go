@@ -170,9 +170,14 @@ type Need struct {
 	Description   string     `json:"description"`
 	Address       string     `json:"address"`
 	Privacy       string     `json:"privacy"`
-	WindowStart   *time.Time `json:"window_start"`
-	WindowEnd     *time.Time `json:"window_end"`
-	Status        string     `json:"status"`
+	// Sensitive marks health, disability and minors' needs (PIPL art. 28): never in search,
+	// private to the resident and those answering for it, out of exports by default.
+	Sensitive bool `json:"sensitive"`
+	// PrivatePurgedAt is when retention erased the private details of the resolved need.
+	PrivatePurgedAt *time.Time `json:"private_purged_at,omitempty"`
+	WindowStart     *time.Time `json:"window_start"`
+	WindowEnd       *time.Time `json:"window_end"`
+	Status          string     `json:"status"`
 	// EscalationLevel is who answers for the need now: the grid, then the community, then the street.
 	EscalationLevel string `json:"escalation_level"`
 	// DueAt is the promise made to the resident; escalation never moves it.

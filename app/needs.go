@@ -10,14 +10,16 @@ import (
 // NeedInput is what a resident or grid worker submits to file a need.
 type NeedInput struct {
 	// CommunityID is optional; when given it must be the grid's community.
-	CommunityID int64      `json:"community_id" form:"community_id"`
-	GridID      int64      `json:"grid_id" form:"grid_id" validate:"required"`
-	Category    string     `json:"category" form:"category" validate:"required,max=64"`
-	Tier        string     `json:"tier" form:"tier" validate:"required,oneof=minor major hard"`
-	Title       string     `json:"title" form:"title" validate:"required,max=100"`
-	Description string     `json:"description" form:"description" validate:"max=4000"`
-	Address     string     `json:"address" form:"address" validate:"max=200"`
-	Privacy     string     `json:"privacy" form:"privacy" validate:"omitempty,oneof=public private"`
+	CommunityID int64  `json:"community_id" form:"community_id"`
+	GridID      int64  `json:"grid_id" form:"grid_id" validate:"required"`
+	Category    string `json:"category" form:"category" validate:"required,max=64"`
+	Tier        string `json:"tier" form:"tier" validate:"required,oneof=minor major hard"`
+	Title       string `json:"title" form:"title" validate:"required,max=100"`
+	Description string `json:"description" form:"description" validate:"max=4000"`
+	Address     string `json:"address" form:"address" validate:"max=200"`
+	Privacy     string `json:"privacy" form:"privacy" validate:"omitempty,oneof=public private"`
+	// Sensitive marks a need about health, disability or a minor outside those categories.
+	Sensitive   bool       `json:"sensitive" form:"sensitive"`
 	WindowStart *time.Time `json:"window_start" form:"-"`
 	WindowEnd   *time.Time `json:"window_end" form:"-"`
 	// On-behalf filing: a grid worker files for a resident who consented.
@@ -34,6 +36,7 @@ type NeedUpdate struct {
 	Description *string    `json:"description" form:"description" validate:"omitempty,max=4000"`
 	Address     *string    `json:"address" form:"address" validate:"omitempty,max=200"`
 	Privacy     *string    `json:"privacy" form:"privacy" validate:"omitempty,oneof=public private"`
+	Sensitive   *bool      `json:"sensitive" form:"sensitive"`
 	WindowStart *time.Time `json:"window_start" form:"-"`
 	WindowEnd   *time.Time `json:"window_end" form:"-"`
 }
@@ -147,6 +150,7 @@ func (a *App) CreateNeed(ctx context.Context, in NeedInput) (*Need, error) {
 	if n.Privacy == "" {
 		n.Privacy = NeedPrivate
 	}
+	n.Sensitive = in.Sensitive || IsSensitiveCategory(n.Category)
 	n.EscalateAt = &n.DueAt
 	if onBehalf {
 		if err := Authorize(p, ActNeedFileOnBehalf, t); err != nil {
@@ -328,6 +332,10 @@ func (a *App) UpdateNeed(ctx context.Context, id int64, in NeedUpdate) (*NeedVie
 			return Errorf(ECONFLICT, "error.bad_transition", "from", n.Status, "action", "edit")
 		}
 		setIf(&n.Category, in.Category)
+		if in.Sensitive != nil {
+			n.Sensitive = *in.Sensitive
+		}
+		n.Sensitive = n.Sensitive || IsSensitiveCategory(n.Category)
 		setIf(&n.Title, in.Title)
 		setIf(&n.Description, in.Description)
 		setIf(&n.Address, in.Address)

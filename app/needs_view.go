@@ -37,6 +37,10 @@ func (a *App) viewNeed(ctx context.Context, pl *places, p *Principal, n *Need) (
 	}
 	v := &NeedView{Need: n, Overdue: n.Overdue(a.Now())}
 	v.Private = Can(p, ActNeedViewPrivate, t)
+	if n.Sensitive && !v.Private {
+		// PIPL art. 28: a sensitive need exists only for its resident and those answering for it.
+		return nil, NotFound("need")
+	}
 	if !v.Private {
 		v.Need = redactNeed(n)
 	}
@@ -89,6 +93,10 @@ func (a *App) viewNeeds(ctx context.Context, ns []*Need, total int) ([]*NeedView
 	out := make([]*NeedView, 0, len(ns))
 	for _, n := range ns {
 		v, err := a.viewNeed(ctx, pl, p, n)
+		if IsCode(err, ENOTFOUND) && n.Sensitive {
+			total-- // a sensitive need the principal may not see is left out of the list
+			continue
+		}
 		if err != nil {
 			return nil, 0, err
 		}

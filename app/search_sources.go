@@ -259,6 +259,9 @@ func needDocuments(ctx context.Context, sc *SearchContext, ns []*Need) ([]search
 	}
 	out := make([]search.Document, 0, len(ns))
 	for _, n := range ns {
+		if n.Sensitive {
+			continue // never indexed (PIPL art. 28): a sensitive need leaves the index
+		}
 		pub := redactNeed(n)
 		tags, err := sc.CategoryTags(ctx, n.Category)
 		if err != nil {

@@ -292,6 +292,8 @@ type Store interface {
 	ImportStore
 	PointsStore
 	RightsStore
+	ExportStore
+	DonationsStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }

@@ -23,7 +23,8 @@ type StaffGroup struct {
 // workbenchActions are the actions whose pages the workbench lists: a role that may take
 // none of them has no workbench.
 var workbenchActions = []Action{ActNeedQueue, ActMatchTune, ActDisbursementDecide, ActDisbursementPay,
-	ActImportManage, ActPointsManage, ActProjectMeeting, ActCommunityUpdate, ActAuditView, ActDashboardView, ActDashboardCity}
+	ActImportManage, ActPointsManage, ActProjectMeeting, ActCommunityUpdate, ActAuditView, ActDashboardView, ActDashboardCity,
+	ActExportCivilAffairs, ActExportVolunteering, ActExportStreet, ActExportFinance}
 
 // MayUseWorkbench reports whether the navigation should offer the workbench: the principal
 // holds a role that some workbench page admits (StaffLinks then says which pages and where).
@@ -61,7 +62,7 @@ func (a *App) StaffLinks(ctx context.Context) ([]StaffGroup, error) {
 	if Can(p, ActNeedQueue, Target{}) {
 		needs = append(needs, StaffLink{Path: "/queue", Key: "queue"})
 	}
-	var disburse, meetings, audit, dashboards bool
+	var disburse, meetings, audit, dashboards, exports bool
 	audit = Can(p, ActAuditView, Target{})
 	dashboards = Can(p, ActDashboardCity, Target{})
 	for _, c := range cs {
@@ -87,6 +88,9 @@ func (a *App) StaffLinks(ctx context.Context) ([]StaffGroup, error) {
 		meetings = meetings || Can(p, ActProjectMeeting, t)
 		audit = audit || Can(p, ActAuditView, t)
 		dashboards = dashboards || Can(p, ActDashboardView, t)
+		for _, act := range []Action{ActExportCivilAffairs, ActExportVolunteering, ActExportStreet, ActExportFinance} {
+			exports = exports || Can(p, act, t)
+		}
 	}
 	if disburse {
 		money = append([]StaffLink{{Path: "/disbursements", Key: "disbursements"}}, money...)
@@ -99,6 +103,9 @@ func (a *App) StaffLinks(ctx context.Context) ([]StaffGroup, error) {
 	}
 	if audit {
 		oversight = append(oversight, StaffLink{Path: "/audit", Key: "audit"})
+	}
+	if exports {
+		oversight = append(oversight, StaffLink{Path: "/exports", Key: "exports"})
 	}
 	var out []StaffGroup
 	for _, g := range []StaffGroup{{"needs", needs}, {"places", places}, {"money", money}, {"projects", projects}, {"oversight", oversight}} {

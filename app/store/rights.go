@@ -44,6 +44,7 @@ var personalSections = []struct{ name, table, where string }{
 	{"disbursement_votes", "disbursement_votes", "approver_id = @u"},
 	{"points", "points_transactions", "volunteer_id IN (SELECT id FROM volunteers WHERE user_id = @u)"},
 	{"redemptions", "redemptions", "volunteer_id IN (SELECT id FROM volunteers WHERE user_id = @u)"},
+	{"notifications", "notifications", "user_id = @u"},
 	{"audit_events", "audit_events", "actor_id = @u OR (subject_type = 'user' AND subject_id = @u)"},
 }
 

@@ -51,6 +51,7 @@ func (s *Server) routes() {
 
 	s.authRoutes()
 	s.importRoutes()
+	s.exportRoutes()
 	s.registryRoutes()
 	s.needRoutes()
 	s.partyRoutes()

@@ -9,11 +9,11 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/wushe/wushe/app"
+	"github.com/wushe/wushe/sheet"
 )
 
 func (s *Server) taskHoursAdd(c echo.Context) error {
@@ -150,13 +150,9 @@ func (s *Server) hoursCSV(c echo.Context) error {
 	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 }
 
-// csvSafe keeps spreadsheet programs from running a cell as a formula.
-func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
+// csvSafe keeps spreadsheet programs from running a cell as a formula (sheet.SafeText, as
+// the department exports do).
+func csvSafe(s string) string { return sheet.SafeText(s) }
 
 // enumKey is the message id of an enumerated value: group.value.
 func enumKey(group, value string) string { return group + "." + value }

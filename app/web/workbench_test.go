@@ -20,11 +20,11 @@ func TestWorkbenchPerRole(t *testing.T) {
 		return []string{"/communities/" + cid + "/assignment", "/communities/" + cid + "/weights", "/imports/new?community_id=" + cid,
 			"/shop?community_id=" + cid, "/communities/" + cid + "/project-settings"}
 	}
-	manager := append([]string{"/queue", "/disbursements", "/meetings", "/dashboards", "/audit"}, community(a)...)
+	manager := append([]string{"/queue", "/disbursements", "/meetings", "/dashboards", "/audit", "/exports"}, community(a)...)
 	want := map[string][]string{
 		"grid_worker":           {"/queue", "/dashboards"},
 		"community_worker":      manager,
-		"committee_member":      {"/disbursements", "/meetings", "/dashboards", "/audit"},
+		"committee_member":      {"/disbursements", "/meetings", "/dashboards", "/audit", "/exports"},
 		"civil_affairs_officer": manager,
 		"admin":                 append(slices.Clone(manager), community(b)...),
 	}

@@ -46,10 +46,14 @@ var pageWidths = []int64{390, 1280}
 // unreachablePages are templates no GET link in the demo leads to, each with the URL that
 // shows it, so the test still covers them.
 var extraPages = map[string][]string{
-	"public": {"/no-such-page"}, // error.html (a 404 the test expects)
+	// error.html (a 404 the test expects); the certificate check's empty form (a printed
+	// certificate links it with a code).
+	"public": {"/no-such-page", "/certificates/verify"},
 	// No page links to a community's ranking weights, batch assignment or project settings
-	// (settings only from a project in a deciding state).
-	"community-worker": {"/communities/1/weights", "/communities/1/assignment", "/communities/1/project-settings"},
+	// (settings only from a project in a deciding state). The exports page is linked from
+	// the workbench, a certificate from the volunteer's page: seeded so the sweep need not
+	// find them.
+	"community-worker": {"/communities/1/weights", "/communities/1/assignment", "/communities/1/project-settings", "/exports", "/volunteers/1/certificate"},
 }
 
 // notInDemo are page templates the demo's data never shows, with the reason; the coverage

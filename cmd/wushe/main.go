@@ -52,6 +52,7 @@ func commands() map[string]command {
 		"projects": {"micro-project tools (evaluate)", cmdProjects},
 		"reindex":  {"rebuild the search index from the database [--type T]", cmdReindex},
 		"import":   {"preview or commit a spreadsheet: import KIND FILE --community ID [--commit]", cmdImport},
+		"export":   {"write a department export: export NAME --community ID|--street ID --from DATE --to DATE [--format xlsx] [-o FILE]", cmdExport},
 	}
 }
 
