@@ -11,7 +11,10 @@ import (
 // funds.AddTotal, and the database repeats both as CHECK constraints (migration 00008).
 // See docs/funds.md, "Bounds".
 
-// yuanText formats a bound for a message, e.g. "¥100,000,000.00".
+// yuanText formats an amount of fen for a message, e.g. "¥186,000.00". Every amount a message
+// names goes through it: it is funds.Money.String, the formatter behind the pages' `yuan`, so
+// errors, notifications and pages show money alike (symbol, thousands separators, two decimals);
+// message catalogs never add a symbol of their own.
 func yuanText(n int64) string { return funds.Money{Amount: n, Currency: funds.CNY}.String() }
 
 // rangeMessage is the message for an amount outside its range, naming the range.

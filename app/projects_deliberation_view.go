@@ -19,6 +19,9 @@ type ProjectActions struct {
 	CanBallot   bool   // a worker entering or confirming paper ballots
 	CanResolve  bool   // a decider recording a meeting resolution
 	CanClose    bool   // a decider closing the vote
+	// CanSettings: may change the community's project settings (the page a decider's link
+	// leads to answers 403 to deciders who may not, such as committee members).
+	CanSettings bool
 }
 
 func projectActions(p *Principal, t Target, pr *Project, now time.Time) ProjectActions {
@@ -27,6 +30,7 @@ func projectActions(p *Principal, t Target, pr *Project, now time.Time) ProjectA
 	talk := pr.Status == ProjectDeliberating || pr.Status == ProjectVoting
 	return ProjectActions{
 		Step:        ProjectStep(pr.Status),
+		CanSettings: Can(p, ActCommunityUpdate, t),
 		CanSupport:  deliberationOpen(pr, now) && Can(p, ActProjectSupport, t) && pr.ProposerID != p.UserID(),
 		CanComment:  talk && Can(p, ActProjectComment, t),
 		CanModerate: talk && Can(p, ActProjectModerate, t),

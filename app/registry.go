@@ -215,6 +215,22 @@ func (a *App) checkGrid(ctx context.Context, in GridInput) (FieldErrors, error) 
 	return fe, nil
 }
 
+// checkGridWorker refuses a grid worker who is not one of the community's workers (the
+// picker's list, GridWorkerChoices), on worker_id; the grid's current worker may stay.
+func (a *App) checkGridWorker(ctx context.Context, fe FieldErrors, communityID int64, worker, current *int64) error {
+	if _, bad := fe["worker_id"]; bad || worker == nil || communityID == 0 || sameID(worker, current) {
+		return nil
+	}
+	ok, err := a.isGridWorkerChoice(ctx, communityID, *worker)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		fe.Add("worker_id", "grid.error.worker_not_staff")
+	}
+	return nil
+}
+
 // CreateGrid adds a grid to a community.
 func (a *App) CreateGrid(ctx context.Context, in GridInput) (*Grid, error) {
 	fe, err := a.checkGrid(ctx, in)
@@ -223,6 +239,9 @@ func (a *App) CreateGrid(ctx context.Context, in GridInput) (*Grid, error) {
 	}
 	t, err := a.places().resolve(ctx, fe, placeRefs{Community: optionalID(in.CommunityID)})
 	if err != nil {
+		return nil, err
+	}
+	if err := a.checkGridWorker(ctx, fe, in.CommunityID, in.WorkerID, nil); err != nil {
 		return nil, err
 	}
 	if err := fe.Err(); err != nil {
@@ -260,6 +279,9 @@ func (a *App) UpdateGrid(ctx context.Context, id int64, in GridInput) (*Grid, er
 	}
 	if in.CommunityID != g.CommunityID {
 		fe.Add("community_id", "error.immutable")
+	}
+	if err := a.checkGridWorker(ctx, fe, g.CommunityID, in.WorkerID, g.WorkerID); err != nil {
+		return nil, err
 	}
 	if err := fe.Err(); err != nil {
 		return nil, err

@@ -94,6 +94,8 @@ type NeedFilter struct {
 	Overdue bool
 	// Now is the clock reading used to sort overdue needs first.
 	Now time.Time
+	// ResolvedFirst orders by resolution time, newest first (the home page's recent activity).
+	ResolvedFirst bool
 	Page
 }
 
@@ -195,6 +197,8 @@ type ProjectFilter struct {
 	ProposerID  *int64
 	Statuses    []string
 	Q           string
+	// RecentFirst orders by the last change (a status move sets it), newest first.
+	RecentFirst bool
 	Page
 }
 

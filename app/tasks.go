@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -17,16 +18,19 @@ var TaskStatuses = []string{TaskOpen, TaskClosed, TaskCancelled}
 
 // Task is volunteer work produced by a need or a project (or set up by a worker on its own).
 type Task struct {
-	ID            int64     `json:"id" gorm:"primaryKey"`
-	CommunityID   int64     `json:"community_id"`
-	GridID        *int64    `json:"grid_id"`
-	NeedID        *int64    `json:"need_id"`
-	ProjectID     *int64    `json:"project_id"`
-	Title         string    `json:"title"`
-	Description   string    `json:"description"`
-	Category      string    `json:"category"`
-	Lat           *float64  `json:"lat"`
-	Lng           *float64  `json:"lng"`
+	ID          int64    `json:"id" gorm:"primaryKey"`
+	CommunityID int64    `json:"community_id"`
+	GridID      *int64   `json:"grid_id"`
+	NeedID      *int64   `json:"need_id"`
+	ProjectID   *int64   `json:"project_id"`
+	Title       string   `json:"title"`
+	Description string   `json:"description"`
+	Category    string   `json:"category"`
+	Lat         *float64 `json:"lat"`
+	Lng         *float64 `json:"lng"`
+	// Address is the meeting point. It is left out of the task's JSON: TaskView.Meeting gives
+	// it to those who may see it (managers and volunteers holding a place).
+	Address       string    `json:"-"`
 	Headcount     int       `json:"headcount"`
 	CoordinatorID int64     `json:"coordinator_id"`
 	Status        string    `json:"status"`
@@ -106,6 +110,7 @@ type TaskInput struct {
 	Skills        []string `json:"skills" form:"skills" validate:"max=20"`
 	Lat           *float64 `json:"lat" form:"lat" validate:"omitempty,latitude"`
 	Lng           *float64 `json:"lng" form:"lng" validate:"omitempty,longitude"`
+	Address       string   `json:"address" form:"address" validate:"max=200"`
 	Headcount     int      `json:"headcount" form:"headcount" validate:"gte=1,lte=1000"`
 	CoordinatorID *int64   `json:"coordinator_id" form:"coordinator_id"`
 }
@@ -129,6 +134,7 @@ func (a *App) checkTask(ctx context.Context, in *TaskInput) (FieldErrors, error)
 		in.Headcount = 1
 	}
 	in.Skills = dedupe(in.Skills)
+	in.Address = strings.TrimSpace(in.Address)
 	a.validate.Into(fe, in)
 	if (in.Lat == nil) != (in.Lng == nil) {
 		fe.Add("lng", "error.coordinate_pair")
@@ -211,7 +217,7 @@ func (a *App) CreateTask(ctx context.Context, in TaskInput) (*Task, error) {
 	}
 	now := a.Now()
 	t := &Task{CommunityID: in.CommunityID, GridID: in.GridID, NeedID: in.NeedID, ProjectID: in.ProjectID, Title: in.Title,
-		Description: in.Description, Category: in.Category, Skills: in.Skills, Lat: in.Lat, Lng: in.Lng, Headcount: in.Headcount,
+		Description: in.Description, Category: in.Category, Skills: in.Skills, Lat: in.Lat, Lng: in.Lng, Address: in.Address, Headcount: in.Headcount,
 		CoordinatorID: p.User.ID, Status: TaskOpen, CreatedBy: p.User.ID, CreatedAt: now, UpdatedAt: now}
 	if in.CoordinatorID != nil {
 		t.CoordinatorID = *in.CoordinatorID

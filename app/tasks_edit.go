@@ -15,12 +15,13 @@ type TaskUpdateInput struct {
 	GridID      *int64   `json:"grid_id" form:"grid_id"`
 	Lat         *float64 `json:"lat" form:"lat" validate:"omitempty,latitude"`
 	Lng         *float64 `json:"lng" form:"lng" validate:"omitempty,longitude"`
+	Address     string   `json:"address" form:"address" validate:"max=200"`
 	Headcount   int      `json:"headcount" form:"headcount" validate:"gte=1,lte=1000"`
 }
 
 // TaskUpdateInputOf is the edit form pre-filled with a task's current fields.
 func TaskUpdateInputOf(t *Task) TaskUpdateInput {
-	return TaskUpdateInput{Title: t.Title, Description: t.Description, Skills: t.Skills, GridID: t.GridID, Lat: t.Lat, Lng: t.Lng, Headcount: t.Headcount}
+	return TaskUpdateInput{Title: t.Title, Description: t.Description, Skills: t.Skills, GridID: t.GridID, Lat: t.Lat, Lng: t.Lng, Address: t.Address, Headcount: t.Headcount}
 }
 
 // UpdateTask edits a task (its managers: task.manage, as for creating it), validated as on
@@ -54,7 +55,7 @@ func (a *App) UpdateTask(ctx context.Context, id int64, in TaskUpdateInput) (*Ta
 		}
 		// Validate exactly as on creation, with the fields that do not change.
 		ci := TaskInput{CommunityID: t.CommunityID, GridID: in.GridID, Title: in.Title, Description: in.Description,
-			Category: t.Category, Skills: in.Skills, Lat: in.Lat, Lng: in.Lng, Headcount: in.Headcount}
+			Category: t.Category, Skills: in.Skills, Lat: in.Lat, Lng: in.Lng, Address: in.Address, Headcount: in.Headcount}
 		fe, err := a.checkTask(ctx, &ci)
 		if err != nil {
 			return err
@@ -81,8 +82,8 @@ func (a *App) UpdateTask(ctx context.Context, id int64, in TaskUpdateInput) (*Ta
 			}
 		}
 		changed := taskChanges(t, &ci)
-		t.Title, t.Description, t.Skills, t.GridID, t.Lat, t.Lng, t.Headcount, t.UpdatedAt =
-			ci.Title, ci.Description, ci.Skills, ci.GridID, ci.Lat, ci.Lng, ci.Headcount, now
+		t.Title, t.Description, t.Skills, t.GridID, t.Lat, t.Lng, t.Address, t.Headcount, t.UpdatedAt =
+			ci.Title, ci.Description, ci.Skills, ci.GridID, ci.Lat, ci.Lng, ci.Address, ci.Headcount, now
 		if err := a.store.UpdateTask(ctx, t); err != nil {
 			return err
 		}
@@ -144,6 +145,7 @@ func taskChanges(t *Task, in *TaskInput) []string {
 	add("grid_id", !sameID(t.GridID, in.GridID))
 	add("lat", !sameFloat(t.Lat, in.Lat))
 	add("lng", !sameFloat(t.Lng, in.Lng))
+	add("address", t.Address != in.Address)
 	add("headcount", t.Headcount != in.Headcount)
 	return out
 }

@@ -28,8 +28,49 @@ type TaskView struct {
 	Pending   []*HoursEntry `json:"pending_hours,omitempty"`
 	CanManage bool          `json:"can_manage"`
 	CanRank   bool          `json:"can_rank"`
+	// Meeting is where to go and whom to call: set for the task's managers and for volunteers
+	// holding a place on one of its shifts (signed up or attended), nil for everyone else.
+	Meeting *TaskMeeting `json:"meeting,omitempty"`
 	// Volunteer is the principal's own volunteer profile id, 0 if none.
 	Volunteer int64 `json:"-"`
+}
+
+// TaskMeeting is a task's meeting point and its coordinator's contact. A volunteer who signed
+// up needs both to find the place and to call if late; the public and other volunteers see
+// neither (residents' addresses and workers' phones are not for everyone).
+type TaskMeeting struct {
+	Address           string `json:"address"`
+	CoordinatorName   string `json:"coordinator_name"`
+	CoordinatorMobile string `json:"coordinator_mobile,omitempty"`
+	CoordinatorEmail  string `json:"coordinator_email,omitempty"`
+}
+
+// holdsPlace reports whether one of the sign-ups holds a confirmed place: signed up (not
+// merely invited, nor cancelled) or already attended.
+func holdsPlace(ss map[int64]*Signup) bool {
+	for _, s := range ss {
+		if s.Status == SignupSignedUp || s.Status == SignupAttended {
+			return true
+		}
+	}
+	return false
+}
+
+// taskMeeting reads the task's meeting point and its coordinator's contact.
+func (a *App) taskMeeting(ctx context.Context, t *Task) (*TaskMeeting, error) {
+	m := &TaskMeeting{Address: t.Address}
+	u, err := a.store.FindUser(ctx, t.CoordinatorID)
+	if err != nil {
+		return nil, err
+	}
+	m.CoordinatorName = u.Name
+	if u.Mobile != nil {
+		m.CoordinatorMobile = *u.Mobile
+	}
+	if u.Email != nil {
+		m.CoordinatorEmail = *u.Email
+	}
+	return m, nil
 }
 
 // myVolunteer returns the principal's volunteer profile, or nil.
@@ -83,6 +124,11 @@ func (a *App) TaskDetail(ctx context.Context, id int64) (*TaskView, error) {
 		}
 		for _, s := range ss {
 			mine[s.ShiftID] = s
+		}
+	}
+	if v.CanManage || holdsPlace(mine) {
+		if v.Meeting, err = a.taskMeeting(ctx, t); err != nil {
+			return nil, err
 		}
 	}
 	for _, s := range shifts {

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -96,7 +95,7 @@ func (a *App) SubmitBid(ctx context.Context, tenderID int64, in BidInput) (*Tend
 			}
 		}
 		if in.Price > t.BudgetCeiling {
-			fe.Add("price", "tenders.error.above_ceiling", "ceiling", fmt.Sprintf("%d.%02d", t.BudgetCeiling/100, t.BudgetCeiling%100))
+			fe.Add("price", "tenders.error.above_ceiling", "ceiling", yuanText(t.BudgetCeiling))
 		}
 		slices.Sort(in.Team)
 		in.Team = slices.Compact(in.Team)

@@ -171,6 +171,18 @@ type facts struct {
 	verified bool
 }
 
+// tier puts candidates in bands that rank before any score: for a target with a category, an
+// organization registered for it (tier 0) always ranks before one that is not (tier 1), however
+// near or well rated the latter is — a need is first offered to those who serve its kind of
+// work, and "未登记此类别" leading the list read as a recommendation. The fit feature still
+// scores within a band. Volunteers and donors are all tier 0.
+func (q *query) tier(f *facts) uint8 {
+	if f.kind == KindOrganization && q.t.Category != "" && f.matched == 0 {
+		return 1
+	}
+	return 0
+}
+
 // passes applies the hard filters.
 func (q *query) passes(f *facts) bool {
 	if f.maxLoad > 0 && f.load >= f.maxLoad {

@@ -121,36 +121,57 @@ func (ix *Index) Rank(t Target, q Query) (Ranking, error) {
 	return r, nil
 }
 
-// merge picks the best limit results of all kinds by priority (ties: kind, then ID).
+// merge picks the best limit results of all kinds by priority (ties: kind, then ID), keeping
+// each kind's own order: it takes the head of the list whose head has the highest priority, so
+// an organization not registered for the target's category, ranked below every registered one
+// in its own list, never comes before them in the merged list either.
 func merge(limit int, lists ...[]Match) []Match {
+	heads := make([]int, len(lists))
 	var all []Match
-	for _, l := range lists {
-		all = append(all, l...)
-	}
-	slices.SortStableFunc(all, func(a, b Match) int {
-		if c := cmp.Compare(b.Priority, a.Priority); c != 0 {
-			return c
+	for len(all) < limit {
+		best := -1
+		for i, l := range lists {
+			if heads[i] >= len(l) {
+				continue
+			}
+			if best < 0 || mergeBefore(l[heads[i]], lists[best][heads[best]]) {
+				best = i
+			}
 		}
-		if c := cmp.Compare(a.Kind, b.Kind); c != 0 {
-			return c
+		if best < 0 {
+			break
 		}
-		return cmp.Compare(a.ID, b.ID)
-	})
-	if len(all) > limit {
-		all = all[:limit]
+		all = append(all, lists[best][heads[best]])
+		heads[best]++
 	}
 	return all
 }
 
+// mergeBefore orders two list heads: higher priority, then kind, then ID.
+func mergeBefore(a, b Match) bool {
+	if c := cmp.Compare(b.Priority, a.Priority); c != 0 {
+		return c < 0
+	}
+	if c := cmp.Compare(a.Kind, b.Kind); c != 0 {
+		return c < 0
+	}
+	return a.ID < b.ID
+}
+
 // entry is a scored candidate in a top-K heap.
 type entry struct {
+	tier  uint8 // 0 first; see query.tier
 	score float64
 	id    int64
 	idx   int32 // position inside the index's own order
 }
 
-// better orders entries best first: higher score, then lower ID, then lower position.
+// better orders entries best first: lower tier, then higher score, then lower ID, then lower
+// position.
 func better(a, b entry) bool {
+	if a.tier != b.tier {
+		return a.tier < b.tier
+	}
 	if a.score != b.score {
 		return a.score > b.score
 	}
@@ -169,12 +190,13 @@ type topK struct {
 
 func newTopK(k int) *topK { return &topK{k: k, h: make([]entry, 0, k)} }
 
-// floor is the score a candidate must at least reach to enter; ok is false while not full.
-func (t *topK) floor() (float64, bool) {
+// floor is the worst kept entry, which a candidate must beat to enter; ok is false while not
+// full.
+func (t *topK) floor() (entry, bool) {
 	if len(t.h) < t.k {
-		return 0, false
+		return entry{}, false
 	}
-	return t.h[0].score, true
+	return t.h[0], true
 }
 
 func (t *topK) offer(e entry) {
@@ -233,17 +255,18 @@ func (t *topK) sorted() []entry {
 // consider scores one candidate that passed the filters and offers it to top. The bound with
 // distance at its best (1) is checked first, so most losers never pay for sqrt, asin and exp.
 func consider(q *query, top *topK, f *facts, id int64, idx int32) {
+	tier := q.tier(f)
 	v := q.values(f, false)
 	d := q.discount(f.load, f.maxLoad)
 	if fl, full := top.floor(); full {
-		if q.combine(f.kind, &v)*d < fl {
+		if tier > fl.tier || (tier == fl.tier && q.combine(f.kind, &v)*d < fl.score) {
 			return
 		}
 	}
 	if q.w[f.kind][FeatureDistance] > 0 && f.hasLoc {
 		v[FeatureDistance] = q.distValue(f.c2)
 	}
-	top.offer(entry{score: q.combine(f.kind, &v) * d, id: id, idx: idx})
+	top.offer(entry{tier: tier, score: q.combine(f.kind, &v) * d, id: id, idx: idx})
 }
 
 func (ix *Index) rankVolunteers(q *query, limit int) []Match {

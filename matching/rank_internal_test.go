@@ -36,6 +36,7 @@ func donFactsOf(q *query, d *Donor) facts {
 }
 
 type scored struct {
+	tier  uint8
 	id    int64
 	score float64
 }
@@ -46,7 +47,7 @@ func bruteRank(q *query, c Candidates, k CandidateKind, limit int) []scored {
 	add := func(id int64, f facts) {
 		if q.passes(&f) {
 			v := q.values(&f, true)
-			out = append(out, scored{id, q.combine(k, &v) * q.discount(f.load, f.maxLoad)})
+			out = append(out, scored{q.tier(&f), id, q.combine(k, &v) * q.discount(f.load, f.maxLoad)})
 		}
 	}
 	switch k {
@@ -64,6 +65,9 @@ func bruteRank(q *query, c Candidates, k CandidateKind, limit int) []scored {
 		}
 	}
 	slices.SortFunc(out, func(a, b scored) int {
+		if a.tier != b.tier {
+			return int(a.tier) - int(b.tier)
+		}
 		if a.score != b.score {
 			if a.score > b.score {
 				return -1

@@ -581,3 +581,58 @@ func TestRankConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestUnregisteredOrganizationsRankBelowRegistered is the case from issue 12: for a need of a
+// category, an organization marked "未登记此类别" (not registered for it) came first because it
+// was nearer, better rated and served the community. Registered organizations must come first
+// in the organization list and in the merged list, whatever the other features say.
+func TestUnregisteredOrganizationsRankBelowRegistered(t *testing.T) {
+	t.Parallel()
+	ix := mustIndex(t, matching.Candidates{Organizations: []matching.Organization{
+		// Not registered for elderly care, but next door, highly rated, serving the community.
+		{ID: 1, Categories: []string{"children"}, Location: at(0, 0), Verified: true, ServiceArea: []int64{7},
+			Evaluations: matching.Evaluations{Count: 300, Mean: 5}},
+		{ID: 2, Categories: []string{"environment"}, Location: at(0, 0.001), Verified: true, ServiceArea: []int64{7},
+			Evaluations: matching.Evaluations{Count: 100, Mean: 4.9}},
+		// Registered, but far away, poorly rated and outside the service area.
+		{ID: 3, Categories: []string{"elderly"}, Location: at(0, 0.2), Verified: true,
+			Evaluations: matching.Evaluations{Count: 10, Mean: 2}},
+		{ID: 4, Categories: []string{"elderly", "children"}, Location: at(0, 0.1), Verified: true},
+	}})
+	for _, kind := range matching.CommunityKinds() {
+		for _, limit := range []int{1, 2, 3, 4} {
+			res, err := ix.Rank(matching.Target{Category: "elderly", Location: at(0, 0), CommunityID: 7, CommunityKind: kind},
+				matching.Query{Limit: limit})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []int64{4, 3, 1, 2}[:limit]
+			if got := ids(res.Organizations); !slices.Equal(got, want) {
+				t.Errorf("%s limit %d: organizations %v, want %v (registered first)", kind, limit, got, want)
+			}
+			var merged []int64
+			for _, m := range res.Merged {
+				if m.Kind == matching.KindOrganization {
+					merged = append(merged, m.ID)
+				}
+			}
+			if !slices.Equal(merged, want) {
+				t.Errorf("%s limit %d: organizations in the merged list %v, want %v", kind, limit, merged, want)
+			}
+			for _, m := range res.Organizations {
+				fit, _ := m.Explanation.Feature(matching.FeatureFit)
+				if registered := m.ID >= 3; (fit.Matched > 0) != registered {
+					t.Errorf("%s: organization %d fit %+v", kind, m.ID, fit)
+				}
+			}
+		}
+	}
+	// Without a category there are no bands: the nearest, best rated comes first.
+	res, err := ix.Rank(matching.Target{Location: at(0, 0), CommunityID: 7, CommunityKind: matching.Urban}, matching.Query{Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(res.Organizations); !slices.Equal(got, []int64{1}) {
+		t.Errorf("no category: %v, want [1]", got)
+	}
+}

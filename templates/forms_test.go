@@ -10,9 +10,7 @@ import (
 
 // typedIDs are the form fields that still take a typed number instead of a picker. Issue 12
 // asks for none; each entry here is a known gap, listed so the test fails on any new one.
-var typedIDs = map[string]bool{
-	"grid_form:worker_id": true,
-}
+var typedIDs = map[string]bool{}
 
 // TestFormsHaveNoTypedIDs fails when a form template asks people to type a record's number:
 // a visible input (or "field" partial) named like an id (…_id, id) or labelled as one

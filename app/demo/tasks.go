@@ -19,16 +19,17 @@ type demoTask struct {
 	from, to                     int
 	capacity                     int
 	fromNeed                     bool
+	address                      string // the meeting point, shown to volunteers holding a place
 }
 
 var demoTasks = []demoTask{
 	{"助餐送餐", "为第1网格37位居家高龄、失能老人送午餐,送到后请确认老人身体状况并登记。", "meal_delivery", []string{"delivery"}, 0,
-		[]int{1, 2, 3, 4, 5}, 11, 12, 3, false},
+		[]int{1, 2, 3, 4, 5}, 11, 12, 3, false, "长者食堂取餐窗口(社区服务中心一楼)"},
 	{"老年智能手机课堂", "每周六上午在社区活动室教老人用健康码、视频通话和网上缴费。", "education", []string{"smartphone_teaching"}, -1,
-		[]int{6}, 9, 11, 4, false},
+		[]int{6}, 9, 11, 4, false, "社区活动室(服务中心二楼)"},
 	{"独居老人入户探访", "每周三下午两人一组探访独居老人,关注安全隐患和情绪变化。", "elderly_care", []string{"home_visit", "companionship"}, 1,
-		[]int{3}, 14, 16, 2, false},
-	{"需求响应:上门服务", "由居民需求生成的上门服务任务。", "", nil, 0, []int{2, 4}, 15, 17, 2, true},
+		[]int{3}, 14, 16, 2, false, "社区服务中心一楼大厅集合"},
+	{"需求响应:上门服务", "由居民需求生成的上门服务任务。", "", nil, 0, []int{2, 4}, 15, 17, 2, true, "社区服务中心一楼大厅集合"},
 }
 
 // tasks writes tasks with weekly shifts, sign-ups (attended, no-shows, upcoming), hours of all
@@ -65,7 +66,7 @@ func (l *loader) tasks(ctx context.Context, p *place) error {
 	monday := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, l.loc)
 	monday = monday.AddDate(0, 0, -((int(monday.Weekday())+6)%7)-14) // two weeks back
 	for _, dt := range demoTasks {
-		t := &app.Task{CommunityID: c.ID, Title: dt.title, Description: dt.description, Category: dt.category, Skills: dt.skills,
+		t := &app.Task{CommunityID: c.ID, Title: dt.title, Description: dt.description, Category: dt.category, Skills: dt.skills, Address: dt.address,
 			Headcount: dt.capacity, CoordinatorID: coord.ID, Status: app.TaskOpen, CreatedBy: coord.ID, CreatedAt: l.now.AddDate(0, 0, -20), UpdatedAt: l.now}
 		if dt.grid >= 0 {
 			t.GridID = &p.grids[dt.grid].ID

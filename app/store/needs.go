@@ -77,6 +77,9 @@ func (s *Store) FindNeeds(ctx context.Context, f app.NeedFilter) ([]*app.Need, i
 	}
 	order := gorm.Expr(`CASE WHEN status IN ? AND due_at < ? THEN 0 WHEN status IN ? THEN 1 ELSE 2 END, due_at, id DESC`,
 		activeNeedStatuses, now, activeNeedStatuses)
+	if f.ResolvedFirst {
+		order = gorm.Expr(`CASE WHEN resolved_at IS NULL THEN 1 ELSE 0 END, resolved_at DESC, id DESC`)
+	}
 	return findPage[app.Need](ctx, s.rdb, scope, clause.OrderBy{Expression: order}, f.Page, "need")
 }
 

@@ -61,5 +61,9 @@ func (s *Store) FindProjects(ctx context.Context, f app.ProjectFilter) ([]*app.P
 		}
 		return db
 	}
-	return findPage[app.Project](ctx, s.rdb, scope, "created_at DESC, id DESC", f.Page, "project")
+	order := "created_at DESC, id DESC"
+	if f.RecentFirst {
+		order = "updated_at DESC, id DESC"
+	}
+	return findPage[app.Project](ctx, s.rdb, scope, order, f.Page, "project")
 }

@@ -113,8 +113,8 @@ func (s *Server) dashboardCharts(l string, d *app.Dashboard) []barChart {
 	ot := d.Needs.OnTime
 	tiers := []chartDatum{{t("dashboard.tier.minor"), pct(ot.Minor), fv(ot.Minor)}, {t("dashboard.tier.major"), pct(ot.Major), fv(ot.Major)},
 		{t("dashboard.tier.hard"), pct(ot.Hard), fv(ot.Hard)}, {t("dashboard.tier.all"), pct(ot.All), fv(ot.All)}}
-	money := []chartDatum{{t("dashboard.funds.social"), "¥" + formatYuan(d.Funds.Social), float64(d.Funds.Social)},
-		{t("dashboard.funds.government"), "¥" + formatYuan(d.Funds.Government), float64(d.Funds.Government)}}
+	money := []chartDatum{{t("dashboard.funds.social"), formatYuan(d.Funds.Social), float64(d.Funds.Social)},
+		{t("dashboard.funds.government"), formatYuan(d.Funds.Government), float64(d.Funds.Government)}}
 	var parties []chartDatum
 	for _, p := range d.LinkageParts {
 		parties = append(parties, chartDatum{t("dashboard.party." + p.Party), strconv.Itoa(p.Count), float64(p.Count)})

@@ -50,7 +50,7 @@ func TestDashboardPageAndExports(t *testing.T) {
 	if n := strings.Count(body, `<table class="chart-data">`); n != 4 {
 		t.Errorf("%d chart data tables, want one beside each of the 4 charts", n)
 	}
-	if strings.Contains(body, "style=") || strings.Contains(body, "<script") {
+	if strings.Contains(body, "style=") || inlineScript(body) {
 		t.Error("the page carries inline style or script")
 	}
 	if !strings.Contains(body, `href="/dashboards"`) {

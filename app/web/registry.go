@@ -334,7 +334,15 @@ func (s *Server) gridForm(c echo.Context, status int, id int64, in app.GridInput
 	if err != nil {
 		return err
 	}
-	v.Data = map[string]any{"ID": id, "Form": in, "CommunityNames": names}
+	var only *int64
+	if in.CommunityID != 0 {
+		only = &in.CommunityID
+	}
+	workers, err := s.app.GridWorkerChoices(c.Request().Context(), only)
+	if err != nil {
+		return err
+	}
+	v.Data = map[string]any{"ID": id, "Form": in, "CommunityNames": names, "Workers": workers}
 	return s.renderPage(c, status, "grid_form", v)
 }
 

@@ -63,7 +63,7 @@ func TestTenderFlowThroughPagesAndAPI(t *testing.T) {
 	org, team := h.memberOrg()
 	bidPath := "/api/v1/tenders/" + tid + "/bids"
 	status, out := h.api(http.MethodPost, bidPath, "org_member", map[string]any{"organization_id": org.ID, "price": 20000001, "plan": "方案", "team": team})
-	if status != http.StatusUnprocessableEntity || !strings.Contains(fmt.Sprint(out), "price") {
+	if status != http.StatusUnprocessableEntity || !strings.Contains(fmt.Sprint(out), "price") || !strings.Contains(fmt.Sprint(out), "¥200,000.00") {
 		t.Errorf("price above the ceiling = %d %v", status, out)
 	}
 	other, otherTeam := h.verifiedOrg(a, "乙养老服务社")
@@ -87,8 +87,9 @@ func TestTenderFlowThroughPagesAndAPI(t *testing.T) {
 		t.Errorf("bid form = %d, lacks the record or the team", status)
 	}
 	status, body, _ = member.post("/tenders/"+tid+"/bids", url.Values{"organization_id": {id(org.ID)}, "price": {"250,000"}, "plan": {"方案"}, "team": {id(team[0])}})
-	if status != http.StatusUnprocessableEntity || !strings.Contains(body, "不得高于最高限价") {
-		t.Errorf("form bid above the ceiling = %d", status)
+	// The error names the ceiling through the shared money formatter (issue 12: "¥200000.00").
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, "报价不得高于最高限价 ¥200,000.00") {
+		t.Errorf("form bid above the ceiling = %d, want the ceiling as ¥200,000.00 in the error", status)
 	}
 	status, _, _ = member.post("/tenders/"+tid+"/bids", url.Values{"organization_id": {id(org.ID)}, "price": {"190,000"}, "plan": {"每周上门两次"}, "team": {id(team[0])}, "capacity": {"2"}})
 	if status != http.StatusSeeOther {

@@ -75,6 +75,14 @@ func (s *Server) renderPage(c echo.Context, status int, name string, v *View) er
 	if err := t.ExecuteTemplate(&buf, "base", v); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
+	if len(v.Errors) > 0 {
+		// Again, with the error summary in the form's order and words (form_errors.go).
+		v.form = readFormLayout(buf.Bytes())
+		buf.Reset()
+		if err := t.ExecuteTemplate(&buf, "base", v); err != nil {
+			return fmt.Errorf("render %s: %w", name, err)
+		}
+	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.HTMLBlob(status, buf.Bytes())
 }
@@ -108,7 +116,8 @@ type View struct {
 	SearchQuery  string
 
 	msgs *catalog
-	tax  *taxonomy // category and skill names, loaded before rendering
+	tax  *taxonomy  // category and skill names, loaded before rendering
+	form formLayout // the fields of the page, read when it has errors (form_errors.go)
 	url  *url.URL
 	now  time.Time
 	loc  *time.Location

@@ -486,12 +486,20 @@ func (c *crawler) visit(tb *tab, rel string) (string, []string) {
 			Inner  int64    `json:"inner"`
 			Wide   []string `json:"wide"`
 			Shape  string   `json:"shape"`
+			// Unstyled lists visible text-like inputs left to the browser's default look
+			// (issue 12: the campaign amount, the pool simulator, date fields): the stylesheet
+			// gives every one a 44 px touch height.
+			Unstyled []string `json:"unstyled"`
 		}](`(() => {
 			const inner = window.innerWidth, scroll = document.documentElement.scrollWidth;
 			const wide = scroll > inner ? Array.from(document.querySelectorAll("body *"))
 				.filter(e => e.getBoundingClientRect().right > inner + 1)
 				.slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className ? "." + String(e.className).split(" ").join(".") : "")) : [];
-			return {scroll, inner, wide, shape: `+pageShape+`};
+			const unstyled = Array.from(document.querySelectorAll("input, select, textarea"))
+				.filter(e => !["checkbox", "radio", "hidden", "submit", "button", "reset", "image", "file", "range", "color"].includes(e.type))
+				.filter(e => e.getClientRects().length > 0 && getComputedStyle(e).minHeight !== "44px")
+				.slice(0, 5).map(e => e.tagName.toLowerCase() + "[type=" + e.type + "]" + (e.id ? "#" + e.id : ""));
+			return {scroll, inner, wide, unstyled, shape: `+pageShape+`};
 		})()`))
 		c.stats.add(&c.stats.measure, began)
 		if err != nil {
@@ -499,6 +507,9 @@ func (c *crawler) visit(tb *tab, rel string) (string, []string) {
 		}
 		if overflow.Scroll > overflow.Inner {
 			c.report(c.role, rel, fmt.Sprintf("at %d px the page is %d px wide: %v", width, overflow.Scroll, overflow.Wide))
+		}
+		if len(overflow.Unstyled) > 0 {
+			c.report(c.role, rel, fmt.Sprintf("inputs without the stylesheet's look: %v", overflow.Unstyled))
 		}
 		// At the desktop width the layout differs from the phone's only in the header, so
 		// axe runs there once per template.
