@@ -121,6 +121,13 @@ type NeedStore interface {
 	// escalation time has passed at now; next is its following escalation time (nil at the top).
 	// It reports whether this call did it, so concurrent workers escalate once.
 	EscalateNeed(ctx context.Context, id int64, from, to string, now time.Time, next *time.Time) (bool, error)
+	// NeedsToPurge lists resolved or closed needs resolved before cutoff whose private details
+	// are still kept, oldest first.
+	NeedsToPurge(ctx context.Context, cutoff time.Time, limit int) ([]*Need, error)
+	// PurgeNeedDetails erases a need's private details (its address and whom it was filed for,
+	// and the description too when withDescription) if they are still kept, and records when.
+	// It reports whether this call did it, so concurrent runs purge once.
+	PurgeNeedDetails(ctx context.Context, id int64, withDescription bool, at time.Time) (bool, error)
 }
 
 // OrganizationFilter selects organizations.

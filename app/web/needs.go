@@ -230,7 +230,7 @@ func (s *Server) needEditPage(c echo.Context) error {
 		return app.Forbidden()
 	}
 	in := app.NeedInput{GridID: n.GridID, CommunityID: n.CommunityID, Category: n.Category, Tier: n.Tier, Title: n.Title,
-		Description: n.Description, Address: n.Address, Privacy: n.Privacy}
+		Description: n.Description, Address: n.Address, Privacy: n.Privacy, Sensitive: n.Sensitive}
 	d := &needFormData{ID: id, Form: in, WindowStart: s.localInput(n.WindowStart), WindowEnd: s.localInput(n.WindowEnd),
 		CanTier: slices.Contains(n.Can, "assign")}
 	return s.renderNeedForm(c, http.StatusOK, d, s.newView(c, n.Title, "needs"))
@@ -250,7 +250,7 @@ func (s *Server) needUpdate(c echo.Context) error {
 	}
 	if err == nil {
 		up := app.NeedUpdate{Category: &in.Category, Title: &in.Title, Description: &in.Description, Address: &in.Address,
-			Privacy: &in.Privacy, WindowStart: ws, WindowEnd: we}
+			Privacy: &in.Privacy, Sensitive: &in.Sensitive, WindowStart: ws, WindowEnd: we}
 		if in.Tier != "" {
 			up.Tier = &in.Tier
 		}

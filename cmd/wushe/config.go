@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/wushe/wushe/app"
 )
 
 // Config is everything Wushe reads from its environment and flags. Flags win over the
@@ -27,6 +29,9 @@ type Config struct {
 	LogFormat     string        // WUSHE_LOG_FORMAT: text | json
 	EscalateEvery time.Duration // WUSHE_ESCALATE_EVERY: how often overdue needs are escalated
 	JobLease      time.Duration // WUSHE_JOB_LEASE: how long a background job's run is held before renewal (30s)
+	// NeedRetention (WUSHE_NEED_RETENTION_DAYS, whole days; 0 keeps them for good) is how long
+	// a resolved need keeps its private details before the retention job erases them.
+	NeedRetention time.Duration
 	Timezone      string        // WUSHE_TIMEZONE: local time for response promises
 	MeiliURL      string        // WUSHE_MEILI_URL (or MEILI_URL): Meilisearch; empty means the embedded engine
 	MeiliKey      string        // WUSHE_MEILI_KEY(_FILE) (or MEILI_KEY(_FILE))
@@ -45,7 +50,7 @@ type Config struct {
 // defaultConfig is the embedded default: SQLite in ./data on :8080.
 func defaultConfig() Config {
 	return Config{Addr: ":8080", DataDir: "./data", LogLevel: "info", LogFormat: "text",
-		EscalateEvery: time.Minute, JobLease: 30 * time.Second, Timezone: "Asia/Shanghai", BaseURL: "http://localhost:8080"}
+		EscalateEvery: time.Minute, JobLease: 30 * time.Second, NeedRetention: app.DefaultNeedRetention, Timezone: "Asia/Shanghai", BaseURL: "http://localhost:8080"}
 }
 
 // loadEnv reads the environment into c. *_FILE variants are read from disk and win over the
@@ -101,6 +106,14 @@ func (c *Config) loadEnv(getenv func(string) string) error {
 			errs = append(errs, fmt.Errorf("WUSHE_JOB_LEASE %q: want a duration of at least 1s", v))
 		} else {
 			c.JobLease = d
+		}
+	}
+	if v := getenv("WUSHE_NEED_RETENTION_DAYS"); v != "" {
+		days, err := strconv.Atoi(v)
+		if err != nil || days < 0 || days > 36500 {
+			errs = append(errs, fmt.Errorf("WUSHE_NEED_RETENTION_DAYS %q: want whole days from 0 (keep for good) to 36500", v))
+		} else {
+			c.NeedRetention = time.Duration(days) * 24 * time.Hour
 		}
 	}
 	str(&c.Timezone, "WUSHE_TIMEZONE")

@@ -29,6 +29,7 @@ func (m *Main) jobs() []job {
 		{"delete expired sessions", time.Hour, m.expireSessions},
 		{"lapse projects", m.Config.EscalateEvery, m.lapseProjects},
 		{"evaluate projects", 10 * time.Minute, m.evaluateProjects},
+		{"purge resolved needs' details", time.Hour, m.purgeNeeds},
 		// Notifications (docs/notifications.md): reminders and digests write notifications
 		// under unique keys; e-mails are claimed row by row, so a second sender never
 		// takes one a first is sending.
@@ -36,6 +37,15 @@ func (m *Main) jobs() []job {
 		{"send reminders", m.Config.EscalateEvery, m.sendReminders},
 		{"send digests", 10 * time.Minute, m.sendDigests},
 	}
+}
+
+// purgeNeeds erases the private details of needs resolved longer ago than the retention.
+func (m *Main) purgeNeeds(ctx context.Context) error {
+	n, err := m.App.PurgeResolvedNeeds(ctx, m.Config.NeedRetention)
+	if n > 0 {
+		m.Log.Info("purged resolved needs' private details", "count", n)
+	}
+	return err
 }
 
 // sendEmails sends the due e-mails of the outbox.

@@ -319,6 +319,10 @@ func TestConfig(t *testing.T) {
 				c.TrustedProxies[1].String() == "127.0.0.1/32" && c.TrustedProxies[2].String() == "::1/128"
 		}, ""},
 		{"bad trusted proxy", map[string]string{"WUSHE_TRUSTED_PROXIES": "10.0.0.0/8,nginx"}, nil, nil, "WUSHE_TRUSTED_PROXIES"},
+		{"need retention by default", nil, nil, func(c *Config) bool { return c.NeedRetention == 365*24*time.Hour }, ""},
+		{"need retention in days", map[string]string{"WUSHE_NEED_RETENTION_DAYS": "30"}, nil, func(c *Config) bool { return c.NeedRetention == 30*24*time.Hour }, ""},
+		{"need retention off", map[string]string{"WUSHE_NEED_RETENTION_DAYS": "0"}, nil, func(c *Config) bool { return c.NeedRetention == 0 }, ""},
+		{"bad need retention", map[string]string{"WUSHE_NEED_RETENTION_DAYS": "1y"}, nil, nil, "WUSHE_NEED_RETENTION_DAYS"},
 		{"stray argument", nil, []string{"extra"}, nil, "unexpected argument"},
 	}
 	for _, tt := range tests {
