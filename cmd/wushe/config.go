@@ -32,15 +32,15 @@ type Config struct {
 	// NeedRetention (WUSHE_NEED_RETENTION_DAYS, whole days; 0 keeps them for good) is how long
 	// a resolved need keeps its private details before the retention job erases them.
 	NeedRetention time.Duration
-	Timezone      string        // WUSHE_TIMEZONE: local time for response promises
-	MeiliURL      string        // WUSHE_MEILI_URL (or MEILI_URL): Meilisearch; empty means the embedded engine
-	MeiliKey      string        // WUSHE_MEILI_KEY(_FILE) (or MEILI_KEY(_FILE))
-	MeiliIndex    string        // WUSHE_MEILI_INDEX: index name prefix (several deployments on one server)
-	StripeKey     string        // STRIPE_SECRET_KEY(_FILE): empty means offline payments only
-	StripeWebhook string        // STRIPE_WEBHOOK_SECRET(_FILE)
-	StripeAPIURL  string        // STRIPE_API_URL: another Stripe endpoint (stripe-mock in tests)
-	BaseURL       string        // WUSHE_BASE_URL: public address, for payment return links and e-mail links
-	SMTPURL       string        // WUSHE_SMTP_URL(_FILE): smtp[s]://user:pass@host:port?from=…; empty keeps e-mail queued
+	Timezone      string // WUSHE_TIMEZONE: local time for response promises
+	MeiliURL      string // WUSHE_MEILI_URL (or MEILI_URL): Meilisearch; empty means the embedded engine
+	MeiliKey      string // WUSHE_MEILI_KEY(_FILE) (or MEILI_KEY(_FILE))
+	MeiliIndex    string // WUSHE_MEILI_INDEX: index name prefix (several deployments on one server)
+	StripeKey     string // STRIPE_SECRET_KEY(_FILE): empty means offline payments only
+	StripeWebhook string // STRIPE_WEBHOOK_SECRET(_FILE)
+	StripeAPIURL  string // STRIPE_API_URL: another Stripe endpoint (stripe-mock in tests)
+	BaseURL       string // WUSHE_BASE_URL: public address, for payment return links and e-mail links
+	SMTPURL       string // WUSHE_SMTP_URL(_FILE): smtp[s]://user:pass@host:port?from=…; empty keeps e-mail queued
 	// TrustedProxies (WUSHE_TRUSTED_PROXIES: comma-separated CIDRs or addresses) are the
 	// reverse proxies whose X-Forwarded-For is believed; none means the socket address is
 	// the client's.
