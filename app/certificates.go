@@ -193,8 +193,14 @@ type CertificateCheck struct {
 }
 
 // VerifyCertificate checks a code; anyone may ask. An unknown, altered or malformed code is
-// ENOTFOUND (the page says "not valid" without telling which).
-func (a *App) VerifyCertificate(ctx context.Context, code string) (*CertificateCheck, error) {
+// ENOTFOUND (the page says "not valid" without telling which). client names the caller for
+// the same per-address limit as receipts.
+func (a *App) VerifyCertificate(ctx context.Context, code, client string) (*CertificateCheck, error) {
+	if ok, err := a.AllowAttempt(ctx, receiptVerifyPerMinute, "certificate-verify:"+client); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, Errorf(ERATELIMITED, "error.rate_limited")
+	}
 	key, err := a.certificateKey(ctx)
 	if err != nil {
 		return nil, err

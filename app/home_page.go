@@ -124,7 +124,8 @@ func (a *App) Home(ctx context.Context) (*HomePage, error) {
 func (a *App) homeActivity(ctx context.Context, pl *places) ([]HomeActivity, error) {
 	var out []HomeActivity
 	ns, _, err := a.store.FindNeeds(ctx, NeedFilter{Statuses: []string{NeedResolved, NeedClosed}, ResolvedFirst: true, Now: a.Now(),
-		Page: Page{Page: 1, PerPage: homeResolvedNeeds}})
+		Sensitive: &SensitiveFilter{}, // the public page: never a sensitive need (PIPL art. 28)
+		Page:      Page{Page: 1, PerPage: homeResolvedNeeds}})
 	if err != nil {
 		return nil, fmt.Errorf("home needs: %w", err)
 	}

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/wushe/wushe/app"
@@ -51,7 +52,7 @@ func TestSensitiveNeeds(t *testing.T) {
 		if got := err == nil; got != c.see {
 			t.Errorf("%s opens the health need: %v (%v), want %v", c.user, got, err, c.see)
 		}
-		list, _, err := f.app.Needs(as, app.NeedFilter{CommunityID: &f.world.A.Community.ID, Page: app.Page{Page: 1, PerPage: 50}})
+		list, total, err := f.app.Needs(as, app.NeedFilter{CommunityID: &f.world.A.Community.ID, Page: app.Page{Page: 1, PerPage: 50}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -61,6 +62,34 @@ func TestSensitiveNeeds(t *testing.T) {
 		}
 		if found != c.see {
 			t.Errorf("%s lists the health need: %v, want %v", c.user, found, c.see)
+		}
+		// The total counts only what the caller may see, so it cannot count sensitive needs.
+		if total != len(list) {
+			t.Errorf("%s: total %d for a list of %d", c.user, total, len(list))
+		}
+		// A page of one must still be full: the filter is in the query, not after it.
+		one, total1, err := f.app.Needs(as, app.NeedFilter{CommunityID: &f.world.A.Community.ID, Page: app.Page{Page: 1, PerPage: 1}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if total1 != total || (total > 0 && len(one) != 1) {
+			t.Errorf("%s: a page of one has %d needs of %d (total %d)", c.user, len(one), total1, total)
+		}
+	}
+	// The public home page's recent activity never shows a sensitive need, even resolved.
+	gw := f.world.As(t, f.app, "grid_worker")
+	for _, n := range []*app.Need{health, flagged} {
+		if _, err := f.app.TransitionNeed(gw, n.ID, app.NeedResolve, "已陪同"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	home, err := f.app.Home(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, act := range home.Activity {
+		if act.Title == health.Title || act.Title == flagged.Title {
+			t.Errorf("the home page shows the sensitive need %q", act.Title)
 		}
 	}
 }

@@ -73,11 +73,36 @@ func (a *App) Need(ctx context.Context, id int64) (*NeedView, error) {
 func (a *App) Needs(ctx context.Context, f NeedFilter) ([]*NeedView, int, error) {
 	f.Page = f.Page.Normalize()
 	f.Now = a.Now()
+	f.Sensitive = sensitiveFilter(PrincipalFrom(ctx))
 	ns, total, err := a.store.FindNeeds(ctx, f)
 	if err != nil {
 		return nil, 0, err
 	}
 	return a.viewNeeds(ctx, ns, total)
+}
+
+// sensitiveFilter is which sensitive needs p may list (PIPL art. 28), decided in the query so
+// that totals and pages never count what p may not see: the front desk's places (all of them
+// for a global front-desk membership, nil filter), and otherwise only p's own needs. viewNeed
+// still checks each need exactly.
+func sensitiveFilter(p *Principal) *SensitiveFilter {
+	f := &SensitiveFilter{UserID: p.UserID(), Places: &ScopeFilter{}}
+	for _, m := range p.Memberships {
+		if !slices.Contains(frontDesk, m.Role) {
+			continue
+		}
+		switch {
+		case m.GridID != nil:
+			f.Places.GridIDs = append(f.Places.GridIDs, *m.GridID)
+		case m.CommunityID != nil:
+			f.Places.CommunityIDs = append(f.Places.CommunityIDs, *m.CommunityID)
+		case m.StreetID != nil:
+			f.Places.StreetIDs = append(f.Places.StreetIDs, *m.StreetID)
+		default:
+			return nil // a global front desk (civil affairs, admin) may see every one
+		}
+	}
+	return f
 }
 
 func (a *App) viewNeeds(ctx context.Context, ns []*Need, total int) ([]*NeedView, int, error) {

@@ -96,7 +96,18 @@ type NeedFilter struct {
 	Now time.Time
 	// ResolvedFirst orders by resolution time, newest first (the home page's recent activity).
 	ResolvedFirst bool
+	// Sensitive, when non-nil, keeps sensitive needs only where it allows them, so totals and
+	// pages count only what the caller may see (set by the use case from the principal).
+	Sensitive *SensitiveFilter
 	Page
+}
+
+// SensitiveFilter says which sensitive needs a caller may list: their own (as resident or
+// assignee) and those in the places where they work the front desk. A nil Places and zero
+// UserID hide every sensitive need.
+type SensitiveFilter struct {
+	UserID int64
+	Places *ScopeFilter
 }
 
 // ScopeFilter keeps records inside any of the listed places.

@@ -70,6 +70,16 @@ func (s *Store) FindNeeds(ctx context.Context, f app.NeedFilter) ([]*app.Need, i
 		if f.Overdue {
 			db = db.Where("status IN ? AND due_at < ?", activeNeedStatuses, now)
 		}
+		if sf := f.Sensitive; sf != nil {
+			cond := db.Session(&gorm.Session{NewDB: true}).Where("sensitive = ?", false)
+			if sf.UserID != 0 {
+				cond = cond.Or("requester_id = ? OR assignee_id = ?", sf.UserID, sf.UserID)
+			}
+			if sf.Places != nil {
+				cond = cond.Or(scopeCondition(db, sf.Places))
+			}
+			db = db.Where(cond)
+		}
 		if f.Scope != nil {
 			db = db.Where(scopeCondition(db, f.Scope))
 		}

@@ -50,6 +50,20 @@ func TestMigrationSensitiveNeeds(t *testing.T) {
 			t.Errorf("%s: sensitive %v purged %v", n.Category, n.Sensitive, n.PrivatePurgedAt)
 		}
 	}
+	// The flagged needs are queued for the search index, which drops them (PIPL art. 28).
+	items, err := s.ClaimSearchOutbox(ctx, time.Now(), time.Now().Add(time.Minute), 10)
+	must(err)
+	queued := map[int64]bool{}
+	for _, it := range items {
+		if it.DocType == "need" {
+			queued[it.DocID] = true
+		}
+	}
+	for _, n := range ns {
+		if queued[n.ID] != n.Sensitive {
+			t.Errorf("%s: queued for the index %v, want %v", n.Category, queued[n.ID], n.Sensitive)
+		}
+	}
 	now := time.Now().UTC().Truncate(time.Second)
 	n := &app.Need{CommunityID: c.ID, GridID: g.ID, RequesterID: &u.ID, FiledByID: u.ID, Category: "legal_aid", Tier: "minor", Title: "新需求",
 		Privacy: "private", Status: app.NeedResolved, EscalationLevel: app.LevelGrid, DueAt: now, Sensitive: true, PrivatePurgedAt: &now, CreatedAt: now, UpdatedAt: now}

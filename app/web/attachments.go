@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -98,7 +99,14 @@ func readOneFile(c echo.Context, field string, limit int64) (app.EvidenceInput, 
 func serveFile(c echo.Context, name, contentType string, data []byte) error {
 	h := c.Response().Header()
 	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set(echo.HeaderContentDisposition, `inline; filename="`+name+`"`)
+	// Images show in the page; anything else (a bid's PDF) is downloaded, never rendered
+	// in our origin, and sandboxed should a browser render it anyway.
+	disposition := "inline"
+	if !strings.HasPrefix(contentType, "image/") {
+		disposition = "attachment"
+		h.Set("Content-Security-Policy", "sandbox")
+	}
+	h.Set(echo.HeaderContentDisposition, disposition+`; filename="`+name+`"`)
 	h.Set("Cache-Control", "private, max-age=300")
 	return c.Blob(http.StatusOK, contentType, data)
 }

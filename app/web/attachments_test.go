@@ -335,6 +335,18 @@ func TestBidEditWithdrawFiles(t *testing.T) {
 			t.Errorf("%s reads the sealed bid's PDF = %d, want %d", u, st, want)
 		}
 	}
+	// A PDF is downloaded and sandboxed, never rendered in the site's origin.
+	org := h.browser("org_member")
+	req, _ := http.NewRequest(http.MethodGet, h.srv.URL+pdfURL, nil)
+	resp, err := org.c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if hdr := resp.Header; resp.StatusCode != http.StatusOK || !strings.HasPrefix(hdr.Get("Content-Disposition"), "attachment;") ||
+		hdr.Get("Content-Security-Policy") != "sandbox" || hdr.Get("X-Content-Type-Options") != "nosniff" {
+		t.Errorf("PDF served = %d %v", resp.StatusCode, hdr)
+	}
 	page := strings.TrimPrefix(bid, "/api/v1")
 	st, html, _ := h.browser("org_member").get(page + "/edit")
 	if st != http.StatusOK || !strings.Contains(html, `value="140,000.00"`) && !strings.Contains(html, `value="140000.00"`) ||

@@ -215,7 +215,7 @@ func (s *Server) certificatePage(c echo.Context) error {
 }
 
 func (s *Server) apiCertificateVerify(c echo.Context) error {
-	chk, err := s.app.VerifyCertificate(c.Request().Context(), c.QueryParam("code"))
+	chk, err := s.app.VerifyCertificate(c.Request().Context(), c.QueryParam("code"), c.RealIP())
 	if err != nil {
 		return err
 	}
@@ -235,7 +235,7 @@ func (s *Server) certificateVerifyPage(c echo.Context) error {
 	d := certificateVerifyData{Code: strings.TrimSpace(c.QueryParam("code"))}
 	status := http.StatusOK
 	if d.Code != "" {
-		chk, err := s.app.VerifyCertificate(c.Request().Context(), d.Code)
+		chk, err := s.app.VerifyCertificate(c.Request().Context(), d.Code, c.RealIP())
 		switch {
 		case app.IsCode(err, app.ENOTFOUND):
 			d.Invalid, status = true, http.StatusNotFound

@@ -130,7 +130,7 @@ func TestExportsCSV(t *testing.T) {
 		t.Errorf("civil hours row = %q", r)
 	}
 	// The code printed in the export verifies, for the hours it states.
-	chk, err := h.app.VerifyCertificate(context.Background(), r[9])
+	chk, err := h.app.VerifyCertificate(context.Background(), r[9], "test")
 	if err != nil || chk.Minutes != 150 || !chk.Current {
 		t.Errorf("code from the export: %+v %v", chk, err)
 	}

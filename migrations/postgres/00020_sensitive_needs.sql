@@ -9,6 +9,8 @@ ALTER TABLE needs ADD COLUMN sensitive BOOLEAN NOT NULL DEFAULT FALSE;
 ALTER TABLE needs ADD COLUMN private_purged_at TIMESTAMPTZ;
 UPDATE needs SET sensitive = TRUE WHERE category IN ('health', 'disability_support', 'counseling', 'child_care', 'youth');
 CREATE INDEX needs_retention_idx ON needs (resolved_at) WHERE private_purged_at IS NULL;
+-- The flagged needs leave the search index at the next outbox drain (needDocuments skips them).
+INSERT INTO search_outbox (doc_type, doc_id) SELECT 'need', id FROM needs WHERE sensitive;
 
 -- +goose Down
 DROP INDEX needs_retention_idx;
