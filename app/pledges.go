@@ -166,8 +166,13 @@ func (a *App) CreatePledge(ctx context.Context, campaignID int64, in PledgeInput
 	return pl, nil
 }
 
-// pledgeTarget loads a pledge and its campaign's place, the donor as its owner.
-func (a *App) pledgeTarget(ctx context.Context, id int64) (*Pledge, *Campaign, Target, error) {
+// pledgeFor loads a pledge and its campaign for a signed-in caller allowed act on it: the
+// place is the campaign's (its fund's community), the donor the pledge's owner.
+func (a *App) pledgeFor(ctx context.Context, id int64, act Action) (*Pledge, *Campaign, Target, error) {
+	p := PrincipalFrom(ctx)
+	if !p.Authenticated() {
+		return nil, nil, Target{}, Unauthorized()
+	}
 	pl, err := a.store.FindPledge(ctx, id)
 	if err != nil {
 		return nil, nil, Target{}, err
@@ -181,20 +186,16 @@ func (a *App) pledgeTarget(ctx context.Context, id int64) (*Pledge, *Campaign, T
 		return nil, nil, Target{}, err
 	}
 	t.OwnerID = pl.UserID
+	if err := Authorize(p, act, t); err != nil {
+		return nil, nil, Target{}, err
+	}
 	return pl, camp, t, nil
 }
 
 // CancelPledge withdraws the donor's own pledge before any money was received.
 func (a *App) CancelPledge(ctx context.Context, id int64) (*Pledge, error) {
-	p := PrincipalFrom(ctx)
-	if !p.Authenticated() {
-		return nil, Unauthorized()
-	}
-	pl, _, t, err := a.pledgeTarget(ctx, id)
+	pl, _, t, err := a.pledgeFor(ctx, id, ActPledgeCancel)
 	if err != nil {
-		return nil, err
-	}
-	if err := Authorize(p, ActPledgeCancel, t); err != nil {
 		return nil, err
 	}
 	return a.closePledge(ctx, pl.ID, t, PledgeCancelled, "", "cancel")
@@ -202,15 +203,8 @@ func (a *App) CancelPledge(ctx context.Context, id int64) (*Pledge, error) {
 
 // RejectPledge closes a pledge no money came for (a worker in the campaign's place).
 func (a *App) RejectPledge(ctx context.Context, id int64, in PledgeRejectInput) (*Pledge, error) {
-	p := PrincipalFrom(ctx)
-	if !p.Authenticated() {
-		return nil, Unauthorized()
-	}
-	pl, _, t, err := a.pledgeTarget(ctx, id)
+	pl, _, t, err := a.pledgeFor(ctx, id, ActContributionRecord)
 	if err != nil {
-		return nil, err
-	}
-	if err := Authorize(p, ActContributionRecord, t); err != nil {
 		return nil, err
 	}
 	if pl.Status != PledgePledged {
@@ -252,15 +246,8 @@ func (a *App) closePledge(ctx context.Context, id int64, t Target, to, reason, a
 // gift (the two-person rule, the ledger, the match). A third, or one on a cancelled or
 // rejected pledge, is a conflict.
 func (a *App) ConfirmPledge(ctx context.Context, id int64, in PledgeConfirmInput) (*Pledge, error) {
-	p := PrincipalFrom(ctx)
-	if !p.Authenticated() {
-		return nil, Unauthorized()
-	}
-	pl, camp, t, err := a.pledgeTarget(ctx, id)
+	pl, camp, t, err := a.pledgeFor(ctx, id, ActContributionRecord)
 	if err != nil {
-		return nil, err
-	}
-	if err := Authorize(p, ActContributionRecord, t); err != nil {
 		return nil, err
 	}
 	switch pl.Status {
@@ -339,15 +326,8 @@ func (a *App) receivePledge(ctx context.Context, pl *Pledge, camp *Campaign, t T
 
 // Pledge returns one pledge to its donor or to a worker of its place.
 func (a *App) Pledge(ctx context.Context, id int64) (*PledgeView, error) {
-	p := PrincipalFrom(ctx)
-	if !p.Authenticated() {
-		return nil, Unauthorized()
-	}
-	pl, _, t, err := a.pledgeTarget(ctx, id)
+	pl, _, _, err := a.pledgeFor(ctx, id, ActPledgeView)
 	if err != nil {
-		return nil, err
-	}
-	if err := Authorize(p, ActPledgeView, t); err != nil {
 		return nil, err
 	}
 	vs, err := a.viewPledges(ctx, []*Pledge{pl}, true)
