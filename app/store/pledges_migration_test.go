@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/wushe/wushe/app"
-	"github.com/wushe/wushe/app/apptest"
 )
 
 // TestMigrationPledges checks 00018 on the test dialect: gifts that succeeded before it get a
@@ -17,22 +16,9 @@ import (
 func TestMigrationPledges(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := apptest.OpenUnmigrated(t)
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	must(s.MigrateTo(ctx, 17))
-	st := &app.Street{Name: "当湖街道", District: "测试区", City: "测试市"}
-	must(s.CreateStreet(ctx, st))
-	c := &app.Community{StreetID: st.ID, Name: "东湖社区", Kind: app.KindUrban, SLAMajorHours: 24, SLAHardHours: 168}
-	must(s.CreateCommunity(ctx, c))
-	email := "p@test.wushe"
+	m := placeAt(t, 17, "p@test.wushe")
+	s, must, c, u := m.s, m.must, m.community, m.user
 	now := time.Now().UTC()
-	u := &app.User{Email: &email, Name: "测试", PasswordHash: "x", Locale: "zh-CN", CreatedAt: now, UpdatedAt: now}
-	must(s.CreateUser(ctx, u))
 	db := s.DB(ctx)
 	must(db.Exec(`INSERT INTO projects (community_id, proposer_id, title, category, budget, status)
 		VALUES (?, ?, '3号楼加装楼道扶手', 'elderly_care', 1800000, 'approved')`, c.ID, u.ID).Error)

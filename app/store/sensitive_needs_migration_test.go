@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/wushe/wushe/app"
-	"github.com/wushe/wushe/app/apptest"
 )
 
 // TestMigrationSensitiveNeeds writes needs in the schema before 00020, migrates, and checks on
@@ -16,23 +15,10 @@ import (
 func TestMigrationSensitiveNeeds(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := apptest.OpenUnmigrated(t)
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	must(s.MigrateTo(ctx, 17))
-	st := &app.Street{Name: "当湖街道", District: "测试区", City: "测试市"}
-	must(s.CreateStreet(ctx, st))
-	c := &app.Community{StreetID: st.ID, Name: "东湖社区", Kind: app.KindUrban, SLAMajorHours: 24, SLAHardHours: 168}
-	must(s.CreateCommunity(ctx, c))
+	m := placeAt(t, 17, "n@test.wushe")
+	s, must, c, u := m.s, m.must, m.community, m.user
 	g := &app.Grid{CommunityID: c.ID, Name: "第1网格", Code: "G01", Level: "routine", Households: 250}
 	must(s.CreateGrid(ctx, g))
-	email := "n@test.wushe"
-	u := &app.User{Email: &email, Name: "测试", PasswordHash: "x", Locale: "zh-CN", CreatedAt: time.Now(), UpdatedAt: time.Now()}
-	must(s.CreateUser(ctx, u))
 	db := s.DB(ctx)
 	for _, cat := range []string{"health", "elderly_care", "child_care"} {
 		must(db.Exec(`INSERT INTO needs (community_id, grid_id, requester_id, filed_by_id, category, tier, title, privacy, status, escalation_level, due_at)

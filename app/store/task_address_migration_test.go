@@ -4,10 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/wushe/wushe/app"
-	"github.com/wushe/wushe/app/apptest"
 )
 
 // TestMigrationTaskAddress writes a task in the schema before 00022, migrates, and checks on
@@ -17,21 +13,8 @@ import (
 func TestMigrationTaskAddress(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := apptest.OpenUnmigrated(t)
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	must(s.MigrateTo(ctx, 17))
-	st := &app.Street{Name: "当湖街道", District: "测试区", City: "测试市"}
-	must(s.CreateStreet(ctx, st))
-	c := &app.Community{StreetID: st.ID, Name: "东湖社区", Kind: app.KindUrban, SLAMajorHours: 24, SLAHardHours: 168}
-	must(s.CreateCommunity(ctx, c))
-	email := "c@test.wushe"
-	u := &app.User{Email: &email, Name: "协调人", PasswordHash: "x", Locale: "zh-CN", CreatedAt: time.Now(), UpdatedAt: time.Now()}
-	must(s.CreateUser(ctx, u))
+	m := placeAt(t, 17, "c@test.wushe")
+	s, must, c, u := m.s, m.must, m.community, m.user
 	db := s.DB(ctx)
 	must(db.Exec(`INSERT INTO categories (code, name_zh, name_en) VALUES ('meal_delivery', '助餐', 'Meals') ON CONFLICT DO NOTHING`).Error)
 	must(db.Exec(`INSERT INTO tasks (community_id, title, category, headcount, coordinator_id, status, created_by)
