@@ -57,20 +57,11 @@ func cmdExport(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	t := speaker{texts: texts, lang: lang}
-	m, err := openApp(ctx, env, cfg)
+	m, ctx, err := openAs(ctx, env, cfg, as)
 	if err != nil {
 		return err
 	}
 	defer m.Close()
-	u, err := importActor(ctx, m, as)
-	if err != nil {
-		return err
-	}
-	p, err := m.App.Principal(ctx, u.ID)
-	if err != nil {
-		return err
-	}
-	ctx = app.WithPrincipal(ctx, p)
 	req := app.ExportRequest{Name: pos[0], From: from, To: to}
 	if community != 0 {
 		req.CommunityID = strconv.FormatInt(community, 10)

@@ -63,20 +63,11 @@ func cmdImport(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	t := speaker{texts: texts, lang: lang}
-	m, err := openApp(ctx, env, cfg)
+	m, ctx, err := openAs(ctx, env, cfg, as)
 	if err != nil {
 		return err
 	}
 	defer m.Close()
-	u, err := importActor(ctx, m, as)
-	if err != nil {
-		return err
-	}
-	p, err := m.App.Principal(ctx, u.ID)
-	if err != nil {
-		return err
-	}
-	ctx = app.WithPrincipal(ctx, p)
 
 	v, err := m.App.PreviewImport(ctx, app.ImportInput{Kind: kind, CommunityID: community, FileName: filepath.Base(file), Data: data})
 	if err != nil {
@@ -138,8 +129,26 @@ func readLimited(path string, max int) ([]byte, error) {
 	return io.ReadAll(io.LimitReader(f, int64(max)+1))
 }
 
-// importActor is the account a command-line import acts as.
-func importActor(ctx context.Context, m *Main, as string) (*app.User, error) {
+// openAs opens the app for a command that acts as an account (an import, an export): the
+// one named by --as, or else the first administrator. Authorization then applies as on the web.
+func openAs(ctx context.Context, env *Env, cfg *Config, as string) (*Main, context.Context, error) {
+	m, err := openApp(ctx, env, cfg)
+	if err != nil {
+		return nil, ctx, err
+	}
+	u, err := commandActor(ctx, m, as)
+	if err == nil {
+		var p *app.Principal
+		if p, err = m.App.Principal(ctx, u.ID); err == nil {
+			return m, app.WithPrincipal(ctx, p), nil
+		}
+	}
+	m.Close()
+	return nil, ctx, err
+}
+
+// commandActor is the account a command acts as.
+func commandActor(ctx context.Context, m *Main, as string) (*app.User, error) {
 	if as != "" {
 		u, err := m.Store.FindUserByLogin(ctx, as)
 		if err != nil {
