@@ -46,6 +46,9 @@ type Deps struct {
 	Texts Translator
 	// BaseURL is the public address links in e-mail start with.
 	BaseURL string
+	// GiftQueues is how many paid-gift batches one process runs side by side (group commit,
+	// funds_batch.go); 0 means one.
+	GiftQueues int
 }
 
 // App is the application's use cases. It is safe for concurrent use.
@@ -64,7 +67,7 @@ type App struct {
 	searchDown atomic.Int64
 	payments   funds.Payments
 	// gifts queues paid gifts for group commit (funds_batch.go).
-	gifts giftQueue
+	gifts *giftQueues
 	// notifications: e-mail transport, message catalogs, public address
 	mailer  Mailer
 	texts   Translator
@@ -92,7 +95,8 @@ func New(d Deps) *App {
 		d.Passwords = minLength{}
 	}
 	return &App{store: d.Store, clock: d.Clock, hasher: d.Hasher, passwords: d.Passwords, loc: d.Location, log: d.Logger, validate: NewValidator(), search: d.Search, payments: d.Payments,
-		mailer: d.Mailer, texts: d.Texts, baseURL: strings.TrimRight(d.BaseURL, "/"), searchTimeout: cmp.Or(d.SearchTimeout, defaultSearchTimeout)}
+		mailer: d.Mailer, texts: d.Texts, baseURL: strings.TrimRight(d.BaseURL, "/"), searchTimeout: cmp.Or(d.SearchTimeout, defaultSearchTimeout),
+		gifts: newGiftQueues(d.GiftQueues)}
 }
 
 // Now is the application clock's reading, in UTC.

@@ -12,13 +12,17 @@ import (
 func (a *App) ApplyGiftBatchForTest(ctx context.Context, provider string, evs []funds.PaymentEvent) ([]string, []error, int) {
 	reqs := make([]*giftRequest, len(evs))
 	for i, ev := range evs {
-		c0, err := a.store.FindContribution(ctx, ev.ContributionID)
-		if err != nil {
-			panic(err)
+		campaignID := ev.CampaignID
+		if campaignID == 0 {
+			c0, err := a.store.FindContribution(ctx, ev.ContributionID)
+			if err != nil {
+				panic(err)
+			}
+			campaignID = c0.CampaignID
 		}
-		reqs[i] = &giftRequest{provider: provider, ev: ev, c0: c0}
+		reqs[i] = &giftRequest{provider: provider, ev: ev, campaignID: campaignID}
 	}
-	answers := a.applyGiftBatch(ctx, reqs)
+	answers := a.applyGiftBatch(ctx, &giftQueue{}, reqs)
 	outs, errs, slow := make([]string, len(evs)), make([]error, len(evs)), 0
 	for i, ans := range answers {
 		if ans.slow {

@@ -73,8 +73,10 @@ type GiftBatchStore interface {
 type giftRequest struct {
 	provider string
 	ev       funds.PaymentEvent
-	c0       *Contribution // as read before queueing: its campaign never changes
-	done     chan giftAnswer
+	// campaignID is the event's campaign as it claims (metadata) or as read before queueing;
+	// the batch answers slow any event whose contribution belongs to another campaign.
+	campaignID int64
+	done       chan giftAnswer
 }
 
 // giftAnswer is what a batch tells a waiting request: its outcome, or that it applies its
@@ -86,18 +88,42 @@ type giftAnswer struct {
 	lead    bool
 }
 
-// giftQueue is a process's queue of payment events for the next batch.
+// giftQueues are a process's batch queues. A campaign's events always join the same queue
+// (by its id), so batches of different queues lock disjoint campaigns and contributions and
+// run side by side, meeting only at the pool's row for the moment of its update and commit;
+// within a queue, a campaign's gifts keep their arrival order. One queue is the SQLite
+// default (one writer: parallel batches would only wait for each other).
+type giftQueues struct {
+	shards []*giftQueue
+	rules  sync.Map // rule versions by pool and version: never edited, so cached
+
+	mu                   sync.Mutex // guards the stats, read by GiftBatchStats
+	batches, gifts, slow int64
+	took                 time.Duration
+}
+
+// newGiftQueues makes n queues (at least one).
+func newGiftQueues(n int) *giftQueues {
+	qs := &giftQueues{shards: make([]*giftQueue, max(n, 1))}
+	for i := range qs.shards {
+		qs.shards[i] = &giftQueue{}
+	}
+	return qs
+}
+
+// queue is the queue of a campaign's events.
+func (qs *giftQueues) queue(campaignID int64) *giftQueue {
+	return qs.shards[uint64(campaignID)%uint64(len(qs.shards))]
+}
+
+// giftQueue is one queue of payment events for its next batch.
 type giftQueue struct {
 	mu      sync.Mutex
 	waiting []*giftRequest
-	busy    bool     // a request is leading batches
-	rules   sync.Map // rule versions by pool and version: never edited, so cached
+	busy    bool // a request is leading batches
 	// the last batch's size and time, for lingering
 	lastSize int
 	lastTook time.Duration
-	// stats, read by GiftBatchStats
-	batches, gifts, slow int64
-	took                 time.Duration
 }
 
 // GiftBatchStats reports how many batches this process committed, the gifts they applied,
@@ -146,11 +172,16 @@ func (a *App) ApplyPaymentEvent(ctx context.Context, provider string, ev funds.P
 	if !batchable(ev) {
 		return a.applyPaymentEventOne(ctx, provider, ev)
 	}
-	c0, err := a.store.FindContribution(ctx, ev.ContributionID)
-	if err != nil {
-		return a.applyPaymentEventOne(ctx, provider, ev) // not found, or the database is down: the one-gift path answers
+	campaignID := ev.CampaignID
+	if campaignID == 0 {
+		// No campaign in the metadata (an older checkout): read it to pick the queue.
+		c0, err := a.store.FindContribution(ctx, ev.ContributionID)
+		if err != nil {
+			return a.applyPaymentEventOne(ctx, provider, ev) // not found, or the database is down: the one-gift path answers
+		}
+		campaignID = c0.CampaignID
 	}
-	r := &giftRequest{provider: provider, ev: ev, c0: c0, done: make(chan giftAnswer, 1)}
+	r := &giftRequest{provider: provider, ev: ev, campaignID: campaignID, done: make(chan giftAnswer, 1)}
 	ans := a.submitGift(ctx, r)
 	if ans.slow {
 		return a.applyPaymentEventOne(ctx, provider, ev)
@@ -166,7 +197,7 @@ func batchable(ev funds.PaymentEvent) bool {
 
 // submitGift queues r and waits for its answer, leading batches when the queue is idle.
 func (a *App) submitGift(ctx context.Context, r *giftRequest) giftAnswer {
-	q := &a.gifts
+	q := a.gifts.queue(r.campaignID)
 	q.mu.Lock()
 	q.waiting = append(q.waiting, r)
 	lead := !q.busy
@@ -187,7 +218,7 @@ func (a *App) submitGift(ctx context.Context, r *giftRequest) giftAnswer {
 		batch := append([]*giftRequest(nil), q.waiting[:n]...)
 		q.waiting = q.waiting[n:]
 		q.mu.Unlock()
-		answers := a.applyGiftBatch(bctx, batch)
+		answers := a.applyGiftBatch(bctx, q, batch)
 		var own *giftAnswer
 		for i, b := range batch {
 			if b == r {
@@ -213,12 +244,14 @@ func (a *App) submitGift(ctx context.Context, r *giftRequest) giftAnswer {
 // applyGiftBatch applies a batch, running it again with fresh reads when another process
 // took the pool's money meanwhile. When the batch as a whole fails, each event is answered
 // slow and tried alone, so one bad event cannot refuse the others.
-func (a *App) applyGiftBatch(ctx context.Context, batch []*giftRequest) []giftAnswer {
+func (a *App) applyGiftBatch(ctx context.Context, q *giftQueue, batch []*giftRequest) []giftAnswer {
 	start := time.Now()
 	defer func() {
 		took := time.Since(start)
+		q.mu.Lock()
+		q.lastSize, q.lastTook = len(batch), took
+		q.mu.Unlock()
 		a.gifts.mu.Lock()
-		a.gifts.lastSize, a.gifts.lastTook = len(batch), took
 		a.gifts.took += took
 		a.gifts.mu.Unlock()
 	}()
@@ -303,12 +336,12 @@ func (a *App) tryGiftBatch(ctx context.Context, batch []*giftRequest) ([]giftAns
 			switch {
 			case stored[r.ev.ID] || seen[r.ev.ID]:
 				answers[i].outcome = "duplicate"
-			case gb.slowCamps[r.c0.CampaignID]:
+			case gb.slowCamps[r.campaignID]:
 				answers[i].slow = true
 			default:
 				answers[i] = a.batchGift(ctx, gb, r)
 				if answers[i].slow {
-					gb.slowCamps[r.c0.CampaignID] = true
+					gb.slowCamps[r.campaignID] = true
 				} else {
 					seen[r.ev.ID] = true
 				}
@@ -333,11 +366,9 @@ func (a *App) loadGiftBatch(ctx context.Context, batch []*giftRequest) (*giftBat
 	gb := &giftBatch{now: a.Now(), pools: map[int64]*batchPool{}, slowCamps: map[int64]bool{},
 		dirtyCamps: map[int64]bool{}, dirtyDonors: map[CampaignDonorKey]bool{}}
 	var campIDs, contribIDs []int64
-	var keys []CampaignDonorKey
 	for _, r := range batch {
-		campIDs = append(campIDs, r.c0.CampaignID)
-		contribIDs = append(contribIDs, r.c0.ID)
-		keys = append(keys, CampaignDonorKey{r.c0.CampaignID, r.c0.DonorKey})
+		campIDs = append(campIDs, r.campaignID)
+		contribIDs = append(contribIDs, r.ev.ContributionID)
 	}
 	var err error
 	if gb.camps, gb.facts, err = a.store.LockCampaigns(ctx, campIDs); err != nil {
@@ -345,6 +376,10 @@ func (a *App) loadGiftBatch(ctx context.Context, batch []*giftRequest) (*giftBat
 	}
 	if gb.contribs, err = a.store.LockContributions(ctx, contribIDs); err != nil {
 		return nil, err
+	}
+	var keys []CampaignDonorKey
+	for _, c := range gb.contribs {
+		keys = append(keys, CampaignDonorKey{c.CampaignID, c.DonorKey})
 	}
 	if gb.donors, err = a.store.FindCampaignDonors(ctx, keys); err != nil {
 		return nil, err
@@ -379,9 +414,9 @@ func (a *App) loadGiftBatch(ctx context.Context, batch []*giftRequest) (*giftBat
 // the one-gift path. Nothing is changed for an event answered slow.
 func (a *App) batchGift(ctx context.Context, gb *giftBatch, r *giftRequest) giftAnswer {
 	slow := giftAnswer{slow: true}
-	camp, c := gb.camps[r.c0.CampaignID], gb.contribs[r.c0.ID]
-	if camp == nil || c == nil || c.Channel != string(funds.ChannelStripe) {
-		return slow
+	camp, c := gb.camps[r.campaignID], gb.contribs[r.ev.ContributionID]
+	if camp == nil || c == nil || c.CampaignID != camp.ID || c.Channel != string(funds.ChannelStripe) {
+		return slow // unknown, or not the campaign the metadata names: the one-gift path decides
 	}
 	ev := r.ev
 	if (ev.SessionID != "" && c.SessionID != nil && *c.SessionID != ev.SessionID) ||

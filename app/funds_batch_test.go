@@ -130,8 +130,8 @@ func TestGiftBatchSameAsOneByOne(t *testing.T) {
 }
 
 // TestGiftBatchOddEvents puts events the batch must not apply itself among ordinary ones: an
-// offline gift, an event naming another payment intent, a refund that overtook its payment.
-// Each is answered as the one-gift path answers it, and the ordinary gifts are applied.
+// offline gift, an event naming another payment intent, a refund that overtook its payment,
+// an event whose metadata names another campaign than its gift's. Each is answered as the one-gift path answers it, and the ordinary gifts are applied.
 func TestGiftBatchOddEvents(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -143,19 +143,22 @@ func TestGiftBatchOddEvents(t *testing.T) {
 	wrongEv := paid(wrong, "evt_wrong")
 	wrongEv.PaymentIntentID = "pi_someone_else"
 	offEv := funds.PaymentEvent{ID: "evt_offline", Type: funds.EventPaymentSucceeded, ContributionID: offline.ID, Amount: funds.Fen(500)}
-	evs := []funds.PaymentEvent{paid(plain[0], "evt_p0"), offEv, paid(plain[1], "evt_p1"), wrongEv, paid(plain[2], "evt_p2"), paid(plain[0], "evt_p0")}
+	misrouted := fw.pending(camp, "user:5", 5000)
+	misEv := paid(misrouted, "evt_misrouted")
+	misEv.CampaignID = other.ID // the metadata only routes the event: the gift's own campaign counts
+	evs := []funds.PaymentEvent{paid(plain[0], "evt_p0"), offEv, paid(plain[1], "evt_p1"), wrongEv, paid(plain[2], "evt_p2"), paid(plain[0], "evt_p0"), misEv}
 	outs, errs, slow := fw.a.ApplyGiftBatchForTest(ctx, "stripe", evs)
-	want := []string{"payment received", "not a card contribution", "payment received", "held for review: the event names another payment", "payment received", "duplicate"}
+	want := []string{"payment received", "not a card contribution", "payment received", "held for review: the event names another payment", "payment received", "duplicate", "payment received"}
 	for i := range evs {
 		if errs[i] != nil || outs[i] != want[i] {
 			t.Errorf("event %d (%s): %q, %v; want %q", i, evs[i].ID, outs[i], errs[i], want[i])
 		}
 	}
 	// The odd events and, after the mismatch, the rest of that campaign's events go alone.
-	if slow != 3 {
-		t.Errorf("%d events went the one-gift way, want 3 (offline, mismatch, and the gift after it in the same campaign)", slow)
+	if slow != 4 {
+		t.Errorf("%d events went the one-gift way, want 4 (offline, mismatch, the gift after it in the same campaign, misrouted)", slow)
 	}
-	for _, c := range plain {
+	for _, c := range append(plain, misrouted) {
 		got, err := fw.s.FindContribution(ctx, c.ID)
 		fw.must(err)
 		if got.Status != "succeeded" {
@@ -169,7 +172,8 @@ func TestGiftBatchOddEvents(t *testing.T) {
 }
 
 // TestGiftBatchesConcurrent pays gifts to three campaigns from many goroutines through two
-// App instances on one database — two processes, each with its own queue — with 10% of the
+// App instances on one database — two processes, one with one queue, the other with three, so
+// its campaigns' batches run side by side — with 10% of the
 // events sent twice, in shuffled order, and a pool that runs dry part-way. Every event is
 // applied exactly once, every gift goes through a batch, the pool is never over-committed and
 // spent to the fen.
@@ -178,7 +182,7 @@ func TestGiftBatchesConcurrent(t *testing.T) {
 	const gifts, gift = 240, 1000
 	budget := int64(gifts * gift * 3 / 10)
 	fw := newFundsWorld(t, app.RuleInput{Ratio: "1:1"}, budget)
-	second := app.New(app.Deps{Store: fw.s, Clock: fw.clock, Hasher: apptest.Hasher()})
+	second := app.New(app.Deps{Store: fw.s, Clock: fw.clock, Hasher: apptest.Hasher(), GiftQueues: 3})
 	camps := []*app.Campaign{fw.campaign(1<<30, "keep_what_you_raise", true), fw.campaign(1<<30, "keep_what_you_raise", true), fw.campaign(1<<30, "all_or_nothing", true)}
 	var evs []funds.PaymentEvent
 	for i := range gifts {

@@ -82,7 +82,7 @@ func (fw *fundsWorld) pending(camp *app.Campaign, donor string, amount int64) *a
 
 func paid(c *app.Contribution, id string) funds.PaymentEvent {
 	return funds.PaymentEvent{ID: id, Type: funds.EventCheckoutCompleted, ProviderType: "checkout.session.completed", ContributionID: c.ID,
-		PaymentIntentID: *c.PaymentIntentID, Amount: funds.Fen(c.Amount), Paid: true}
+		CampaignID: c.CampaignID, PaymentIntentID: *c.PaymentIntentID, Amount: funds.Fen(c.Amount), Paid: true}
 }
 
 func refunded(c *app.Contribution, id string, cumulative int64) funds.PaymentEvent {

@@ -155,7 +155,10 @@ type PaymentEvent struct {
 	Created      time.Time
 	// ContributionID comes from metadata; 0 when the object carries none (refund events on
 	// charges), in which case the app finds the contribution by PaymentIntentID.
-	ContributionID  int64
+	ContributionID int64
+	// CampaignID is the campaign the metadata names: a hint for routing the event (which
+	// batch queue), never trusted for money — the stored contribution says its campaign.
+	CampaignID      int64
 	SessionID       string
 	PaymentIntentID string
 	ChargeID        string

@@ -8,6 +8,7 @@ import (
 	"github.com/wushe/wushe/app"
 	"github.com/wushe/wushe/app/smtpmail"
 	"github.com/wushe/wushe/app/web"
+	"github.com/wushe/wushe/migrations"
 )
 
 // newApp builds the application over the opened store. It is the one place the application is
@@ -39,9 +40,26 @@ func (m *Main) newApp() (*app.App, error) {
 		return nil, err
 	}
 	m.App = app.New(app.Deps{Store: m.Store, Clock: m.Clock, Hasher: m.Hasher, Passwords: m.Passwords, Location: loc,
-		Logger: m.Log, Search: m.Search, Payments: pay, Mailer: mailer, Texts: texts, BaseURL: m.Config.BaseURL})
+		Logger: m.Log, Search: m.Search, Payments: pay, Mailer: mailer, Texts: texts, BaseURL: m.Config.BaseURL,
+		GiftQueues: m.giftQueues()})
 	return m.App, nil
 }
+
+// giftQueues is the configured number of parallel gift batches, or the database's default:
+// PostgreSQL runs batches of different campaigns side by side; SQLite has one writer.
+func (m *Main) giftQueues() int {
+	switch {
+	case m.Config.GiftQueues > 0:
+		return m.Config.GiftQueues
+	case m.Store != nil && m.Store.Dialect() == migrations.Postgres:
+		return defaultGiftQueuesPostgres
+	}
+	return 1
+}
+
+// defaultGiftQueuesPostgres: enough batches in flight to overlap each one's round trips and
+// commit, few enough that each still gathers many gifts (docs/perf.md, "Giving day").
+const defaultGiftQueuesPostgres = 4
 
 // openApp opens the configured database and builds the application on it, for subcommands
 // that act once and exit. The caller closes the returned Main.

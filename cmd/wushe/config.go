@@ -45,6 +45,9 @@ type Config struct {
 	// reverse proxies whose X-Forwarded-For is believed; none means the socket address is
 	// the client's.
 	TrustedProxies []*net.IPNet
+	// GiftQueues (WUSHE_GIFT_QUEUES, 1–64) is how many paid-gift batches one process runs side
+	// by side; 0 picks by database: 4 on PostgreSQL, 1 on SQLite (docs/funds.md, "Giving-day peaks").
+	GiftQueues int
 }
 
 // defaultConfig is the embedded default: SQLite in ./data on :8080.
@@ -114,6 +117,14 @@ func (c *Config) loadEnv(getenv func(string) string) error {
 			errs = append(errs, fmt.Errorf("WUSHE_NEED_RETENTION_DAYS %q: want whole days from 0 (keep for good) to 36500", v))
 		} else {
 			c.NeedRetention = time.Duration(days) * 24 * time.Hour
+		}
+	}
+	if v := getenv("WUSHE_GIFT_QUEUES"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 64 {
+			errs = append(errs, fmt.Errorf("WUSHE_GIFT_QUEUES %q: want a whole number from 1 to 64", v))
+		} else {
+			c.GiftQueues = n
 		}
 	}
 	str(&c.Timezone, "WUSHE_TIMEZONE")

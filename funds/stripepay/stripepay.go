@@ -276,6 +276,7 @@ func (p *Provider) ParseWebhook(payload []byte, signature string) (funds.Payment
 			return funds.PaymentEvent{}, err
 		}
 		cs := session(&s)
+		out.CampaignID = campaignID(s.Metadata)
 		out.ContributionID, out.SessionID, out.PaymentIntentID = cs.ContributionID, cs.ID, cs.PaymentIntentID
 		out.Amount, out.Paid = cs.Amount, cs.Paid
 		switch ev.Type {
@@ -291,7 +292,7 @@ func (p *Provider) ParseWebhook(payload []byte, signature string) (funds.Payment
 		if err := decode(&pi); err != nil {
 			return funds.PaymentEvent{}, err
 		}
-		out.ContributionID = contributionID(pi.Metadata)
+		out.ContributionID, out.CampaignID = contributionID(pi.Metadata), campaignID(pi.Metadata)
 		out.PaymentIntentID = pi.ID
 		if ev.Type == stripe.EventTypePaymentIntentSucceeded {
 			out.Type, out.Amount = funds.EventPaymentSucceeded, money(pi.AmountReceived, pi.Currency)
@@ -336,8 +337,13 @@ func session(s *stripe.CheckoutSession) funds.CheckoutSession {
 }
 
 // contributionID reads the contribution id Wushe put in metadata; 0 when absent or foreign.
-func contributionID(meta map[string]string) int64 {
-	n, err := strconv.ParseInt(meta[MetaContribution], 10, 64)
+func contributionID(meta map[string]string) int64 { return metaID(meta, MetaContribution) }
+
+// campaignID reads the campaign id Wushe put in metadata; 0 when absent or foreign.
+func campaignID(meta map[string]string) int64 { return metaID(meta, MetaCampaign) }
+
+func metaID(meta map[string]string, key string) int64 {
+	n, err := strconv.ParseInt(meta[key], 10, 64)
 	if err != nil || n <= 0 {
 		return 0
 	}
