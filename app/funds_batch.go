@@ -57,16 +57,29 @@ type GiftBatchStore interface {
 	FindPaymentEventIDs(ctx context.Context, ids []string) (map[string]bool, error)
 	// FindCampaignDonors loads donors' totals; missing pairs come back as zero rows.
 	FindCampaignDonors(ctx context.Context, keys []CampaignDonorKey) (map[CampaignDonorKey]*CampaignDonor, error)
-	CreatePaymentEvents(ctx context.Context, es []*PaymentEvent) error
 	// CreateMatches inserts matches and fills their ids.
 	CreateMatches(ctx context.Context, ms []*FundMatch) error
-	// PostLedgers stores validated transactions and their entries.
-	PostLedgers(ctx context.Context, ts []*LedgerTransaction) error
-	SaveCampaignDonors(ctx context.Context, ds []*CampaignDonor) error
-	// UpdateCampaignTotals writes raised, donors and the match counters of open campaigns.
-	UpdateCampaignTotals(ctx context.Context, cs []*Campaign, now time.Time) error
-	// MarkContributionsPaid marks pending contributions succeeded at a time.
-	MarkContributionsPaid(ctx context.Context, cs []*Contribution, at time.Time) error
+	// WriteGiftBatch writes what a batch decided, taking each pool's money last with the
+	// conditional update; false (and nothing to keep: the caller rolls back) when a pool
+	// holds less than the batch takes from it.
+	WriteGiftBatch(ctx context.Context, w GiftBatchWrites) (bool, error)
+}
+
+// GiftBatchWrites are a batch's writes: stored at once, so that on PostgreSQL they cost one
+// round trip rather than one per table.
+type GiftBatchWrites struct {
+	Now    time.Time
+	Events []*PaymentEvent
+	// Ledger are validated transactions with their entries.
+	Ledger []*LedgerTransaction
+	// Donors are donors' totals to insert or update.
+	Donors []*CampaignDonor
+	// Campaigns are open campaigns whose raised, donors and match counters changed.
+	Campaigns []*Campaign
+	// Paid are pending contributions that succeeded at Now: status, eligibility, payment intent.
+	Paid []*Contribution
+	// PoolTakes is the money taken from each pool (pool id → fen, each above zero).
+	PoolTakes map[int64]int64
 }
 
 // giftRequest is one payment event waiting for a batch.
@@ -588,9 +601,6 @@ func batchMatchState(gb *giftBatch, camp *Campaign) (funds.MatchCampaign, error)
 // writeGiftBatch writes what the batch decided, in bulk, and takes each pool's money last
 // with its conditional update (errPoolRace when another process took it meanwhile).
 func (a *App) writeGiftBatch(ctx context.Context, gb *giftBatch) error {
-	if err := a.store.CreatePaymentEvents(ctx, gb.events); err != nil {
-		return err
-	}
 	if err := a.store.CreateMatches(ctx, gb.matches); err != nil {
 		return err
 	}
@@ -608,37 +618,24 @@ func (a *App) writeGiftBatch(ctx context.Context, gb *giftBatch) error {
 		}
 		gb.ledger = append(gb.ledger, lt)
 	}
-	if err := a.store.PostLedgers(ctx, gb.ledger); err != nil {
-		return err
-	}
-	var ds []*CampaignDonor
+	w := GiftBatchWrites{Now: gb.now, Events: gb.events, Ledger: gb.ledger, Paid: gb.paid, PoolTakes: map[int64]int64{}}
 	for k := range gb.dirtyDonors {
-		ds = append(ds, gb.donors[k])
+		w.Donors = append(w.Donors, gb.donors[k])
 	}
-	if err := a.store.SaveCampaignDonors(ctx, ds); err != nil {
-		return err
-	}
-	var cs []*Campaign
 	for id := range gb.dirtyCamps {
-		cs = append(cs, gb.camps[id])
-	}
-	if err := a.store.UpdateCampaignTotals(ctx, cs, gb.now); err != nil {
-		return err
-	}
-	if err := a.store.MarkContributionsPaid(ctx, gb.paid, gb.now); err != nil {
-		return err
+		w.Campaigns = append(w.Campaigns, gb.camps[id])
 	}
 	for _, bp := range gb.pools {
-		if bp.take == 0 {
-			continue
+		if bp.take != 0 {
+			w.PoolTakes[bp.pool.ID] = bp.take
 		}
-		ok, err := a.store.ReservePool(ctx, bp.pool.ID, bp.take)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return errPoolRace
-		}
+	}
+	ok, err := a.store.WriteGiftBatch(ctx, w)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errPoolRace
 	}
 	return nil
 }

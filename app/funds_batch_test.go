@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"sync"
@@ -252,5 +253,53 @@ func TestGiftBatchesConcurrent(t *testing.T) {
 	fw.must(err)
 	if pool.Available != 0 {
 		t.Errorf("pool left %d of %d although the gifts were worth more", pool.Available, budget)
+	}
+}
+
+// TestWriteGiftBatchPoolShort: the batch's writes take a pool's money only when the pool
+// still holds it; a pool that holds less (another process took it since the batch read it)
+// is reported so the batch can roll back and decide again, and nothing it wrote is kept.
+func TestWriteGiftBatchPoolShort(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	fw := newFundsWorld(t, app.RuleInput{Ratio: "1:1"}, 10000)
+	c := fw.pending(fw.campaign(100000, "keep_what_you_raise", true), "user:1", 1000)
+	write := func(take int64, eventID string) bool {
+		t.Helper()
+		var ok bool
+		errShort := errors.New("pool short")
+		err := fw.s.InTx(ctx, func(ctx context.Context) error {
+			var err error
+			ok, err = fw.s.WriteGiftBatch(ctx, app.GiftBatchWrites{Now: fundsNow,
+				Events:    []*app.PaymentEvent{{Provider: "stripe", EventID: eventID, EventType: "payment_intent.succeeded", ContributionID: &c.ID, Outcome: "payment received", ReceivedAt: fundsNow}},
+				PoolTakes: map[int64]int64{fw.pool.ID: take}})
+			if err == nil && !ok {
+				return errShort
+			}
+			return err
+		})
+		if err != nil && !errors.Is(err, errShort) {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	if write(10001, "evt_short") {
+		t.Fatal("took 10001 from a pool holding 10000")
+	}
+	stored, err := fw.s.FindPaymentEventIDs(ctx, []string{"evt_short", "evt_whole"})
+	fw.must(err)
+	if stored["evt_short"] {
+		t.Error("the short batch's event was kept")
+	}
+	if !write(10000, "evt_whole") {
+		t.Fatal("could not take the pool's whole 10000")
+	}
+	pool, err := fw.s.FindPool(ctx, fw.pool.ID)
+	fw.must(err)
+	if pool.Available != 0 {
+		t.Errorf("pool holds %d after the batch took all of it", pool.Available)
+	}
+	if stored, _ := fw.s.FindPaymentEventIDs(ctx, []string{"evt_whole"}); !stored["evt_whole"] {
+		t.Error("the batch's event was not stored")
 	}
 }

@@ -59,7 +59,7 @@ func (m *Main) giftQueues() int {
 
 // defaultGiftQueuesPostgres: enough batches in flight to overlap each one's round trips and
 // commit, few enough that each still gathers many gifts (docs/perf.md, "Giving day").
-const defaultGiftQueuesPostgres = 4
+const defaultGiftQueuesPostgres = 2
 
 // openApp opens the configured database and builds the application on it, for subcommands
 // that act once and exit. The caller closes the returned Main.

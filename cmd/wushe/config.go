@@ -46,7 +46,7 @@ type Config struct {
 	// the client's.
 	TrustedProxies []*net.IPNet
 	// GiftQueues (WUSHE_GIFT_QUEUES, 1–64) is how many paid-gift batches one process runs side
-	// by side; 0 picks by database: 4 on PostgreSQL, 1 on SQLite (docs/funds.md, "Giving-day peaks").
+	// by side; 0 picks by database: 2 on PostgreSQL, 1 on SQLite (docs/funds.md, "Giving-day peaks").
 	GiftQueues int
 }
 
