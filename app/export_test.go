@@ -47,3 +47,10 @@ func (a *App) TargetForTest(ctx context.Context, rec any) (Target, error) {
 	}
 	return Target{}, fmt.Errorf("no target resolver for %T", rec)
 }
+
+// RankCandidatesForTest is RankCandidates over the filtered candidates or, with full, over
+// every candidate of the city as ranking loaded them before it filtered; loaded counts the
+// volunteers, organizations and donors it read.
+func (a *App) RankCandidatesForTest(ctx context.Context, subject string, id int64, kinds []string, limit int, full bool) (*CandidateRanking, [3]int, error) {
+	return a.rankCandidates(ctx, subject, id, kinds, limit, full)
+}

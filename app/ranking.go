@@ -203,37 +203,43 @@ func parseKinds(kinds []string) ([]matching.CandidateKind, error) {
 // with the community's profile (front-desk workers of its place). kinds restricts the kinds
 // ranked (empty: all); limit 0 means matching.DefaultLimit.
 func (a *App) RankCandidates(ctx context.Context, subject string, id int64, kinds []string, limit int) (*CandidateRanking, error) {
+	r, _, err := a.rankCandidates(ctx, subject, id, kinds, limit, false)
+	return r, err
+}
+
+// rankCandidates is RankCandidates over the candidates that can reach the lists (poolScope),
+// or with full over every candidate of the city, as it ranked before it filtered; it also
+// returns how many candidates of each kind it loaded.
+func (a *App) rankCandidates(ctx context.Context, subject string, id int64, kinds []string, limit int, full bool) (*CandidateRanking, [3]int, error) {
+	var loaded [3]int
 	ks, err := parseKinds(kinds)
 	if err != nil {
-		return nil, err
+		return nil, loaded, err
 	}
 	if limit < 0 || limit > 100 {
-		return nil, FieldErrors{"limit": Msg("error.between", "min", 0, "max", 100)}.Err()
+		return nil, loaded, FieldErrors{"limit": Msg("error.between", "min", 0, "max", 100)}.Err()
 	}
 	s, err := a.subject(ctx, subject, id)
 	if err != nil {
-		return nil, err
+		return nil, loaded, err
 	}
 	if err := Authorize(PrincipalFrom(ctx), ActMatchView, s.auth); err != nil {
-		return nil, err
+		return nil, loaded, err
 	}
 	prof, custom, err := a.profileFor(ctx, s.community)
 	if err != nil {
-		return nil, err
+		return nil, loaded, err
 	}
-	p, err := a.loadCandidatePool(ctx, s.community.ID)
+	p, r, err := a.rankPool(ctx, s.community.ID, s.target, matching.Query{Profile: &prof, Limit: limit, Kinds: ks}, full)
 	if err != nil {
-		return nil, err
+		return nil, loaded, fmt.Errorf("rank %s %d: %w", subject, id, err)
 	}
-	r, err := p.ix.Rank(s.target, matching.Query{Profile: &prof, Limit: limit, Kinds: ks})
-	if err != nil {
-		return nil, fmt.Errorf("rank %s %d: %w", subject, id, err)
-	}
+	loaded = [3]int{len(p.cands.Volunteers), len(p.cands.Organizations), len(p.cands.Donors)}
 	p.maskVolunteers(PrincipalFrom(ctx), Target{StreetID: s.community.StreetID, CommunityID: s.community.ID})
 	return &CandidateRanking{Subject: subject, SubjectID: id, Title: s.title, CommunityID: s.community.ID, Profile: prof, Custom: custom,
 		Volunteers:    p.candidates(matching.KindVolunteer, r.Volunteers),
 		Organizations: p.candidates(matching.KindOrganization, r.Organizations),
 		Donors:        p.candidates(matching.KindDonor, r.Donors),
-		Pool: map[string]int{"volunteer": len(p.cands.Volunteers), "organization": len(p.cands.Organizations),
-			"donor": len(p.cands.Donors)}}, nil
+		Pool: map[string]int{"volunteer": p.counts[matching.KindVolunteer], "organization": p.counts[matching.KindOrganization],
+			"donor": p.counts[matching.KindDonor]}}, loaded, nil
 }

@@ -89,36 +89,27 @@ func (a *App) ProposeAssignment(ctx context.Context, communityID int64, req Assi
 	if err != nil {
 		return nil, err
 	}
-	p, err := a.loadCandidatePool(ctx, c.ID)
+	// Only volunteers are ranked for shifts: the community's, with what they hold.
+	p, err := a.loadCandidatePool(ctx, c.ID, poolScope{kinds: [3]bool{matching.KindVolunteer: true}, limit: edgesPerShift})
 	if err != nil {
 		return nil, err
 	}
 	out.Volunteers = len(p.cands.Volunteers)
-	// What each volunteer already holds in the period, for conflicts and hours.
+	// What each volunteer already holds in the period, for conflicts and hours: the shifts of
+	// the community's volunteers only (a volunteer may hold another community's shift by
+	// invitation), not every shift of the city.
 	held := map[int64][]*Shift{}
 	heldHours := map[int64]float64{}
 	if len(p.vols) > 0 {
-		all, err := a.store.FindShifts(ctx, ShiftFilter{From: ptr(from.Add(-24 * time.Hour)), To: &to})
+		hs, err := a.store.VolunteerHolds(ctx, c.ID, from.Add(-24*time.Hour), to)
 		if err != nil {
 			return nil, err
 		}
-		byID := map[int64]*Shift{}
-		var ids []int64
-		for _, sh := range all {
-			byID[sh.ID] = sh
-			ids = append(ids, sh.ID)
-		}
-		if len(ids) > 0 {
-			sus, err := a.store.FindSignups(ctx, SignupFilter{ShiftIDs: ids, Statuses: []string{SignupInvited, SignupSignedUp}})
-			if err != nil {
-				return nil, err
-			}
-			for _, su := range sus {
-				sh := byID[su.ShiftID]
-				held[su.VolunteerID] = append(held[su.VolunteerID], sh)
-				if !sh.StartsAt.Before(from) {
-					heldHours[su.VolunteerID] += sh.Hours()
-				}
+		for _, h := range hs {
+			sh := &Shift{ID: h.ShiftID, StartsAt: h.StartsAt, EndsAt: h.EndsAt}
+			held[h.VolunteerID] = append(held[h.VolunteerID], sh)
+			if !sh.StartsAt.Before(from) {
+				heldHours[h.VolunteerID] += sh.Hours()
 			}
 		}
 	}

@@ -140,7 +140,7 @@ func (a *App) PreviewProfile(ctx context.Context, communityID, needID int64, aft
 	if err != nil {
 		return nil, err
 	}
-	p, err := a.loadCandidatePool(ctx, c.ID)
+	p, err := a.loadCandidatePool(ctx, c.ID, poolScope{full: true}) // two profiles' lists: the whole city's candidates
 	if err != nil {
 		return nil, err
 	}

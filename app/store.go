@@ -300,6 +300,7 @@ type Store interface {
 	AccountStore
 	AuditStore
 	TaskStore
+	RankingStore
 	SearchStore
 	FundStore
 	PledgeStore

@@ -44,6 +44,7 @@ type CityStore interface {
 	CreateVolunteersBulk(ctx context.Context, vs []*app.Volunteer) error
 	CreateNeedsBulk(ctx context.Context, ns []*app.Need) error
 	AppendAuditBulk(ctx context.Context, es []*app.AuditEvent) error
+	cityShiftStore // tasks, shifts and sign-ups (city_shifts.go)
 }
 
 // cityBatch is how many rows one bulk transaction writes.
@@ -127,6 +128,9 @@ func LoadCity(ctx context.Context, st CityStore, hasher app.PasswordHasher, now 
 		return sum, err
 	}
 	if err := l.cityVolunteers(ctx, st, sc.Volunteers-sum.Volunteers, grids, gridPlace, say); err != nil {
+		return sum, err
+	}
+	if err := l.cityShifts(ctx, st, places, say); err != nil {
 		return sum, err
 	}
 	if err := l.cityNeeds(ctx, st, sc.Needs-sum.Needs, grids, gridPlace, say); err != nil {

@@ -75,3 +75,45 @@ func (s *Store) CreateMembershipsBulk(ctx context.Context, ms []*app.Membership)
 	}
 	return translate(s.db(ctx).CreateInBatches(ms, batchChunk).Error, "membership")
 }
+
+// CreateTasksBulk inserts tasks and their skills, filling their ids.
+func (s *Store) CreateTasksBulk(ctx context.Context, ts []*app.Task) error {
+	if len(ts) == 0 {
+		return nil
+	}
+	return s.InTx(ctx, func(ctx context.Context) error {
+		if err := s.db(ctx).CreateInBatches(ts, batchChunk).Error; err != nil {
+			return translate(err, "task")
+		}
+		type skillRow struct {
+			TaskID int64
+			Skill  string
+		}
+		var rows []skillRow
+		for _, t := range ts {
+			for _, sk := range t.Skills {
+				rows = append(rows, skillRow{t.ID, sk})
+			}
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		return translate(s.db(ctx).Table(taskSkills.table).CreateInBatches(rows, batchChunk).Error, "task skill")
+	})
+}
+
+// CreateShiftsBulk inserts shifts, filling their ids.
+func (s *Store) CreateShiftsBulk(ctx context.Context, ss []*app.Shift) error {
+	if len(ss) == 0 {
+		return nil
+	}
+	return translate(s.db(ctx).CreateInBatches(ss, batchChunk).Error, "shift")
+}
+
+// CreateSignupsBulk inserts sign-ups, filling their ids.
+func (s *Store) CreateSignupsBulk(ctx context.Context, sus []*app.Signup) error {
+	if len(sus) == 0 {
+		return nil
+	}
+	return translate(s.db(ctx).CreateInBatches(sus, batchChunk).Error, "signup")
+}

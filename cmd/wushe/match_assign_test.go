@@ -40,6 +40,7 @@ func TestMatchAssign(t *testing.T) {
 		{"match", "assign", "--as", "nobody@wushe.local", "--community", "1"},
 		{"match", "assign", "--as", "worker@wushe.local", "--community", "1", "--days", "40"},
 		{"match", "assign", "--as", "worker@wushe.local", "--community", "1", "--from", "next week"},
+		{"match", "assign", "--as", "worker@wushe.local", "--all", "--workers", "0"},
 	} {
 		if code, _, errOut := run(bad...); code != 2 {
 			t.Errorf("wushe %v = %d (%s), want 2", bad, code, errOut)
@@ -57,7 +58,7 @@ func TestMatchAssign(t *testing.T) {
 		t.Fatalf("proposal output %q: %v", out, err)
 	}
 	// The street's civil-affairs officer runs every community they may: only 东湖社区 here.
-	code, out, _ = run("match", "assign", "--as", "officer@wushe.local", "--all")
+	code, out, _ = run("match", "assign", "--as", "officer@wushe.local", "--all", "--workers", "3")
 	if code != 0 || strings.Count(strings.TrimSpace(out), "\n") != 0 {
 		t.Errorf("--all as the street officer = %d, %d lines, want one community", code, strings.Count(out, "\n"))
 	}
