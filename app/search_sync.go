@@ -8,6 +8,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/wushe/wushe/search"
 )
 
@@ -201,13 +203,27 @@ func (a *App) Reindex(ctx context.Context, opt ReindexOptions) (ReindexStats, er
 			return st, fmt.Errorf("reset search index: %w", err)
 		}
 	}
-	for _, t := range types {
+	// Every type is written before waiting for the engine once: Meilisearch indexes queued
+	// writes in one batch, and a wait after each type left it indexing the next type's first
+	// documents alone (docs/perf/city-search.md).
+	seen := make([]map[int64]bool, len(types))
+	for i, t := range types {
 		src := SearchSourceFor(t)
 		if src == nil {
 			return st, fmt.Errorf("reindex: type %q is not indexed", t)
 		}
-		if err := a.reindexType(ctx, src, progress, !opt.Reset, &st); err != nil {
+		if seen[i], err = a.reindexType(ctx, src, progress, &st); err != nil {
 			return st, err
+		}
+	}
+	if err := a.search.Flush(ctx); err != nil {
+		return st, fmt.Errorf("flush reindexed documents: %w", err)
+	}
+	if !opt.Reset {
+		for i, t := range types {
+			if err := a.pruneType(ctx, SearchSourceFor(t), seen[i], &st); err != nil {
+				return st, err
+			}
 		}
 	}
 	if full {
@@ -218,10 +234,12 @@ func (a *App) Reindex(ctx context.Context, opt ReindexOptions) (ReindexStats, er
 	return st, nil
 }
 
-func (a *App) reindexType(ctx context.Context, src *SearchSource, progress func(SearchProgress), prune bool, st *ReindexStats) error {
+// reindexType writes every record of one type and returns the ids written; the caller
+// flushes.
+func (a *App) reindexType(ctx context.Context, src *SearchSource, progress func(SearchProgress), st *ReindexStats) (map[int64]bool, error) {
 	total, err := src.Count(ctx, a)
 	if err != nil {
-		return fmt.Errorf("count %ss: %w", src.Type, err)
+		return nil, fmt.Errorf("count %ss: %w", src.Type, err)
 	}
 	seen := map[int64]bool{}
 	done := 0
@@ -231,36 +249,54 @@ func (a *App) reindexType(ctx context.Context, src *SearchSource, progress func(
 		}
 	}
 	report()
-	var after int64
-	for {
-		b, err := src.Load(ctx, a, nil, after, searchReindexBatch)
-		if err != nil {
-			return err
-		}
-		if b.Read == 0 {
-			break
-		}
-		docs := b.Docs
-		if len(docs) > 0 {
-			if err := a.search.Upsert(ctx, docs); err != nil {
-				return fmt.Errorf("index %ss: %w", src.Type, err)
+	// The next batch is read from the database and turned into documents while the engine
+	// writes the current one: at city size reading and building took as long as writing.
+	batches := make(chan SearchBatch, 1)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		defer close(batches)
+		var after int64
+		for {
+			b, err := src.Load(gctx, a, nil, after, searchReindexBatch)
+			if err != nil {
+				return err
 			}
+			if b.Read == 0 {
+				return nil
+			}
+			select {
+			case batches <- b:
+			case <-gctx.Done():
+				return gctx.Err()
+			}
+			after = b.Last
 		}
-		for _, d := range docs {
-			seen[d.ID] = true
+	})
+	g.Go(func() error {
+		for b := range batches {
+			if len(b.Docs) > 0 {
+				if err := a.search.Upsert(gctx, b.Docs); err != nil {
+					return fmt.Errorf("index %ss: %w", src.Type, err)
+				}
+			}
+			for _, d := range b.Docs {
+				seen[d.ID] = true
+			}
+			done += b.Read
+			st.Documents += len(b.Docs)
+			report()
 		}
-		done += b.Read
-		st.Documents += len(docs)
-		after = b.Last
-		report()
+		return nil
+	})
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	st.Records += done
-	if err := a.search.Flush(ctx); err != nil {
-		return fmt.Errorf("flush %ss: %w", src.Type, err)
-	}
-	if !prune {
-		return nil
-	}
+	return seen, nil
+}
+
+// pruneType removes the documents of one type whose records were not written by the reindex.
+func (a *App) pruneType(ctx context.Context, src *SearchSource, seen map[int64]bool, st *ReindexStats) error {
 	// Remove documents whose records no longer exist or are no longer public. Every record
 	// seen is in the index now, so when the index holds no more documents of this type than
 	// that, nothing is stale: one count instead of listing the whole type.

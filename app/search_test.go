@@ -543,3 +543,31 @@ func TestSearchLabelsInTheResidentsWords(t *testing.T) {
 		}
 	}
 }
+
+// TestReindexStopsAtAFailedWrite: reading the next batch overlaps writing the current one; a
+// write that fails ends the reindex with that error (the reader stops instead of waiting
+// forever), and the next reindex writes everything.
+func TestReindexStopsAtAFailedWrite(t *testing.T) {
+	t.Parallel()
+	f := newSearchFixture(t)
+	f.fileNeed(t, "独居老人午餐送餐", "每天11点半送到家", "public")
+	f.fileNeed(t, "楼道灯坏了", "", "public")
+	ctx := context.Background()
+	f.index.failWrites.Store(1)
+	if _, err := f.app.Reindex(ctx, app.ReindexOptions{Reset: true}); !errors.Is(err, errEngineDown) {
+		t.Fatalf("Reindex with a failing write = %v, want %v", err, errEngineDown)
+	}
+	if ids := f.find(t, "楼道灯", search.TypeNeed); len(ids) != 0 {
+		t.Fatalf("the failed write was applied: %v", ids)
+	}
+	st, err := f.app.Reindex(ctx, app.ReindexOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Documents == 0 || st.Records < st.Documents {
+		t.Errorf("reindex stats %+v", st)
+	}
+	if ids := f.find(t, "楼道灯", search.TypeNeed); len(ids) != 1 {
+		t.Errorf("after the second reindex 楼道灯 finds %v, want one need", ids)
+	}
+}
