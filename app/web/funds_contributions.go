@@ -6,6 +6,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -144,7 +145,9 @@ func (s *Server) stripeWebhook(c echo.Context) error {
 	}
 	ev, err := s.app.ParseWebhook(body, c.Request().Header.Get("Stripe-Signature"))
 	if err != nil {
-		s.log.Warn("stripe webhook rejected", "err", err)
+		if ok, skipped := s.webhookRejects.allow(time.Now(), 10*time.Second); ok {
+			s.log.Warn("stripe webhook rejected", "err", err, "also_rejected_since_last_log", skipped)
+		}
 		return c.JSON(http.StatusBadRequest, map[string]any{"error": map[string]string{"code": "invalid", "message": err.Error()}})
 	}
 	outcome, err := s.app.ApplyPaymentEvent(c.Request().Context(), "stripe", ev)

@@ -80,6 +80,31 @@ type Server struct {
 
 	openAPIMu   sync.Mutex
 	openAPIBody []byte
+
+	// webhookRejects throttles the log of refused payment webhooks.
+	webhookRejects throttle
+}
+
+// throttle lets an event through at most once per interval and counts the ones it held
+// back, so a flood (forged webhooks) cannot flood the log; the requests themselves are
+// still counted by wushe_http_requests_total.
+type throttle struct {
+	mu      sync.Mutex
+	last    time.Time
+	skipped int
+}
+
+// allow reports whether to log now, and how many were held back since the last one logged.
+func (t *throttle) allow(now time.Time, every time.Duration) (bool, int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if !t.last.IsZero() && now.Sub(t.last) < every {
+		t.skipped++
+		return false, 0
+	}
+	n := t.skipped
+	t.last, t.skipped = now, 0
+	return true, n
 }
 
 // New builds the server: parses every template (a missing one fails here, not at request

@@ -438,3 +438,37 @@ func TestParseWebhookWithStripeMockObjects(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkParseWebhook measures what a webhook costs before the database: a genuine event
+// (signature checked, then decoded) against the forgeries a flood would send, which must be
+// refused at the signature, before any JSON is decoded (docs/perf.md, "Giving day").
+func BenchmarkParseWebhook(b *testing.B) {
+	p, err := New(Config{SecretKey: "sk_test_x", WebhookSecret: testSecret, BackendURL: "http://127.0.0.1:1"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	meta := map[string]string{"contribution_id": "42", "campaign_id": "3"}
+	body := event(b, "evt_bench", "payment_intent.succeeded", APIVersion,
+		map[string]any{"id": "pi_1", "object": "payment_intent", "amount": 5000, "amount_received": 5000, "currency": "cny", "metadata": meta})
+	now := time.Now()
+	cases := []struct {
+		name, sig string
+		ok        bool
+	}{
+		{"valid", sign(body, testSecret, now), true},
+		{"forged signature", sign(body, "whsec_someone_else", now), false},
+		{"no signature", "", false},
+		{"stale", sign(body, testSecret, now.Add(-time.Hour)), false},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				_, err := p.ParseWebhook(body, c.sig)
+				if (err == nil) != c.ok {
+					b.Fatalf("err = %v", err)
+				}
+			}
+		})
+	}
+}
