@@ -298,10 +298,6 @@ func findPage[T any](ctx context.Context, db func(context.Context) *gorm.DB, sco
 	if err := db(ctx).Model(&zero).Scopes(scope, page(p)).Order(order).Find(&out).Error; err != nil {
 		return nil, 0, translate(err, kind)
 	}
-	if p.Page <= 1 && len(out) < p.PerPage {
-		// A first page that is not full holds every matching row.
-		return out, len(out), nil
-	}
 	// Count at most CountLimit rows: past it the answer only says "more than" (app.Page's
 	// TotalIsLowerBound), and the database stops reading there.
 	var total int64
