@@ -9,6 +9,9 @@ import (
 type Page struct {
 	Page    int
 	PerPage int
+	// Exact asks for the exact total however many rows match, for a total shown as a figure
+	// in its own right (the home page's counts), instead of one that stops at CountAhead.
+	Exact bool
 }
 
 // MaxPerPage is the largest page a list returns.
@@ -40,12 +43,17 @@ func (p Page) Offset() int { p = p.Normalize(); return (p.Page - 1) * p.PerPage 
 const CountAhead = 1_000
 
 // CountLimit is the most rows a store counts for this page's total: one more than
-// Offset+CountAhead, so that reaching it proves there are more.
-func (p Page) CountLimit() int { return p.Offset() + CountAhead + 1 }
+// Offset+CountAhead, so that reaching it proves there are more; 0 (no limit) when Exact.
+func (p Page) CountLimit() int {
+	if p.Exact {
+		return 0
+	}
+	return p.Offset() + CountAhead + 1
+}
 
 // TotalIsLowerBound reports whether total, as a store counted it for this page, only says
 // that the filter matches more than Offset+CountAhead rows (the count stopped at CountLimit).
-func (p Page) TotalIsLowerBound(total int) bool { return total >= p.CountLimit() }
+func (p Page) TotalIsLowerBound(total int) bool { return !p.Exact && total >= p.CountLimit() }
 
 // Transactor runs fn in one database transaction carried by the context it passes.
 // A nested call reuses the outer transaction. Returns fn's error after rolling back.

@@ -223,8 +223,9 @@ func TestListTotalBound(t *testing.T) {
 		{app.Page{Page: 1, PerPage: 20}, app.CountAhead + 1, true},
 		{app.Page{Page: 2, PerPage: 20}, 20 + app.CountAhead + 1, true}, // 1,000 past its first row
 		{app.Page{Page: 1, PerPage: 100}, app.CountAhead + 1, true},
-		{app.Page{Page: 52, PerPage: 20}, n, false}, // the last page: 10 rows
-		{app.Page{Page: 60, PerPage: 20}, n, false}, // past the end: no rows, exact total
+		{app.Page{Page: 52, PerPage: 20}, n, false},             // the last page: 10 rows
+		{app.Page{Page: 60, PerPage: 20}, n, false},             // past the end: no rows, exact total
+		{app.Page{Page: 1, PerPage: 20, Exact: true}, n, false}, // a figure: counted to the end
 	} {
 		got, total, err := s.FindNeeds(ctx, app.NeedFilter{Page: tc.page, Now: now})
 		must(err)

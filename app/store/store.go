@@ -301,7 +301,10 @@ func findPage[T any](ctx context.Context, db func(context.Context) *gorm.DB, sco
 	// Count at most CountLimit rows: past it the answer only says "more than" (app.Page's
 	// TotalIsLowerBound), and the database stops reading there.
 	var total int64
-	matching := db(ctx).Model(&zero).Scopes(scope).Select("1").Limit(p.CountLimit())
+	matching := db(ctx).Model(&zero).Scopes(scope).Select("1")
+	if lim := p.CountLimit(); lim > 0 {
+		matching = matching.Limit(lim)
+	}
 	if err := db(ctx).Table("(?) AS wushe_page_count", matching).Count(&total).Error; err != nil {
 		return nil, 0, translate(err, kind)
 	}

@@ -29,6 +29,7 @@ func TestCountedTotals(t *testing.T) {
 		{app.Page{Page: 1, PerPage: 20}, app.CountAhead, app.CountAhead, false, app.CountAhead / 20, true},
 		{app.Page{Page: 1, PerPage: 20}, app.CountAhead + 1, app.CountAhead, true, app.CountAhead / 20, true},
 		{app.Page{Page: 3, PerPage: 10}, 20 + app.CountAhead + 1, 20 + app.CountAhead, true, (20 + app.CountAhead) / 10, true},
+		{app.Page{Page: 1, PerPage: 20, Exact: true}, 5 * app.CountAhead, 5 * app.CountAhead, false, 5 * app.CountAhead / 20, true},
 	} {
 		l := listOf([]int{1}, tc.counted, tc.pg)
 		if l.Total != tc.total || l.TotalIsEstimate != tc.estimate {
