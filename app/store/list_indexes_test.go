@@ -17,7 +17,7 @@ import (
 )
 
 // listIndexes are migration 00023's indexes (docs/perf/city-lists.md).
-var listIndexes = []string{"donors_list_order_idx", "needs_list_order_idx", "needs_public_idx"}
+var listIndexes = []string{"donors_list_order_idx", "needs_list_order_idx", "needs_public_idx", "needs_resolved_order_idx"}
 
 // planOf explains q on the test dialect with sorting and full scans made as costly as the
 // planner allows, so that a plan without a sort proves an index serves q's order.
@@ -80,6 +80,10 @@ func TestMigrationListIndexes(t *testing.T) {
 	count := `SELECT COUNT(*) FROM (SELECT 1 FROM needs WHERE CASE WHEN status IN ('open', 'in_progress') THEN 0 ELSE 1 END = 0 AND NOT sensitive LIMIT 1001) AS c`
 	if p := planOf(t, s, count); !strings.Contains(p, "needs_list_order_idx") {
 		t.Errorf("unresolved needs count plan:\n%s", p)
+	}
+	resolved := `SELECT * FROM needs WHERE status IN ('resolved', 'closed') ORDER BY ` + store.NeedResolvedOrder + ` LIMIT 6`
+	if p := planOf(t, s, resolved); !strings.Contains(p, "needs_resolved_order_idx") || sorts(p) {
+		t.Errorf("recently resolved needs plan:\n%s", p)
 	}
 	donors := `SELECT * FROM donors ORDER BY ` + store.DonorListOrder + ` LIMIT 20`
 	if p := planOf(t, s, donors); !strings.Contains(p, "donors_list_order_idx") || sorts(p) {

@@ -42,6 +42,11 @@ var activeNeedStatuses = []string{app.NeedOpen, app.NeedInProgress}
 // included, so this string must stay exactly the index's (needs_list_order_test.go checks it).
 const needListOrder = needActive + `, due_at, id DESC`
 
+// needResolvedOrder is the order of the most recently resolved needs first; migration
+// 00023's needs_resolved_order_idx is built on the same text (the home page read 300,000 rows
+// to show six).
+const needResolvedOrder = `CASE WHEN resolved_at IS NULL THEN 1 ELSE 0 END, resolved_at DESC, id DESC`
+
 // needActive is 0 for an unresolved need (open or in progress), 1 for the others.
 const needActive = `CASE WHEN status IN ('` + app.NeedOpen + `', '` + app.NeedInProgress + `') THEN 0 ELSE 1 END`
 
@@ -109,7 +114,7 @@ func (s *Store) FindNeeds(ctx context.Context, f app.NeedFilter) ([]*app.Need, i
 	}
 	order := gorm.Expr(needListOrder)
 	if f.ResolvedFirst {
-		order = gorm.Expr(`CASE WHEN resolved_at IS NULL THEN 1 ELSE 0 END, resolved_at DESC, id DESC`)
+		order = gorm.Expr(needResolvedOrder)
 	}
 	return findPage[app.Need](ctx, s.rdb, scope, clause.OrderBy{Expression: order}, f.Page, "need")
 }
