@@ -77,7 +77,8 @@ var projectsUnderWay = []string{ProjectDeliberating, ProjectVoting, ProjectAppro
 
 // Home computes the public home page.
 func (a *App) Home(ctx context.Context) (*HomePage, error) {
-	one := Page{Page: 1, PerPage: 1}
+	// The counts are figures in their own right: exact, however large (app.Page.Exact).
+	one := Page{Page: 1, PerPage: 1, Exact: true}
 	d := &HomePage{}
 	var err error
 	if d.Communities, _, err = a.Communities(ctx, CommunityFilter{Page: Page{Page: 1, PerPage: 50}}); err != nil {
@@ -97,11 +98,11 @@ func (a *App) Home(ctx context.Context) (*HomePage, error) {
 	}
 	// Campaigns are public; the view adds progress (Percent) and what the viewer may do.
 	if d.Campaigns, d.CampaignsTotal, err = a.Campaigns(ctx, CampaignFilter{Statuses: []string{string(funds.CampaignOpen)},
-		Page: Page{Page: 1, PerPage: homeCampaigns}}); err != nil {
+		Page: Page{Page: 1, PerPage: homeCampaigns, Exact: true}}); err != nil {
 		return nil, fmt.Errorf("home campaigns: %w", err)
 	}
 	pl := a.places()
-	prs, total, err := a.store.FindProjects(ctx, ProjectFilter{Statuses: projectsUnderWay, RecentFirst: true, Page: Page{Page: 1, PerPage: homeProjects}})
+	prs, total, err := a.store.FindProjects(ctx, ProjectFilter{Statuses: projectsUnderWay, RecentFirst: true, Page: Page{Page: 1, PerPage: homeProjects, Exact: true}})
 	if err != nil {
 		return nil, fmt.Errorf("home projects: %w", err)
 	}

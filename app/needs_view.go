@@ -78,7 +78,7 @@ func (a *App) Needs(ctx context.Context, f NeedFilter) ([]*NeedView, int, error)
 	if err != nil {
 		return nil, 0, err
 	}
-	return a.viewNeeds(ctx, ns, total)
+	return a.viewNeeds(ctx, ns, total, f.Page)
 }
 
 // sensitiveFilter is which sensitive needs p may list (PIPL art. 28), decided in the query so
@@ -105,8 +105,10 @@ func sensitiveFilter(p *Principal) *SensitiveFilter {
 	return f
 }
 
-func (a *App) viewNeeds(ctx context.Context, ns []*Need, total int) ([]*NeedView, int, error) {
+func (a *App) viewNeeds(ctx context.Context, ns []*Need, total int, pg Page) ([]*NeedView, int, error) {
 	p := PrincipalFrom(ctx)
+	// A total that only says "more than" stays as it is: subtracting would make it look exact.
+	exact := !pg.TotalIsLowerBound(total)
 	pl := a.places()
 	cids := make([]int64, len(ns))
 	for i, n := range ns {
@@ -119,7 +121,9 @@ func (a *App) viewNeeds(ctx context.Context, ns []*Need, total int) ([]*NeedView
 	for _, n := range ns {
 		v, err := a.viewNeed(ctx, pl, p, n)
 		if IsCode(err, ENOTFOUND) && n.Sensitive {
-			total-- // a sensitive need the principal may not see is left out of the list
+			if exact {
+				total-- // a sensitive need the principal may not see is left out of the list
+			}
 			continue
 		}
 		if err != nil {

@@ -31,7 +31,7 @@ func (a *App) GridDetail(ctx context.Context, id int64) (*GridPage, error) {
 		return nil, err
 	}
 	open := []string{NeedOpen, NeedInProgress}
-	if out.Needs, out.NeedsTotal, err = a.Needs(ctx, NeedFilter{GridID: &id, Statuses: open, Page: Page{Page: 1, PerPage: gridNeedsShown}}); err != nil {
+	if out.Needs, out.NeedsTotal, err = a.Needs(ctx, NeedFilter{GridID: &id, Statuses: open, Page: Page{Page: 1, PerPage: gridNeedsShown, Exact: true}}); err != nil {
 		return nil, err
 	}
 	if g.WorkerID != nil {

@@ -336,6 +336,11 @@ func (s *Store) FindDonor(ctx context.Context, id int64) (*app.Donor, error) {
 	return &d, translate(s.loadDonorLists(s.rdb(ctx), []*app.Donor{&d}), "donor")
 }
 
+// donorListOrder is the donors list's order. Migration 00023's donors_list_order_idx is built
+// on the same text, which is what lets both databases read a page from it instead of sorting
+// every donor of a city: keep the two identical.
+const donorListOrder = "CASE kind WHEN 'foundation' THEN 0 WHEN 'unit' THEN 1 WHEN 'merchant' THEN 2 ELSE 3 END, name, id"
+
 // FindDonors lists donors: foundations, units and merchants first, then residents.
 func (s *Store) FindDonors(ctx context.Context, f app.DonorFilter) ([]*app.Donor, int, error) {
 	scope := func(db *gorm.DB) *gorm.DB {
@@ -356,8 +361,7 @@ func (s *Store) FindDonors(ctx context.Context, f app.DonorFilter) ([]*app.Donor
 		}
 		return db
 	}
-	order := "CASE kind WHEN 'foundation' THEN 0 WHEN 'unit' THEN 1 WHEN 'merchant' THEN 2 ELSE 3 END, name, id"
-	out, total, err := findPage[app.Donor](ctx, s.rdb, scope, order, f.Page, "donor")
+	out, total, err := findPage[app.Donor](ctx, s.rdb, scope, donorListOrder, f.Page, "donor")
 	if err != nil {
 		return nil, 0, err
 	}

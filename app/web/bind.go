@@ -280,20 +280,28 @@ func pathID(c echo.Context) (int64, error) {
 	return id, nil
 }
 
-// list is the JSON shape of every list response.
+// list is the JSON shape of every list response. Total is exact unless TotalIsEstimate is
+// true: then the filter matches more than Total rows, and Total is the page's offset plus
+// app.CountAhead (a list counts no further ahead of the page it answers; docs/api.md).
 type list[T any] struct {
-	Items   []T `json:"items"`
-	Total   int `json:"total"`
-	Page    int `json:"page"`
-	PerPage int `json:"per_page"`
+	Items           []T  `json:"items"`
+	Total           int  `json:"total"`
+	TotalIsEstimate bool `json:"total_is_estimate"`
+	Page            int  `json:"page"`
+	PerPage         int  `json:"per_page"`
 }
 
+// listOf is one page of a list whose total the store counted for pg (app.Page.CountLimit).
 func listOf[T any](items []T, total int, pg app.Page) list[T] {
 	pg = pg.Normalize()
 	if items == nil {
 		items = []T{}
 	}
-	return list[T]{Items: items, Total: total, Page: pg.Page, PerPage: pg.PerPage}
+	l := list[T]{Items: items, Total: total, Page: pg.Page, PerPage: pg.PerPage}
+	if pg.TotalIsLowerBound(total) {
+		l.Total, l.TotalIsEstimate = pg.CountLimit()-1, true
+	}
+	return l
 }
 
 // apiAct answers a JSON call on the record named in the path: bind the body into In, run the

@@ -18,11 +18,13 @@ import (
 )
 
 type ledgerOut struct {
-	Items   []*app.LedgerTransaction `json:"items"`
-	Total   int                      `json:"total"`
-	Page    int                      `json:"page"`
-	PerPage int                      `json:"per_page"`
-	Summary *app.LedgerSummary       `json:"summary"`
+	Items []*app.LedgerTransaction `json:"items"`
+	Total int                      `json:"total"`
+	// TotalIsEstimate: as in every list, the ledger has more than Total transactions.
+	TotalIsEstimate bool               `json:"total_is_estimate"`
+	Page            int                `json:"page"`
+	PerPage         int                `json:"per_page"`
+	Summary         *app.LedgerSummary `json:"summary"`
 }
 
 func (s *Server) ledgerPage(c echo.Context) error {
@@ -54,7 +56,7 @@ func (s *Server) ledgerPage(c echo.Context) error {
 	}
 	v := s.newView(c, s.i18n.T(lang(c), "funds.ledger_of", "name", f.Name), "funds")
 	v.Data = map[string]any{"Fund": f, "Txs": lines, "Summary": sum}
-	v.Pager = newPager(c, pg, total)
+	v.Pager = newCountedPager(c, pg, total)
 	return s.renderPage(c, http.StatusOK, "fund_ledger", v)
 }
 
@@ -103,7 +105,7 @@ func (s *Server) apiLedger(c echo.Context) error {
 		}
 	}
 	l := listOf(txs, total, pg)
-	return c.JSON(http.StatusOK, ledgerOut{Items: l.Items, Total: l.Total, Page: l.Page, PerPage: l.PerPage, Summary: sum})
+	return c.JSON(http.StatusOK, ledgerOut{Items: l.Items, Total: l.Total, TotalIsEstimate: l.TotalIsEstimate, Page: l.Page, PerPage: l.PerPage, Summary: sum})
 }
 
 // ledgerRows flattens the ledger into one row per entry for exports.

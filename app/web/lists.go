@@ -66,7 +66,10 @@ func apiAllOf[T any](run func(context.Context, int64) ([]T, error)) echo.Handler
 
 // wholeList is an unpaged list in the shape of every list answer: one page holding it all.
 func wholeList[T any](rows []T) list[T] {
-	return listOf(rows, len(rows), app.Page{Page: 1, PerPage: max(len(rows), 1)})
+	if rows == nil {
+		rows = []T{}
+	}
+	return list[T]{Items: rows, Total: len(rows), Page: 1, PerPage: max(len(rows), 1)}
 }
 
 // asIs answers rows as the use case returns them.
@@ -111,7 +114,7 @@ func servePage[F paged, T any](s *Server, lp listPage[F, T]) echo.HandlerFunc {
 		}
 		v := s.newView(c, s.i18n.T(lang(c), lp.title), lp.section)
 		v.Data = data
-		v.Pager = newPager(c, f.Normalize(), total)
+		v.Pager = newCountedPager(c, f.Normalize(), total)
 		return s.renderPage(c, http.StatusOK, lp.page, v)
 	}
 }

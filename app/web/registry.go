@@ -155,10 +155,10 @@ func (s *Server) communityPage(c echo.Context) error {
 		return err
 	}
 	open := []string{app.NeedOpen, app.NeedInProgress}
-	if d.Needs, d.NeedsTotal, err = s.app.Needs(ctx, app.NeedFilter{CommunityID: &id, Statuses: open, Page: app.Page{Page: 1, PerPage: 10}}); err != nil {
+	if d.Needs, d.NeedsTotal, err = s.app.Needs(ctx, app.NeedFilter{CommunityID: &id, Statuses: open, Page: app.Page{Page: 1, PerPage: 10, Exact: true}}); err != nil {
 		return err
 	}
-	if d.Organizations, d.OrgsTotal, err = s.app.Organizations(ctx, app.OrganizationFilter{CommunityID: &id, Page: app.Page{Page: 1, PerPage: 10}}); err != nil {
+	if d.Organizations, d.OrgsTotal, err = s.app.Organizations(ctx, app.OrganizationFilter{CommunityID: &id, Page: app.Page{Page: 1, PerPage: 10, Exact: true}}); err != nil {
 		return err
 	}
 	if d.Projects, _, err = s.app.Projects(ctx, app.ProjectFilter{CommunityID: &id, Page: app.Page{Page: 1, PerPage: 5}}); err != nil {

@@ -279,7 +279,10 @@ func pickName(lang, zh, en string) string {
 // Pager describes the current page of a list and builds links to others.
 type Pager struct {
 	Page, PerPage, Total, Pages int
-	u                           *url.URL
+	// More: the list has more than Total rows (its count stopped there, app.CountAhead);
+	// Pages then counts only the pages up to Total.
+	More bool
+	u    *url.URL
 }
 
 // URL links to page n keeping the other query parameters.
@@ -296,6 +299,18 @@ func newPager(c echo.Context, pg app.Page, total int) *Pager {
 	pg = pg.Normalize()
 	pages := (total + pg.PerPage - 1) / pg.PerPage
 	return &Pager{Page: pg.Page, PerPage: pg.PerPage, Total: total, Pages: pages, u: c.Request().URL}
+}
+
+// newCountedPager is the pager of a list whose total a store counted for pg, which stops
+// counting at pg.CountLimit (app.CountAhead): past it the pager says "more than".
+func newCountedPager(c echo.Context, pg app.Page, total int) *Pager {
+	pg = pg.Normalize()
+	if !pg.TotalIsLowerBound(total) {
+		return newPager(c, pg, total)
+	}
+	p := newPager(c, pg, pg.CountLimit()-1)
+	p.More = true
+	return p
 }
 
 func (s *Server) templateFuncs() template.FuncMap {

@@ -41,6 +41,10 @@ type Config struct {
 	StripeAPIURL  string // STRIPE_API_URL: another Stripe endpoint (stripe-mock in tests)
 	BaseURL       string // WUSHE_BASE_URL: public address, for payment return links and e-mail links
 	SMTPURL       string // WUSHE_SMTP_URL(_FILE): smtp[s]://user:pass@host:port?from=…; empty keeps e-mail queued
+	// PprofAddr (WUSHE_PPROF_ADDR) is the address of a debug listener serving Go's profiles
+	// (/debug/pprof/) for measuring, apart from the application's port; empty (the default)
+	// opens none. It has no authentication: bind it to loopback.
+	PprofAddr string
 	// TrustedProxies (WUSHE_TRUSTED_PROXIES: comma-separated CIDRs or addresses) are the
 	// reverse proxies whose X-Forwarded-For is believed; none means the socket address is
 	// the client's.
@@ -128,6 +132,7 @@ func (c *Config) loadEnv(getenv func(string) string) error {
 		}
 	}
 	str(&c.Timezone, "WUSHE_TIMEZONE")
+	str(&c.PprofAddr, "WUSHE_PPROF_ADDR")
 	str(&c.MeiliURL, "MEILI_URL")
 	secret(&c.MeiliKey, "MEILI_KEY")
 	str(&c.MeiliURL, "WUSHE_MEILI_URL")

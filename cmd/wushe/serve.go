@@ -179,6 +179,13 @@ func (m *Main) Run(ctx context.Context) error {
 	wg.Add(1)
 	go func() { defer wg.Done(); m.App.RunSearchSync(workers, time.Second) }()
 
+	if m.Config.PprofAddr != "" {
+		dbg, err := startPprof(m.Config.PprofAddr, m.Log)
+		if err != nil {
+			return err
+		}
+		defer dbg.Close()
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- m.srv.Serve(m.ln) }()
 	m.Log.Info("wushe listening", "url", m.URL(), "database", string(m.Store.Dialect()), "version", version)
