@@ -13,8 +13,10 @@ import (
 
 // TestLoadTown generates the small scale of the city generator twice, on two fresh databases:
 // the figures asked for are in the database (communities of every kind, grids, residents with
-// their memberships, volunteers, a year of needs with their audit events), the fund ledgers
-// of the demo community check out, and the same clock gives the same town.
+// their memberships, volunteers, a year of needs with their audit events), every community
+// has a year of gifts, refunds, matches, disbursements and approved volunteer hours, the fund
+// ledgers check out and agree with the campaigns', pools' and donors' totals, and the same
+// clock gives the same town.
 func TestLoadTown(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 11, 24, 1, 0, 0, 0, time.UTC)
@@ -49,6 +51,34 @@ func TestLoadTown(t *testing.T) {
 			{"need audit events", count("SELECT COUNT(*) FROM audit_events WHERE action = 'need.created'"), int64(sc.Needs)},
 			{"needs older than 300 days", min(count("SELECT COUNT(*) FROM needs WHERE created_at < ?", now.Add(-300*24*time.Hour)), 1), 1},
 			{"volunteers without skills", count("SELECT COUNT(*) FROM volunteers v WHERE NOT EXISTS (SELECT 1 FROM volunteer_skills s WHERE s.volunteer_id = v.id)"), 0},
+			// A year of money in every community (city_funds.go).
+			{"communities with a fund", count("SELECT COUNT(DISTINCT community_id) FROM funds"), int64(sc.Communities)},
+			{"communities with paid gifts", count("SELECT COUNT(DISTINCT f.community_id) FROM contributions c JOIN funds f ON f.id = c.fund_id WHERE c.status = 'succeeded'"), int64(sc.Communities)},
+			{"communities with paid disbursements", count("SELECT COUNT(DISTINCT f.community_id) FROM disbursements d JOIN funds f ON f.id = d.fund_id WHERE d.status = 'paid'"), int64(sc.Communities)},
+			{"gifts older than 300 days", min(count("SELECT COUNT(*) FROM contributions WHERE succeeded_at < ?", now.Add(-300*24*time.Hour)), 1), 1},
+			{"refunded gifts", min(count("SELECT COUNT(*) FROM contributions WHERE status = 'refunded'"), 1), 1},
+			{"released matches", min(count("SELECT COUNT(*) FROM fund_matches WHERE status = 'released'"), 1), 1},
+			{"open campaigns", min(count("SELECT COUNT(*) FROM campaigns WHERE status = 'open'"), 1), 1},
+			{"campaigns whose raised disagrees with the ledger", count(`SELECT COUNT(*) FROM campaigns c WHERE c.raised <> COALESCE((SELECT SUM(CASE t.kind WHEN 'contribution_succeeded' THEN e.amount ELSE -e.amount END)
+				FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id
+				WHERE e.campaign_id = c.id AND e.account_kind = 'donations' AND t.kind IN ('contribution_succeeded', 'contribution_refunded')), 0)`), 0},
+			{"campaigns whose raised disagrees with their gifts", count(`SELECT COUNT(*) FROM campaigns c WHERE c.raised <> COALESCE((SELECT SUM(amount - refunded)
+				FROM contributions WHERE campaign_id = c.id AND status IN ('succeeded', 'refunded')), 0)`), 0},
+			{"campaigns whose matched disagrees with the ledger", count(`SELECT COUNT(*) FROM campaigns c WHERE c.matched <> COALESCE((SELECT SUM(CASE t.kind WHEN 'match_reserved' THEN e.amount ELSE -e.amount END)
+				FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id
+				WHERE e.campaign_id = c.id AND e.account_kind = 'pool_reserved' AND t.kind IN ('match_reserved', 'match_released')), 0)`), 0},
+			{"campaigns whose matched disagrees with their matches", count(`SELECT COUNT(*) FROM campaigns c WHERE c.matched <> COALESCE((SELECT SUM(amount)
+				FROM fund_matches WHERE campaign_id = c.id AND status IN ('reserved', 'committed')), 0)`), 0},
+			{"pools whose spent money disagrees with their matches", count(`SELECT COUNT(*) FROM fund_pools p WHERE p.budget - p.available <> COALESCE((SELECT SUM(amount)
+				FROM fund_matches WHERE pool_id = p.id AND status IN ('reserved', 'committed')), 0)`), 0},
+			{"campaigns whose donors disagree with their donors' totals", count(`SELECT COUNT(*) FROM campaigns c WHERE c.donors <> (SELECT COUNT(*)
+				FROM campaign_donors d WHERE d.campaign_id = c.id AND d.gifts > 0)`), 0},
+			{"donors' totals that disagree with their gifts", count(`SELECT COUNT(*) FROM campaign_donors d WHERE d.gifts <> (SELECT COUNT(*)
+				FROM contributions c WHERE c.campaign_id = d.campaign_id AND c.donor_key = d.donor_key AND c.status = 'succeeded')`), 0},
+			// A year of approved volunteer hours in every community.
+			{"communities with approved hours", count(`SELECT COUNT(DISTINCT t.community_id) FROM hours_entries h JOIN tasks t ON t.id = h.task_id
+				WHERE h.status = 'approved'`), int64(sc.Communities)},
+			{"hours older than 300 days", min(count("SELECT COUNT(*) FROM hours_entries WHERE work_date < ?", now.Add(-300*24*time.Hour)), 1), 1},
 		}
 		for _, c := range checks {
 			if c.got != c.want {
@@ -66,7 +96,13 @@ func TestLoadTown(t *testing.T) {
 		if err := db.Raw("SELECT title || '@' || grid_id FROM needs ORDER BY id LIMIT 50").Scan(&titles).Error; err != nil {
 			t.Fatal(err)
 		}
-		return fmt.Sprint(sum, titles)
+		var money []string
+		if err := db.Raw("SELECT raised || '/' || matched || '/' || donors || '/' || status FROM campaigns ORDER BY id").Scan(&money).Error; err != nil {
+			t.Fatal(err)
+		}
+		entries := count("SELECT COUNT(*) FROM ledger_entries")
+		minutes := count("SELECT COALESCE(SUM(minutes), 0) FROM hours_entries WHERE status = 'approved'")
+		return fmt.Sprint(sum, titles, money, entries, minutes)
 	}
 	if a, b := fingerprint(), fingerprint(); a != b {
 		t.Errorf("two towns from one clock differ:\n%s\n%s", a, b)
