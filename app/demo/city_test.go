@@ -58,6 +58,7 @@ func TestLoadTown(t *testing.T) {
 			{"gifts older than 300 days", min(count("SELECT COUNT(*) FROM contributions WHERE succeeded_at < ?", now.Add(-300*24*time.Hour)), 1), 1},
 			{"refunded gifts", min(count("SELECT COUNT(*) FROM contributions WHERE status = 'refunded'"), 1), 1},
 			{"released matches", min(count("SELECT COUNT(*) FROM fund_matches WHERE status = 'released'"), 1), 1},
+			{"paid gifts without a receipt code", count("SELECT COUNT(*) FROM contributions WHERE status IN ('succeeded', 'refunded') AND receipt_code IS NULL"), 0},
 			{"open campaigns", min(count("SELECT COUNT(*) FROM campaigns WHERE status = 'open'"), 1), 1},
 			{"campaigns whose raised disagrees with the ledger", count(`SELECT COUNT(*) FROM campaigns c WHERE c.raised <> COALESCE((SELECT SUM(CASE t.kind WHEN 'contribution_succeeded' THEN e.amount ELSE -e.amount END)
 				FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id
