@@ -26,8 +26,9 @@ import (
 //     written in bulk — contributions, matches, the ledger transactions the funds package
 //     builds (ContributionSucceeded, MatchReserved, ContributionRefunded, MatchReleased),
 //     the donors' totals, the campaign's totals and the pool's available money;
-//   - the closing of the three past campaigns (the application's CloseCampaigns commits the
-//     matches) and a disbursement of each to an organization of the community, requested,
+//   - the closing of the three past campaigns at their deadline, as the application's
+//     CloseCampaigns settles them (matches committed, MatchCommitted postings), written with
+//     the gifts; and a disbursement of each to an organization of the community, requested,
 //     approved by two officers, proven and paid through the use cases;
 //   - six tasks over the year with approved hours for the community's active volunteers,
 //     written in bulk.
@@ -190,17 +191,17 @@ func (l *loader) communityMoney(ctx context.Context, st cityYearStore, p *place,
 		if until.After(l.now) {
 			until = l.now
 		}
-		n, err := y.gifts(ctx, l, camp, pr.Category, donors, opens, until)
+		var closeAt *time.Time
+		if q < 3 {
+			closeAt = ptrTo(deadline.Add(time.Hour))
+		}
+		n, err := y.gifts(ctx, l, camp, pr.Category, donors, opens, until, closeAt)
 		if err != nil {
 			return 0, err
 		}
 		written += n
 		if q == 3 {
 			break
-		}
-		clock = deadline.Add(time.Hour)
-		if _, _, err := a.CloseCampaigns(ctx); err != nil {
-			return 0, fmt.Errorf("close: %w", err)
 		}
 		if len(p.orgs) == 0 {
 			continue
@@ -257,7 +258,7 @@ type cityGift struct {
 // gifts writes a campaign's gifts arriving between from and until. Each is decided on the
 // campaign's and the pool's state after the previous ones, as the one-gift and batch paths
 // decide them; refunds happen in their place in that order. It returns the gifts written.
-func (y *cityFund) gifts(ctx context.Context, l *loader, camp *app.Campaign, category string, donors []*app.Donor, from, until time.Time) (int, error) {
+func (y *cityFund) gifts(ctx context.Context, l *loader, camp *app.Campaign, category string, donors []*app.Donor, from, until time.Time, closeAt *time.Time) (int, error) {
 	n := 20 + l.r.IntN(40)
 	span := until.Sub(from)
 	if span <= time.Hour {
@@ -387,6 +388,12 @@ func (y *cityFund) gifts(ctx context.Context, l *loader, camp *app.Campaign, cat
 			})
 		}
 	}
+	if closeAt != nil {
+		var err error
+		if audits, err = y.settle(camp, gs, *closeAt, &take, &post, audits); err != nil {
+			return 0, err
+		}
+	}
 	// Rows, then the ledger that names them, then the totals.
 	cs := make([]*app.Contribution, n)
 	var ms []*app.FundMatch
@@ -423,7 +430,9 @@ func (y *cityFund) gifts(ctx context.Context, l *loader, camp *app.Campaign, cat
 	if err := y.st.SaveCampaignDonors(ctx, ds); err != nil {
 		return 0, err
 	}
-	camp.UpdatedAt = evs[len(evs)-1].at
+	if closeAt == nil {
+		camp.UpdatedAt = evs[len(evs)-1].at
+	}
 	if err := y.st.UpdateCampaign(ctx, camp); err != nil {
 		return 0, err
 	}
@@ -437,13 +446,70 @@ func (y *cityFund) gifts(ctx context.Context, l *loader, camp *app.Campaign, cat
 		}
 	}
 	for _, e := range audits {
-		e.SubjectID = gs[-e.SubjectID-1].c.ID
-		e.CommunityID = nil
+		if e.SubjectID < 0 {
+			e.SubjectID = gs[-e.SubjectID-1].c.ID
+		}
 	}
 	if err := y.st.AppendAuditBulk(ctx, audits); err != nil {
 		return 0, err
 	}
 	return n, nil
+}
+
+// settle closes a campaign whose deadline passed, as the application's CloseCampaigns does
+// (app/funds_campaign_close.go) but in memory, so its matches are written once, in bulk:
+// the outcome of funds.Campaign.Settle, reserved matches committed into the campaign's
+// match account (or released to the pool when it failed), pending ones released, and the
+// campaign's closing audit event.
+func (y *cityFund) settle(camp *app.Campaign, gs []*cityGift, at time.Time, take *int64,
+	post *[]func() (funds.Transaction, time.Time, *int64, error), audits []*app.AuditEvent) ([]*app.AuditEvent, error) {
+	fc := funds.Campaign{Goal: funds.Money{Amount: camp.Goal, Currency: funds.Currency(camp.Currency)}, Deadline: camp.Deadline,
+		Mode: funds.Mode(camp.Mode), Status: funds.CampaignOpen, Raised: camp.Raised}
+	out, err := fc.Settle(at)
+	if err != nil {
+		return nil, err
+	}
+	if out.RefundContributions {
+		return nil, fmt.Errorf("campaign %d failed: the generator writes no failed all-or-nothing campaigns", camp.ID)
+	}
+	for _, g := range gs {
+		m := g.m
+		if m == nil {
+			continue
+		}
+		switch {
+		case m.Status == string(funds.MatchStatusReserved) && out.CommitMatches:
+			if m.Amount > 0 {
+				amount := m.Amount
+				*post = append(*post, func() (funds.Transaction, time.Time, *int64, error) {
+					t, err := funds.MatchCommitted(funds.MatchPosting{MatchID: m.ID, Pool: m.PoolID, Campaign: m.CampaignID, Amount: funds.Money{Amount: amount, Currency: funds.CNY}})
+					return t, at, nil, err
+				})
+			}
+			m.Status = string(funds.MatchStatusCommitted)
+		case out.ReleaseMatches && (m.Status == string(funds.MatchStatusReserved) || m.Status == string(funds.MatchStatusPending)):
+			if m.Status == string(funds.MatchStatusReserved) && m.Amount > 0 {
+				amount := m.Amount
+				*post = append(*post, func() (funds.Transaction, time.Time, *int64, error) {
+					t, err := funds.MatchReleased(funds.MatchPosting{MatchID: m.ID, Pool: m.PoolID, Campaign: m.CampaignID, Amount: funds.Money{Amount: amount, Currency: funds.CNY}}, funds.MatchStatusReserved)
+					return t, at, nil, err
+				})
+				y.available += amount
+				*take -= amount
+				camp.Matched -= amount
+			}
+			m.Status = string(funds.MatchStatusReleased)
+		default:
+			continue
+		}
+		m.UpdatedAt = at
+	}
+	if out.ReleaseMatches && !out.CommitMatches {
+		camp.PendingCounted = 0
+	}
+	camp.Status, camp.ClosedAt, camp.UpdatedAt = string(out.Status), &at, at
+	return append(audits, &app.AuditEvent{OccurredAt: at, Action: "campaign." + string(out.Status), SubjectType: "campaign", SubjectID: camp.ID,
+		Data: fmt.Sprintf(`{"goal":%d,"raised":%d}`, camp.Goal, camp.Raised)}), nil
 }
 
 // refund gives a gift's whole amount back (an administrative refund after the card provider

@@ -89,6 +89,9 @@ func TestLoadTown(t *testing.T) {
 		if int64(sum.Needs) != int64(sc.Needs) || int64(sum.Volunteers) != int64(sc.Volunteers) {
 			t.Errorf("summary %s disagrees with the scale %+v", sum, sc)
 		}
+		if settled, _, err := a.CloseCampaigns(ctx); err != nil || settled != 0 {
+			t.Errorf("closing job on the town: %d campaigns were still due (%v)", settled, err)
+		}
 		problems, err := a.CheckLedgers(ctx)
 		if err != nil || len(problems) != 0 {
 			t.Errorf("funds check on the town: %v %v", problems, err)
