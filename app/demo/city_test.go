@@ -100,6 +100,46 @@ func TestLoadTown(t *testing.T) {
 		if err := db.Raw("SELECT title || '@' || grid_id FROM needs ORDER BY id LIMIT 50").Scan(&titles).Error; err != nil {
 			t.Fatal(err)
 		}
+		// The dashboard counts hours where their task is, or, without a task, where the
+		// volunteer is: a volunteer of one community serving another's task, and hours with
+		// no task, must land where a recount with that rule puts them.
+		var pair []struct{ VolunteerID, TaskID, Community int64 }
+		if err := db.Raw(`SELECT v.id AS volunteer_id, t.id AS task_id, v.community_id AS community FROM volunteers v, tasks t
+			WHERE v.community_id <> t.community_id ORDER BY v.id, t.id LIMIT 1`).Scan(&pair).Error; err != nil || len(pair) != 1 {
+			t.Fatalf("a volunteer and another community's task: %v %v", pair, err)
+		}
+		day := now.Add(-48 * time.Hour)
+		for _, h := range []*app.HoursEntry{
+			{VolunteerID: pair[0].VolunteerID, TaskID: &pair[0].TaskID, Minutes: 45},
+			{VolunteerID: pair[0].VolunteerID, Minutes: 30},
+		} {
+			h.Kind, h.Status, h.WorkDate, h.Activity, h.Reason, h.RecordedBy, h.CreatedAt = app.HoursCoordinator, app.HoursApproved, day, "补录", "补录", 1, now
+			if err := s.CreateHours(ctx, h); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var comms []int64
+		if err := db.Raw("SELECT id FROM communities ORDER BY id").Scan(&comms).Error; err != nil {
+			t.Fatal(err)
+		}
+		from := now.AddDate(-1, 0, 0)
+		for _, id := range comms {
+			raw, err := s.DashboardFigures(ctx, []int64{id}, from, now, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want struct{ Volunteers, Minutes int64 }
+			if err := db.Raw(`SELECT COUNT(DISTINCT h.volunteer_id) AS volunteers, COALESCE(SUM(h.minutes), 0) AS minutes
+				FROM hours_entries h JOIN volunteers v ON v.id = h.volunteer_id LEFT JOIN tasks t ON t.id = h.task_id
+				WHERE h.status = 'approved' AND h.work_date >= ? AND h.work_date < ?
+				AND ((h.task_id IS NOT NULL AND t.community_id = ?) OR (h.task_id IS NULL AND v.community_id = ?))`, from, now, id, id).Scan(&want).Error; err != nil {
+				t.Fatal(err)
+			}
+			if int64(raw.Volunteers) != want.Volunteers || raw.Minutes != want.Minutes || want.Minutes == 0 {
+				t.Errorf("community %d dashboard hours on %s: %d volunteers, %d minutes; recount %d, %d",
+					id, apptest.Dialect(), raw.Volunteers, raw.Minutes, want.Volunteers, want.Minutes)
+			}
+		}
 		var money []string
 		if err := db.Raw("SELECT raised || '/' || matched || '/' || donors || '/' || status FROM campaigns ORDER BY id").Scan(&money).Error; err != nil {
 			t.Fatal(err)
