@@ -136,6 +136,9 @@ func LoadCity(ctx context.Context, st CityStore, hasher app.PasswordHasher, now 
 	if err := l.cityNeeds(ctx, st, sc.Needs-sum.Needs, grids, gridPlace, say); err != nil {
 		return sum, err
 	}
+	if err := l.cityYear(ctx, st, places, say); err != nil { // city_funds.go
+		return sum, err
+	}
 	return sum, nil
 }
 

@@ -13,8 +13,10 @@ import (
 
 // TestLoadTown generates the small scale of the city generator twice, on two fresh databases:
 // the figures asked for are in the database (communities of every kind, grids, residents with
-// their memberships, volunteers, a year of needs with their audit events), the fund ledgers
-// of the demo community check out, and the same clock gives the same town.
+// their memberships, volunteers, a year of needs with their audit events), every community
+// has a year of gifts, refunds, matches, disbursements and approved volunteer hours, the fund
+// ledgers check out and agree with the campaigns', pools' and donors' totals, and the same
+// clock gives the same town.
 func TestLoadTown(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 11, 24, 1, 0, 0, 0, time.UTC)
@@ -63,6 +65,35 @@ func TestLoadTown(t *testing.T) {
 			{"overlapping sign-ups", count(`SELECT COUNT(*) FROM signups a JOIN shifts x ON x.id = a.shift_id JOIN signups b ON b.volunteer_id = a.volunteer_id
 				AND b.id <> a.id JOIN shifts y ON y.id = b.shift_id WHERE a.status IN ('invited', 'signed_up') AND b.status IN ('invited', 'signed_up')
 				AND x.starts_at < y.ends_at AND y.starts_at < x.ends_at`), 0},
+			// A year of money in every community (city_funds.go).
+			{"communities with a fund", count("SELECT COUNT(DISTINCT community_id) FROM funds"), int64(sc.Communities)},
+			{"communities with paid gifts", count("SELECT COUNT(DISTINCT f.community_id) FROM contributions c JOIN funds f ON f.id = c.fund_id WHERE c.status = 'succeeded'"), int64(sc.Communities)},
+			{"communities with paid disbursements", count("SELECT COUNT(DISTINCT f.community_id) FROM disbursements d JOIN funds f ON f.id = d.fund_id WHERE d.status = 'paid'"), int64(sc.Communities)},
+			{"gifts older than 300 days", min(count("SELECT COUNT(*) FROM contributions WHERE succeeded_at < ?", now.Add(-300*24*time.Hour)), 1), 1},
+			{"refunded gifts", min(count("SELECT COUNT(*) FROM contributions WHERE status = 'refunded'"), 1), 1},
+			{"released matches", min(count("SELECT COUNT(*) FROM fund_matches WHERE status = 'released'"), 1), 1},
+			{"paid gifts without a receipt code", count("SELECT COUNT(*) FROM contributions WHERE status IN ('succeeded', 'refunded') AND receipt_code IS NULL"), 0},
+			{"open campaigns", min(count("SELECT COUNT(*) FROM campaigns WHERE status = 'open'"), 1), 1},
+			{"campaigns whose raised disagrees with the ledger", count(`SELECT COUNT(*) FROM campaigns c WHERE c.raised <> COALESCE((SELECT SUM(CASE t.kind WHEN 'contribution_succeeded' THEN e.amount ELSE -e.amount END)
+				FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id
+				WHERE e.campaign_id = c.id AND e.account_kind = 'donations' AND t.kind IN ('contribution_succeeded', 'contribution_refunded')), 0)`), 0},
+			{"campaigns whose raised disagrees with their gifts", count(`SELECT COUNT(*) FROM campaigns c WHERE c.raised <> COALESCE((SELECT SUM(amount - refunded)
+				FROM contributions WHERE campaign_id = c.id AND status IN ('succeeded', 'refunded')), 0)`), 0},
+			{"campaigns whose matched disagrees with the ledger", count(`SELECT COUNT(*) FROM campaigns c WHERE c.matched <> COALESCE((SELECT SUM(CASE t.kind WHEN 'match_reserved' THEN e.amount ELSE -e.amount END)
+				FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id
+				WHERE e.campaign_id = c.id AND e.account_kind = 'pool_reserved' AND t.kind IN ('match_reserved', 'match_released')), 0)`), 0},
+			{"campaigns whose matched disagrees with their matches", count(`SELECT COUNT(*) FROM campaigns c WHERE c.matched <> COALESCE((SELECT SUM(amount)
+				FROM fund_matches WHERE campaign_id = c.id AND status IN ('reserved', 'committed')), 0)`), 0},
+			{"pools whose spent money disagrees with their matches", count(`SELECT COUNT(*) FROM fund_pools p WHERE p.budget - p.available <> COALESCE((SELECT SUM(amount)
+				FROM fund_matches WHERE pool_id = p.id AND status IN ('reserved', 'committed')), 0)`), 0},
+			{"campaigns whose donors disagree with their donors' totals", count(`SELECT COUNT(*) FROM campaigns c WHERE c.donors <> (SELECT COUNT(*)
+				FROM campaign_donors d WHERE d.campaign_id = c.id AND d.gifts > 0)`), 0},
+			{"donors' totals that disagree with their gifts", count(`SELECT COUNT(*) FROM campaign_donors d WHERE d.gifts <> (SELECT COUNT(*)
+				FROM contributions c WHERE c.campaign_id = d.campaign_id AND c.donor_key = d.donor_key AND c.status = 'succeeded')`), 0},
+			// A year of approved volunteer hours in every community.
+			{"communities with approved hours", count(`SELECT COUNT(DISTINCT t.community_id) FROM hours_entries h JOIN tasks t ON t.id = h.task_id
+				WHERE h.status = 'approved'`), int64(sc.Communities)},
+			{"hours older than 300 days", min(count("SELECT COUNT(*) FROM hours_entries WHERE work_date < ?", now.Add(-300*24*time.Hour)), 1), 1},
 		}
 		for _, c := range checks {
 			if c.got != c.want {
@@ -82,6 +113,9 @@ func TestLoadTown(t *testing.T) {
 		if err != nil || pr.Shifts == 0 || pr.Edges == 0 || pr.Assigned == 0 {
 			t.Errorf("batch assignment of community %d on %s: %+v, %v", last, apptest.Dialect(), pr, err)
 		}
+		if settled, _, err := a.CloseCampaigns(ctx); err != nil || settled != 0 {
+			t.Errorf("closing job on the town: %d campaigns were still due (%v)", settled, err)
+		}
 		problems, err := a.CheckLedgers(ctx)
 		if err != nil || len(problems) != 0 {
 			t.Errorf("funds check on the town: %v %v", problems, err)
@@ -90,7 +124,53 @@ func TestLoadTown(t *testing.T) {
 		if err := db.Raw("SELECT title || '@' || grid_id FROM needs ORDER BY id LIMIT 50").Scan(&titles).Error; err != nil {
 			t.Fatal(err)
 		}
-		return fmt.Sprint(sum, titles)
+		// The dashboard counts hours where their task is, or, without a task, where the
+		// volunteer is: a volunteer of one community serving another's task, and hours with
+		// no task, must land where a recount with that rule puts them.
+		var pair []struct{ VolunteerID, TaskID, Community int64 }
+		if err := db.Raw(`SELECT v.id AS volunteer_id, t.id AS task_id, v.community_id AS community FROM volunteers v, tasks t
+			WHERE v.community_id <> t.community_id ORDER BY v.id, t.id LIMIT 1`).Scan(&pair).Error; err != nil || len(pair) != 1 {
+			t.Fatalf("a volunteer and another community's task: %v %v", pair, err)
+		}
+		day := now.Add(-48 * time.Hour)
+		for _, h := range []*app.HoursEntry{
+			{VolunteerID: pair[0].VolunteerID, TaskID: &pair[0].TaskID, Minutes: 45},
+			{VolunteerID: pair[0].VolunteerID, Minutes: 30},
+		} {
+			h.Kind, h.Status, h.WorkDate, h.Activity, h.Reason, h.RecordedBy, h.CreatedAt = app.HoursCoordinator, app.HoursApproved, day, "补录", "补录", 1, now
+			if err := s.CreateHours(ctx, h); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var comms []int64
+		if err := db.Raw("SELECT id FROM communities ORDER BY id").Scan(&comms).Error; err != nil {
+			t.Fatal(err)
+		}
+		from := now.AddDate(-1, 0, 0)
+		for _, id := range comms {
+			raw, err := s.DashboardFigures(ctx, []int64{id}, from, now, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want struct{ Volunteers, Minutes int64 }
+			if err := db.Raw(`SELECT COUNT(DISTINCT h.volunteer_id) AS volunteers, COALESCE(SUM(h.minutes), 0) AS minutes
+				FROM hours_entries h JOIN volunteers v ON v.id = h.volunteer_id LEFT JOIN tasks t ON t.id = h.task_id
+				WHERE h.status = 'approved' AND h.work_date >= ? AND h.work_date < ?
+				AND ((h.task_id IS NOT NULL AND t.community_id = ?) OR (h.task_id IS NULL AND v.community_id = ?))`, from, now, id, id).Scan(&want).Error; err != nil {
+				t.Fatal(err)
+			}
+			if int64(raw.Volunteers) != want.Volunteers || raw.Minutes != want.Minutes || want.Minutes == 0 {
+				t.Errorf("community %d dashboard hours on %s: %d volunteers, %d minutes; recount %d, %d",
+					id, apptest.Dialect(), raw.Volunteers, raw.Minutes, want.Volunteers, want.Minutes)
+			}
+		}
+		var money []string
+		if err := db.Raw("SELECT raised || '/' || matched || '/' || donors || '/' || status FROM campaigns ORDER BY id").Scan(&money).Error; err != nil {
+			t.Fatal(err)
+		}
+		entries := count("SELECT COUNT(*) FROM ledger_entries")
+		minutes := count("SELECT COALESCE(SUM(minutes), 0) FROM hours_entries WHERE status = 'approved'")
+		return fmt.Sprint(sum, titles, money, entries, minutes)
 	}
 	if a, b := fingerprint(), fingerprint(); a != b {
 		t.Errorf("two towns from one clock differ:\n%s\n%s", a, b)
