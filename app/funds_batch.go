@@ -76,7 +76,8 @@ type GiftBatchWrites struct {
 	Donors []*CampaignDonor
 	// Campaigns are open campaigns whose raised, donors and match counters changed.
 	Campaigns []*Campaign
-	// Paid are pending contributions that succeeded at Now: status, eligibility, payment intent.
+	// Paid are pending contributions that succeeded at Now: status, eligibility, payment
+	// intent, receipt code.
 	Paid []*Contribution
 	// PoolTakes is the money taken from each pool (pool id → fen, each above zero).
 	PoolTakes map[int64]int64
@@ -544,9 +545,18 @@ func (a *App) batchSucceed(ctx context.Context, gb *giftBatch, camp *Campaign, c
 	if err != nil {
 		return err
 	}
+	receipt := c.ReceiptCode
+	if receipt == nil {
+		code, err := newReceiptCode()
+		if err != nil {
+			return err
+		}
+		receipt = &code
+	}
 	// From here on nothing fails: apply.
 	gb.ledger = append(gb.ledger, lt)
 	c.Status, c.SucceededAt, c.UpdatedAt = string(funds.ContributionStatusSucceeded), &gb.now, gb.now
+	c.ReceiptCode = receipt
 	camp.Raised = raised
 	if cd.Gifts == 0 {
 		camp.Donors++

@@ -165,6 +165,9 @@ func TestGiftBatchOddEvents(t *testing.T) {
 		if got.Status != "succeeded" {
 			t.Errorf("contribution %d: %s, want succeeded", c.ID, got.Status)
 		}
+		if got.ReceiptCode == nil || len(*got.ReceiptCode) != 24 {
+			t.Errorf("contribution %d paid without a receipt code (%v)", c.ID, got.ReceiptCode)
+		}
 	}
 	if got, _ := fw.s.FindContribution(ctx, wrong.ID); got.Status != "pending" {
 		t.Errorf("mismatched payment applied: %s", got.Status)

@@ -223,7 +223,8 @@ func (s *Store) updateCampaignTotals(ctx context.Context, cs []*app.Campaign, no
 }
 
 // markContributionsPaid records that a batch of pending card gifts succeeded at `at`: their
-// status, whether each was eligible for a match, and the payment intent each event named.
+// status, whether each was eligible for a match, the payment intent each event named, and
+// its receipt code.
 func (s *Store) markContributionsPaid(ctx context.Context, cs []*app.Contribution, at time.Time) error {
 	if len(cs) == 0 {
 		return nil
@@ -235,6 +236,7 @@ func (s *Store) markContributionsPaid(ctx context.Context, cs []*app.Contributio
 	var set caseSet
 	set.column("eligible", s.boolType(), ids, func(i int) any { return cs[i].Eligible })
 	set.column("payment_intent_id", "TEXT", ids, func(i int) any { return cs[i].PaymentIntentID })
+	set.column("receipt_code", "TEXT", ids, func(i int) any { return cs[i].ReceiptCode })
 	args := append(set.args, at, at, ids)
 	res := s.db(ctx).Exec("UPDATE contributions SET status = 'succeeded', "+set.b.String()+", succeeded_at = ?, updated_at = ? WHERE id IN ?", args...)
 	if res.Error != nil {
@@ -433,6 +435,7 @@ func (s *Store) writeGiftBatchPG(ctx context.Context, w app.GiftBatchWrites) (bo
 		var set caseSet
 		set.column("eligible", "BOOLEAN", ids, func(i int) any { return cs[i].Eligible })
 		set.column("payment_intent_id", "TEXT", ids, func(i int) any { return cs[i].PaymentIntentID })
+		set.column("receipt_code", "TEXT", ids, func(i int) any { return cs[i].ReceiptCode })
 		cte("co")
 		p.add("UPDATE contributions SET status = 'succeeded', "+set.b.String()+", succeeded_at = ?, updated_at = ? WHERE id IN ? RETURNING 1)", append(set.args, w.Now, w.Now, ids)...)
 		count("co", len(w.Paid))
