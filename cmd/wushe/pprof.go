@@ -16,13 +16,18 @@ import (
 func startPprof(addr string, log *slog.Logger) (*http.Server, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
-	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	// No /debug/pprof/cmdline: the command line may carry --database-url with its password.
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("WUSHE_PPROF_ADDR %s: %w", addr, err)
+	}
+	// Profiles show memory and code paths and have no sign-in: never on a public interface.
+	if tcp, ok := ln.Addr().(*net.TCPAddr); !ok || !tcp.IP.IsLoopback() {
+		ln.Close()
+		return nil, fmt.Errorf("WUSHE_PPROF_ADDR %s: serve profiles on a loopback address only, such as 127.0.0.1:6060", addr)
 	}
 	// A CPU profile or trace streams for as long as its ?seconds= asks: no write timeout.
 	srv := &http.Server{Addr: ln.Addr().String(), Handler: mux, ReadHeaderTimeout: 10 * time.Second}

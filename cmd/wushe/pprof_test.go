@@ -4,6 +4,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 )
@@ -37,10 +38,24 @@ func TestPprofListener(t *testing.T) {
 	if res.StatusCode != http.StatusOK || !strings.Contains(string(body), "goroutine") {
 		t.Errorf("index: %d %.200s", res.StatusCode, body)
 	}
+	if res, err := http.Get("http://" + srv.Addr + "/debug/pprof/cmdline"); err == nil {
+		cmdline, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode == http.StatusOK && strings.Contains(string(cmdline), os.Args[0]) {
+			t.Errorf("the command line (which may hold --database-url) is served: %.200s", cmdline)
+		}
+	}
 	if err := srv.Close(); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := http.Get("http://" + srv.Addr + "/debug/pprof/"); err == nil {
 		t.Error("still serving after Close")
+	}
+	// Every interface, or a named one that is not loopback, is refused before serving.
+	for _, addr := range []string{":0", "0.0.0.0:0"} {
+		if srv, err := startPprof(addr, slog.New(slog.DiscardHandler)); err == nil {
+			srv.Close()
+			t.Errorf("startPprof(%q) served profiles beyond loopback", addr)
+		}
 	}
 }
