@@ -130,9 +130,9 @@ func (s *Store) CreateMatches(ctx context.Context, ms []*app.FundMatch) error {
 	return translate(s.db(ctx).CreateInBatches(ms, batchChunk).Error, "match")
 }
 
-// postLedgers stores several validated transactions and their entries: one multi-row insert
+// PostLedgers stores several validated transactions and their entries: one multi-row insert
 // for the transactions, one for all their entries.
-func (s *Store) postLedgers(ctx context.Context, ts []*app.LedgerTransaction) error {
+func (s *Store) PostLedgers(ctx context.Context, ts []*app.LedgerTransaction) error {
 	if len(ts) == 0 {
 		return nil
 	}
@@ -151,8 +151,8 @@ func (s *Store) postLedgers(ctx context.Context, ts []*app.LedgerTransaction) er
 	})
 }
 
-// saveCampaignDonors inserts or updates several donors' totals.
-func (s *Store) saveCampaignDonors(ctx context.Context, ds []*app.CampaignDonor) error {
+// SaveCampaignDonors inserts or updates several donors' totals.
+func (s *Store) SaveCampaignDonors(ctx context.Context, ds []*app.CampaignDonor) error {
 	if len(ds) == 0 {
 		return nil
 	}
@@ -260,10 +260,10 @@ func (s *Store) WriteGiftBatch(ctx context.Context, w app.GiftBatchWrites) (bool
 		if err := s.createPaymentEvents(ctx, w.Events); err != nil {
 			return err
 		}
-		if err := s.postLedgers(ctx, w.Ledger); err != nil {
+		if err := s.PostLedgers(ctx, w.Ledger); err != nil {
 			return err
 		}
-		if err := s.saveCampaignDonors(ctx, w.Donors); err != nil {
+		if err := s.SaveCampaignDonors(ctx, w.Donors); err != nil {
 			return err
 		}
 		if err := s.updateCampaignTotals(ctx, w.Campaigns, w.Now); err != nil {
