@@ -198,6 +198,20 @@ func (s *Store) updateCampaignTotals(ctx context.Context, cs []*app.Campaign, no
 	if len(cs) == 0 {
 		return nil
 	}
+	sql, args := campaignTotalsSQL(cs, s.boolType(), now)
+	res := s.db(ctx).Exec(sql, args...)
+	if res.Error != nil {
+		return translate(res.Error, "campaign")
+	}
+	if res.RowsAffected != int64(len(cs)) {
+		return fmt.Errorf("update campaign totals: %d of %d rows", res.RowsAffected, len(cs))
+	}
+	return nil
+}
+
+// campaignTotalsSQL is the one UPDATE of the counters a batch changed on its campaigns, with
+// its arguments; both dialects' batch writes run it.
+func campaignTotalsSQL(cs []*app.Campaign, boolType string, now time.Time) (string, []any) {
 	ids := make([]int64, len(cs))
 	for i, c := range cs {
 		ids[i] = c.ID
@@ -210,16 +224,8 @@ func (s *Store) updateCampaignTotals(ctx context.Context, cs []*app.Campaign, no
 	set.column("pending_counted", "BIGINT", ids, func(i int) any { return cs[i].PendingCounted })
 	set.column("eligible_raised", "BIGINT", ids, func(i int) any { return cs[i].EligibleRaised })
 	set.column("eligible_donors", "INTEGER", ids, func(i int) any { return cs[i].EligibleDonors })
-	set.column("unlocked", s.boolType(), ids, func(i int) any { return cs[i].Unlocked })
-	args := append(set.args, now, ids)
-	res := s.db(ctx).Exec("UPDATE campaigns SET "+set.b.String()+", updated_at = ? WHERE id IN ?", args...)
-	if res.Error != nil {
-		return translate(res.Error, "campaign")
-	}
-	if res.RowsAffected != int64(len(cs)) {
-		return fmt.Errorf("update campaign totals: %d of %d rows", res.RowsAffected, len(cs))
-	}
-	return nil
+	set.column("unlocked", boolType, ids, func(i int) any { return cs[i].Unlocked })
+	return "UPDATE campaigns SET " + set.b.String() + ", updated_at = ? WHERE id IN ?", append(set.args, now, ids)
 }
 
 // markContributionsPaid records that a batch of pending card gifts succeeded at `at`: their
@@ -229,16 +235,8 @@ func (s *Store) markContributionsPaid(ctx context.Context, cs []*app.Contributio
 	if len(cs) == 0 {
 		return nil
 	}
-	ids := make([]int64, len(cs))
-	for i, c := range cs {
-		ids[i] = c.ID
-	}
-	var set caseSet
-	set.column("eligible", s.boolType(), ids, func(i int) any { return cs[i].Eligible })
-	set.column("payment_intent_id", "TEXT", ids, func(i int) any { return cs[i].PaymentIntentID })
-	set.column("receipt_code", "TEXT", ids, func(i int) any { return cs[i].ReceiptCode })
-	args := append(set.args, at, at, ids)
-	res := s.db(ctx).Exec("UPDATE contributions SET status = 'succeeded', "+set.b.String()+", succeeded_at = ?, updated_at = ? WHERE id IN ?", args...)
+	sql, args := contributionsPaidSQL(cs, s.boolType(), at)
+	res := s.db(ctx).Exec(sql, args...)
 	if res.Error != nil {
 		return translate(res.Error, "contribution")
 	}
@@ -246,6 +244,20 @@ func (s *Store) markContributionsPaid(ctx context.Context, cs []*app.Contributio
 		return fmt.Errorf("mark contributions paid: %d of %d rows", res.RowsAffected, len(cs))
 	}
 	return nil
+}
+
+// contributionsPaidSQL is the one UPDATE that marks a batch's gifts succeeded, with its
+// arguments; both dialects' batch writes run it.
+func contributionsPaidSQL(cs []*app.Contribution, boolType string, at time.Time) (string, []any) {
+	ids := make([]int64, len(cs))
+	for i, c := range cs {
+		ids[i] = c.ID
+	}
+	var set caseSet
+	set.column("eligible", boolType, ids, func(i int) any { return cs[i].Eligible })
+	set.column("payment_intent_id", "TEXT", ids, func(i int) any { return cs[i].PaymentIntentID })
+	set.column("receipt_code", "TEXT", ids, func(i int) any { return cs[i].ReceiptCode })
+	return "UPDATE contributions SET status = 'succeeded', " + set.b.String() + ", succeeded_at = ?, updated_at = ? WHERE id IN ?", append(set.args, at, at, ids)
 }
 
 // WriteGiftBatch writes a batch's effects. On PostgreSQL they go as one statement (data-
@@ -408,36 +420,15 @@ func (s *Store) writeGiftBatchPG(ctx context.Context, w app.GiftBatchWrites) (bo
 		count("cd", len(w.Donors))
 	}
 	if len(w.Campaigns) > 0 {
-		cs := w.Campaigns
-		ids := make([]int64, len(cs))
-		for i, c := range cs {
-			ids[i] = c.ID
-		}
-		var set caseSet
-		set.column("raised", "BIGINT", ids, func(i int) any { return cs[i].Raised })
-		set.column("donors", "INTEGER", ids, func(i int) any { return cs[i].Donors })
-		set.column("matched", "BIGINT", ids, func(i int) any { return cs[i].Matched })
-		set.column("counted", "BIGINT", ids, func(i int) any { return cs[i].Counted })
-		set.column("pending_counted", "BIGINT", ids, func(i int) any { return cs[i].PendingCounted })
-		set.column("eligible_raised", "BIGINT", ids, func(i int) any { return cs[i].EligibleRaised })
-		set.column("eligible_donors", "INTEGER", ids, func(i int) any { return cs[i].EligibleDonors })
-		set.column("unlocked", "BOOLEAN", ids, func(i int) any { return cs[i].Unlocked })
+		sql, args := campaignTotalsSQL(w.Campaigns, "BOOLEAN", w.Now)
 		cte("cu")
-		p.add("UPDATE campaigns SET "+set.b.String()+", updated_at = ? WHERE id IN ? RETURNING 1)", append(set.args, w.Now, ids)...)
+		p.add(sql+" RETURNING 1)", args...)
 		count("cu", len(w.Campaigns))
 	}
 	if len(w.Paid) > 0 {
-		cs := w.Paid
-		ids := make([]int64, len(cs))
-		for i, c := range cs {
-			ids[i] = c.ID
-		}
-		var set caseSet
-		set.column("eligible", "BOOLEAN", ids, func(i int) any { return cs[i].Eligible })
-		set.column("payment_intent_id", "TEXT", ids, func(i int) any { return cs[i].PaymentIntentID })
-		set.column("receipt_code", "TEXT", ids, func(i int) any { return cs[i].ReceiptCode })
+		sql, args := contributionsPaidSQL(w.Paid, "BOOLEAN", w.Now)
 		cte("co")
-		p.add("UPDATE contributions SET status = 'succeeded', "+set.b.String()+", succeeded_at = ?, updated_at = ? WHERE id IN ? RETURNING 1)", append(set.args, w.Now, w.Now, ids)...)
+		p.add(sql+" RETURNING 1)", args...)
 		count("co", len(w.Paid))
 	}
 	pools := sortedIDs(mapKeys(w.PoolTakes))
