@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgtype"
 	"gorm.io/gorm/clause"
 
 	"github.com/wushe/wushe/app"
@@ -27,6 +28,46 @@ func sortedIDs(ids []int64) []int64 {
 	return out
 }
 
+// anyOf is the condition "col is one of xs" with its argument. On PostgreSQL the values go as
+// one array parameter, so the statement's text is the same whatever their number: pgx
+// prepares it once per connection and PostgreSQL parses it once, where "IN (?, ?, …)" would
+// be a new statement, prepared and planned afresh, for every batch size.
+func anyOf[T any](s *Store, col string, xs []T) (string, any) {
+	if s.dialect == migrations.Postgres {
+		return col + " = ANY(?)", pgArray(xs)
+	}
+	return col + " IN ?", xs
+}
+
+// pgArray passes a slice as one PostgreSQL array parameter; gorm would expand a plain slice
+// into a list of placeholders.
+func pgArray[T any](xs []T) pgtype.Array[T] {
+	a := pgtype.Array[T]{Elements: xs, Valid: true}
+	if len(xs) > 0 {
+		a.Dims = []pgtype.ArrayDimension{{Length: int32(len(xs)), LowerBound: 1}}
+	}
+	return a
+}
+
+// column is one column of n rows as one PostgreSQL array parameter.
+func column[T any](n int, f func(i int) T) pgtype.Array[T] {
+	xs := make([]T, n)
+	for i := range xs {
+		xs[i] = f(i)
+	}
+	return pgArray(xs)
+}
+
+// unnest is "unnest(CAST(? AS T[]), …)": rows passed as one array per column, each of the
+// given type, so a statement writing any number of rows has one text.
+func unnest(types ...string) string {
+	parts := make([]string, len(types))
+	for i, t := range types {
+		parts[i] = "CAST(? AS " + t + "[])"
+	}
+	return "unnest(" + strings.Join(parts, ", ") + ")"
+}
+
 // LockCampaigns loads campaigns and locks their rows in id order, so two batches (or a batch
 // and a single gift) never wait for each other in a circle. It reads each campaign's project
 // category and community kind (what match multipliers look at) in the same statement.
@@ -40,7 +81,7 @@ func (s *Store) LockCampaigns(ctx context.Context, ids []int64) (map[int64]*app.
 		Select("campaigns.*, projects.category AS wushe_category, communities.kind AS wushe_kind").
 		Joins("JOIN projects ON projects.id = campaigns.project_id").
 		Joins("JOIN communities ON communities.id = projects.community_id").
-		Where("campaigns.id IN ?", sortedIDs(ids)).Order("campaigns.id")
+		Where(anyOf(s, "campaigns.id", sortedIDs(ids))).Order("campaigns.id")
 	if s.dialect == migrations.Postgres {
 		q = q.Clauses(clause.Locking{Strength: "UPDATE", Table: clause.Table{Name: "campaigns"}})
 	}
@@ -60,7 +101,7 @@ func (s *Store) LockCampaigns(ctx context.Context, ids []int64) (map[int64]*app.
 // LockContributions loads contributions and locks their rows in id order.
 func (s *Store) LockContributions(ctx context.Context, ids []int64) (map[int64]*app.Contribution, error) {
 	var rows []*app.Contribution
-	if err := s.forUpdate(s.db(ctx)).Where("id IN ?", sortedIDs(ids)).Order("id").Find(&rows).Error; err != nil {
+	if err := s.forUpdate(s.db(ctx)).Where(anyOf(s, "id", sortedIDs(ids))).Order("id").Find(&rows).Error; err != nil {
 		return nil, translate(err, "contribution")
 	}
 	out := make(map[int64]*app.Contribution, len(rows))
@@ -73,7 +114,7 @@ func (s *Store) LockContributions(ctx context.Context, ids []int64) (map[int64]*
 // FindPaymentEventIDs reports which of the event ids are already stored.
 func (s *Store) FindPaymentEventIDs(ctx context.Context, ids []string) (map[string]bool, error) {
 	var found []string
-	if err := s.db(ctx).Model(&app.PaymentEvent{}).Where("event_id IN ?", ids).Pluck("event_id", &found).Error; err != nil {
+	if err := s.db(ctx).Model(&app.PaymentEvent{}).Where(anyOf(s, "event_id", ids)).Pluck("event_id", &found).Error; err != nil {
 		return nil, translate(err, "payment event")
 	}
 	out := make(map[string]bool, len(found))
@@ -98,14 +139,26 @@ func (s *Store) FindCampaignDonors(ctx context.Context, keys []app.CampaignDonor
 		return out, nil
 	}
 	q := s.db(ctx).Model(&app.CampaignDonor{})
-	var conds []string
-	var args []any
-	for id, ds := range byCampaign {
-		conds = append(conds, "(campaign_id = ? AND donor_key IN ?)")
-		args = append(args, id, ds)
+	if s.dialect == migrations.Postgres {
+		var camps []int64
+		var donors []string
+		for id, ds := range byCampaign {
+			for _, d := range ds {
+				camps, donors = append(camps, id), append(donors, d)
+			}
+		}
+		q = q.Where("(campaign_id, donor_key) IN (SELECT * FROM unnest(CAST(? AS BIGINT[]), CAST(? AS TEXT[])))", pgArray(camps), pgArray(donors))
+	} else {
+		var conds []string
+		var args []any
+		for id, ds := range byCampaign {
+			conds = append(conds, "(campaign_id = ? AND donor_key IN ?)")
+			args = append(args, id, ds)
+		}
+		q = q.Where(strings.Join(conds, " OR "), args...)
 	}
 	var rows []*app.CampaignDonor
-	if err := q.Where(strings.Join(conds, " OR "), args...).Find(&rows).Error; err != nil {
+	if err := q.Find(&rows).Error; err != nil {
 		return nil, translate(err, "donor")
 	}
 	for _, r := range rows {
@@ -127,7 +180,39 @@ func (s *Store) CreateMatches(ctx context.Context, ms []*app.FundMatch) error {
 	if len(ms) == 0 {
 		return nil
 	}
-	return translate(s.db(ctx).CreateInBatches(ms, batchChunk).Error, "match")
+	if s.dialect != migrations.Postgres {
+		return translate(s.db(ctx).CreateInBatches(ms, batchChunk).Error, "match")
+	}
+	n := len(ms)
+	var ids []struct{ ID, ContributionID int64 }
+	err := s.db(ctx).Raw("INSERT INTO fund_matches (contribution_id, campaign_id, pool_id, rule_version, status, counted, amount, releases, created_at, updated_at) "+
+		"SELECT * FROM "+unnest("BIGINT", "BIGINT", "BIGINT", "INTEGER", "TEXT", "BIGINT", "BIGINT", "INTEGER", "TIMESTAMPTZ", "TIMESTAMPTZ")+
+		" RETURNING id, contribution_id",
+		column(n, func(i int) int64 { return ms[i].ContributionID }),
+		column(n, func(i int) int64 { return ms[i].CampaignID }),
+		column(n, func(i int) int64 { return ms[i].PoolID }),
+		column(n, func(i int) int { return ms[i].RuleVersion }),
+		column(n, func(i int) string { return ms[i].Status }),
+		column(n, func(i int) int64 { return ms[i].Counted }),
+		column(n, func(i int) int64 { return ms[i].Amount }),
+		column(n, func(i int) int { return ms[i].Releases }),
+		column(n, func(i int) time.Time { return ms[i].CreatedAt }),
+		column(n, func(i int) time.Time { return ms[i].UpdatedAt }),
+	).Scan(&ids).Error
+	if err != nil {
+		return translate(err, "match")
+	}
+	if len(ids) != len(ms) {
+		return fmt.Errorf("create matches: %d of %d rows", len(ids), len(ms))
+	}
+	byContribution := make(map[int64]int64, len(ids))
+	for _, r := range ids {
+		byContribution[r.ContributionID] = r.ID
+	}
+	for _, m := range ms {
+		m.ID = byContribution[m.ContributionID]
+	}
+	return nil
 }
 
 // PostLedgers stores several validated transactions and their entries: one multi-row insert
@@ -164,8 +249,7 @@ func (s *Store) SaveCampaignDonors(ctx context.Context, ds []*app.CampaignDonor)
 }
 
 // caseSet builds "col = CASE id WHEN ? THEN CAST(? AS typ) … END" for one column of a bulk
-// update. The cast tells PostgreSQL the parameters' type (a CASE of untyped parameters would
-// be text).
+// update on SQLite (PostgreSQL's batch writes take arrays instead: giftBatchPG).
 type caseSet struct {
 	b    strings.Builder
 	args []any
@@ -183,14 +267,6 @@ func (c *caseSet) column(name, typ string, ids []int64, val func(i int) any) {
 	c.b.WriteString(" END")
 }
 
-// boolType is the type a boolean parameter is cast to.
-func (s *Store) boolType() string {
-	if s.dialect == migrations.SQLite {
-		return "INTEGER"
-	}
-	return "BOOLEAN"
-}
-
 // updateCampaignTotals writes the counters a batch of gifts changed on each campaign (raised,
 // donors and the match counters) in one statement. The campaigns stay open, so their search
 // documents do not change.
@@ -198,20 +274,6 @@ func (s *Store) updateCampaignTotals(ctx context.Context, cs []*app.Campaign, no
 	if len(cs) == 0 {
 		return nil
 	}
-	sql, args := campaignTotalsSQL(cs, s.boolType(), now)
-	res := s.db(ctx).Exec(sql, args...)
-	if res.Error != nil {
-		return translate(res.Error, "campaign")
-	}
-	if res.RowsAffected != int64(len(cs)) {
-		return fmt.Errorf("update campaign totals: %d of %d rows", res.RowsAffected, len(cs))
-	}
-	return nil
-}
-
-// campaignTotalsSQL is the one UPDATE of the counters a batch changed on its campaigns, with
-// its arguments; both dialects' batch writes run it.
-func campaignTotalsSQL(cs []*app.Campaign, boolType string, now time.Time) (string, []any) {
 	ids := make([]int64, len(cs))
 	for i, c := range cs {
 		ids[i] = c.ID
@@ -224,8 +286,15 @@ func campaignTotalsSQL(cs []*app.Campaign, boolType string, now time.Time) (stri
 	set.column("pending_counted", "BIGINT", ids, func(i int) any { return cs[i].PendingCounted })
 	set.column("eligible_raised", "BIGINT", ids, func(i int) any { return cs[i].EligibleRaised })
 	set.column("eligible_donors", "INTEGER", ids, func(i int) any { return cs[i].EligibleDonors })
-	set.column("unlocked", boolType, ids, func(i int) any { return cs[i].Unlocked })
-	return "UPDATE campaigns SET " + set.b.String() + ", updated_at = ? WHERE id IN ?", append(set.args, now, ids)
+	set.column("unlocked", "INTEGER", ids, func(i int) any { return cs[i].Unlocked })
+	res := s.db(ctx).Exec("UPDATE campaigns SET "+set.b.String()+", updated_at = ? WHERE id IN ?", append(set.args, now, ids)...)
+	if res.Error != nil {
+		return translate(res.Error, "campaign")
+	}
+	if res.RowsAffected != int64(len(cs)) {
+		return fmt.Errorf("update campaign totals: %d of %d rows", res.RowsAffected, len(cs))
+	}
+	return nil
 }
 
 // markContributionsPaid records that a batch of pending card gifts succeeded at `at`: their
@@ -235,8 +304,15 @@ func (s *Store) markContributionsPaid(ctx context.Context, cs []*app.Contributio
 	if len(cs) == 0 {
 		return nil
 	}
-	sql, args := contributionsPaidSQL(cs, s.boolType(), at)
-	res := s.db(ctx).Exec(sql, args...)
+	ids := make([]int64, len(cs))
+	for i, c := range cs {
+		ids[i] = c.ID
+	}
+	var set caseSet
+	set.column("eligible", "INTEGER", ids, func(i int) any { return cs[i].Eligible })
+	set.column("payment_intent_id", "TEXT", ids, func(i int) any { return cs[i].PaymentIntentID })
+	set.column("receipt_code", "TEXT", ids, func(i int) any { return cs[i].ReceiptCode })
+	res := s.db(ctx).Exec("UPDATE contributions SET status = 'succeeded', "+set.b.String()+", succeeded_at = ?, updated_at = ? WHERE id IN ?", append(set.args, at, at, ids)...)
 	if res.Error != nil {
 		return translate(res.Error, "contribution")
 	}
@@ -244,20 +320,6 @@ func (s *Store) markContributionsPaid(ctx context.Context, cs []*app.Contributio
 		return fmt.Errorf("mark contributions paid: %d of %d rows", res.RowsAffected, len(cs))
 	}
 	return nil
-}
-
-// contributionsPaidSQL is the one UPDATE that marks a batch's gifts succeeded, with its
-// arguments; both dialects' batch writes run it.
-func contributionsPaidSQL(cs []*app.Contribution, boolType string, at time.Time) (string, []any) {
-	ids := make([]int64, len(cs))
-	for i, c := range cs {
-		ids[i] = c.ID
-	}
-	var set caseSet
-	set.column("eligible", boolType, ids, func(i int) any { return cs[i].Eligible })
-	set.column("payment_intent_id", "TEXT", ids, func(i int) any { return cs[i].PaymentIntentID })
-	set.column("receipt_code", "TEXT", ids, func(i int) any { return cs[i].ReceiptCode })
-	return "UPDATE contributions SET status = 'succeeded', " + set.b.String() + ", succeeded_at = ?, updated_at = ? WHERE id IN ?", append(set.args, at, at, ids)
 }
 
 // WriteGiftBatch writes a batch's effects. On PostgreSQL they go as one statement (data-
@@ -307,149 +369,112 @@ func mapKeys(m map[int64]int64) []int64 {
 	return out
 }
 
-// sqlParts builds one SQL statement from pieces and their arguments.
-type sqlParts struct {
-	b    strings.Builder
-	args []any
-}
-
-func (p *sqlParts) add(sql string, args ...any) {
-	p.b.WriteString(sql)
-	p.args = append(p.args, args...)
-}
-
-// values adds n rows of "(?, ?, …)" with cols placeholders each, taking each row's
-// arguments from row(i); casts, when given, type each placeholder (a VALUES list read by a
-// SELECT has no target column to take its types from).
-func (p *sqlParts) values(n int, casts []string, row func(i int) []any) {
-	for i := range n {
-		if i > 0 {
-			p.b.WriteString(", ")
-		}
-		p.b.WriteString("(")
-		for j, c := range casts {
-			if j > 0 {
-				p.b.WriteString(", ")
-			}
-			if c == "" {
-				p.b.WriteString("?")
-			} else {
-				p.b.WriteString("CAST(? AS " + c + ")")
-			}
-		}
-		p.b.WriteString(")")
-		p.args = append(p.args, row(i)...)
-	}
-}
-
-// writeGiftBatchPG is WriteGiftBatch as one PostgreSQL statement: each table's writes are a
+// giftBatchPG is WriteGiftBatch as one PostgreSQL statement: each table's writes are a
 // data-modifying CTE (they all run, in one snapshot, touching different tables), the ledger
 // entries find their transactions' ids by key from the transactions' RETURNING, and the final
-// SELECT counts what each conditional write touched.
+// SELECT counts what each conditional write touched. Every row comes in arrays, one per
+// column, so the text never changes: pgx prepares it once per connection and PostgreSQL
+// parses it once, however many gifts a batch holds. The pools' update comes last.
+var giftBatchPG = "WITH ev AS (INSERT INTO payment_events (provider, event_id, event_type, contribution_id, outcome, received_at) " +
+	"SELECT * FROM " + unnest("TEXT", "TEXT", "TEXT", "BIGINT", "TEXT", "TIMESTAMPTZ") + " RETURNING 1), " +
+	"tx AS (INSERT INTO ledger_transactions (fund_id, kind, ref, tx_key, memo, actor_id, created_at) " +
+	"SELECT * FROM " + unnest("BIGINT", "TEXT", "TEXT", "TEXT", "TEXT", "BIGINT", "TIMESTAMPTZ") + " RETURNING id, tx_key), " +
+	"en AS (INSERT INTO ledger_entries (transaction_id, fund_id, account, account_kind, pool_id, campaign_id, source, channel, side, amount, currency) " +
+	"SELECT tx.id, v.fund_id, v.account, v.account_kind, v.pool_id, v.campaign_id, v.source, v.channel, v.side, v.amount, v.currency FROM " +
+	unnest("TEXT", "BIGINT", "TEXT", "TEXT", "BIGINT", "BIGINT", "TEXT", "TEXT", "TEXT", "BIGINT", "TEXT") +
+	" AS v (tx_key, fund_id, account, account_kind, pool_id, campaign_id, source, channel, side, amount, currency) JOIN tx ON tx.tx_key = v.tx_key RETURNING 1), " +
+	"cd AS (INSERT INTO campaign_donors (campaign_id, donor_key, gifts, counted, eligible) " +
+	"SELECT * FROM " + unnest("BIGINT", "TEXT", "INTEGER", "BIGINT", "BIGINT") +
+	" ON CONFLICT (campaign_id, donor_key) DO UPDATE SET gifts = EXCLUDED.gifts, counted = EXCLUDED.counted, eligible = EXCLUDED.eligible RETURNING 1), " +
+	"cu AS (UPDATE campaigns SET raised = v.raised, donors = v.donors, matched = v.matched, counted = v.counted, pending_counted = v.pending_counted, " +
+	"eligible_raised = v.eligible_raised, eligible_donors = v.eligible_donors, unlocked = v.unlocked, updated_at = ? FROM " +
+	unnest("BIGINT", "BIGINT", "INTEGER", "BIGINT", "BIGINT", "BIGINT", "BIGINT", "INTEGER", "BOOLEAN") +
+	" AS v (id, raised, donors, matched, counted, pending_counted, eligible_raised, eligible_donors, unlocked) WHERE campaigns.id = v.id RETURNING 1), " +
+	"co AS (UPDATE contributions SET status = 'succeeded', eligible = v.eligible, payment_intent_id = v.payment_intent_id, receipt_code = v.receipt_code, " +
+	"succeeded_at = ?, updated_at = ? FROM " + unnest("BIGINT", "BOOLEAN", "TEXT", "TEXT") +
+	" AS v (id, eligible, payment_intent_id, receipt_code) WHERE contributions.id = v.id RETURNING 1), " +
+	"po AS (UPDATE fund_pools SET available = fund_pools.available - v.take FROM " + unnest("BIGINT", "BIGINT") +
+	" AS v (id, take) WHERE fund_pools.id = v.id AND fund_pools.available >= v.take RETURNING 1) " +
+	"SELECT (SELECT count(*) FROM ev), (SELECT count(*) FROM tx), (SELECT count(*) FROM en), (SELECT count(*) FROM cd), " +
+	"(SELECT count(*) FROM cu), (SELECT count(*) FROM co), (SELECT count(*) FROM po)"
+
+// writeGiftBatchPG runs giftBatchPG.
 func (s *Store) writeGiftBatchPG(ctx context.Context, w app.GiftBatchWrites) (bool, error) {
-	var p sqlParts
-	var counts []string // what each CTE touched, counted in the final SELECT
-	var wants []int     // how many rows each must have touched
-	count := func(name string, want int) {
-		counts = append(counts, "(SELECT count(*) FROM "+name+")")
-		wants = append(wants, want)
+	type entry struct {
+		key    string
+		fundID int64
+		e      *app.LedgerEntry
 	}
-	cte := func(name string) {
-		if p.b.Len() == 0 {
-			p.b.WriteString("WITH ")
-		} else {
-			p.b.WriteString(", ")
-		}
-		p.b.WriteString(name + " AS (")
-	}
-	plain := func(n int) []string { return make([]string, n) }
-	if len(w.Events) > 0 {
-		cte("ev")
-		p.add("INSERT INTO payment_events (provider, event_id, event_type, contribution_id, outcome, received_at) VALUES ")
-		p.values(len(w.Events), plain(6), func(i int) []any {
-			e := w.Events[i]
-			return []any{e.Provider, e.EventID, e.EventType, e.ContributionID, e.Outcome, e.ReceivedAt}
-		})
-		p.add(" RETURNING 1)")
-		count("ev", len(w.Events))
-	}
-	var entries int
+	var entries []entry
 	for _, t := range w.Ledger {
-		entries += len(t.Entries)
-	}
-	if len(w.Ledger) > 0 {
-		cte("tx")
-		p.add("INSERT INTO ledger_transactions (fund_id, kind, ref, tx_key, memo, actor_id, created_at) VALUES ")
-		p.values(len(w.Ledger), plain(7), func(i int) []any {
-			t := w.Ledger[i]
-			return []any{t.FundID, t.Kind, t.Ref, t.TxKey, t.Memo, t.ActorID, t.CreatedAt}
-		})
-		p.add(" RETURNING id, tx_key)")
-		count("tx", len(w.Ledger))
-		if entries > 0 {
-			type entry struct {
-				key    string
-				fundID int64
-				e      *app.LedgerEntry
-			}
-			all := make([]entry, 0, entries)
-			for _, t := range w.Ledger {
-				for i := range t.Entries {
-					all = append(all, entry{t.TxKey, t.FundID, &t.Entries[i]})
-				}
-			}
-			cte("en")
-			p.add("INSERT INTO ledger_entries (transaction_id, fund_id, account, account_kind, pool_id, campaign_id, source, channel, side, amount, currency) " +
-				"SELECT tx.id, v.fund_id, v.account, v.account_kind, v.pool_id, v.campaign_id, v.source, v.channel, v.side, v.amount, v.currency FROM (VALUES ")
-			p.values(len(all), []string{"TEXT", "BIGINT", "TEXT", "TEXT", "BIGINT", "BIGINT", "TEXT", "TEXT", "TEXT", "BIGINT", "TEXT"}, func(i int) []any {
-				e := all[i].e
-				return []any{all[i].key, all[i].fundID, e.Account, e.AccountKind, e.PoolID, e.CampaignID, e.Source, e.Channel, e.Side, e.Amount, e.Currency}
-			})
-			p.add(") AS v (tx_key, fund_id, account, account_kind, pool_id, campaign_id, source, channel, side, amount, currency) JOIN tx ON tx.tx_key = v.tx_key RETURNING 1)")
-			count("en", entries)
+		for i := range t.Entries {
+			entries = append(entries, entry{t.TxKey, t.FundID, &t.Entries[i]})
 		}
 	}
-	if len(w.Donors) > 0 {
-		cte("cd")
-		p.add("INSERT INTO campaign_donors (campaign_id, donor_key, gifts, counted, eligible) VALUES ")
-		p.values(len(w.Donors), plain(5), func(i int) []any {
-			d := w.Donors[i]
-			return []any{d.CampaignID, d.DonorKey, d.Gifts, d.Counted, d.Eligible}
-		})
-		p.add(" ON CONFLICT (campaign_id, donor_key) DO UPDATE SET gifts = EXCLUDED.gifts, counted = EXCLUDED.counted, eligible = EXCLUDED.eligible RETURNING 1)")
-		count("cd", len(w.Donors))
-	}
-	if len(w.Campaigns) > 0 {
-		sql, args := campaignTotalsSQL(w.Campaigns, "BOOLEAN", w.Now)
-		cte("cu")
-		p.add(sql+" RETURNING 1)", args...)
-		count("cu", len(w.Campaigns))
-	}
-	if len(w.Paid) > 0 {
-		sql, args := contributionsPaidSQL(w.Paid, "BOOLEAN", w.Now)
-		cte("co")
-		p.add(sql+" RETURNING 1)", args...)
-		count("co", len(w.Paid))
-	}
+	ev, tx, en, cd, cu, co := w.Events, w.Ledger, entries, w.Donors, w.Campaigns, w.Paid
 	pools := sortedIDs(mapKeys(w.PoolTakes))
-	if len(pools) > 0 {
-		cte("po")
-		p.add("UPDATE fund_pools SET available = fund_pools.available - v.take FROM (VALUES ")
-		p.values(len(pools), []string{"BIGINT", "BIGINT"}, func(i int) []any { return []any{pools[i], w.PoolTakes[pools[i]]} })
-		p.add(") AS v (id, take) WHERE fund_pools.id = v.id AND fund_pools.available >= v.take RETURNING 1)")
-		count("po", len(pools))
+	args := []any{
+		column(len(ev), func(i int) string { return ev[i].Provider }),
+		column(len(ev), func(i int) string { return ev[i].EventID }),
+		column(len(ev), func(i int) string { return ev[i].EventType }),
+		column(len(ev), func(i int) *int64 { return ev[i].ContributionID }),
+		column(len(ev), func(i int) string { return ev[i].Outcome }),
+		column(len(ev), func(i int) time.Time { return ev[i].ReceivedAt }),
+
+		column(len(tx), func(i int) int64 { return tx[i].FundID }),
+		column(len(tx), func(i int) string { return tx[i].Kind }),
+		column(len(tx), func(i int) string { return tx[i].Ref }),
+		column(len(tx), func(i int) string { return tx[i].TxKey }),
+		column(len(tx), func(i int) string { return tx[i].Memo }),
+		column(len(tx), func(i int) *int64 { return tx[i].ActorID }),
+		column(len(tx), func(i int) time.Time { return tx[i].CreatedAt }),
+
+		column(len(en), func(i int) string { return en[i].key }),
+		column(len(en), func(i int) int64 { return en[i].fundID }),
+		column(len(en), func(i int) string { return en[i].e.Account }),
+		column(len(en), func(i int) string { return en[i].e.AccountKind }),
+		column(len(en), func(i int) *int64 { return en[i].e.PoolID }),
+		column(len(en), func(i int) *int64 { return en[i].e.CampaignID }),
+		column(len(en), func(i int) string { return en[i].e.Source }),
+		column(len(en), func(i int) string { return en[i].e.Channel }),
+		column(len(en), func(i int) string { return en[i].e.Side }),
+		column(len(en), func(i int) int64 { return en[i].e.Amount }),
+		column(len(en), func(i int) string { return en[i].e.Currency }),
+
+		column(len(cd), func(i int) int64 { return cd[i].CampaignID }),
+		column(len(cd), func(i int) string { return cd[i].DonorKey }),
+		column(len(cd), func(i int) int { return cd[i].Gifts }),
+		column(len(cd), func(i int) int64 { return cd[i].Counted }),
+		column(len(cd), func(i int) int64 { return cd[i].Eligible }),
+
+		w.Now,
+		column(len(cu), func(i int) int64 { return cu[i].ID }),
+		column(len(cu), func(i int) int64 { return cu[i].Raised }),
+		column(len(cu), func(i int) int { return cu[i].Donors }),
+		column(len(cu), func(i int) int64 { return cu[i].Matched }),
+		column(len(cu), func(i int) int64 { return cu[i].Counted }),
+		column(len(cu), func(i int) int64 { return cu[i].PendingCounted }),
+		column(len(cu), func(i int) int64 { return cu[i].EligibleRaised }),
+		column(len(cu), func(i int) int { return cu[i].EligibleDonors }),
+		column(len(cu), func(i int) bool { return cu[i].Unlocked }),
+
+		w.Now, w.Now,
+		column(len(co), func(i int) int64 { return co[i].ID }),
+		column(len(co), func(i int) bool { return co[i].Eligible }),
+		column(len(co), func(i int) *string { return co[i].PaymentIntentID }),
+		column(len(co), func(i int) *string { return co[i].ReceiptCode }),
+
+		pgArray(pools),
+		column(len(pools), func(i int) int64 { return w.PoolTakes[pools[i]] }),
 	}
-	if len(counts) == 0 {
-		return true, nil
-	}
-	p.add(" SELECT " + strings.Join(counts, ", "))
-	row := make([]int64, len(counts))
+	wants := []int{len(ev), len(tx), len(en), len(cd), len(cu), len(co), len(pools)}
+	row := make([]int64, len(wants))
 	dest := make([]any, len(row))
 	for i := range row {
 		dest[i] = &row[i]
 	}
 	err := s.InTx(ctx, func(ctx context.Context) error {
-		r := s.db(ctx).Raw(p.b.String(), p.args...).Row()
+		r := s.db(ctx).Raw(giftBatchPG, args...).Row()
 		if err := r.Err(); err != nil {
 			return err
 		}
@@ -458,16 +483,17 @@ func (s *Store) writeGiftBatchPG(ctx context.Context, w app.GiftBatchWrites) (bo
 	if err != nil {
 		return false, translate(err, "gift batch")
 	}
-	// The pools' update comes last: fewer rows than pools means a pool held less than the
-	// batch takes (another process took it); any other shortfall is a bug.
+	// Fewer pools updated than named means a pool held less than the batch takes (another
+	// process took it); any other shortfall is a bug.
+	names := []string{"events", "ledger transactions", "ledger entries", "donors", "campaigns", "contributions", "pools"}
 	for i, n := range wants {
 		if row[i] == int64(n) {
 			continue
 		}
-		if len(pools) > 0 && i == len(wants)-1 {
+		if i == len(wants)-1 {
 			return false, nil
 		}
-		return false, fmt.Errorf("write gift batch: %s wrote %d of %d rows", counts[i], row[i], n)
+		return false, fmt.Errorf("write gift batch: %s: wrote %d of %d rows", names[i], row[i], n)
 	}
 	return true, nil
 }
