@@ -48,10 +48,6 @@ type CampaignFacts struct {
 
 // GiftBatchStore reads and writes the rows of many gifts at once.
 type GiftBatchStore interface {
-	// InGiftBatchTx runs fn in one transaction whose statements are planned for the tables
-	// as they are now: a batch's statements take arrays, and a plan cached while a table was
-	// small (a new database on a giving day's morning) would scan the whole table later.
-	InGiftBatchTx(ctx context.Context, fn func(ctx context.Context) error) error
 	// LockCampaigns loads campaigns and locks their rows in id order, with each one's
 	// project category and community kind.
 	LockCampaigns(ctx context.Context, ids []int64) (map[int64]*Campaign, map[int64]CampaignFacts, error)
@@ -337,7 +333,7 @@ type batchPool struct {
 // tryGiftBatch runs one attempt in one transaction.
 func (a *App) tryGiftBatch(ctx context.Context, batch []*giftRequest) ([]giftAnswer, error) {
 	answers := make([]giftAnswer, len(batch))
-	err := a.store.InGiftBatchTx(ctx, func(ctx context.Context) error {
+	err := a.store.InTx(ctx, func(ctx context.Context) error {
 		for i := range answers {
 			answers[i] = giftAnswer{}
 		}

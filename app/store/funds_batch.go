@@ -68,22 +68,6 @@ func unnest(types ...string) string {
 	return "unnest(" + strings.Join(parts, ", ") + ")"
 }
 
-// InGiftBatchTx runs fn in one transaction. On PostgreSQL the transaction plans every
-// statement afresh (plan_cache_mode), with the tables' current sizes: the batch's statements
-// keep one text, so pgx prepares them once per connection, and PostgreSQL would otherwise
-// switch to a generic plan after five runs and keep it — one made while payment_events was
-// nearly empty scans the whole table for "event_id = ANY($1)" once it holds a day's events.
-func (s *Store) InGiftBatchTx(ctx context.Context, fn func(ctx context.Context) error) error {
-	return s.InTx(ctx, func(ctx context.Context) error {
-		if s.dialect == migrations.Postgres {
-			if err := s.db(ctx).Exec("SET LOCAL plan_cache_mode = force_custom_plan").Error; err != nil {
-				return fmt.Errorf("gift batch: %w", err)
-			}
-		}
-		return fn(ctx)
-	})
-}
-
 // LockCampaigns loads campaigns and locks their rows in id order, so two batches (or a batch
 // and a single gift) never wait for each other in a circle. It reads each campaign's project
 // category and community kind (what match multipliers look at) in the same statement.
