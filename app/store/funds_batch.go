@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 	"gorm.io/gorm/clause"
 
@@ -68,6 +69,28 @@ func unnest(types ...string) string {
 	return "unnest(" + strings.Join(parts, ", ") + ")"
 }
 
+// pgFreshPlan runs a PostgreSQL query written with $n placeholders on the context's
+// transaction, calling row for each row, planned for the tables as they are now. pgx's
+// describe-only cache (QueryExecModeCacheDescribe) leaves the statement unnamed, so
+// PostgreSQL plans it on every run; a prepared statement would settle on a generic plan
+// after five runs and keep it, and one made while the table was nearly empty (a new
+// database on a giving day's morning) scans the whole table once it holds a day's rows.
+// Only the lookups on tables that start empty need it: a plan per run for every statement
+// would also replan each foreign-key check.
+func (s *Store) pgFreshPlan(ctx context.Context, query string, args []any, row func(scan func(...any) error) error) error {
+	rows, err := s.db(ctx).Statement.ConnPool.QueryContext(ctx, query, append([]any{pgx.QueryExecModeCacheDescribe}, args...)...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := row(rows.Scan); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
 // LockCampaigns loads campaigns and locks their rows in id order, so two batches (or a batch
 // and a single gift) never wait for each other in a circle. It reads each campaign's project
 // category and community kind (what match multipliers look at) in the same statement.
@@ -113,13 +136,27 @@ func (s *Store) LockContributions(ctx context.Context, ids []int64) (map[int64]*
 
 // FindPaymentEventIDs reports which of the event ids are already stored.
 func (s *Store) FindPaymentEventIDs(ctx context.Context, ids []string) (map[string]bool, error) {
-	var found []string
-	if err := s.db(ctx).Model(&app.PaymentEvent{}).Where(anyOf(s, "event_id", ids)).Pluck("event_id", &found).Error; err != nil {
-		return nil, translate(err, "payment event")
+	out := make(map[string]bool, len(ids))
+	if s.dialect != migrations.Postgres {
+		var found []string
+		if err := s.db(ctx).Model(&app.PaymentEvent{}).Where("event_id IN ?", ids).Pluck("event_id", &found).Error; err != nil {
+			return nil, translate(err, "payment event")
+		}
+		for _, id := range found {
+			out[id] = true
+		}
+		return out, nil
 	}
-	out := make(map[string]bool, len(found))
-	for _, id := range found {
+	err := s.pgFreshPlan(ctx, "SELECT event_id FROM payment_events WHERE event_id = ANY($1)", []any{ids}, func(scan func(...any) error) error {
+		var id string
+		if err := scan(&id); err != nil {
+			return err
+		}
 		out[id] = true
+		return nil
+	})
+	if err != nil {
+		return nil, translate(err, "payment event")
 	}
 	return out, nil
 }
@@ -138,7 +175,6 @@ func (s *Store) FindCampaignDonors(ctx context.Context, keys []app.CampaignDonor
 	if len(byCampaign) == 0 {
 		return out, nil
 	}
-	q := s.db(ctx).Model(&app.CampaignDonor{})
 	if s.dialect == migrations.Postgres {
 		var camps []int64
 		var donors []string
@@ -147,18 +183,26 @@ func (s *Store) FindCampaignDonors(ctx context.Context, keys []app.CampaignDonor
 				camps, donors = append(camps, id), append(donors, d)
 			}
 		}
-		q = q.Where("(campaign_id, donor_key) IN (SELECT * FROM unnest(CAST(? AS BIGINT[]), CAST(? AS TEXT[])))", pgArray(camps), pgArray(donors))
-	} else {
-		var conds []string
-		var args []any
-		for id, ds := range byCampaign {
-			conds = append(conds, "(campaign_id = ? AND donor_key IN ?)")
-			args = append(args, id, ds)
-		}
-		q = q.Where(strings.Join(conds, " OR "), args...)
+		err := s.pgFreshPlan(ctx, "SELECT campaign_id, donor_key, gifts, counted, eligible FROM campaign_donors "+
+			"WHERE (campaign_id, donor_key) IN (SELECT * FROM unnest($1::bigint[], $2::text[]))", []any{camps, donors},
+			func(scan func(...any) error) error {
+				var r app.CampaignDonor
+				if err := scan(&r.CampaignID, &r.DonorKey, &r.Gifts, &r.Counted, &r.Eligible); err != nil {
+					return err
+				}
+				out[app.CampaignDonorKey{CampaignID: r.CampaignID, DonorKey: r.DonorKey}] = &r
+				return nil
+			})
+		return out, translate(err, "donor")
+	}
+	var conds []string
+	var args []any
+	for id, ds := range byCampaign {
+		conds = append(conds, "(campaign_id = ? AND donor_key IN ?)")
+		args = append(args, id, ds)
 	}
 	var rows []*app.CampaignDonor
-	if err := q.Find(&rows).Error; err != nil {
+	if err := s.db(ctx).Model(&app.CampaignDonor{}).Where(strings.Join(conds, " OR "), args...).Find(&rows).Error; err != nil {
 		return nil, translate(err, "donor")
 	}
 	for _, r := range rows {
