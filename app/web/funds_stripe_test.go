@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -159,6 +161,16 @@ func TestStripeCheckoutAndWebhooks(t *testing.T) {
 	}{{completed, sigC}, {refunded, sigR}, {succeeded, sigS}, {failed, sigF}, {completed, sigC}, {succeeded, sigS}} {
 		if st, body := postWebhook(t, h, ev.body, ev.sig); st != http.StatusOK {
 			t.Fatalf("webhook: %d %v", st, body)
+		}
+	}
+	// The success was applied in a batch (group commit), which /metrics counts.
+	if res, err := http.Get(h.srv.URL + "/metrics"); err != nil {
+		t.Error(err)
+	} else {
+		m, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if !regexp.MustCompile(`(?m)^wushe_gift_batches_total [1-9]`).Match(m) || !regexp.MustCompile(`(?m)^wushe_gift_batch_gifts_total [1-9]`).Match(m) {
+			t.Errorf("/metrics counts no gift batch:\n%s", regexp.MustCompile(`(?m)^wushe_gift.*$`).FindAll(m, -1))
 		}
 	}
 	got, _ := h.store.FindContribution(ctx, cid)
