@@ -436,6 +436,10 @@ func TestParseWebhookWithStripeMockObjects(t *testing.T) {
 		if ev.Type != tt.want || tt.id(ev) != tt.is || tt.is == "" {
 			t.Errorf("%s: parsed %+v", tt.typ, ev)
 		}
+		// Stripe's full objects, with every field typed, must decode exactly as stripe-go does.
+		if compareWithOracle(t, p, body, sign(body, testSecret, time.Now())) {
+			t.Errorf("%s: stripe-go refuses stripe-mock's own object", tt.typ)
+		}
 	}
 }
 
