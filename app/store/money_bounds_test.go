@@ -98,10 +98,24 @@ func TestMoneyBoundsMigration(t *testing.T) {
 		t.Fatalf("migrate over legacy data: %v", err)
 	}
 	// Later migrations may add indexes to these tables (00016: ledger_entries by campaign, for
-	// a project's accountability view; 00018: contributions by receipt code); none may be lost.
-	got := slices.DeleteFunc(schemaObjects(t, s), func(o string) bool {
-		return strings.HasPrefix(o, "index ") && (strings.Contains(o, " ledger_entries_campaign_idx ") || strings.Contains(o, " contributions_receipt_code_idx "))
+	// a project's accountability view; 00018: contributions by receipt code) and a trigger
+	// (00025 on SQLite: an entry's fund is its transaction's); none may be lost, except that
+	// 00025 on PostgreSQL makes the transactions' (fund_id, id) index unique, under a new name,
+	// to carry the entries' composite key.
+	after := schemaObjects(t, s)
+	renamed := func(o string) bool {
+		return strings.Contains(o, " ledger_transactions_fund_idx ") || strings.Contains(o, " ledger_transactions_fund_id_key ")
+	}
+	if !slices.ContainsFunc(after, func(o string) bool {
+		return renamed(o) && strings.Contains(o, "ledger_transactions") && strings.Contains(o, "(fund_id, id)")
+	}) {
+		t.Errorf("no index on ledger_transactions (fund_id, id) after migrating: %v", after)
+	}
+	got := slices.DeleteFunc(after, func(o string) bool {
+		return renamed(o) || (strings.HasPrefix(o, "index ") && (strings.Contains(o, " ledger_entries_campaign_idx ") || strings.Contains(o, " contributions_receipt_code_idx "))) ||
+			(strings.HasPrefix(o, "trigger ") && strings.Contains(o, " ledger_entries_transaction_fund "))
 	})
+	objects = slices.DeleteFunc(objects, renamed)
 	if !slices.Equal(got, objects) {
 		t.Errorf("indexes and triggers changed:\nbefore %v\nafter  %v", objects, got)
 	}
