@@ -29,15 +29,15 @@ func sortedIDs(ids []int64) []int64 {
 	return out
 }
 
-// anyOf is the condition "col is one of xs" with its argument. On PostgreSQL the values go as
+// idIn is the condition "col is one of ids" with its argument. On PostgreSQL the ids go as
 // one array parameter, so the statement's text is the same whatever their number: pgx
 // prepares it once per connection and PostgreSQL parses it once, where "IN (?, ?, …)" would
 // be a new statement, prepared and planned afresh, for every batch size.
-func anyOf[T any](s *Store, col string, xs []T) (string, any) {
+func (s *Store) idIn(col string, ids []int64) (string, any) {
 	if s.dialect == migrations.Postgres {
-		return col + " = ANY(?)", pgArray(xs)
+		return col + " = ANY(?)", pgArray(ids)
 	}
-	return col + " IN ?", xs
+	return col + " IN ?", ids
 }
 
 // pgArray passes a slice as one PostgreSQL array parameter; gorm would expand a plain slice
@@ -104,7 +104,7 @@ func (s *Store) LockCampaigns(ctx context.Context, ids []int64) (map[int64]*app.
 		Select("campaigns.*, projects.category AS wushe_category, communities.kind AS wushe_kind").
 		Joins("JOIN projects ON projects.id = campaigns.project_id").
 		Joins("JOIN communities ON communities.id = projects.community_id").
-		Where(anyOf(s, "campaigns.id", sortedIDs(ids))).Order("campaigns.id")
+		Where(s.idIn("campaigns.id", sortedIDs(ids))).Order("campaigns.id")
 	if s.dialect == migrations.Postgres {
 		q = q.Clauses(clause.Locking{Strength: "UPDATE", Table: clause.Table{Name: "campaigns"}})
 	}
@@ -124,7 +124,7 @@ func (s *Store) LockCampaigns(ctx context.Context, ids []int64) (map[int64]*app.
 // LockContributions loads contributions and locks their rows in id order.
 func (s *Store) LockContributions(ctx context.Context, ids []int64) (map[int64]*app.Contribution, error) {
 	var rows []*app.Contribution
-	if err := s.forUpdate(s.db(ctx)).Where(anyOf(s, "id", sortedIDs(ids))).Order("id").Find(&rows).Error; err != nil {
+	if err := s.forUpdate(s.db(ctx)).Where(s.idIn("id", sortedIDs(ids))).Order("id").Find(&rows).Error; err != nil {
 		return nil, translate(err, "contribution")
 	}
 	out := make(map[int64]*app.Contribution, len(rows))

@@ -15,17 +15,15 @@ import (
 // "Giving-day peaks"): on a giving day, gifts per batch and seconds per batch are what tell
 // an operator whether the queues keep up.
 func (s *Server) giftBatchMetrics() {
-	counter := func(name, help string, v func(batches, gifts, slow int64, took float64) float64) prometheus.Collector {
-		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, func() float64 {
-			b, g, sl, took := s.app.GiftBatchStats()
-			return v(b, g, sl, took.Seconds())
-		})
+	counter := func(name, help string, v func() float64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, v)
 	}
+	stats := s.app.GiftBatchStats
 	s.registry.MustRegister(
-		counter("wushe_gift_batches_total", "Batches of paid gifts committed.", func(b, _, _ int64, _ float64) float64 { return float64(b) }),
-		counter("wushe_gift_batch_gifts_total", "Paid gifts applied in batches.", func(_, g, _ int64, _ float64) float64 { return float64(g) }),
-		counter("wushe_gift_batch_slow_total", "Paid gifts a batch sent the one-gift way.", func(_, _, sl int64, _ float64) float64 { return float64(sl) }),
-		counter("wushe_gift_batch_seconds_total", "Time spent in batch transactions.", func(_, _, _ int64, t float64) float64 { return t }),
+		counter("wushe_gift_batches_total", "Batches of paid gifts committed.", func() float64 { b, _, _, _ := stats(); return float64(b) }),
+		counter("wushe_gift_batch_gifts_total", "Paid gifts applied in batches.", func() float64 { _, g, _, _ := stats(); return float64(g) }),
+		counter("wushe_gift_batch_slow_total", "Paid gifts a batch sent the one-gift way.", func() float64 { _, _, sl, _ := stats(); return float64(sl) }),
+		counter("wushe_gift_batch_seconds_total", "Time spent in batch transactions.", func() float64 { _, _, _, t := stats(); return t.Seconds() }),
 	)
 }
 
