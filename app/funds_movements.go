@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/wushe/wushe/funds"
 )
@@ -386,28 +387,22 @@ func (a *App) refund(ctx context.Context, camp *Campaign, c *Contribution, amoun
 	if err := a.postLedger(ctx, camp.FundID, t); err != nil {
 		return err
 	}
-	camp.Raised -= amount
 	cd, err := a.store.FindCampaignDonor(ctx, camp.ID, c.DonorKey)
 	if err != nil {
 		return err
-	}
-	if c.Eligible {
-		camp.EligibleRaised = max(0, camp.EligibleRaised-amount)
-		cd.Eligible = max(0, cd.Eligible-amount)
-		if cd.Eligible == 0 && camp.EligibleDonors > 0 {
-			camp.EligibleDonors--
-		}
 	}
 	m, err := a.store.FindMatchByContribution(ctx, c.ID)
 	if err != nil && !IsCode(err, ENOTFOUND) {
 		return err
 	}
+	var imp *funds.RefundImpact
 	if m != nil && m.Status != string(funds.MatchStatusReleased) {
-		imp, err := funds.RefundMatch(funds.MatchRecord{Status: funds.MatchStatus(m.Status), Counted: m.Counted, Amount: m.Amount},
+		r, err := funds.RefundMatch(funds.MatchRecord{Status: funds.MatchStatus(m.Status), Counted: m.Counted, Amount: m.Amount},
 			c.Amount, c.Refunded, amount, why)
 		if err != nil {
 			return fundsInvalid(err)
 		}
+		imp = &r
 		if imp.Release > 0 {
 			m.Releases++
 			rel, err := funds.MatchReleased(a.matchPosting(m, imp.Release, camp.Currency, m.Releases), funds.MatchStatus(m.Status))
@@ -420,16 +415,6 @@ func (a *App) refund(ctx context.Context, camp *Campaign, c *Contribution, amoun
 			if err := a.store.ReleaseToPool(ctx, m.PoolID, imp.Release, 0); err != nil {
 				return err
 			}
-			camp.Matched -= imp.Release
-		}
-		camp.Counted -= imp.Uncount
-		if m.Status == string(funds.MatchStatusPending) {
-			camp.PendingCounted -= imp.Uncount
-		}
-		cd.Counted = max(0, cd.Counted-imp.Uncount)
-		m.Status, m.Counted, m.Amount, m.UpdatedAt = string(imp.Remaining.Status), imp.Remaining.Counted, imp.Remaining.Amount, now
-		if err := a.store.UpdateMatch(ctx, m); err != nil {
-			return err
 		}
 		if imp.FlagDonor {
 			f := &DonorFlag{FundID: camp.FundID, DonorKey: c.DonorKey, UserID: c.UserID, DonorID: c.DonorID, ContributionID: c.ID,
@@ -442,9 +427,46 @@ func (a *App) refund(ctx context.Context, camp *Campaign, c *Contribution, amoun
 			}
 		}
 	}
+	RefundTallies(camp, cd, c, m, imp, amount, seq, now)
+	if imp != nil {
+		if err := a.store.UpdateMatch(ctx, m); err != nil {
+			return err
+		}
+	}
+	if err := a.store.SaveCampaignDonor(ctx, cd); err != nil {
+		return err
+	}
+	if err := a.store.UpdateCampaign(ctx, camp); err != nil {
+		return err
+	}
+	return a.store.UpdateContribution(ctx, c)
+}
+
+// RefundTallies applies the seq-th refund of a gift, amount, to the counts it changes: the
+// campaign's raised, eligible, matched and counted money and its donors, the donor's, the
+// match's (imp, when the gift had a match to release) and the gift's own. The ledger
+// postings are the caller's; the city generator (app/demo) shares these rules.
+func RefundTallies(camp *Campaign, cd *CampaignDonor, c *Contribution, m *FundMatch, imp *funds.RefundImpact, amount int64, seq int, at time.Time) {
+	camp.Raised -= amount
+	if c.Eligible {
+		camp.EligibleRaised = max(0, camp.EligibleRaised-amount)
+		cd.Eligible = max(0, cd.Eligible-amount)
+		if cd.Eligible == 0 && camp.EligibleDonors > 0 {
+			camp.EligibleDonors--
+		}
+	}
+	if imp != nil {
+		camp.Matched -= imp.Release
+		camp.Counted -= imp.Uncount
+		if m.Status == string(funds.MatchStatusPending) {
+			camp.PendingCounted -= imp.Uncount
+		}
+		cd.Counted = max(0, cd.Counted-imp.Uncount)
+		m.Status, m.Counted, m.Amount, m.UpdatedAt = string(imp.Remaining.Status), imp.Remaining.Counted, imp.Remaining.Amount, at
+	}
 	c.Refunded += amount
 	c.Refunds = seq
-	c.UpdatedAt = now
+	c.UpdatedAt = at
 	if c.Refunded == c.Amount {
 		c.Status = string(funds.ContributionStatusRefunded)
 		if cd.Gifts > 0 {
@@ -454,14 +476,7 @@ func (a *App) refund(ctx context.Context, camp *Campaign, c *Contribution, amoun
 			}
 		}
 	}
-	camp.UpdatedAt = now
-	if err := a.store.SaveCampaignDonor(ctx, cd); err != nil {
-		return err
-	}
-	if err := a.store.UpdateCampaign(ctx, camp); err != nil {
-		return err
-	}
-	return a.store.UpdateContribution(ctx, c)
+	camp.UpdatedAt = at
 }
 
 // fundsInvalid turns the funds package's field errors into an EINVALID error naming the

@@ -529,23 +529,18 @@ func (y *cityFund) refund(camp *app.Campaign, g *cityGift, cd *app.CampaignDonor
 			seq, funds.Money{Amount: amount, Currency: funds.Currency(c.Currency)})
 		return t, at, &worker, err
 	})
-	camp.Raised -= amount
-	if c.Eligible {
-		camp.EligibleRaised = max(0, camp.EligibleRaised-amount)
-		cd.Eligible = max(0, cd.Eligible-amount)
-		if cd.Eligible == 0 && camp.EligibleDonors > 0 {
-			camp.EligibleDonors--
-		}
-	}
-	if m := g.m; m != nil && m.Status != string(funds.MatchStatusReleased) {
-		imp, err := funds.RefundMatch(funds.MatchRecord{Status: funds.MatchStatus(m.Status), Counted: m.Counted, Amount: m.Amount},
+	var imp *funds.RefundImpact
+	m := g.m
+	if m != nil && m.Status != string(funds.MatchStatusReleased) {
+		r, err := funds.RefundMatch(funds.MatchRecord{Status: funds.MatchStatus(m.Status), Counted: m.Counted, Amount: m.Amount},
 			c.Amount, c.Refunded, amount, funds.RefundAdministrative)
 		if err != nil {
 			return err
 		}
-		if imp.FlagDonor {
+		if r.FlagDonor {
 			return errors.New("an administrative refund flagged its donor")
 		}
+		imp = &r
 		if imp.Release > 0 {
 			m.Releases++
 			from, release, n := funds.MatchStatus(m.Status), imp.Release, m.Releases
@@ -556,27 +551,9 @@ func (y *cityFund) refund(camp *app.Campaign, g *cityGift, cd *app.CampaignDonor
 			})
 			y.available += imp.Release
 			*take -= imp.Release
-			camp.Matched -= imp.Release
-		}
-		camp.Counted -= imp.Uncount
-		if m.Status == string(funds.MatchStatusPending) {
-			camp.PendingCounted -= imp.Uncount
-		}
-		cd.Counted = max(0, cd.Counted-imp.Uncount)
-		m.Status, m.Counted, m.Amount, m.UpdatedAt = string(imp.Remaining.Status), imp.Remaining.Counted, imp.Remaining.Amount, at
-	}
-	c.Refunded += amount
-	c.Refunds = seq
-	c.UpdatedAt = at
-	if c.Refunded == c.Amount {
-		c.Status = string(funds.ContributionStatusRefunded)
-		if cd.Gifts > 0 {
-			cd.Gifts--
-			if cd.Gifts == 0 && camp.Donors > 0 {
-				camp.Donors--
-			}
 		}
 	}
+	app.RefundTallies(camp, cd, c, m, imp, amount, seq, at)
 	return nil
 }
 
