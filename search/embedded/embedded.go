@@ -44,16 +44,29 @@ type Config struct {
 // One process should own the file. Another process may write to it (a `wushe reindex` while
 // the server runs): every write bumps a generation number in the file, and a search that
 // sees a generation it did not make reloads the in-memory columns first (about 0.2 s at
-// 100,000 documents).
+// 100,000 documents, half a minute at a city's 500,000 on a busy machine). That reload runs
+// apart from the search that asked for it, so a search bounded by a timeout gives up when
+// its timeout passes instead of waiting for the load, and the load is not cut short by it.
 type Engine struct {
 	w, r *sql.DB // one writer connection (SQLite allows one writer), a pool of WAL readers
 	path string
 
-	writeMu  sync.Mutex   // serialises writes, their application to the store, and reloads
-	mu       sync.RWMutex // guards st, gen and inflight
+	writes   chan struct{} // a lock that waits with a context: writes, their application to the store, and reloads
+	mu       sync.RWMutex  // guards st, gen, inflight and loading
 	st       *store
-	gen      int64 // the file's generation that st reflects; -1: not loaded
-	inflight int64 // the generation our write is committing, 0 when none
+	gen      int64    // the file's generation that st reflects; -1: not loaded
+	inflight int64    // the generation our write is committing, 0 when none
+	loading  *loadRun // the reload searches are waiting for, nil when none
+
+	bg     context.Context // background reloads run in it; Close cancels it and waits for them
+	stop   context.CancelFunc
+	loadWG sync.WaitGroup
+}
+
+// loadRun is one background reload of the columns: done closes when it ends, with err.
+type loadRun struct {
+	done chan struct{}
+	err  error
 }
 
 var _ search.Index = (*Engine)(nil)
@@ -87,7 +100,8 @@ func Open(cfg Config) (*Engine, error) {
 	}
 	r.SetMaxOpenConns(cfg.ReadConns)
 	r.SetMaxIdleConns(cfg.ReadConns)
-	return &Engine{w: w, r: r, path: cfg.Path, gen: -1}, nil
+	bg, stop := context.WithCancel(context.Background())
+	return &Engine{w: w, r: r, path: cfg.Path, gen: -1, writes: make(chan struct{}, 1), bg: bg, stop: stop}, nil
 }
 
 // Schema. Empty strings and zero ids are stored as NULL: "absent", as in Meilisearch, where the
@@ -134,8 +148,10 @@ var schema = []string{
 // EnsureIndex creates the tables, or recreates them when they were made by another schema
 // version (fresh), and loads the in-memory columns.
 func (e *Engine) EnsureIndex(ctx context.Context) (fresh bool, err error) {
-	e.writeMu.Lock()
-	defer e.writeMu.Unlock()
+	if err := e.lock(ctx); err != nil {
+		return false, fmt.Errorf("ensure embedded search index %q: %w", e.path, err)
+	}
+	defer e.unlock()
 	err = e.writeTx(ctx, func(tx *sql.Tx) error {
 		var v string
 		err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'schema_version'`).Scan(&v)
@@ -166,6 +182,50 @@ func (e *Engine) EnsureIndex(ctx context.Context) (fresh bool, err error) {
 	return fresh, nil
 }
 
+// lock takes the write lock, or gives up when ctx ends first.
+func (e *Engine) lock(ctx context.Context) error {
+	select {
+	case e.writes <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (e *Engine) unlock() { <-e.writes }
+
+// awaitLoad waits until the columns reflect the file, or ctx ends. The reload runs in the
+// background, one at a time, under the write lock: a search whose timeout passes returns, and
+// the next one finds the load further on (or done) instead of starting it again.
+func (e *Engine) awaitLoad(ctx context.Context) error {
+	e.mu.Lock()
+	run := e.loading
+	if run == nil {
+		run = &loadRun{done: make(chan struct{})}
+		e.loading = run
+		e.loadWG.Add(1)
+		go func() {
+			defer e.loadWG.Done()
+			err := e.lock(e.bg)
+			if err == nil {
+				err = e.reload(e.bg, false)
+				e.unlock()
+			}
+			e.mu.Lock()
+			run.err, e.loading = err, nil
+			e.mu.Unlock()
+			close(run.done)
+		}()
+	}
+	e.mu.Unlock()
+	select {
+	case <-run.done:
+		return run.err
+	case <-ctx.Done():
+		return fmt.Errorf("wait for the columns to load: %w", ctx.Err())
+	}
+}
+
 func (e *Engine) writeTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := e.w.BeginTx(ctx, nil)
 	if err != nil {
@@ -182,8 +242,10 @@ func (e *Engine) writeTx(ctx context.Context, fn func(*sql.Tx) error) error {
 // change to the in-memory columns. If another process wrote since our last look, the columns
 // are marked stale instead and reloaded by the next search.
 func (e *Engine) write(ctx context.Context, fn func(*sql.Tx) error, apply func(*store)) error {
-	e.writeMu.Lock()
-	defer e.writeMu.Unlock()
+	if err := e.lock(ctx); err != nil {
+		return err
+	}
+	defer e.unlock()
 	if err := e.reload(ctx, false); err != nil {
 		return err
 	}
@@ -217,7 +279,7 @@ func (e *Engine) write(ctx context.Context, fn func(*sql.Tx) error, apply func(*
 }
 
 // reload rebuilds the in-memory columns from the file when they are stale (or always, with
-// force). The caller holds writeMu, so no write of ours runs meanwhile; searches keep using
+// force). The caller holds the write lock, so no write of ours runs meanwhile; searches keep using
 // the old columns until the new ones are ready.
 func (e *Engine) reload(ctx context.Context, force bool) error {
 	tx, err := e.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
@@ -535,7 +597,9 @@ func (e *Engine) Health(ctx context.Context) error {
 	return nil
 }
 
-// Close closes both connection pools.
+// Close stops a background reload and closes both connection pools.
 func (e *Engine) Close() error {
+	e.stop()
+	e.loadWG.Wait()
 	return errors.Join(e.r.Close(), e.w.Close())
 }

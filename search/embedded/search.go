@@ -312,10 +312,7 @@ func (e *Engine) readTx(ctx context.Context) (*sql.Tx, error) {
 			return tx, nil
 		}
 		_ = tx.Rollback()
-		e.writeMu.Lock()
-		err = e.reload(ctx, false)
-		e.writeMu.Unlock()
-		if err != nil {
+		if err := e.awaitLoad(ctx); err != nil {
 			return nil, err
 		}
 	}
