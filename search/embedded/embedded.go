@@ -589,10 +589,18 @@ func (e *Engine) Reset(ctx context.Context) error {
 // Flush returns at once: every write is committed, and so visible, before its method returns.
 func (e *Engine) Flush(ctx context.Context) error { return ctx.Err() }
 
-// Health checks that the index file can be read.
+// Health checks that the index file can be read and its columns are loaded: until then
+// (half a minute after a city's server starts) searches are answered by the database, and
+// /readyz says so.
 func (e *Engine) Health(ctx context.Context) error {
 	if _, err := generation(ctx, e.r); err != nil {
 		return fmt.Errorf("embedded search health: %w", err)
+	}
+	e.mu.RLock()
+	loaded := e.st != nil
+	e.mu.RUnlock()
+	if !loaded {
+		return errors.New("embedded search health: the in-memory columns are still loading")
 	}
 	return nil
 }

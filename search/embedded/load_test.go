@@ -107,3 +107,35 @@ func TestCloseStopsAWaitingReload(t *testing.T) {
 		t.Errorf("reload after Close = %v, want canceled", running.err)
 	}
 }
+
+// Health says the engine cannot answer yet while a server's first load of the columns runs,
+// and answers once they are loaded.
+func TestHealthWaitsForTheColumns(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "search.db")
+	first, err := Open(Config{Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := first.EnsureIndex(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+	e, err := Open(Config{Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = e.Close() })
+	if err := e.Health(ctx); err == nil {
+		t.Fatal("Health before the columns are loaded = nil, want an error")
+	}
+	if _, err := e.EnsureIndex(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Health(ctx); err != nil {
+		t.Fatalf("Health after EnsureIndex = %v", err)
+	}
+}
