@@ -52,6 +52,10 @@ type Config struct {
 	// GiftQueues (WUSHE_GIFT_QUEUES, 1–64) is how many paid-gift batches one process runs side
 	// by side; 0 picks by database: 2 on PostgreSQL, 1 on SQLite (docs/funds.md, "Giving-day peaks").
 	GiftQueues int
+	// DBConns (WUSHE_DB_CONNS, 4–500) caps one process's open database connections (read
+	// connections on SQLite); 0 keeps the store's default of 20 (docs/scale.md: fewer on a
+	// small machine keeps an overloaded server answering at its capacity).
+	DBConns int
 }
 
 // defaultConfig is the embedded default: SQLite in ./data on :8080.
@@ -129,6 +133,14 @@ func (c *Config) loadEnv(getenv func(string) string) error {
 			errs = append(errs, fmt.Errorf("WUSHE_GIFT_QUEUES %q: want a whole number from 1 to 64", v))
 		} else {
 			c.GiftQueues = n
+		}
+	}
+	if v := getenv("WUSHE_DB_CONNS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 4 || n > 500 {
+			errs = append(errs, fmt.Errorf("WUSHE_DB_CONNS %q: want a whole number from 4 to 500", v))
+		} else {
+			c.DBConns = n
 		}
 	}
 	str(&c.Timezone, "WUSHE_TIMEZONE")

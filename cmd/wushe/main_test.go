@@ -330,6 +330,9 @@ func TestConfig(t *testing.T) {
 		{"need retention in days", map[string]string{"WUSHE_NEED_RETENTION_DAYS": "30"}, nil, func(c *Config) bool { return c.NeedRetention == 30*24*time.Hour }, ""},
 		{"need retention off", map[string]string{"WUSHE_NEED_RETENTION_DAYS": "0"}, nil, func(c *Config) bool { return c.NeedRetention == 0 }, ""},
 		{"bad need retention", map[string]string{"WUSHE_NEED_RETENTION_DAYS": "1y"}, nil, nil, "WUSHE_NEED_RETENTION_DAYS"},
+		{"database connections", map[string]string{"WUSHE_DB_CONNS": "8"}, nil, func(c *Config) bool { return c.DBConns == 8 }, ""},
+		{"too few database connections", map[string]string{"WUSHE_DB_CONNS": "3"}, nil, nil, "WUSHE_DB_CONNS"},
+		{"too many database connections", map[string]string{"WUSHE_DB_CONNS": "501"}, nil, nil, "WUSHE_DB_CONNS"},
 		{"stray argument", nil, []string{"extra"}, nil, "unexpected argument"},
 	}
 	for _, tt := range tests {

@@ -92,7 +92,7 @@ func (m *Main) Open(ctx context.Context) error {
 
 // openStore opens the database and makes sure its schema is current.
 func (m *Main) openStore(ctx context.Context) error {
-	s, err := store.Open(ctx, store.Config{DatabaseURL: m.Config.DatabaseURL, SQLitePath: m.Config.sqlitePath(), Logger: m.Log})
+	s, err := store.Open(ctx, store.Config{DatabaseURL: m.Config.DatabaseURL, SQLitePath: m.Config.sqlitePath(), Logger: m.Log, MaxOpenConns: m.Config.DBConns})
 	if err != nil {
 		return err
 	}
