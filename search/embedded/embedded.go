@@ -199,6 +199,10 @@ func (e *Engine) unlock() { <-e.writes }
 // the next one finds the load further on (or done) instead of starting it again.
 func (e *Engine) awaitLoad(ctx context.Context) error {
 	e.mu.Lock()
+	if err := e.bg.Err(); err != nil { // closed: no new reload (Close is waiting for the last)
+		e.mu.Unlock()
+		return fmt.Errorf("load columns: engine closed: %w", err)
+	}
 	run := e.loading
 	if run == nil {
 		run = &loadRun{done: make(chan struct{})}
@@ -607,7 +611,9 @@ func (e *Engine) Health(ctx context.Context) error {
 
 // Close stops a background reload and closes both connection pools.
 func (e *Engine) Close() error {
+	e.mu.Lock() // after this no reload starts (awaitLoad checks under mu), so Wait sees them all
 	e.stop()
+	e.mu.Unlock()
 	e.loadWG.Wait()
 	return errors.Join(e.r.Close(), e.w.Close())
 }
