@@ -53,8 +53,8 @@ type Config struct {
 	// by side; 0 picks by database: 2 on PostgreSQL, 1 on SQLite (docs/funds.md, "Giving-day peaks").
 	GiftQueues int
 	// DBConns (WUSHE_DB_CONNS, 4–500) caps one process's open database connections (read
-	// connections on SQLite); 0 keeps the store's default of 20 (docs/scale.md: fewer on a
-	// small machine keeps an overloaded server answering at its capacity).
+	// connections on SQLite); 0 keeps the store's default of 20. Fewer keep an overloaded
+	// server on a small machine nearer its capacity (docs/perf/city-lists.md).
 	DBConns int
 }
 
