@@ -178,7 +178,7 @@ func (s *Store) OrganizationProjectRatings(ctx context.Context, orgIDs []int64) 
 	return out, nil
 }
 
-// FindProjectLinks loads the campaigns, tasks and tenders of the given projects (three queries).
+// FindProjectLinks loads the campaigns, tasks and tenders of the given projects, in one query.
 func (s *Store) FindProjectLinks(ctx context.Context, projectIDs []int64) (map[int64]*app.ProjectLinks, error) {
 	out := map[int64]*app.ProjectLinks{}
 	if len(projectIDs) == 0 {
@@ -190,21 +190,27 @@ func (s *Store) FindProjectLinks(ctx context.Context, projectIDs []int64) (map[i
 		}
 		return out[id]
 	}
-	type link struct{ ID, ProjectID int64 }
-	for _, t := range []struct {
-		table string
-		add   func(l *app.ProjectLinks, id int64)
-	}{
-		{"campaigns", func(l *app.ProjectLinks, id int64) { l.CampaignIDs = append(l.CampaignIDs, id) }},
-		{"tasks", func(l *app.ProjectLinks, id int64) { l.TaskIDs = append(l.TaskIDs, id) }},
-		{"tenders", func(l *app.ProjectLinks, id int64) { l.TenderIDs = append(l.TenderIDs, id) }},
-	} {
-		var rows []link
-		if err := s.rdb(ctx).Table(t.table).Select("id, project_id").Where("project_id IN ?", projectIDs).Order("id").Scan(&rows).Error; err != nil {
-			return nil, translate(err, t.table)
-		}
-		for _, r := range rows {
-			t.add(get(r.ProjectID), r.ID)
+	// One round trip for the three tables: every project list and page asks.
+	var rows []struct {
+		Kind          string
+		ID, ProjectID int64
+	}
+	err := s.rdb(ctx).Raw(`SELECT 'campaign' AS kind, id, project_id FROM campaigns WHERE project_id IN ?
+		UNION ALL SELECT 'task', id, project_id FROM tasks WHERE project_id IN ?
+		UNION ALL SELECT 'tender', id, project_id FROM tenders WHERE project_id IN ?
+		ORDER BY kind, id`, projectIDs, projectIDs, projectIDs).Scan(&rows).Error
+	if err != nil {
+		return nil, translate(err, "project link")
+	}
+	for _, r := range rows {
+		l := get(r.ProjectID)
+		switch r.Kind {
+		case "campaign":
+			l.CampaignIDs = append(l.CampaignIDs, r.ID)
+		case "task":
+			l.TaskIDs = append(l.TaskIDs, r.ID)
+		case "tender":
+			l.TenderIDs = append(l.TenderIDs, r.ID)
 		}
 	}
 	return out, nil
