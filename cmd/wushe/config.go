@@ -94,6 +94,16 @@ func (c *Config) loadEnv(getenv func(string) string) error {
 			*dst = b
 		}
 	}
+	whole := func(dst *int, name string, lo, hi int) {
+		if v := getenv(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < lo || n > hi {
+				errs = append(errs, fmt.Errorf("%s %q: want a whole number from %d to %d", name, v, lo, hi))
+				return
+			}
+			*dst = n
+		}
+	}
 	str(&c.Addr, "WUSHE_ADDR")
 	str(&c.DataDir, "WUSHE_DATA_DIR")
 	secret(&c.DatabaseURL, "DATABASE_URL")
@@ -127,22 +137,8 @@ func (c *Config) loadEnv(getenv func(string) string) error {
 			c.NeedRetention = time.Duration(days) * 24 * time.Hour
 		}
 	}
-	if v := getenv("WUSHE_GIFT_QUEUES"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 64 {
-			errs = append(errs, fmt.Errorf("WUSHE_GIFT_QUEUES %q: want a whole number from 1 to 64", v))
-		} else {
-			c.GiftQueues = n
-		}
-	}
-	if v := getenv("WUSHE_DB_CONNS"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 4 || n > 500 {
-			errs = append(errs, fmt.Errorf("WUSHE_DB_CONNS %q: want a whole number from 4 to 500", v))
-		} else {
-			c.DBConns = n
-		}
-	}
+	whole(&c.GiftQueues, "WUSHE_GIFT_QUEUES", 1, 64)
+	whole(&c.DBConns, "WUSHE_DB_CONNS", 4, 500)
 	str(&c.Timezone, "WUSHE_TIMEZONE")
 	str(&c.PprofAddr, "WUSHE_PPROF_ADDR")
 	str(&c.MeiliURL, "MEILI_URL")

@@ -30,14 +30,7 @@ func TestSearchDoesNotWaitPastItsContextForALoad(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// A load in progress: the write lock is held, and the columns are stale.
-	if err := e.lock(ctx); err != nil {
-		t.Fatal(err)
-	}
-	e.mu.Lock()
-	e.gen = -1
-	e.mu.Unlock()
-
+	loading(t, e)
 	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
 	defer cancel()
 	answered := make(chan error, 1)
@@ -83,12 +76,7 @@ func TestCloseStopsAWaitingReload(t *testing.T) {
 	if _, err := e.EnsureIndex(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.lock(ctx); err != nil {
-		t.Fatal(err)
-	}
-	e.mu.Lock()
-	e.gen = -1
-	e.mu.Unlock()
+	loading(t, e)
 	short, cancel := context.WithTimeout(ctx, 10*time.Millisecond)
 	defer cancel()
 	if _, err := e.Search(short, search.Query{Text: "养老"}); !errors.Is(err, context.DeadlineExceeded) {
@@ -138,4 +126,15 @@ func TestHealthWaitsForTheColumns(t *testing.T) {
 	if err := e.Health(ctx); err != nil {
 		t.Fatalf("Health after EnsureIndex = %v", err)
 	}
+}
+
+// loading puts e in the middle of a load: the write lock is held and the columns are stale.
+func loading(t *testing.T, e *Engine) {
+	t.Helper()
+	if err := e.lock(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	e.mu.Lock()
+	e.gen = -1
+	e.mu.Unlock()
 }
